@@ -1,0 +1,207 @@
+//! The analyses: each essay is segmented once and every analysis reads the same tokens.
+
+pub mod frequency;
+pub mod keywords;
+pub mod stopwords;
+
+use rayon::prelude::*;
+
+use crate::corpus::{is_han, Corpus, Essay};
+use crate::segment::{chunks, Segmenter, Token, CHUNK_BYTES};
+use frequency::{count_words, CorpusCounts};
+use keywords::{IdfTable, Keyword};
+use stopwords::Stopwords;
+
+/// Settings of the analyses.
+#[derive(Debug, Clone)]
+pub struct AnalysisOptions {
+    /// Keywords kept per essay.
+    pub top_keywords: usize,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions { top_keywords: 10 }
+    }
+}
+
+/// Size figures of one essay.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EssayFigures {
+    /// Non-empty lines of the body.
+    pub paragraphs: u32,
+    /// Characters other than whitespace.
+    pub characters: u64,
+    pub han_characters: u64,
+    /// Tokens other than whitespace (words, punctuation, numbers).
+    pub tokens: u64,
+    /// Tokens that are words (see [`frequency::is_word`]).
+    pub words: u64,
+    /// Distinct words (word and tag).
+    pub types: u64,
+}
+
+/// Everything computed for one essay.
+#[derive(Debug, Clone)]
+pub struct EssayResult<'a> {
+    pub essay_id: u32,
+    pub figures: EssayFigures,
+    /// Word counts, most frequent first.
+    pub counts: Vec<EssayWord<'a>>,
+    /// TF-IDF keywords, best first.
+    pub keywords: Vec<Keyword<'a>>,
+}
+
+/// A word of one essay with its count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EssayWord<'a> {
+    pub token: Token<'a>,
+    pub count: u64,
+    pub stopword: bool,
+}
+
+/// One row of the corpus word list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WordFreq<'a> {
+    pub word: &'a str,
+    pub pos: &'a str,
+    pub count: u64,
+    /// Essays that use the word.
+    pub essays: u32,
+    pub stopword: bool,
+}
+
+/// The results of a run over a corpus.
+#[derive(Debug, Clone)]
+pub struct Analysis<'a> {
+    /// One entry per essay, in corpus order.
+    pub essays: Vec<EssayResult<'a>>,
+    /// The corpus word list, most frequent first, ties by word.
+    pub word_freq: Vec<WordFreq<'a>>,
+    pub total_tokens: u64,
+    pub total_words: u64,
+}
+
+impl<'a> Analysis<'a> {
+    /// Runs every analysis on the current rayon pool.
+    pub fn run(corpus: &'a Corpus, segmenter: &'a Segmenter, stopwords: &Stopwords, options: &AnalysisOptions) -> Self {
+        Self::run_with_progress(corpus, segmenter, stopwords, options, &|_| {})
+    }
+
+    /// Like [`Analysis::run`], calling `progress` with the bytes of each essay when it is done.
+    pub fn run_with_progress(
+        corpus: &'a Corpus,
+        segmenter: &'a Segmenter,
+        stopwords: &Stopwords,
+        options: &AnalysisOptions,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Self {
+        let idf = IdfTable::jieba();
+        let essays: Vec<EssayResult<'a>> = corpus
+            .essays
+            .par_iter()
+            .map(|essay| {
+                let tokens = segment_essay(segmenter, essay);
+                let result = analyse_essay(essay, &tokens, stopwords, idf, options);
+                progress(essay.body.len() as u64);
+                result
+            })
+            .collect();
+        let merged = essays
+            .par_iter()
+            .fold(CorpusCounts::default, |acc, essay| acc.add_essay(essay.counts.iter().map(|w| (w.token, w.count))))
+            .reduce(CorpusCounts::default, CorpusCounts::merge);
+        let word_freq = merged
+            .into_sorted()
+            .into_iter()
+            .map(|(token, count)| WordFreq {
+                word: token.word,
+                pos: token.pos,
+                count: count.count,
+                essays: count.essays,
+                stopword: stopwords.contains(token.word),
+            })
+            .collect();
+        let total_tokens = essays.iter().map(|essay| essay.figures.tokens).sum();
+        let total_words = essays.iter().map(|essay| essay.figures.words).sum();
+        Analysis { essays, word_freq, total_tokens, total_words }
+    }
+}
+
+/// Segments one essay; a long essay's chunks are segmented in parallel too, so that one huge
+/// essay does not leave the other cores idle.
+fn segment_essay<'a>(segmenter: &'a Segmenter, essay: &'a Essay) -> Vec<Token<'a>> {
+    if essay.body.len() <= 4 * CHUNK_BYTES {
+        return segmenter.segment(&essay.body);
+    }
+    let pieces: Vec<&str> = chunks(&essay.body, CHUNK_BYTES).collect();
+    let parts: Vec<Vec<Token<'a>>> = pieces
+        .par_iter()
+        .map(|piece| {
+            let mut tokens = Vec::new();
+            segmenter.segment_into(piece, &mut tokens);
+            tokens
+        })
+        .collect();
+    parts.concat()
+}
+
+fn analyse_essay<'a>(
+    essay: &Essay,
+    tokens: &[Token<'a>],
+    stopwords: &Stopwords,
+    idf: &IdfTable,
+    options: &AnalysisOptions,
+) -> EssayResult<'a> {
+    let counts = count_words(tokens);
+    let words: u64 = counts.iter().map(|&(_, count)| count).sum();
+    let counts: Vec<EssayWord<'a>> = counts
+        .into_iter()
+        .map(|(token, count)| EssayWord { token, count, stopword: stopwords.contains(token.word) })
+        .collect();
+    let figures = EssayFigures {
+        paragraphs: essay.body.lines().filter(|line| !line.trim().is_empty()).count() as u32,
+        characters: essay.body.chars().filter(|c| !c.is_whitespace()).count() as u64,
+        han_characters: essay.body.chars().filter(|&c| is_han(c)).count() as u64,
+        tokens: tokens.len() as u64,
+        words,
+        types: counts.len() as u64,
+    };
+    // A word tagged two ways is one keyword candidate.
+    let mut candidates: Vec<(&'a str, u64)> = counts
+        .iter()
+        .filter(|w| !w.stopword && keywords::is_candidate(w.token.word))
+        .map(|w| (w.token.word, w.count))
+        .collect();
+    candidates.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    candidates.dedup_by(|next, kept| {
+        let same = next.0 == kept.0;
+        if same {
+            kept.1 += next.1;
+        }
+        same
+    });
+    let keywords = keywords::tfidf(&candidates, idf, options.top_keywords);
+    EssayResult { essay_id: essay.id, figures, counts, keywords }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_of_a_small_essay() {
+        let corpus = Corpus::from_text("小文", "社区居民互助。\n2020年，社区更团结！");
+        let segmenter = Segmenter::new();
+        let analysis = Analysis::run(&corpus, &segmenter, &Stopwords::builtin(), &AnalysisOptions::default());
+        let figures = analysis.essays[0].figures;
+        assert_eq!(figures.paragraphs, 2);
+        // 社区居民互助。 = 7, 2020年，社区更团结！ = 12
+        assert_eq!(figures.characters, 19);
+        assert_eq!(figures.han_characters, 12);
+        let shequ = analysis.word_freq.iter().find(|w| w.word == "社区").unwrap();
+        assert_eq!((shequ.count, shequ.essays), (2, 1));
+        assert!(analysis.word_freq.iter().all(|w| frequency::is_word(w.word)));
+        assert_eq!(analysis.total_words, analysis.word_freq.iter().map(|w| w.count).sum::<u64>());
+    }
+}

@@ -1,0 +1,53 @@
+//! The command line: one file per subcommand, each with its `Args` and `run`.
+
+pub mod analyze;
+
+use clap::{Parser, Subcommand};
+
+/// Exit status: every file was analysed.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: reports were written, but at least one input file was skipped.
+pub const EXIT_SKIPPED: u8 = 1;
+/// Exit status: an error stopped the run (bad arguments included); no report was replaced.
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wenxi",
+    version,
+    about = "文析 wenxi: analyse corpora of Chinese essays",
+    long_about = "文析 wenxi: analyse corpora of Chinese essays.\n\n\
+        Reads folders of .txt essays or scraped pages holding many essays, segments them with \
+        jieba-rs in parallel and writes word frequencies, keywords and per-essay figures as CSV \
+        (or Parquet) tables.",
+    after_help = "Exit status: 0 all files analysed; 1 reports written but some files skipped; 2 error.\n\n\
+        Examples:\n  wenxi analyze                      analyse ./corpus (or the bundled corpus) into ./reports\n  \
+        wenxi analyze essays/ -o out       analyse every .txt under essays/ into out/"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse essays and write the report tables
+    Analyze(analyze::Args),
+}
+
+/// Runs a parsed command line and returns the exit status.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Analyze(args) => analyze::run(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}

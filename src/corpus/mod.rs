@@ -1,0 +1,196 @@
+//! Reading a corpus: finding files, decoding, cleaning, splitting compiled pages into essays.
+
+pub mod clean;
+pub mod decode;
+pub mod split;
+mod walk;
+
+use std::path::{Path, PathBuf};
+
+use encoding_rs::Encoding;
+use rayon::prelude::*;
+
+pub use split::Splitter;
+
+/// The bundled corpus, analysed when no path is given and `./corpus` does not exist.
+pub const EMBEDDED_NAME: &str = "epidemic-community-essays.txt";
+pub const EMBEDDED_TEXT: &str = include_str!("../../corpus/epidemic-community-essays.txt");
+
+/// One essay: its title is metadata, its body the text analysed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Essay {
+    /// 1-based, in corpus order (sorted paths, then position in the file).
+    pub id: u32,
+    pub title: String,
+    /// The file it came from, as given or found (shown lossily if not UTF-8).
+    pub source: String,
+    /// Paragraphs, one a line, cleaned.
+    pub body: String,
+}
+
+/// Whether a file went into the analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileStatus {
+    Ok,
+    Skipped,
+}
+
+impl FileStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Ok => "ok",
+            FileStatus::Skipped => "skipped",
+        }
+    }
+}
+
+/// What happened to one input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub path: String,
+    /// Encoding it was read in; empty when it was not read.
+    pub encoding: String,
+    pub bytes: u64,
+    pub essays: usize,
+    pub status: FileStatus,
+    /// Why it was skipped, or what was dropped from it.
+    pub message: String,
+}
+
+/// How files are read.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Forced encoding (`--encoding`); detection otherwise.
+    pub encoding: Option<&'static Encoding>,
+    pub splitter: Splitter,
+}
+
+/// Essays and the record of every file read for them.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    pub essays: Vec<Essay>,
+    pub files: Vec<SourceFile>,
+}
+
+impl Corpus {
+    /// Reads files and folders (walked recursively for `.txt`, in sorted path order). Files that
+    /// cannot be read are recorded as skipped; this never fails as a whole.
+    pub fn load(inputs: &[PathBuf], options: &LoadOptions) -> Corpus {
+        let found = walk::find_files(inputs);
+        let outcomes: Vec<(SourceFile, Vec<(Option<String>, String)>)> = found
+            .into_par_iter()
+            .map(|entry| match entry {
+                walk::Found::File(path) => read_file(&path, options),
+                walk::Found::Problem { path, message } => (skipped(path, 0, String::new(), message), Vec::new()),
+            })
+            .collect();
+        let mut corpus = Corpus::default();
+        for (file, essays) in outcomes {
+            corpus.push_file(file, essays);
+        }
+        corpus
+    }
+
+    /// The bundled seed corpus, read from the binary itself.
+    pub fn embedded(options: &LoadOptions) -> Corpus {
+        let mut corpus = Corpus::default();
+        let name = format!("<embedded>/{EMBEDDED_NAME}");
+        let (file, essays) = from_decoded(name, EMBEDDED_TEXT.len() as u64, "UTF-8", EMBEDDED_TEXT, false, options);
+        corpus.push_file(file, essays);
+        corpus
+    }
+
+    /// A corpus of one text, split like a file named `name` would be.
+    pub fn from_text(name: &str, text: &str) -> Corpus {
+        let mut corpus = Corpus::default();
+        let (file, essays) = from_decoded(name.to_owned(), text.len() as u64, "UTF-8", text, false, &LoadOptions::default());
+        corpus.push_file(file, essays);
+        corpus
+    }
+
+    /// Files that were skipped.
+    pub fn skipped(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter().filter(|file| file.status == FileStatus::Skipped)
+    }
+
+    /// Total bytes of essay text (after cleaning).
+    pub fn text_bytes(&self) -> usize {
+        self.essays.iter().map(|essay| essay.body.len()).sum()
+    }
+
+    fn push_file(&mut self, file: SourceFile, essays: Vec<(Option<String>, String)>) {
+        let stem = file_stem(&file.path);
+        for (title, body) in essays {
+            let id = self.essays.len() as u32 + 1;
+            let title = title.unwrap_or_else(|| stem.clone());
+            self.essays.push(Essay { id, title, source: file.path.clone(), body });
+        }
+        self.files.push(file);
+    }
+}
+
+type FileOutcome = (SourceFile, Vec<(Option<String>, String)>);
+
+fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
+    let shown = path.to_string_lossy().into_owned();
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => return (skipped(shown, 0, String::new(), format!("cannot read: {err}")), Vec::new()),
+    };
+    let size = bytes.len() as u64;
+    match decode::decode(&bytes, options.encoding) {
+        Ok(decoded) => from_decoded(shown, size, decoded.encoding, &decoded.text, decoded.replaced, options),
+        Err(err) => (skipped(shown, size, String::new(), err.to_string()), Vec::new()),
+    }
+}
+
+fn from_decoded(path: String, bytes: u64, encoding: &str, text: &str, replaced: bool, options: &LoadOptions) -> FileOutcome {
+    let cleaned = clean::clean(text);
+    let split = options.splitter.split(&cleaned);
+    if split.essays.is_empty() {
+        let why = if text.trim().is_empty() { "empty file: no text to analyse" } else { "no essay text after cleaning (only junk lines or a preamble)" };
+        return (skipped(path, bytes, encoding.to_owned(), why.to_owned()), Vec::new());
+    }
+    let mut notes = Vec::new();
+    if split.essays.len() > 1 || split.essays[0].title.is_some() {
+        notes.push(format!("compiled page: {} essays", split.essays.len()));
+    }
+    if split.preamble_lines > 0 {
+        notes.push(format!("{} preamble line(s) dropped", split.preamble_lines));
+    }
+    if split.junk_lines > 0 {
+        notes.push(format!("{} junk line(s) dropped", split.junk_lines));
+    }
+    if replaced {
+        notes.push("invalid bytes for the forced encoding replaced with U+FFFD".to_owned());
+    }
+    let file = SourceFile {
+        path,
+        encoding: encoding.to_owned(),
+        bytes,
+        essays: split.essays.len(),
+        status: FileStatus::Ok,
+        message: notes.join("; "),
+    };
+    (file, split.essays.into_iter().map(|essay| (essay.title, essay.body)).collect())
+}
+
+fn skipped(path: String, bytes: u64, encoding: String, message: String) -> SourceFile {
+    SourceFile { path, encoding, bytes, essays: 0, status: FileStatus::Skipped, message }
+}
+
+fn file_stem(shown: &str) -> String {
+    Path::new(shown).file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_else(|| shown.to_owned())
+}
+
+/// A Han character (CJK unified ideographs, extensions, compatibility ideographs).
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2EBEF}' | '\u{30000}'..='\u{323AF}' | '\u{3007}')
+}
+
+/// A Latin letter, half- or full-width.
+pub fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '\u{00C0}'..='\u{024F}') && c.is_alphabetic()
+}

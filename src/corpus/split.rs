@@ -1,0 +1,147 @@
+//! Splitting a compiled page (`…篇一`, `…篇二`, …) into essays, and dropping web junk lines.
+
+use regex::Regex;
+
+use crate::error::Result;
+
+/// A title line: short text ending in `篇` and a number in Chinese numerals or digits.
+pub const DEFAULT_TITLE_PATTERN: &str =
+    r"^\S.{0,39}篇(?:[一二三四五六七八九十百零〇两]{1,4}|[0-9０-９]{1,4})[:：]?$";
+
+/// Button labels and navigation scraped along with a page; a line that is exactly one of these
+/// belongs to no essay.
+const JUNK_LINES: &[&str] = &[
+    "一键复制", "复制", "点击复制", "复制全文", "全文复制", "复制本文", "收藏", "分享", "分享到", "打印",
+    "举报", "返回顶部", "展开全文", "阅读全文", "查看全文", "展开", "收起", "加载更多", "点击查看",
+    "上一页", "下一页", "首页", "返回首页", "返回列表", "关闭", "点赞", "评论", "相关推荐", "相关文章",
+    "猜你喜欢", "热门推荐", "热门文章", "免费下载", "下载文档", "下载本文", "立即下载", "本文已影响人",
+];
+
+/// Line openings of navigation and boilerplate lines.
+const JUNK_PREFIXES: &[&str] =
+    &["上一篇", "下一篇", "本文链接", "原文链接", "原文地址", "本文来源", "文章来源", "版权声明", "责任编辑"];
+
+/// One essay cut out of a file; `title` is `None` when the file is a single essay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawEssay {
+    pub title: Option<String>,
+    /// Paragraphs, one a line, without blank lines.
+    pub body: String,
+}
+
+/// What splitting one file gave.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Split {
+    pub essays: Vec<RawEssay>,
+    /// Non-empty lines before the first title of a compiled page.
+    pub preamble_lines: usize,
+    pub junk_lines: usize,
+}
+
+/// Decides whether a file is a compiled page and cuts it at its title lines.
+#[derive(Debug, Clone)]
+pub struct Splitter {
+    title: Regex,
+    /// Title lines needed before a file counts as a compiled page: two for the built-in pattern
+    /// (one line that happens to end in `篇一` is not a page of essays), one for a user's pattern.
+    min_titles: usize,
+}
+
+impl Default for Splitter {
+    fn default() -> Self {
+        Splitter { title: Regex::new(DEFAULT_TITLE_PATTERN).expect("valid regex"), min_titles: 2 }
+    }
+}
+
+impl Splitter {
+    /// A splitter whose title lines match `pattern` (the whole trimmed line is tested).
+    pub fn with_pattern(pattern: &str) -> Result<Self> {
+        Ok(Splitter { title: Regex::new(pattern)?, min_titles: 1 })
+    }
+
+    /// Splits cleaned text (one paragraph a line).
+    pub fn split(&self, text: &str) -> Split {
+        let mut split = Split::default();
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .filter(|line| {
+                let junk = is_junk(line);
+                split.junk_lines += usize::from(junk);
+                !junk
+            })
+            .collect();
+        let titles = lines.iter().filter(|line| self.title.is_match(line)).count();
+        if titles < self.min_titles {
+            if !lines.is_empty() {
+                split.essays.push(RawEssay { title: None, body: lines.join("\n") });
+            }
+            return split;
+        }
+        let mut current: Option<(String, Vec<&str>)> = None;
+        for line in lines {
+            if self.title.is_match(line) {
+                if let Some((title, body)) = current.take() {
+                    split.essays.push(RawEssay { title: Some(title), body: body.join("\n") });
+                }
+                current = Some((line.trim_end_matches([':', '：']).to_owned(), Vec::new()));
+            } else if let Some((_, body)) = current.as_mut() {
+                body.push(line);
+            } else {
+                split.preamble_lines += 1;
+            }
+        }
+        if let Some((title, body)) = current {
+            split.essays.push(RawEssay { title: Some(title), body: body.join("\n") });
+        }
+        split
+    }
+}
+
+/// A junk line is a known button or navigation label, or a line with no letter, digit or Han
+/// character at all (a lone backtick, a rule of dashes).
+fn is_junk(line: &str) -> bool {
+    JUNK_LINES.contains(&line)
+        || JUNK_PREFIXES.iter().any(|prefix| line.starts_with(prefix))
+        || !line.chars().any(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compiled_page_with_preamble_and_junk() {
+        let page = "以下是小编为大家收集的范文。\n心得体会篇一\n第一篇正文。\n第二段。\n心得体会篇二\n第二篇正文。\n`\n一键复制";
+        let split = Splitter::default().split(page);
+        assert_eq!(split.preamble_lines, 1);
+        assert_eq!(split.junk_lines, 2);
+        let titles: Vec<_> = split.essays.iter().map(|e| e.title.as_deref().unwrap()).collect();
+        assert_eq!(titles, ["心得体会篇一", "心得体会篇二"]);
+        assert_eq!(split.essays[0].body, "第一篇正文。\n第二段。");
+        assert_eq!(split.essays[1].body, "第二篇正文。");
+    }
+
+    #[test]
+    fn one_title_line_is_not_a_page() {
+        let split = Splitter::default().split("读书笔记篇一\n正文。");
+        assert_eq!(split.essays, [RawEssay { title: None, body: "读书笔记篇一\n正文。".into() }]);
+    }
+
+    #[test]
+    fn digits_and_user_patterns() {
+        let split = Splitter::default().split("范文篇1\n甲。\n范文篇12：\n乙。");
+        assert_eq!(split.essays.len(), 2);
+        assert_eq!(split.essays[1].title.as_deref(), Some("范文篇12"));
+        let user = Splitter::with_pattern(r"^【.+】$").unwrap().split("【春】\n春天。\n【夏】\n夏天。");
+        assert_eq!(user.essays.len(), 2);
+        assert_eq!(user.essays[0].title.as_deref(), Some("【春】"));
+    }
+
+    #[test]
+    fn long_lines_ending_in_pian_yi_are_body_text() {
+        let body = format!("{}篇一", "很长的一句话".repeat(10));
+        assert!(!Splitter::default().title.is_match(&body));
+    }
+}

@@ -1,0 +1,63 @@
+//! Finding the files to read: files as given, folders walked recursively for `.txt`.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+/// A file to read, or a path that could not be used (recorded and skipped).
+#[derive(Debug)]
+pub enum Found {
+    File(PathBuf),
+    Problem { path: String, message: String },
+}
+
+/// Expands `inputs` in order: a file stands for itself whatever its extension; a folder for its
+/// `.txt` files, depth first in sorted name order. Symbolic links are followed; a link back to an
+/// ancestor is reported instead of followed forever. A file reached twice is read once.
+pub fn find_files(inputs: &[PathBuf]) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut seen = HashSet::new();
+    let mut push_file = |path: PathBuf, found: &mut Vec<Found>| {
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if seen.insert(key) {
+            found.push(Found::File(path));
+        }
+    };
+    for input in inputs {
+        let shown = input.to_string_lossy().into_owned();
+        match std::fs::metadata(input) {
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                found.push(Found::Problem { path: shown, message: "no such file or folder".to_owned() });
+            }
+            Err(err) => found.push(Found::Problem { path: shown, message: format!("cannot open: {err}") }),
+            Ok(meta) if meta.is_file() => push_file(input.clone(), &mut found),
+            Ok(meta) if meta.is_dir() => {
+                let walker = WalkDir::new(input).follow_links(true).sort_by_file_name();
+                for entry in walker {
+                    match entry {
+                        Ok(entry) if entry.file_type().is_file() && is_txt(entry.path()) => {
+                            push_file(entry.into_path(), &mut found)
+                        }
+                        Ok(_) => {}
+                        Err(err) => {
+                            let path = err.path().unwrap_or(input).to_string_lossy().into_owned();
+                            let message = if err.loop_ancestor().is_some() {
+                                "symbolic link loop: not followed".to_owned()
+                            } else {
+                                format!("cannot open: {}", err.io_error().map_or_else(|| err.to_string(), ToString::to_string))
+                            };
+                            found.push(Found::Problem { path, message });
+                        }
+                    }
+                }
+            }
+            Ok(_) => found.push(Found::Problem { path: shown, message: "not a regular file or folder".to_owned() }),
+        }
+    }
+    found
+}
+
+fn is_txt(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("txt"))
+}

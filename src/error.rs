@@ -1,0 +1,50 @@
+//! Errors of the library: each names the object and the path it concerns.
+
+use std::path::PathBuf;
+
+/// Everything that can stop a run. Problems with a single input file are not errors: that file
+/// is skipped and recorded in [`crate::SourceFile`], and the run goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {what} {path}: {source}")]
+    Read {
+        what: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{what} {path} is not valid UTF-8 text (line {line}); save it as UTF-8")]
+    NotUtf8 { what: &'static str, path: PathBuf, line: usize },
+    #[error("user dictionary {path} has no valid entry; each line is `word [frequency] [pos-tag]`")]
+    EmptyUserDict { path: PathBuf },
+    #[error("unknown encoding '{0}'; use a WHATWG label such as utf-8, gbk, gb18030, big5, utf-16le")]
+    EncodingLabel(String),
+    #[error("invalid --split-regex: {0}")]
+    SplitRegex(#[from] regex::Error),
+    #[error("cannot create output folder {path}: {source}")]
+    OutputDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write report {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot build table {name}: {source}")]
+    Frame {
+        name: &'static str,
+        #[source]
+        source: polars::prelude::PolarsError,
+    },
+    #[error("cannot write report {path}: {source}")]
+    Encode {
+        path: PathBuf,
+        #[source]
+        source: polars::prelude::PolarsError,
+    },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,154 @@
+//! The one place where analysis results become Polars DataFrames.
+
+use polars::prelude::*;
+
+use crate::analysis::Analysis;
+use crate::corpus::Corpus;
+use crate::error::{Error, Result};
+
+/// How text cells are prepared.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FrameOptions {
+    /// Prefix cells that Excel would run as formulas (`=`, `+`, `-`, `@`) with an apostrophe.
+    pub excel_safe: bool,
+}
+
+/// The report tables of a run, each with the file stem it is written under.
+pub struct Tables {
+    pub tables: Vec<(&'static str, DataFrame)>,
+}
+
+impl Tables {
+    pub fn build(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Result<Tables> {
+        Ok(Tables {
+            tables: vec![
+                ("files", files(corpus, options)?),
+                ("essays", essays(corpus, analysis, options)?),
+                ("word_freq", word_freq(analysis, options)?),
+                ("essay_word_freq", essay_word_freq(analysis, options)?),
+                ("keywords", keywords(analysis, options)?),
+            ],
+        })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&DataFrame> {
+        self.tables.iter().find(|(n, _)| *n == name).map(|(_, df)| df)
+    }
+}
+
+fn text<'s>(values: impl Iterator<Item = &'s str>, options: FrameOptions) -> Vec<String> {
+    values
+        .map(|value| {
+            if options.excel_safe && value.starts_with(['=', '+', '-', '@']) {
+                format!("'{value}")
+            } else {
+                value.to_owned()
+            }
+        })
+        .collect()
+}
+
+fn frame(name: &'static str, height: usize, columns: Vec<Column>) -> Result<DataFrame> {
+    DataFrame::new(height, columns).map_err(|source| Error::Frame { name, source })
+}
+
+/// Occurrences per 10,000 words; 0 for an empty denominator, never NaN.
+pub fn per_10k(count: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        count as f64 * 10_000.0 / total as f64
+    }
+}
+
+fn files(corpus: &Corpus, options: FrameOptions) -> Result<DataFrame> {
+    let f = &corpus.files;
+    frame(
+        "files",
+        f.len(),
+        vec![
+            Column::new("path".into(), text(f.iter().map(|x| x.path.as_str()), options)),
+            Column::new("encoding".into(), f.iter().map(|x| x.encoding.as_str()).collect::<Vec<_>>()),
+            Column::new("bytes".into(), f.iter().map(|x| x.bytes).collect::<Vec<_>>()),
+            Column::new("essays".into(), f.iter().map(|x| x.essays as u64).collect::<Vec<_>>()),
+            Column::new("status".into(), f.iter().map(|x| x.status.as_str()).collect::<Vec<_>>()),
+            Column::new("message".into(), text(f.iter().map(|x| x.message.as_str()), options)),
+        ],
+    )
+}
+
+fn essays(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame> {
+    let e = &corpus.essays;
+    let fig: Vec<_> = analysis.essays.iter().map(|r| r.figures).collect();
+    frame(
+        "essays",
+        e.len(),
+        vec![
+            Column::new("essay_id".into(), e.iter().map(|x| x.id).collect::<Vec<_>>()),
+            Column::new("title".into(), text(e.iter().map(|x| x.title.as_str()), options)),
+            Column::new("source".into(), text(e.iter().map(|x| x.source.as_str()), options)),
+            Column::new("paragraphs".into(), fig.iter().map(|x| x.paragraphs).collect::<Vec<_>>()),
+            Column::new("characters".into(), fig.iter().map(|x| x.characters).collect::<Vec<_>>()),
+            Column::new("han_characters".into(), fig.iter().map(|x| x.han_characters).collect::<Vec<_>>()),
+            Column::new("tokens".into(), fig.iter().map(|x| x.tokens).collect::<Vec<_>>()),
+            Column::new("words".into(), fig.iter().map(|x| x.words).collect::<Vec<_>>()),
+            Column::new("types".into(), fig.iter().map(|x| x.types).collect::<Vec<_>>()),
+        ],
+    )
+}
+
+fn word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame> {
+    let w = &analysis.word_freq;
+    let total = analysis.total_words;
+    frame(
+        "word_freq",
+        w.len(),
+        vec![
+            Column::new("word".into(), text(w.iter().map(|x| x.word), options)),
+            Column::new("pos".into(), w.iter().map(|x| x.pos).collect::<Vec<_>>()),
+            Column::new("count".into(), w.iter().map(|x| x.count).collect::<Vec<_>>()),
+            Column::new("per_10k".into(), w.iter().map(|x| per_10k(x.count, total)).collect::<Vec<_>>()),
+            Column::new("essays".into(), w.iter().map(|x| x.essays).collect::<Vec<_>>()),
+            Column::new("stopword".into(), w.iter().map(|x| x.stopword).collect::<Vec<_>>()),
+        ],
+    )
+}
+
+fn essay_word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame> {
+    let rows: Vec<_> = analysis
+        .essays
+        .iter()
+        .flat_map(|essay| essay.counts.iter().map(move |w| (essay.essay_id, essay.figures.words, w)))
+        .collect();
+    frame(
+        "essay_word_freq",
+        rows.len(),
+        vec![
+            Column::new("essay_id".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
+            Column::new("word".into(), text(rows.iter().map(|r| r.2.token.word), options)),
+            Column::new("pos".into(), rows.iter().map(|r| r.2.token.pos).collect::<Vec<_>>()),
+            Column::new("count".into(), rows.iter().map(|r| r.2.count).collect::<Vec<_>>()),
+            Column::new("per_10k".into(), rows.iter().map(|r| per_10k(r.2.count, r.1)).collect::<Vec<_>>()),
+            Column::new("stopword".into(), rows.iter().map(|r| r.2.stopword).collect::<Vec<_>>()),
+        ],
+    )
+}
+
+fn keywords(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame> {
+    let rows: Vec<_> = analysis
+        .essays
+        .iter()
+        .flat_map(|essay| essay.keywords.iter().enumerate().map(move |(rank, k)| (essay.essay_id, rank as u32 + 1, k)))
+        .collect();
+    frame(
+        "keywords",
+        rows.len(),
+        vec![
+            Column::new("essay_id".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
+            Column::new("method".into(), rows.iter().map(|_| "tfidf").collect::<Vec<_>>()),
+            Column::new("rank".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
+            Column::new("word".into(), text(rows.iter().map(|r| r.2.word), options)),
+            Column::new("score".into(), rows.iter().map(|r| r.2.score).collect::<Vec<_>>()),
+        ],
+    )
+}

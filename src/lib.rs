@@ -1,0 +1,29 @@
+//! wenxi (文析): analyse corpora of Chinese essays.
+//!
+//! The pipeline reads a corpus (files and folders of `.txt`, or compiled pages that hold many
+//! essays), segments every essay once with jieba-rs in parallel, computes word frequencies, keywords
+//! and per-essay figures, and turns them into Polars DataFrames written as CSV or Parquet.
+//!
+//! ```
+//! use wenxi::{Corpus, Segmenter, Stopwords, analysis::{Analysis, AnalysisOptions}};
+//!
+//! let corpus = Corpus::from_text("demo", "社区居民积极参与志愿服务。志愿服务让社区更温暖。");
+//! let segmenter = Segmenter::new();
+//! let stopwords = Stopwords::builtin();
+//! let analysis = Analysis::run(&corpus, &segmenter, &stopwords, &AnalysisOptions::default());
+//! let top = &analysis.word_freq[0];
+//! assert_eq!((top.word, top.count), ("社区", 2));
+//! ```
+
+pub mod analysis;
+pub mod cli;
+pub mod corpus;
+pub mod error;
+pub mod frames;
+pub mod report;
+pub mod segment;
+
+pub use analysis::stopwords::Stopwords;
+pub use corpus::{Corpus, Essay, SourceFile};
+pub use error::Error;
+pub use segment::{Segmenter, Token};

@@ -1,0 +1,193 @@
+//! One shared jieba-rs instance, used from rayon workers through `&self`.
+
+use std::path::Path;
+
+use jieba_rs::Jieba;
+
+use crate::error::{Error, Result};
+
+/// Longest piece of text handed to jieba-rs at once. Long paragraphs are cut at a line end or
+/// sentence punctuation (where jieba-rs itself splits, so the words do not change); this bounds
+/// the scratch memory of a 16 MB single-line file.
+pub const CHUNK_BYTES: usize = 32 * 1024;
+
+/// A segmented word with its part-of-speech tag; both borrow the text and the dictionary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Token<'a> {
+    pub word: &'a str,
+    pub pos: &'a str,
+}
+
+/// Segments text with jieba-rs, HMM on for unknown words.
+pub struct Segmenter {
+    jieba: Jieba,
+}
+
+/// A line of a user dictionary that was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLine {
+    pub line: usize,
+    pub reason: &'static str,
+}
+
+impl Default for Segmenter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Segmenter {
+    /// The default dictionary of jieba-rs (the one Python jieba ships).
+    pub fn new() -> Self {
+        Segmenter { jieba: Jieba::new() }
+    }
+
+    /// Adds the words of a user dictionary in jieba's format (`word [frequency] [pos-tag]` a line;
+    /// a BOM is tolerated). Returns the lines that were skipped, with why.
+    pub fn load_user_dict(&mut self, path: &Path) -> Result<Vec<BadLine>> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read { what: "user dictionary", path: path.into(), source })?;
+        let text = utf8_text(&bytes, "user dictionary", path)?;
+        let mut bad = Vec::new();
+        let mut added = 0;
+        for (index, line) in text.lines().enumerate() {
+            let line_no = index + 1;
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut fields = line.split_whitespace();
+            let word = fields.next().unwrap_or_default();
+            let (freq, tag) = match (fields.next(), fields.next(), fields.next()) {
+                (None, _, _) => (None, None),
+                (Some(freq), tag, None) if freq.parse::<usize>().is_ok() => (freq.parse().ok(), tag),
+                (Some(tag), None, None) if !tag.chars().all(|c| c.is_ascii_digit()) && tag.is_ascii() => (None, Some(tag)),
+                (_, _, Some(_)) => {
+                    bad.push(BadLine { line: line_no, reason: "more than three fields" });
+                    continue;
+                }
+                _ => {
+                    bad.push(BadLine { line: line_no, reason: "frequency is not a whole number" });
+                    continue;
+                }
+            };
+            self.jieba.add_word(word, freq, tag);
+            added += 1;
+        }
+        if added == 0 {
+            return Err(Error::EmptyUserDict { path: path.into() });
+        }
+        Ok(bad)
+    }
+
+    /// Segments `text` into tokens with POS tags, leaving out whitespace.
+    pub fn segment<'a>(&'a self, text: &'a str) -> Vec<Token<'a>> {
+        let mut tokens = Vec::new();
+        for chunk in chunks(text, CHUNK_BYTES) {
+            self.segment_into(chunk, &mut tokens);
+        }
+        tokens
+    }
+
+    /// Appends the tokens of `text` (one chunk, see [`chunks`]) to `out`.
+    pub fn segment_into<'a>(&'a self, text: &'a str, out: &mut Vec<Token<'a>>) {
+        out.extend(
+            self.jieba
+                .tag(text, true)
+                .into_iter()
+                .filter(|tag| !tag.word.trim().is_empty())
+                .map(|tag| Token { word: tag.word, pos: tag.tag }),
+        );
+    }
+
+    /// The underlying jieba-rs instance (for benchmarks and comparisons).
+    pub fn jieba(&self) -> &Jieba {
+        &self.jieba
+    }
+}
+
+/// Decodes a small UTF-8 configuration file, dropping a BOM (which would otherwise spoil the
+/// first entry).
+pub(crate) fn utf8_text<'b>(bytes: &'b [u8], what: &'static str, path: &Path) -> Result<&'b str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|err| {
+        let line = bytes[..err.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::NotUtf8 { what, path: path.into(), line }
+    })
+}
+
+/// Cuts `text` into pieces of at most about `max` bytes, preferring line ends, then sentence
+/// punctuation or whitespace, and only as a last resort a bare character boundary.
+pub fn chunks(text: &str, max: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        if rest.len() <= max {
+            return Some(std::mem::take(&mut rest));
+        }
+        let mut limit = max;
+        while !rest.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let window = &rest[..limit];
+        let cut = window
+            .rfind('\n')
+            .map(|i| i + 1)
+            .or_else(|| {
+                window
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, c)| matches!(c, '。' | '！' | '？' | '；' | '，' | '、' | '.' | '!' | '?' | ';' | ',') || c.is_whitespace())
+                    .map(|(i, c)| i + c.len_utf8())
+            })
+            .filter(|&cut| cut > 0)
+            .unwrap_or(limit.max(rest.chars().next().map_or(1, char::len_utf8)));
+        let (head, tail) = rest.split_at(cut);
+        rest = tail;
+        Some(head)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_cut_at_punctuation_and_cover_the_text() {
+        let text = "社区居民守望相助，共渡难关。".repeat(50);
+        let pieces: Vec<&str> = chunks(&text, 100).collect();
+        assert!(pieces.len() > 1);
+        assert_eq!(pieces.concat(), text);
+        for piece in &pieces {
+            assert!(piece.len() <= 100);
+            assert!(piece.ends_with('，') || piece.ends_with('。'));
+        }
+        let no_punctuation = "疫".repeat(100);
+        let pieces: Vec<&str> = chunks(&no_punctuation, 10).collect();
+        assert_eq!(pieces.concat(), no_punctuation);
+        assert!(pieces.iter().all(|p| p.len() == 9 || p.len() == 300 % 9));
+    }
+
+    #[test]
+    fn chunked_segmentation_equals_whole_segmentation() {
+        let segmenter = Segmenter::new();
+        let text = "疫情期间，社区志愿者为居民配送物资。我们一起努力！".repeat(3000);
+        let whole: Vec<_> = segmenter.jieba.tag(&text, true).into_iter().map(|t| t.word).collect();
+        let chunked: Vec<_> = segmenter.segment(&text).into_iter().map(|t| t.word).collect();
+        assert!(text.len() > 4 * CHUNK_BYTES);
+        assert_eq!(whole, chunked);
+    }
+
+    #[test]
+    fn user_dictionary_with_bom_and_bad_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dict.txt");
+        std::fs::write(&path, "\u{FEFF}守望相助 100 i\n核酸采样点\n坏行 很多\n多 1 2 3\n").unwrap();
+        let mut segmenter = Segmenter::new();
+        let bad = segmenter.load_user_dict(&path).unwrap();
+        assert_eq!(bad, [BadLine { line: 3, reason: "frequency is not a whole number" }, BadLine { line: 4, reason: "more than three fields" }]);
+        let words: Vec<_> = segmenter.segment("社区设立核酸采样点").into_iter().map(|t| t.word).collect();
+        assert!(words.contains(&"核酸采样点"), "{words:?}");
+    }
+}

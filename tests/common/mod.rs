@@ -1,0 +1,83 @@
+//! Helpers shared by the integration tests: running the binary and reading its CSV reports.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn wenxi() -> Command {
+    let mut cmd = Command::cargo_bin("wenxi").unwrap();
+    cmd.current_dir(repo());
+    cmd
+}
+
+/// A CSV report read back: header and rows of strings. The reader is written here, apart from
+/// the code under test, and knows only RFC 4180 quoting.
+pub struct Csv {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    pub fn read(path: &Path) -> Csv {
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text = String::from_utf8(bytes).unwrap();
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+        let mut records = parse(text);
+        let header = records.remove(0);
+        Csv { header, rows: records }
+    }
+
+    pub fn col(&self, name: &str) -> usize {
+        self.header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name} in {:?}", self.header))
+    }
+
+    pub fn column(&self, name: &str) -> Vec<&str> {
+        let i = self.col(name);
+        self.rows.iter().map(|r| r[i].as_str()).collect()
+    }
+
+    /// Rows as maps from column name to value.
+    pub fn records(&self) -> Vec<HashMap<&str, &str>> {
+        self.rows
+            .iter()
+            .map(|row| self.header.iter().map(String::as_str).zip(row.iter().map(String::as_str)).collect())
+            .collect()
+    }
+}
+
+fn parse(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records
+}
