@@ -36,16 +36,17 @@ impl Tables {
     }
 }
 
-fn text<'s>(values: impl Iterator<Item = &'s str>, options: FrameOptions) -> Vec<String> {
-    values
-        .map(|value| {
-            if options.excel_safe && value.starts_with(['=', '+', '-', '@']) {
-                format!("'{value}")
-            } else {
-                value.to_owned()
-            }
-        })
-        .collect()
+/// A text column; cells that Excel would take for formulas are neutralised if asked.
+fn text<'s>(name: &str, values: impl Iterator<Item = &'s str>, options: FrameOptions) -> Column {
+    let values: Vec<&str> = values.collect();
+    let is_formula = |value: &&str| value.starts_with(['=', '+', '-', '@']);
+    if options.excel_safe && values.iter().any(is_formula) {
+        let safe: Vec<String> =
+            values.iter().map(|v| if is_formula(v) { format!("'{v}") } else { (*v).to_owned() }).collect();
+        Column::new(name.into(), safe)
+    } else {
+        Column::new(name.into(), values)
+    }
 }
 
 fn frame(name: &'static str, height: usize, columns: Vec<Column>) -> Result<DataFrame> {
@@ -67,12 +68,12 @@ fn files(corpus: &Corpus, options: FrameOptions) -> Result<DataFrame> {
         "files",
         f.len(),
         vec![
-            Column::new("path".into(), text(f.iter().map(|x| x.path.as_str()), options)),
+            text("path", f.iter().map(|x| x.path.as_str()), options),
             Column::new("encoding".into(), f.iter().map(|x| x.encoding.as_str()).collect::<Vec<_>>()),
             Column::new("bytes".into(), f.iter().map(|x| x.bytes).collect::<Vec<_>>()),
             Column::new("essays".into(), f.iter().map(|x| x.essays as u64).collect::<Vec<_>>()),
             Column::new("status".into(), f.iter().map(|x| x.status.as_str()).collect::<Vec<_>>()),
-            Column::new("message".into(), text(f.iter().map(|x| x.message.as_str()), options)),
+            text("message", f.iter().map(|x| x.message.as_str()), options),
         ],
     )
 }
@@ -85,8 +86,8 @@ fn essays(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Re
         e.len(),
         vec![
             Column::new("essay_id".into(), e.iter().map(|x| x.id).collect::<Vec<_>>()),
-            Column::new("title".into(), text(e.iter().map(|x| x.title.as_str()), options)),
-            Column::new("source".into(), text(e.iter().map(|x| x.source.as_str()), options)),
+            text("title", e.iter().map(|x| x.title.as_str()), options),
+            text("source", e.iter().map(|x| x.source.as_str()), options),
             Column::new("paragraphs".into(), fig.iter().map(|x| x.paragraphs).collect::<Vec<_>>()),
             Column::new("characters".into(), fig.iter().map(|x| x.characters).collect::<Vec<_>>()),
             Column::new("han_characters".into(), fig.iter().map(|x| x.han_characters).collect::<Vec<_>>()),
@@ -104,7 +105,7 @@ fn word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame
         "word_freq",
         w.len(),
         vec![
-            Column::new("word".into(), text(w.iter().map(|x| x.word), options)),
+            text("word", w.iter().map(|x| x.word), options),
             Column::new("pos".into(), w.iter().map(|x| x.pos).collect::<Vec<_>>()),
             Column::new("count".into(), w.iter().map(|x| x.count).collect::<Vec<_>>()),
             Column::new("per_10k".into(), w.iter().map(|x| per_10k(x.count, total)).collect::<Vec<_>>()),
@@ -125,8 +126,8 @@ fn essay_word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<Dat
         rows.len(),
         vec![
             Column::new("essay_id".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
-            Column::new("word".into(), text(rows.iter().map(|r| r.2.token.word), options)),
-            Column::new("pos".into(), rows.iter().map(|r| r.2.token.pos).collect::<Vec<_>>()),
+            text("word", rows.iter().map(|r| r.2.word), options),
+            Column::new("pos".into(), rows.iter().map(|r| analysis.pos_of(r.2.word)).collect::<Vec<_>>()),
             Column::new("count".into(), rows.iter().map(|r| r.2.count).collect::<Vec<_>>()),
             Column::new("per_10k".into(), rows.iter().map(|r| per_10k(r.2.count, r.1)).collect::<Vec<_>>()),
             Column::new("stopword".into(), rows.iter().map(|r| r.2.stopword).collect::<Vec<_>>()),
@@ -147,7 +148,7 @@ fn keywords(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame>
             Column::new("essay_id".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
             Column::new("method".into(), rows.iter().map(|_| "tfidf").collect::<Vec<_>>()),
             Column::new("rank".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
-            Column::new("word".into(), text(rows.iter().map(|r| r.2.word), options)),
+            text("word", rows.iter().map(|r| r.2.word), options),
             Column::new("score".into(), rows.iter().map(|r| r.2.score).collect::<Vec<_>>()),
         ],
     )

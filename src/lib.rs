@@ -11,8 +11,10 @@
 //! let segmenter = Segmenter::new();
 //! let stopwords = Stopwords::builtin();
 //! let analysis = Analysis::run(&corpus, &segmenter, &stopwords, &AnalysisOptions::default());
-//! let top = &analysis.word_freq[0];
-//! assert_eq!((top.word, top.count), ("社区", 2));
+//! let shequ = analysis.word_freq.iter().find(|w| w.word == "社区").unwrap();
+//! assert_eq!((shequ.count, shequ.essays, shequ.stopword), (2, 1, false));
+//! // Keywords skip stopwords and one-character words.
+//! assert!(analysis.essays[0].keywords.iter().all(|k| k.word.chars().count() >= 2));
 //! ```
 
 pub mod analysis;

@@ -11,12 +11,10 @@ use crate::error::{Error, Result};
 /// the scratch memory of a 16 MB single-line file.
 pub const CHUNK_BYTES: usize = 32 * 1024;
 
-/// A segmented word with its part-of-speech tag; both borrow the text and the dictionary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Token<'a> {
-    pub word: &'a str,
-    pub pos: &'a str,
-}
+/// A segmented token: a slice of the essay it came from. Part-of-speech tags are looked up per
+/// distinct word afterwards ([`Segmenter::tag_word`]), which costs far less than tagging every
+/// token and gives the same tag.
+pub type Token<'a> = &'a str;
 
 /// Segments text with jieba-rs, HMM on for unknown words.
 pub struct Segmenter {
@@ -79,7 +77,7 @@ impl Segmenter {
         Ok(bad)
     }
 
-    /// Segments `text` into tokens with POS tags, leaving out whitespace.
+    /// Segments `text` into tokens, leaving out whitespace.
     pub fn segment<'a>(&'a self, text: &'a str) -> Vec<Token<'a>> {
         let mut tokens = Vec::new();
         for chunk in chunks(text, CHUNK_BYTES) {
@@ -90,13 +88,41 @@ impl Segmenter {
 
     /// Appends the tokens of `text` (one chunk, see [`chunks`]) to `out`.
     pub fn segment_into<'a>(&'a self, text: &'a str, out: &mut Vec<Token<'a>>) {
+        // jieba-rs emits whitespace one character a token, so the first character tells.
         out.extend(
             self.jieba
-                .tag(text, true)
+                .cut(text, true)
                 .into_iter()
-                .filter(|tag| !tag.word.trim().is_empty())
-                .map(|tag| Token { word: tag.word, pos: tag.tag }),
+                .map(|token| token.word)
+                .filter(|word| !word.starts_with(char::is_whitespace)),
         );
+    }
+
+    /// The part-of-speech tag jieba-rs gives `word` where it occurs at byte `offset` of `text`.
+    ///
+    /// The tag of a word depends on the word alone (its dictionary entry, or jieba's guess for an
+    /// unknown word), so tagging the word by itself gives the tag it has in context whenever
+    /// jieba-rs keeps it whole; a dictionary word always stays whole, since the route that chose
+    /// it in context scores it above any split. An unknown word found by the HMM may be cut
+    /// differently alone; then its line of `text` is tagged and the token at `offset` read.
+    pub fn tag_word<'a>(&'a self, word: &'a str, text: &'a str, offset: usize) -> &'a str {
+        if let [only] = self.jieba.tag(word, true).as_slice() {
+            if only.word == word {
+                return only.tag;
+            }
+        }
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let mut piece_start = start;
+        for piece in chunks(&text[start..end], CHUNK_BYTES) {
+            let piece_end = piece_start + piece.len();
+            if offset < piece_end {
+                let found = self.jieba.tag(piece, true).into_iter().find(|tag| tag.byte_start == offset - piece_start).map(|tag| tag.tag);
+                return found.unwrap_or("x");
+            }
+            piece_start = piece_end;
+        }
+        "x"
     }
 
     /// The underlying jieba-rs instance (for benchmarks and comparisons).
@@ -173,10 +199,29 @@ mod tests {
     fn chunked_segmentation_equals_whole_segmentation() {
         let segmenter = Segmenter::new();
         let text = "疫情期间，社区志愿者为居民配送物资。我们一起努力！".repeat(3000);
-        let whole: Vec<_> = segmenter.jieba.tag(&text, true).into_iter().map(|t| t.word).collect();
-        let chunked: Vec<_> = segmenter.segment(&text).into_iter().map(|t| t.word).collect();
+        let whole: Vec<_> = segmenter.jieba.cut(&text, true).into_iter().map(|t| t.word).collect();
+        let chunked = segmenter.segment(&text);
         assert!(text.len() > 4 * CHUNK_BYTES);
         assert_eq!(whole, chunked);
+    }
+
+    #[test]
+    fn tags_of_distinct_words_equal_tags_in_context() {
+        let segmenter = Segmenter::new();
+        let text = crate::corpus::EMBEDDED_TEXT;
+        let base = text.as_ptr() as usize;
+        let in_context = segmenter.jieba.tag(text, true);
+        assert!(in_context.len() > 5000, "{}", in_context.len());
+        for tag in in_context.iter().filter(|t| crate::analysis::frequency::is_word(t.word)) {
+            let offset = tag.word.as_ptr() as usize - base;
+            assert_eq!(segmenter.tag_word(tag.word, text, offset), tag.tag, "{} at {offset}", tag.word);
+        }
+        // Words the HMM found keep their guessed tag too (甬 and 嘢 are not dictionary words).
+        let text = "我们去宁波甬江边吃嘢。";
+        for tag in segmenter.jieba.tag(text, true) {
+            let offset = tag.word.as_ptr() as usize - text.as_ptr() as usize;
+            assert_eq!(segmenter.tag_word(tag.word, text, offset), tag.tag);
+        }
     }
 
     #[test]
@@ -187,7 +232,7 @@ mod tests {
         let mut segmenter = Segmenter::new();
         let bad = segmenter.load_user_dict(&path).unwrap();
         assert_eq!(bad, [BadLine { line: 3, reason: "frequency is not a whole number" }, BadLine { line: 4, reason: "more than three fields" }]);
-        let words: Vec<_> = segmenter.segment("社区设立核酸采样点").into_iter().map(|t| t.word).collect();
+        let words = segmenter.segment("社区设立核酸采样点");
         assert!(words.contains(&"核酸采样点"), "{words:?}");
     }
 }

@@ -11,35 +11,55 @@ pub fn is_word(word: &str) -> bool {
     word.chars().any(|c| is_han(c) || is_latin(c))
 }
 
-/// Counts of the words of one essay, most frequent first, ties by word then tag.
-pub fn count_words<'a>(tokens: &[Token<'a>]) -> Vec<(Token<'a>, u64)> {
-    let mut counts: FxHashMap<Token<'a>, u64> = FxHashMap::default();
-    for token in tokens.iter().filter(|token| is_word(token.word)) {
-        *counts.entry(*token).or_default() += 1;
+/// A word's count in one essay and the byte offset of its first occurrence there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordCount<'a> {
+    pub word: Token<'a>,
+    pub count: u64,
+    pub first: u32,
+}
+
+/// Counts of the words of one essay (`tokens` are slices of `text`), most frequent first, ties
+/// by word.
+pub fn count_words<'a>(tokens: &[Token<'a>], text: &str) -> Vec<WordCount<'a>> {
+    let base = text.as_ptr() as usize;
+    let mut counts: FxHashMap<Token<'a>, (u64, u32)> = FxHashMap::default();
+    for &word in tokens.iter().filter(|word| is_word(word)) {
+        counts.entry(word).or_insert((0, (word.as_ptr() as usize - base) as u32)).0 += 1;
     }
-    let mut counts: Vec<_> = counts.into_iter().collect();
-    sort_counts(&mut counts, |&(token, count)| (count, token));
+    let mut counts: Vec<_> = counts.into_iter().map(|(word, (count, first))| WordCount { word, count, first }).collect();
+    sort_counts(&mut counts, |w| (w.count, w.word));
     counts
 }
 
-/// Sorts by count descending, then word, then tag: a total order, so the same words always come
-/// out in the same order whatever the hash map or the thread count did.
+/// Sorts by count descending, then word: a total order, so the same words always come out in
+/// the same order whatever the hash map or the thread count did.
 pub fn sort_counts<T, K>(rows: &mut [T], key: K)
 where
     K: Fn(&T) -> (u64, Token<'_>),
 {
     rows.sort_unstable_by(|a, b| {
-        let (count_a, token_a) = key(a);
-        let (count_b, token_b) = key(b);
-        count_b.cmp(&count_a).then_with(|| token_a.word.cmp(token_b.word)).then_with(|| token_a.pos.cmp(token_b.pos))
+        let (count_a, word_a) = key(a);
+        let (count_b, word_b) = key(b);
+        count_b.cmp(&count_a).then_with(|| word_a.cmp(word_b))
     });
 }
 
-/// Corpus totals of one word: occurrences and the number of essays using it.
+/// Corpus totals of one word: occurrences, the number of essays using it, and where it first
+/// occurs (essay index, byte offset), which is where its part of speech is read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CorpusCount {
     pub count: u64,
     pub essays: u32,
+    pub first: (u32, u32),
+}
+
+impl CorpusCount {
+    fn add(&mut self, other: CorpusCount) {
+        self.first = if self.count == 0 { other.first } else { self.first.min(other.first) };
+        self.count += other.count;
+        self.essays += other.essays;
+    }
 }
 
 /// Corpus counts, merged from essays in any order (folded per worker, then reduced).
@@ -49,21 +69,19 @@ pub struct CorpusCounts<'a> {
 }
 
 impl<'a> CorpusCounts<'a> {
-    pub fn add_essay(mut self, essay: impl IntoIterator<Item = (Token<'a>, u64)>) -> Self {
-        for (token, count) in essay {
-            let entry = self.counts.entry(token).or_default();
-            entry.count += count;
-            entry.essays += 1;
+    /// Adds the counts of the essay at index `essay`.
+    pub fn add_essay(mut self, essay: u32, counts: impl IntoIterator<Item = WordCount<'a>>) -> Self {
+        for word in counts {
+            let count = CorpusCount { count: word.count, essays: 1, first: (essay, word.first) };
+            self.counts.entry(word.word).or_default().add(count);
         }
         self
     }
 
     pub fn merge(mut self, other: Self) -> Self {
         let (mut big, small) = if self.counts.len() >= other.counts.len() { (self, other) } else { (other, self) };
-        for (token, count) in small.counts {
-            let entry = big.counts.entry(token).or_default();
-            entry.count += count.count;
-            entry.essays += count.essays;
+        for (word, count) in small.counts {
+            big.counts.entry(word).or_default().add(count);
         }
         self = big;
         self
@@ -72,7 +90,7 @@ impl<'a> CorpusCounts<'a> {
     /// The counts, most frequent first.
     pub fn into_sorted(self) -> Vec<(Token<'a>, CorpusCount)> {
         let mut rows: Vec<_> = self.counts.into_iter().collect();
-        sort_counts(&mut rows, |&(token, count)| (count.count, token));
+        sort_counts(&mut rows, |&(word, count)| (count.count, word));
         rows
     }
 }
@@ -80,10 +98,6 @@ impl<'a> CorpusCounts<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn token(word: &'static str) -> Token<'static> {
-        Token { word, pos: "n" }
-    }
 
     #[test]
     fn words_are_han_or_latin_tokens() {
@@ -97,20 +111,22 @@ mod tests {
 
     #[test]
     fn counts_are_sorted_by_count_then_word() {
-        let tokens = [token("乙"), token("甲"), token("，"), token("乙"), token("丙"), token("甲")];
-        let counts = count_words(&tokens);
-        let words: Vec<_> = counts.iter().map(|(t, c)| (t.word, *c)).collect();
+        let text = "乙甲，乙丙甲";
+        let at = |i: usize, len: usize| &text[i..i + len];
+        let tokens = [at(0, 3), at(3, 3), at(6, 3), at(9, 3), at(12, 3), at(15, 3)];
+        let counts = count_words(&tokens, text);
+        let words: Vec<_> = counts.iter().map(|w| (w.word, w.count, w.first)).collect();
         // 乙 (U+4E59) sorts before 甲 (U+7532) among the words counted twice.
-        assert_eq!(words, [("乙", 2), ("甲", 2), ("丙", 1)]);
+        assert_eq!(words, [("乙", 2, 0), ("甲", 2, 3), ("丙", 1, 12)]);
     }
 
     #[test]
     fn merging_in_any_order_gives_the_same_counts() {
-        let a = [(token("甲"), 2), (token("乙"), 1)];
-        let b = [(token("甲"), 1)];
-        let one = CorpusCounts::default().add_essay(a).add_essay(b).into_sorted();
-        let two = CorpusCounts::default().add_essay(b).merge(CorpusCounts::default().add_essay(a)).into_sorted();
+        let a = [WordCount { word: "甲", count: 2, first: 9 }, WordCount { word: "乙", count: 1, first: 0 }];
+        let b = [WordCount { word: "甲", count: 1, first: 3 }];
+        let one = CorpusCounts::default().add_essay(0, a).add_essay(1, b).into_sorted();
+        let two = CorpusCounts::default().add_essay(1, b).merge(CorpusCounts::default().add_essay(0, a)).into_sorted();
         assert_eq!(one, two);
-        assert_eq!(one[0], (token("甲"), CorpusCount { count: 3, essays: 2 }));
+        assert_eq!(one[0], ("甲", CorpusCount { count: 3, essays: 2, first: (0, 9) }));
     }
 }

@@ -5,6 +5,7 @@ pub mod keywords;
 pub mod stopwords;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::corpus::{is_han, Corpus, Essay};
 use crate::segment::{chunks, Segmenter, Token, CHUNK_BYTES};
@@ -37,7 +38,7 @@ pub struct EssayFigures {
     pub tokens: u64,
     /// Tokens that are words (see [`frequency::is_word`]).
     pub words: u64,
-    /// Distinct words (word and tag).
+    /// Distinct words.
     pub types: u64,
 }
 
@@ -55,9 +56,17 @@ pub struct EssayResult<'a> {
 /// A word of one essay with its count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EssayWord<'a> {
-    pub token: Token<'a>,
+    pub word: Token<'a>,
     pub count: u64,
     pub stopword: bool,
+    /// Byte offset of its first occurrence in the essay body.
+    pub first: u32,
+}
+
+impl<'a> EssayWord<'a> {
+    fn as_count(&self) -> frequency::WordCount<'a> {
+        frequency::WordCount { word: self.word, count: self.count, first: self.first }
+    }
 }
 
 /// One row of the corpus word list.
@@ -80,6 +89,15 @@ pub struct Analysis<'a> {
     pub word_freq: Vec<WordFreq<'a>>,
     pub total_tokens: u64,
     pub total_words: u64,
+    /// Part-of-speech tag of every word.
+    pub pos: FxHashMap<&'a str, &'a str>,
+}
+
+impl<'a> Analysis<'a> {
+    /// The part-of-speech tag of a word of the corpus (`x` for a word not in it).
+    pub fn pos_of(&self, word: &str) -> &'a str {
+        self.pos.get(word).copied().unwrap_or("x")
+    }
 }
 
 impl<'a> Analysis<'a> {
@@ -109,22 +127,33 @@ impl<'a> Analysis<'a> {
             .collect();
         let merged = essays
             .par_iter()
-            .fold(CorpusCounts::default, |acc, essay| acc.add_essay(essay.counts.iter().map(|w| (w.token, w.count))))
+            .enumerate()
+            .fold(CorpusCounts::default, |acc, (index, essay)| acc.add_essay(index as u32, essay.counts.iter().map(EssayWord::as_count)))
             .reduce(CorpusCounts::default, CorpusCounts::merge);
-        let word_freq = merged
-            .into_sorted()
+        let sorted = merged.into_sorted();
+        // Each distinct word is tagged once, where it first occurs.
+        let tags: Vec<&'a str> = sorted
+            .par_iter()
+            .map(|(word, count)| {
+                let (essay, offset) = count.first;
+                segmenter.tag_word(word, &corpus.essays[essay as usize].body, offset as usize)
+            })
+            .collect();
+        let pos: FxHashMap<&'a str, &'a str> = sorted.iter().map(|(word, _)| *word).zip(tags.iter().copied()).collect();
+        let word_freq = sorted
             .into_iter()
-            .map(|(token, count)| WordFreq {
-                word: token.word,
-                pos: token.pos,
+            .zip(tags)
+            .map(|((word, count), pos)| WordFreq {
+                word,
+                pos,
                 count: count.count,
                 essays: count.essays,
-                stopword: stopwords.contains(token.word),
+                stopword: stopwords.contains(word),
             })
             .collect();
         let total_tokens = essays.iter().map(|essay| essay.figures.tokens).sum();
         let total_words = essays.iter().map(|essay| essay.figures.words).sum();
-        Analysis { essays, word_freq, total_tokens, total_words }
+        Analysis { essays, word_freq, total_tokens, total_words, pos }
     }
 }
 
@@ -153,34 +182,25 @@ fn analyse_essay<'a>(
     idf: &IdfTable,
     options: &AnalysisOptions,
 ) -> EssayResult<'a> {
-    let counts = count_words(tokens);
-    let words: u64 = counts.iter().map(|&(_, count)| count).sum();
-    let counts: Vec<EssayWord<'a>> = counts
+    let counts: Vec<EssayWord<'a>> = count_words(tokens, &essay.body)
         .into_iter()
-        .map(|(token, count)| EssayWord { token, count, stopword: stopwords.contains(token.word) })
+        .map(|w| EssayWord { word: w.word, count: w.count, stopword: stopwords.contains(w.word), first: w.first })
         .collect();
+    let (mut characters, mut han_characters) = (0, 0);
+    for c in essay.body.chars().filter(|c| !c.is_whitespace()) {
+        characters += 1;
+        han_characters += u64::from(is_han(c));
+    }
     let figures = EssayFigures {
         paragraphs: essay.body.lines().filter(|line| !line.trim().is_empty()).count() as u32,
-        characters: essay.body.chars().filter(|c| !c.is_whitespace()).count() as u64,
-        han_characters: essay.body.chars().filter(|&c| is_han(c)).count() as u64,
+        characters,
+        han_characters,
         tokens: tokens.len() as u64,
-        words,
+        words: counts.iter().map(|w| w.count).sum(),
         types: counts.len() as u64,
     };
-    // A word tagged two ways is one keyword candidate.
-    let mut candidates: Vec<(&'a str, u64)> = counts
-        .iter()
-        .filter(|w| !w.stopword && keywords::is_candidate(w.token.word))
-        .map(|w| (w.token.word, w.count))
-        .collect();
-    candidates.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    candidates.dedup_by(|next, kept| {
-        let same = next.0 == kept.0;
-        if same {
-            kept.1 += next.1;
-        }
-        same
-    });
+    let candidates: Vec<(&'a str, u64)> =
+        counts.iter().filter(|w| !w.stopword && keywords::is_candidate(w.word)).map(|w| (w.word, w.count)).collect();
     let keywords = keywords::tfidf(&candidates, idf, options.top_keywords);
     EssayResult { essay_id: essay.id, figures, counts, keywords }
 }
@@ -202,6 +222,7 @@ mod tests {
         let shequ = analysis.word_freq.iter().find(|w| w.word == "社区").unwrap();
         assert_eq!((shequ.count, shequ.essays), (2, 1));
         assert!(analysis.word_freq.iter().all(|w| frequency::is_word(w.word)));
+        assert_eq!(analysis.pos_of("社区"), "n");
         assert_eq!(analysis.total_words, analysis.word_freq.iter().map(|w| w.count).sum::<u64>());
     }
 }

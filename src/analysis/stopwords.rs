@@ -1,8 +1,9 @@
 //! Stopwords: a built-in Chinese list (see `stopwords.txt` for where it comes from) plus the
 //! user's own.
 
-use std::collections::HashSet;
 use std::path::Path;
+
+use rustc_hash::FxHashSet;
 
 use crate::error::{Error, Result};
 use crate::segment::utf8_text;
@@ -12,7 +13,7 @@ const BUILTIN: &str = include_str!("stopwords.txt");
 /// A set of stopwords. Stopwords stay in the frequency tables, flagged; keywords skip them.
 #[derive(Debug, Clone, Default)]
 pub struct Stopwords {
-    words: HashSet<String>,
+    words: FxHashSet<String>,
 }
 
 impl Stopwords {

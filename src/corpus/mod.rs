@@ -93,17 +93,18 @@ impl Corpus {
 
     /// The bundled seed corpus, read from the binary itself.
     pub fn embedded(options: &LoadOptions) -> Corpus {
-        let mut corpus = Corpus::default();
-        let name = format!("<embedded>/{EMBEDDED_NAME}");
-        let (file, essays) = from_decoded(name, EMBEDDED_TEXT.len() as u64, "UTF-8", EMBEDDED_TEXT, false, options);
-        corpus.push_file(file, essays);
-        corpus
+        Self::from_text_with(&format!("<embedded>/{EMBEDDED_NAME}"), EMBEDDED_TEXT, options)
     }
 
-    /// A corpus of one text, split like a file named `name` would be.
+    /// A corpus of one text, cleaned and split like a file named `name` would be.
     pub fn from_text(name: &str, text: &str) -> Corpus {
+        Self::from_text_with(name, text, &LoadOptions::default())
+    }
+
+    /// Like [`Corpus::from_text`], with the given splitting options.
+    pub fn from_text_with(name: &str, text: &str, options: &LoadOptions) -> Corpus {
         let mut corpus = Corpus::default();
-        let (file, essays) = from_decoded(name.to_owned(), text.len() as u64, "UTF-8", text, false, &LoadOptions::default());
+        let (file, essays) = from_decoded(name.to_owned(), text.len() as u64, "UTF-8", text, false, options);
         corpus.push_file(file, essays);
         corpus
     }

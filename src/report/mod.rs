@@ -23,8 +23,10 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| Error::OutputDir { path: dir.into(), source })
 }
 
-/// Writes `path` atomically: `fill` writes into a temporary file beside it, which is flushed to
-/// disk and renamed over `path` only if `fill` succeeded.
+/// Writes `path` atomically: `fill` writes into a temporary file beside it, which is renamed over
+/// `path` only if `fill` succeeded. A rename within one folder is atomic, so an interrupted run
+/// leaves either the old report or the new one. (No fsync: it guards against power loss, not
+/// interruption, and cost more than writing on this machine's disks.)
 pub fn write_atomically<F>(path: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&mut std::fs::File) -> Result<()>,
@@ -34,7 +36,6 @@ where
     let mut temp = tempfile::Builder::new().prefix(".wenxi-").suffix(".tmp").tempfile_in(dir).map_err(io_error)?;
     fill(temp.as_file_mut())?;
     temp.as_file_mut().flush().map_err(io_error)?;
-    temp.as_file().sync_all().map_err(io_error)?;
     temp.persist(path).map_err(|err| io_error(err.error))?;
     Ok(())
 }
