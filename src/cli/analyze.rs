@@ -168,8 +168,9 @@ fn summary(corpus: &Corpus, analysis: &Analysis<'_>, written: &[PathBuf], dir: &
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "analysed {} essays from {} file{} ({} skipped): {} words, {} distinct, {:.1} KB of text in {:.2} s",
+        "analysed {} essay{} from {} file{} ({} skipped): {} words, {} distinct, {:.1} KB of text in {:.2} s",
         corpus.essays.len(),
+        if corpus.essays.len() == 1 { "" } else { "s" },
         files,
         if files == 1 { "" } else { "s" },
         skipped,
