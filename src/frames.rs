@@ -2,6 +2,7 @@
 
 use polars::prelude::*;
 
+use crate::analysis::structure::{Lengths, MarkerKind, Structure};
 use crate::analysis::Analysis;
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
@@ -27,6 +28,8 @@ impl Tables {
                 ("word_freq", word_freq(analysis, options)?),
                 ("essay_word_freq", essay_word_freq(analysis, options)?),
                 ("keywords", keywords(analysis, options)?),
+                ("structure", structure(corpus, analysis, options)?),
+                ("markers", markers(analysis)?),
             ],
         })
     }
@@ -150,6 +153,94 @@ fn keywords(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame>
             Column::new("rank".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
             text("word", rows.iter().map(|r| r.2.word), options),
             Column::new("score".into(), rows.iter().map(|r| r.2.score).collect::<Vec<_>>()),
+        ],
+    )
+}
+
+const MARKER_KINDS: [MarkerKind; 6] = [
+    MarkerKind::Ordering,
+    MarkerKind::Addition,
+    MarkerKind::Contrast,
+    MarkerKind::Cause,
+    MarkerKind::Example,
+    MarkerKind::Summary,
+];
+
+/// Occurrences per 1,000 words; 0 for an empty denominator.
+fn per_1k(count: u64, total: u64) -> f64 {
+    per_10k(count, total) / 10.0
+}
+
+/// `structure.csv`: one row per essay.
+pub fn structure(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame> {
+    let s: Vec<&Structure> = analysis.essays.iter().map(|e| &e.structure).collect();
+    let e = &corpus.essays;
+    let u64s = |name: &str, f: &dyn Fn(&Structure) -> u64| Column::new(name.into(), s.iter().map(|x| f(x)).collect::<Vec<u64>>());
+    let f64s = |name: &str, f: &dyn Fn(&Structure) -> f64| Column::new(name.into(), s.iter().map(|x| f(x)).collect::<Vec<f64>>());
+    let heading_text: Vec<String> = s.iter().map(|x| x.headings.join(" | ")).collect();
+    let sequence: Vec<String> = s.iter().map(|x| x.marker_sequence.join("→")).collect();
+    let mut columns = vec![
+        Column::new("essay_id".into(), e.iter().map(|x| x.id).collect::<Vec<_>>()),
+        text("title", e.iter().map(|x| x.title.as_str()), options),
+        u64s("paragraphs", &|x| x.paragraphs.into()),
+        u64s("headings", &|x| x.headings.len() as u64),
+        text("heading_text", heading_text.iter().map(String::as_str), options),
+        u64s("sentences", &|x| x.sentences.into()),
+        text("marker_sequence", sequence.iter().map(String::as_str), options),
+        Column::new("closes_with_summary".into(), s.iter().map(|x| x.closes_with_summary).collect::<Vec<_>>()),
+        u64s("markers", &|x| x.markers.len() as u64),
+    ];
+    for kind in MARKER_KINDS {
+        let name = format!("markers_{}", kind.as_str());
+        columns.push(u64s(&name, &|x| x.markers.iter().filter(|m| m.kind == kind).count() as u64));
+    }
+    columns.extend([
+        u64s("characters", &|x| x.chars.total),
+        u64s("han_characters", &|x| x.chars.han),
+        u64s("punctuation", &|x| x.chars.punctuation),
+        u64s("latin_letters", &|x| x.chars.latin),
+        u64s("digits", &|x| x.chars.digits),
+    ]);
+    let lengths: [(&str, fn(&Structure) -> Lengths); 4] = [
+        ("sentence_han", |x| x.sentence_han),
+        ("sentence_words", |x| x.sentence_words),
+        ("paragraph_han", |x| x.paragraph_han),
+        ("paragraph_words", |x| x.paragraph_words),
+    ];
+    for (prefix, get) in lengths {
+        columns.push(f64s(&format!("{prefix}_mean"), &|x| get(x).mean));
+        columns.push(f64s(&format!("{prefix}_median"), &|x| get(x).median));
+        columns.push(f64s(&format!("{prefix}_sd"), &|x| get(x).sd));
+        columns.push(u64s(&format!("{prefix}_max"), &|x| get(x).max));
+    }
+    columns.extend([
+        u64s("words", &|x| x.words),
+        u64s("types", &|x| x.types),
+        f64s("ttr", &|x| x.ttr),
+        f64s("mattr", &|x| x.mattr),
+        f64s("mtld", &|x| x.mtld),
+        f64s("lexical_density", &|x| x.lexical_density),
+        u64s("first_person", &|x| x.first_person),
+        f64s("first_person_per_1k", &|x| per_1k(x.first_person, x.words)),
+        u64s("questions", &|x| x.questions.into()),
+        u64s("exclamations", &|x| x.exclamations.into()),
+    ]);
+    frame("structure", e.len(), columns)
+}
+
+/// `markers.csv`: one row per discourse-marker occurrence.
+fn markers(analysis: &Analysis<'_>) -> Result<DataFrame> {
+    let rows: Vec<_> =
+        analysis.essays.iter().flat_map(|e| e.structure.markers.iter().map(move |m| (e.essay_id, m))).collect();
+    frame(
+        "markers",
+        rows.len(),
+        vec![
+            Column::new("essay_id".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
+            Column::new("paragraph".into(), rows.iter().map(|r| r.1.paragraph).collect::<Vec<_>>()),
+            Column::new("position".into(), rows.iter().map(|r| r.1.position).collect::<Vec<_>>()),
+            Column::new("marker".into(), rows.iter().map(|r| r.1.marker.as_str()).collect::<Vec<_>>()),
+            Column::new("kind".into(), rows.iter().map(|r| r.1.kind.as_str()).collect::<Vec<_>>()),
         ],
     )
 }

@@ -185,7 +185,16 @@ fn the_output_folder_keeps_other_files_and_parquet_works() {
     names.sort();
     assert_eq!(
         names,
-        ["essay_word_freq.parquet", "essays.parquet", "files.parquet", "keywords.parquet", "notes.txt", "word_freq.parquet"]
+        [
+            "essay_word_freq.parquet",
+            "essays.parquet",
+            "files.parquet",
+            "keywords.parquet",
+            "markers.parquet",
+            "notes.txt",
+            "structure.parquet",
+            "word_freq.parquet"
+        ]
     );
     let bytes = std::fs::read(out.path().join("essays.parquet")).unwrap();
     assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"));

@@ -3,6 +3,7 @@
 pub mod frequency;
 pub mod keywords;
 pub mod stopwords;
+pub mod structure;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -12,17 +13,20 @@ use crate::segment::{chunks, Segmenter, Token, CHUNK_BYTES};
 use frequency::{count_words, CorpusCounts};
 use keywords::{IdfTable, Keyword};
 use stopwords::Stopwords;
+use structure::{MarkerLexicon, Structure};
 
 /// Settings of the analyses.
 #[derive(Debug, Clone)]
 pub struct AnalysisOptions {
     /// Keywords kept per essay.
     pub top_keywords: usize,
+    /// Discourse markers looked for.
+    pub markers: MarkerLexicon,
 }
 
 impl Default for AnalysisOptions {
     fn default() -> Self {
-        AnalysisOptions { top_keywords: 10 }
+        AnalysisOptions { top_keywords: 10, markers: MarkerLexicon::default() }
     }
 }
 
@@ -51,6 +55,8 @@ pub struct EssayResult<'a> {
     pub counts: Vec<EssayWord<'a>>,
     /// TF-IDF keywords, best first.
     pub keywords: Vec<Keyword<'a>>,
+    /// How the essay is built.
+    pub structure: Structure,
 }
 
 /// A word of one essay with its count.
@@ -115,7 +121,7 @@ impl<'a> Analysis<'a> {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Self {
         let idf = IdfTable::jieba();
-        let essays: Vec<EssayResult<'a>> = corpus
+        let mut essays: Vec<EssayResult<'a>> = corpus
             .essays
             .par_iter()
             .map(|essay| {
@@ -140,6 +146,11 @@ impl<'a> Analysis<'a> {
             })
             .collect();
         let pos: FxHashMap<&'a str, &'a str> = sorted.iter().map(|(word, _)| *word).zip(tags.iter().copied()).collect();
+        essays.par_iter_mut().for_each(|essay| {
+            let content: u64 =
+                essay.counts.iter().filter(|w| pos.get(w.word).is_some_and(|tag| structure::is_content_tag(tag))).map(|w| w.count).sum();
+            essay.structure.lexical_density = structure::ratio(content, essay.figures.words);
+        });
         let word_freq = sorted
             .into_iter()
             .zip(tags)
@@ -202,7 +213,8 @@ fn analyse_essay<'a>(
     let candidates: Vec<(&'a str, u64)> =
         counts.iter().filter(|w| !w.stopword && keywords::is_candidate(w.word)).map(|w| (w.word, w.count)).collect();
     let keywords = keywords::tfidf(&candidates, idf, options.top_keywords);
-    EssayResult { essay_id: essay.id, figures, counts, keywords }
+    let structure = structure::analyse(&essay.body, tokens, &options.markers);
+    EssayResult { essay_id: essay.id, figures, counts, keywords, structure }
 }
 
 #[cfg(test)]

@@ -4,16 +4,15 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::analysis::{Analysis, AnalysisOptions};
-use crate::corpus::{decode::encoding_for_label, Corpus, LoadOptions, Splitter};
-use crate::error::Error;
+use crate::corpus::Corpus;
 use crate::frames::{FrameOptions, Tables};
 use crate::report::{ensure_dir, Format, Reporter, TableReporter};
-use crate::{Segmenter, Stopwords};
+use crate::Stopwords;
 
+use super::input::InputArgs;
 use super::{EXIT_OK, EXIT_SKIPPED};
 
 #[derive(Debug, clap::Args)]
@@ -23,11 +22,11 @@ use super::{EXIT_OK, EXIT_SKIPPED};
     wenxi analyze page.txt --encoding gbk          force the encoding of every file\n  \
     wenxi analyze essays/ --user-dict words.txt --stopwords stop.txt --top 20\n  \
     wenxi analyze essays/ --format parquet         Parquet instead of CSV\n  \
-    wenxi analyze page.txt --split-regex '^第.+篇$' cut a compiled page at lines like 第三篇")]
+    wenxi analyze page.txt --split-regex '^第.+篇$' cut a compiled page at lines like 第三篇\n  \
+    wenxi analyze essays/ --markers markers.txt    more discourse markers (`marker kind` a line)")]
 pub struct Args {
-    /// Files and folders to analyse; folders are searched recursively for .txt files
-    /// [default: ./corpus if it exists, else the bundled corpus]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// Folder for the reports (created if missing; only wenxi's report files are replaced)
     #[arg(short, long, value_name = "DIR", default_value = "reports")]
@@ -36,24 +35,6 @@ pub struct Args {
     /// Keywords per essay
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
-
-    /// Worker threads [default: all cores]
-    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub jobs: Option<u16>,
-
-    /// Read every file in this encoding (utf-8, gbk, gb18030, big5, utf-16le, ...) instead of
-    /// detecting it; invalid bytes become U+FFFD
-    #[arg(long, value_name = "LABEL")]
-    pub encoding: Option<String>,
-
-    /// Title lines that split a file into essays (regex on the whole trimmed line)
-    /// [default: lines like 疫情心得体会篇三 or 范文篇12]
-    #[arg(long, value_name = "REGEX")]
-    pub split_regex: Option<String>,
-
-    /// Extra words for the segmenter, jieba format: `word [frequency] [pos-tag]` a line
-    #[arg(long, value_name = "FILE")]
-    pub user_dict: Option<PathBuf>,
 
     /// Extra stopwords, whitespace-separated (# starts a comment line)
     #[arg(long, value_name = "FILE")]
@@ -78,76 +59,33 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let load_options = LoadOptions {
-        encoding: match &args.encoding {
-            Some(label) => Some(encoding_for_label(label).ok_or_else(|| Error::EncodingLabel(label.clone()))?),
-            None => None,
-        },
-        splitter: match &args.split_regex {
-            Some(pattern) => Splitter::with_pattern(pattern)?,
-            None => Splitter::default(),
-        },
-    };
+    let load_options = args.input.load_options()?;
+    let markers = args.input.marker_lexicon()?;
     let mut stopwords = if args.no_builtin_stopwords { Stopwords::empty() } else { Stopwords::builtin() };
     if let Some(path) = &args.stopwords {
         stopwords.load_file(path)?;
     }
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(jobs) = args.jobs {
-        pool = pool.num_threads(jobs.into());
-    }
-    let pool = pool.build().context("cannot start worker threads")?;
-    pool.install(|| analyze(&args, &load_options, stopwords, started))
-}
+    let segmenter = args.input.segmenter()?;
+    args.input.pool()?.install(|| {
+        let corpus = args.input.load(&load_options)?;
+        let progress = progress_bar(args.quiet, corpus.text_bytes() as u64);
+        let options = AnalysisOptions { top_keywords: args.top, markers };
+        let analysis =
+            Analysis::run_with_progress(&corpus, &segmenter, &stopwords, &options, &|bytes| progress.inc(bytes));
+        progress.finish_and_clear();
 
-fn analyze(args: &Args, load_options: &LoadOptions, stopwords: Stopwords, started: Instant) -> anyhow::Result<u8> {
-    let mut segmenter = Segmenter::new();
-    if let Some(path) = &args.user_dict {
-        for bad in segmenter.load_user_dict(path)? {
-            eprintln!("wenxi: warning: {}: line {} skipped: {}", path.display(), bad.line, bad.reason);
+        let tables = Tables::build(&corpus, &analysis, FrameOptions { excel_safe: args.format == Format::Csv })?;
+        ensure_dir(&args.output)?;
+        let reporter = TableReporter { format: args.format, bom: !args.no_bom };
+        let written = reporter.write(&tables, &args.output)?;
+        if !args.quiet {
+            summary(&corpus, &analysis, &written, &args.output, started.elapsed().as_secs_f64())?;
         }
-    }
-    let (corpus, described) = load_corpus(&args.paths, load_options);
-    for file in corpus.skipped() {
-        eprintln!("wenxi: skipped {}: {}", file.path, file.message);
-    }
-    if corpus.essays.is_empty() {
-        anyhow::bail!("no essay text found in {described}; give .txt files or folders that hold them");
-    }
-
-    let progress = progress_bar(args.quiet, corpus.text_bytes() as u64);
-    let options = AnalysisOptions { top_keywords: args.top };
-    let analysis = Analysis::run_with_progress(&corpus, &segmenter, &stopwords, &options, &|bytes| progress.inc(bytes));
-    progress.finish_and_clear();
-
-    let tables = Tables::build(&corpus, &analysis, FrameOptions { excel_safe: args.format == Format::Csv })?;
-    ensure_dir(&args.output)?;
-    let reporter = TableReporter { format: args.format, bom: !args.no_bom };
-    let written = reporter.write(&tables, &args.output)?;
-
-    let skipped = corpus.skipped().count();
-    if !args.quiet {
-        summary(&corpus, &analysis, &written, &args.output, started.elapsed().as_secs_f64())?;
-    }
-    Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK })
+        Ok(if corpus.skipped().next().is_some() { EXIT_SKIPPED } else { EXIT_OK })
+    })
 }
 
-/// Reads the inputs, or `./corpus`, or the bundled corpus; returns it with a description for
-/// messages.
-fn load_corpus(paths: &[PathBuf], options: &LoadOptions) -> (Corpus, String) {
-    if !paths.is_empty() {
-        let described = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
-        return (Corpus::load(paths, options), described);
-    }
-    let default = Path::new("corpus");
-    if default.is_dir() {
-        (Corpus::load(&[default.to_path_buf()], options), "corpus/".to_owned())
-    } else {
-        (Corpus::embedded(options), "the bundled corpus".to_owned())
-    }
-}
-
-fn progress_bar(quiet: bool, total: u64) -> ProgressBar {
+pub(crate) fn progress_bar(quiet: bool, total: u64) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

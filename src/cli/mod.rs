@@ -1,6 +1,8 @@
 //! The command line: one file per subcommand, each with its `Args` and `run`.
 
 pub mod analyze;
+pub mod input;
+pub mod structure;
 
 use clap::{Parser, Subcommand};
 
@@ -22,7 +24,8 @@ pub const EXIT_ERROR: u8 = 2;
         (or Parquet) tables.",
     after_help = "Exit status: 0 all files analysed; 1 reports written but some files skipped; 2 error.\n\n\
         Examples:\n  wenxi analyze                      analyse ./corpus (or the bundled corpus) into ./reports\n  \
-        wenxi analyze essays/ -o out       analyse every .txt under essays/ into out/"
+        wenxi analyze essays/ -o out       analyse every .txt under essays/ into out/\n  \
+        wenxi structure essays/            how each essay is built, in the terminal"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -33,12 +36,15 @@ pub struct Cli {
 pub enum Command {
     /// Analyse essays and write the report tables
     Analyze(analyze::Args),
+    /// Print how each essay is built: paragraphs, headings, sentences, discourse markers
+    Structure(structure::Args),
 }
 
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Analyze(args) => analyze::run(args),
+        Command::Structure(args) => structure::run(args),
     }
 }
 

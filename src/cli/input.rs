@@ -1,0 +1,101 @@
+//! Options shared by the subcommands that read a corpus, and the reading itself.
+
+use std::path::{Path, PathBuf};
+
+use crate::analysis::structure::MarkerLexicon;
+use crate::corpus::{decode::encoding_for_label, Corpus, LoadOptions, Splitter};
+use crate::error::{Error, Result};
+use crate::Segmenter;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct InputArgs {
+    /// Files and folders to analyse; folders are searched recursively for .txt files
+    /// [default: ./corpus if it exists, else the bundled corpus]
+    pub paths: Vec<PathBuf>,
+
+    /// Worker threads [default: all cores]
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// Read every file in this encoding (utf-8, gbk, gb18030, big5, utf-16le, ...) instead of
+    /// detecting it; invalid bytes become U+FFFD
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+
+    /// Title lines that split a file into essays (regex on the whole trimmed line)
+    /// [default: lines like 疫情心得体会篇三 or 范文篇12]
+    #[arg(long, value_name = "REGEX")]
+    pub split_regex: Option<String>,
+
+    /// Extra words for the segmenter, jieba format: `word [frequency] [pos-tag]` a line
+    #[arg(long, value_name = "FILE")]
+    pub user_dict: Option<PathBuf>,
+
+    /// Extra discourse markers: `marker kind` a line, kind one of ordering, addition,
+    /// contrast, cause, example, summary
+    #[arg(long, value_name = "FILE")]
+    pub markers: Option<PathBuf>,
+}
+
+impl InputArgs {
+    pub fn load_options(&self) -> Result<LoadOptions> {
+        Ok(LoadOptions {
+            encoding: match &self.encoding {
+                Some(label) => Some(encoding_for_label(label).ok_or_else(|| Error::EncodingLabel(label.clone()))?),
+                None => None,
+            },
+            splitter: match &self.split_regex {
+                Some(pattern) => Splitter::with_pattern(pattern)?,
+                None => Splitter::default(),
+            },
+        })
+    }
+
+    pub fn marker_lexicon(&self) -> Result<MarkerLexicon> {
+        let mut lexicon = MarkerLexicon::default();
+        if let Some(path) = &self.markers {
+            lexicon.load_file(path)?;
+        }
+        Ok(lexicon)
+    }
+
+    /// The segmenter with the user dictionary, warning about its bad lines on stderr.
+    pub fn segmenter(&self) -> Result<Segmenter> {
+        let mut segmenter = Segmenter::new();
+        if let Some(path) = &self.user_dict {
+            for bad in segmenter.load_user_dict(path)? {
+                eprintln!("wenxi: warning: {}: line {} skipped: {}", path.display(), bad.line, bad.reason);
+            }
+        }
+        Ok(segmenter)
+    }
+
+    /// A rayon pool of `--jobs` threads.
+    pub fn pool(&self) -> anyhow::Result<rayon::ThreadPool> {
+        let mut pool = rayon::ThreadPoolBuilder::new();
+        if let Some(jobs) = self.jobs {
+            pool = pool.num_threads(jobs.into());
+        }
+        Ok(pool.build()?)
+    }
+
+    /// Reads the inputs, or `./corpus`, or the bundled corpus; names skipped files on stderr;
+    /// fails if no essay is left.
+    pub fn load(&self, options: &LoadOptions) -> anyhow::Result<Corpus> {
+        let (corpus, described) = if !self.paths.is_empty() {
+            let described = self.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+            (Corpus::load(&self.paths, options), described)
+        } else if Path::new("corpus").is_dir() {
+            (Corpus::load(&[PathBuf::from("corpus")], options), "corpus/".to_owned())
+        } else {
+            (Corpus::embedded(options), "the bundled corpus".to_owned())
+        };
+        for file in corpus.skipped() {
+            eprintln!("wenxi: skipped {}: {}", file.path, file.message);
+        }
+        if corpus.essays.is_empty() {
+            anyhow::bail!("no essay text found in {described}; give .txt files or folders that hold them");
+        }
+        Ok(corpus)
+    }
+}
