@@ -1,5 +1,9 @@
 //! Throughput of the whole `analyze` pipeline against raw jieba-rs `cut` on the same text, at one
 //! thread and at all threads. The corpus is the bundled page repeated to about 4 MB (1,400 essays).
+//!
+//! - `raw_cut`: jieba-rs `cut` with HMM over every essay, nothing else;
+//! - `analysis`: segmentation and every analysis (counts, keywords, structure, tags);
+//! - `pipeline`: reading and splitting the page, the analysis, the DataFrames and the CSV reports.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rayon::prelude::*;
@@ -40,6 +44,14 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 pool.install(|| {
                     corpus.essays.par_iter().map(|essay| segmenter.jieba().cut(&essay.body, true).len()).sum::<usize>()
+                })
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("analysis", threads), &threads, |b, _| {
+            b.iter(|| {
+                pool.install(|| {
+                    let analysis = Analysis::run(&corpus, &segmenter, &stopwords, &AnalysisOptions::default());
+                    analysis.total_words
                 })
             })
         });

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 
 use crate::corpus::{is_han, Corpus, Essay};
 use crate::segment::{chunks, Segmenter, Token, CHUNK_BYTES};
-use frequency::{count_words, CorpusCounts};
+use frequency::{count_words, CorpusCounts, WordIndex};
 use keywords::{IdfTable, Keyword};
 use stopwords::Stopwords;
 use structure::{MarkerLexicon, Structure};
@@ -193,7 +193,8 @@ fn analyse_essay<'a>(
     idf: &IdfTable,
     options: &AnalysisOptions,
 ) -> EssayResult<'a> {
-    let counts: Vec<EssayWord<'a>> = count_words(tokens, &essay.body)
+    let index = WordIndex::new(tokens, &essay.body);
+    let counts: Vec<EssayWord<'a>> = count_words(&index)
         .into_iter()
         .map(|w| EssayWord { word: w.word, count: w.count, stopword: stopwords.contains(w.word), first: w.first })
         .collect();
@@ -213,7 +214,7 @@ fn analyse_essay<'a>(
     let candidates: Vec<(&'a str, u64)> =
         counts.iter().filter(|w| !w.stopword && keywords::is_candidate(w.word)).map(|w| (w.word, w.count)).collect();
     let keywords = keywords::tfidf(&candidates, idf, options.top_keywords);
-    let structure = structure::analyse(&essay.body, tokens, &options.markers);
+    let structure = structure::analyse(&essay.body, tokens, &index, &options.markers);
     EssayResult { essay_id: essay.id, figures, counts, keywords, structure }
 }
 

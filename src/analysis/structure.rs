@@ -5,13 +5,12 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use rustc_hash::FxHashMap;
 
 use crate::corpus::{is_han, is_latin};
 use crate::error::{Error, Result};
 use crate::segment::{utf8_text, Token};
 
-use super::frequency::is_word;
+use super::frequency::WordIndex;
 
 /// Window of the moving-average type-token ratio, in words (Covington & McFall 2010 use 500 for
 /// long texts; essays of a few hundred words need a shorter one).
@@ -165,11 +164,14 @@ const SUMMARY_LABELS: &[&str] = &["总结", "结语", "结论", "小结", "结�
 #[derive(Debug, Clone)]
 pub struct MarkerLexicon {
     markers: Vec<(String, MarkerKind)>,
+    /// First characters of the markers (and 第 of the ordinals): most clauses start with none of
+    /// them and need no comparison at all.
+    first_chars: rustc_hash::FxHashSet<char>,
 }
 
 impl Default for MarkerLexicon {
     fn default() -> Self {
-        let mut lexicon = MarkerLexicon { markers: Vec::new() };
+        let mut lexicon = MarkerLexicon { markers: Vec::new(), first_chars: ['第'].into_iter().collect() };
         for &(marker, kind) in BUILTIN_MARKERS {
             lexicon.add(marker, kind);
         }
@@ -181,6 +183,7 @@ impl MarkerLexicon {
     fn add(&mut self, marker: &str, kind: MarkerKind) {
         self.markers.retain(|(m, _)| m != marker);
         self.markers.push((marker.to_owned(), kind));
+        self.first_chars.extend(marker.chars().next());
         self.markers.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then_with(|| a.0.cmp(&b.0)));
     }
 
@@ -214,6 +217,9 @@ impl MarkerLexicon {
     /// The marker starting at the beginning of `text`, if any, given whether a token ends at each
     /// candidate length (so that 同时 does not match inside 同时期).
     fn at<'m>(&'m self, text: &str, token_ends_at: impl Fn(usize) -> bool) -> Option<(&'m str, MarkerKind)> {
+        if !text.chars().next().is_some_and(|c| self.first_chars.contains(&c)) {
+            return None;
+        }
         for (marker, kind) in &self.markers {
             if text.starts_with(marker.as_str()) && token_ends_at(marker.len()) {
                 return Some((marker, *kind));
@@ -330,35 +336,31 @@ fn push_sentence(paragraph: &str, start: usize, end: usize, ranges: &mut Vec<(us
 }
 
 /// Moving-average type-token ratio (Covington & McFall 2010): the mean TTR of every window of
-/// `window` consecutive words; the plain TTR when the text is shorter than one window.
-pub fn mattr(words: &[&str], window: usize) -> f64 {
-    if words.is_empty() || window == 0 {
+/// `window` consecutive words; the plain TTR when the text is shorter than one window. Words are
+/// ids below `types`.
+pub fn mattr(ids: &[u32], types: usize, window: usize) -> f64 {
+    if ids.is_empty() || window == 0 {
         return 0.0;
     }
-    if words.len() <= window {
-        return ttr(words);
+    let mut counts = vec![0u32; types];
+    let mut distinct = 0u64;
+    let add = |counts: &mut Vec<u32>, id: u32, distinct: &mut u64| {
+        counts[id as usize] += 1;
+        *distinct += u64::from(counts[id as usize] == 1);
+    };
+    let window = window.min(ids.len());
+    for &id in &ids[..window] {
+        add(&mut counts, id, &mut distinct);
     }
-    let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
-    for word in &words[..window] {
-        *counts.entry(word).or_default() += 1;
+    let mut total = distinct;
+    for i in window..ids.len() {
+        let out = ids[i - window] as usize;
+        counts[out] -= 1;
+        distinct -= u64::from(counts[out] == 0);
+        add(&mut counts, ids[i], &mut distinct);
+        total += distinct;
     }
-    let mut total = counts.len() as f64;
-    for i in window..words.len() {
-        let out = words[i - window];
-        let count = counts.get_mut(out).expect("word in window");
-        *count -= 1;
-        if *count == 0 {
-            counts.remove(out);
-        }
-        *counts.entry(words[i]).or_default() += 1;
-        total += counts.len() as f64;
-    }
-    total / ((words.len() - window + 1) as f64 * window as f64)
-}
-
-fn ttr(words: &[&str]) -> f64 {
-    let distinct: rustc_hash::FxHashSet<&str> = words.iter().copied().collect();
-    ratio(distinct.len() as u64, words.len() as u64)
+    total as f64 / ((ids.len() - window + 1) as f64 * window as f64)
 }
 
 /// `part / whole`, or 0 for an empty whole: no NaN ever reaches a report.
@@ -373,31 +375,34 @@ pub fn ratio(part: u64, whole: u64) -> f64 {
 /// Measure of textual lexical diversity (McCarthy & Jarvis 2010): the mean length of runs of words
 /// whose TTR stays above `threshold`, averaged over a forward and a backward pass, with the
 /// partial factor of the last run. Zero when no factor can be formed (no words, or every word
-/// distinct so the TTR never falls).
-pub fn mtld(words: &[&str], threshold: f64) -> f64 {
-    let forward = mtld_pass(words.iter().copied(), words.len(), threshold);
-    let backward = mtld_pass(words.iter().rev().copied(), words.len(), threshold);
+/// distinct so the TTR never falls). Words are ids below `types`.
+pub fn mtld(ids: &[u32], types: usize, threshold: f64) -> f64 {
+    // `seen[id] == run_no` marks a word as seen in the current run, so a run resets in O(1).
+    let mut seen = vec![0u32; types];
+    let forward = mtld_pass(ids.iter().copied(), ids.len(), threshold, &mut seen, 0);
+    let backward = mtld_pass(ids.iter().rev().copied(), ids.len(), threshold, &mut seen, ids.len() as u32 + 1);
     (forward + backward) / 2.0
 }
 
-fn mtld_pass<'a>(words: impl Iterator<Item = &'a str>, len: usize, threshold: f64) -> f64 {
+fn mtld_pass(ids: impl Iterator<Item = u32>, len: usize, threshold: f64, seen: &mut [u32], first_run: u32) -> f64 {
+    let mut run_no = first_run + 1;
     let mut factors = 0.0;
-    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
-    let mut run = 0usize;
-    let mut current_ttr = 1.0;
-    for word in words {
-        seen.insert(word);
+    let (mut run, mut distinct) = (0u64, 0u64);
+    for id in ids {
         run += 1;
-        current_ttr = seen.len() as f64 / run as f64;
-        if current_ttr <= threshold {
+        if seen[id as usize] != run_no {
+            seen[id as usize] = run_no;
+            distinct += 1;
+        }
+        if ratio(distinct, run) <= threshold {
             factors += 1.0;
-            seen.clear();
+            run_no += 1;
             run = 0;
-            current_ttr = 1.0;
+            distinct = 0;
         }
     }
     if run > 0 {
-        factors += (1.0 - current_ttr) / (1.0 - threshold);
+        factors += (1.0 - ratio(distinct, run)) / (1.0 - threshold);
     }
     if factors > 0.0 {
         len as f64 / factors
@@ -413,16 +418,17 @@ pub fn is_content_tag(tag: &str) -> bool {
     matches!(tag.as_bytes().first(), Some(b'n' | b'v' | b'a' | b'd')) || matches!(tag, "i" | "l" | "j")
 }
 
-/// Computes the structure of an essay from its body and its tokens (slices of `body`).
-pub fn analyse(body: &str, tokens: &[Token<'_>], markers: &MarkerLexicon) -> Structure {
+/// Computes the structure of an essay from its body, its tokens (slices of `body`) and their word
+/// index.
+pub fn analyse(body: &str, tokens: &[Token<'_>], index: &WordIndex<'_>, markers: &MarkerLexicon) -> Structure {
     let base = body.as_ptr() as usize;
     let offset = |token: &str| token.as_ptr() as usize - base;
-    let word_offsets: Vec<usize> = tokens.iter().filter(|t| is_word(t)).map(|t| offset(t)).collect();
+    let word_offsets = &index.offsets;
     // Tokens come in text order, so their ends are sorted: binary search, no hashing.
     let token_ends: Vec<usize> = tokens.iter().map(|t| offset(t) + t.len()).collect();
     let words_in = |start: usize, end: usize| {
-        let from = word_offsets.partition_point(|&o| o < start);
-        let to = word_offsets.partition_point(|&o| o < end);
+        let from = word_offsets.partition_point(|&o| (o as usize) < start);
+        let to = word_offsets.partition_point(|&o| (o as usize) < end);
         (to - from) as u64
     };
     let han_in = |text: &str| text.chars().filter(|&c| is_han(c)).count() as u64;
@@ -477,13 +483,14 @@ pub fn analyse(body: &str, tokens: &[Token<'_>], markers: &MarkerLexicon) -> Str
     structure.paragraph_han = Lengths::of(&paragraph_han);
     structure.paragraph_words = Lengths::of(&paragraph_words);
 
-    let words: Vec<&str> = tokens.iter().copied().filter(|t| is_word(t)).collect();
-    structure.words = words.len() as u64;
-    structure.types = words.iter().collect::<rustc_hash::FxHashSet<_>>().len() as u64;
+    let types = index.vocab.len();
+    structure.words = index.ids.len() as u64;
+    structure.types = types as u64;
     structure.ttr = ratio(structure.types, structure.words);
-    structure.mattr = mattr(&words, MATTR_WINDOW);
-    structure.mtld = mtld(&words, MTLD_THRESHOLD);
-    structure.first_person = words.iter().filter(|w| matches!(**w, "我" | "我们")).count() as u64;
+    structure.mattr = mattr(&index.ids, types, MATTR_WINDOW);
+    structure.mtld = mtld(&index.ids, types, MTLD_THRESHOLD);
+    let first_person: Vec<bool> = index.vocab.iter().map(|w| matches!(*w, "我" | "我们")).collect();
+    structure.first_person = index.ids.iter().filter(|&&id| first_person[id as usize]).count() as u64;
     structure
 }
 
@@ -544,13 +551,29 @@ mod tests {
         assert!(sentences("").is_empty());
     }
 
+    /// Letters as word ids: a = 0, b = 1, …
+    fn ids(letters: &str) -> (Vec<u32>, usize) {
+        let ids: Vec<u32> = letters.bytes().map(|b| u32::from(b - b'a')).collect();
+        let types = ids.iter().max().map_or(0, |&m| m as usize + 1);
+        (ids, types)
+    }
+
+    fn mattr_of(letters: &str, window: usize) -> f64 {
+        let (ids, types) = ids(letters);
+        mattr(&ids, types, window)
+    }
+
+    fn mtld_of(letters: &str) -> f64 {
+        let (ids, types) = ids(letters);
+        mtld(&ids, types, 0.72)
+    }
+
     // MATTR with a window of 3 over a b a c b: windows aba (2/3), bac (3/3), acb (3/3): 8/9.
     #[test]
     fn mattr_by_hand() {
-        let words = ["a", "b", "a", "c", "b"];
-        assert!((mattr(&words, 3) - 8.0 / 9.0).abs() < 1e-12);
-        assert_eq!(mattr(&words, 10), 0.6);
-        assert_eq!(mattr(&[], 3), 0.0);
+        assert!((mattr_of("abacb", 3) - 8.0 / 9.0).abs() < 1e-12);
+        assert_eq!(mattr_of("abacb", 10), 0.6);
+        assert_eq!(mattr_of("", 3), 0.0);
     }
 
     // MTLD, threshold 0.72, over a b a b c c (6 words).
@@ -558,15 +581,14 @@ mod tests {
     // Backward: c c(1/2=.5: factor 1) b(1) a(1) b(2/3: factor 2) a(1 left: partial 0) → 6/2 = 3.
     #[test]
     fn mtld_by_hand() {
-        let words = ["a", "b", "a", "b", "c", "c"];
-        assert_eq!(mtld(&words, 0.72), 3.0);
+        assert_eq!(mtld_of("ababcc"), 3.0);
         // a b c d: TTR stays 1, no factor: zero, not infinity.
-        assert_eq!(mtld(&["a", "b", "c", "d"], 0.72), 0.0);
+        assert_eq!(mtld_of("abcd"), 0.0);
         // a a b: forward a(1) a(.5: factor) b(1: partial 0) → 3/1; backward b a a(2/3: factor) → 3/1.
-        assert_eq!(mtld(&["a", "a", "b"], 0.72), 3.0);
+        assert_eq!(mtld_of("aab"), 3.0);
         // Partial factor: a b b c: forward a b b(2/3: factor 1) c(1: partial 0) → 4; backward c b b(2/3:
         // factor) a(partial 0) → 4.
-        assert_eq!(mtld(&["a", "b", "b", "c"], 0.72), 4.0);
+        assert_eq!(mtld_of("abbc"), 4.0);
     }
 
     #[test]
@@ -577,7 +599,7 @@ mod tests {
 
     #[test]
     fn nothing_at_all_gives_zeros() {
-        let s = analyse("", &[], &MarkerLexicon::default());
+        let s = analyse("", &[], &WordIndex::default(), &MarkerLexicon::default());
         assert_eq!(s, Structure::default());
     }
 }

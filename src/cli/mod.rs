@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 pub const EXIT_OK: u8 = 0;
 /// Exit status: reports were written, but at least one input file was skipped.
 pub const EXIT_SKIPPED: u8 = 1;
-/// Exit status: an error stopped the run (bad arguments included); no report was replaced.
+/// Exit status: an error stopped the run (bad arguments included); reports already written stay whole.
 pub const EXIT_ERROR: u8 = 2;
 
 #[derive(Debug, Parser)]
