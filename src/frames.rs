@@ -142,14 +142,18 @@ fn keywords(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame>
     let rows: Vec<_> = analysis
         .essays
         .iter()
-        .flat_map(|essay| essay.keywords.iter().enumerate().map(move |(rank, k)| (essay.essay_id, rank as u32 + 1, k)))
+        .flat_map(|essay| {
+            essay.keywords.iter().flat_map(move |(method, found)| {
+                found.iter().enumerate().map(move |(rank, k)| (essay.essay_id, rank as u32 + 1, k, method.as_str()))
+            })
+        })
         .collect();
     frame(
         "keywords",
         rows.len(),
         vec![
             Column::new("essay_id".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
-            Column::new("method".into(), rows.iter().map(|_| "tfidf").collect::<Vec<_>>()),
+            Column::new("method".into(), rows.iter().map(|r| r.3).collect::<Vec<_>>()),
             Column::new("rank".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
             text("word", rows.iter().map(|r| r.2.word), options),
             Column::new("score".into(), rows.iter().map(|r| r.2.score).collect::<Vec<_>>()),

@@ -14,7 +14,9 @@
 //! let shequ = analysis.word_freq.iter().find(|w| w.word == "社区").unwrap();
 //! assert_eq!((shequ.count, shequ.essays, shequ.stopword), (2, 1, false));
 //! // Keywords skip stopwords and one-character words.
-//! assert!(analysis.essays[0].keywords.iter().all(|k| k.word.chars().count() >= 2));
+//! let (method, tfidf) = &analysis.essays[0].keywords[0];
+//! assert_eq!(method.as_str(), "tfidf");
+//! assert!(tfidf.iter().all(|k| k.word.chars().count() >= 2));
 //! ```
 
 pub mod analysis;

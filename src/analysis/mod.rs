@@ -1,6 +1,7 @@
 //! The analyses: each essay is segmented once and every analysis reads the same tokens.
 
 pub mod frequency;
+pub mod keyness;
 pub mod keywords;
 pub mod stopwords;
 pub mod structure;
@@ -11,24 +12,35 @@ use rustc_hash::FxHashMap;
 use crate::corpus::{is_han, Corpus, Essay};
 use crate::segment::{chunks, Segmenter, Token, CHUNK_BYTES};
 use frequency::{count_words, CorpusCounts, WordIndex};
-use keywords::{IdfTable, Keyword};
+use keyness::Keyness;
+use keywords::{IdfTable, Keyword, KeywordMethod};
 use stopwords::Stopwords;
 use structure::{MarkerLexicon, Structure};
 
 /// Settings of the analyses.
 #[derive(Debug, Clone)]
 pub struct AnalysisOptions {
-    /// Keywords kept per essay.
+    /// Keywords kept per essay and method.
     pub top_keywords: usize,
+    /// Keyword methods, in the order their rows are written.
+    pub keyword_methods: Vec<KeywordMethod>,
     /// Discourse markers looked for.
     pub markers: MarkerLexicon,
 }
 
 impl Default for AnalysisOptions {
     fn default() -> Self {
-        AnalysisOptions { top_keywords: 10, markers: MarkerLexicon::default() }
+        AnalysisOptions { top_keywords: 10, keyword_methods: vec![KeywordMethod::Tfidf], markers: MarkerLexicon::default() }
     }
 }
+
+/// TextRank's co-occurrence window and damping factor, and the tags of the words it ranks (those
+/// of `jieba.analyse.textrank`: place names, nouns, verbal nouns, verbs).
+const TEXTRANK_WINDOW: usize = 5;
+const TEXTRANK_DAMPING: f64 = 0.85;
+const TEXTRANK_TAGS: &[&str] = &["ns", "n", "vn", "v"];
+/// Keyness keywords must reach p < 0.05 (G² ≥ 3.84, χ² with one degree of freedom).
+const KEYNESS_MIN_G2: f64 = 3.84;
 
 /// Size figures of one essay.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -53,8 +65,11 @@ pub struct EssayResult<'a> {
     pub figures: EssayFigures,
     /// Word counts, most frequent first.
     pub counts: Vec<EssayWord<'a>>,
-    /// TF-IDF keywords, best first.
-    pub keywords: Vec<Keyword<'a>>,
+    /// Keywords by method (in the order of `AnalysisOptions::keyword_methods`), best first.
+    pub keywords: Vec<(KeywordMethod, Vec<Keyword<'a>>)>,
+    /// The word sequence as ids into a vocabulary, kept only for methods that need it after the
+    /// corpus is tagged (TextRank).
+    sequence: Option<(Vec<&'a str>, Vec<u32>)>,
     /// How the essay is built.
     pub structure: Structure,
 }
@@ -146,10 +161,15 @@ impl<'a> Analysis<'a> {
             })
             .collect();
         let pos: FxHashMap<&'a str, &'a str> = sorted.iter().map(|(word, _)| *word).zip(tags.iter().copied()).collect();
+        let corpus_counts: FxHashMap<&'a str, frequency::CorpusCount> = sorted.iter().copied().collect();
+        let corpus_words: u64 = essays.iter().map(|essay| essay.figures.words).sum();
+        let essay_count = essays.len() as u64;
         essays.par_iter_mut().for_each(|essay| {
             let content: u64 =
                 essay.counts.iter().filter(|w| pos.get(w.word).is_some_and(|tag| structure::is_content_tag(tag))).map(|w| w.count).sum();
             essay.structure.lexical_density = structure::ratio(content, essay.figures.words);
+            let corpus = CorpusView { counts: &corpus_counts, words: corpus_words, essays: essay_count, pos: &pos };
+            second_pass_keywords(essay, &corpus, options);
         });
         let word_freq = sorted
             .into_iter()
@@ -213,9 +233,81 @@ fn analyse_essay<'a>(
     };
     let candidates: Vec<(&'a str, u64)> =
         counts.iter().filter(|w| !w.stopword && keywords::is_candidate(w.word)).map(|w| (w.word, w.count)).collect();
-    let keywords = keywords::tfidf(&candidates, idf, options.top_keywords);
+    let n = options.top_keywords;
+    let mut methods = options.keyword_methods.clone();
+    methods.dedup();
+    let keywords = methods
+        .iter()
+        .map(|&method| {
+            let found = match method {
+                KeywordMethod::Tfidf => keywords::tfidf(&candidates, |w| idf.idf(w), n),
+                KeywordMethod::Jieba => keywords::jieba_extract_tags(tokens, idf, n),
+                // Filled in once the corpus counts and tags are known.
+                KeywordMethod::TfidfCorpus | KeywordMethod::Textrank | KeywordMethod::Keyness => Vec::new(),
+            };
+            (method, found)
+        })
+        .collect();
     let structure = structure::analyse(&essay.body, tokens, &index, &options.markers);
-    EssayResult { essay_id: essay.id, figures, counts, keywords, structure }
+    let sequence = methods.contains(&KeywordMethod::Textrank).then(|| (index.vocab.clone(), index.ids.clone()));
+    EssayResult { essay_id: essay.id, figures, counts, keywords, structure, sequence }
+}
+
+/// What the second pass over the essays needs to know about the whole corpus.
+struct CorpusView<'c, 'a> {
+    counts: &'c FxHashMap<&'a str, frequency::CorpusCount>,
+    words: u64,
+    essays: u64,
+    pos: &'c FxHashMap<&'a str, &'a str>,
+}
+
+/// Keyword methods that need the whole corpus: corpus IDF, keyness, TextRank (tags).
+fn second_pass_keywords<'a>(essay: &mut EssayResult<'a>, corpus: &CorpusView<'_, 'a>, options: &AnalysisOptions) {
+    let n = options.top_keywords;
+    let candidates: Vec<&EssayWord<'a>> =
+        essay.counts.iter().filter(|w| !w.stopword && keywords::is_candidate(w.word)).collect();
+    let sequence = essay.sequence.take();
+    for (method, found) in &mut essay.keywords {
+        match method {
+            KeywordMethod::TfidfCorpus => {
+                let counts: Vec<(&'a str, u64)> = candidates.iter().map(|w| (w.word, w.count)).collect();
+                let df = |word: &str| corpus.counts.get(word).map_or(0, |c| u64::from(c.essays));
+                *found = keywords::tfidf(&counts, |w| keywords::corpus_idf(corpus.essays, df(w)), n);
+            }
+            KeywordMethod::Keyness => {
+                let c = essay.figures.words;
+                let d = corpus.words - c;
+                let scored = candidates
+                    .iter()
+                    .filter_map(|w| {
+                        let a = w.count;
+                        let b = corpus.counts.get(w.word).map_or(0, |x| x.count) - a;
+                        if !Keyness::positive(a, b, c, d) {
+                            return None;
+                        }
+                        let g2 = Keyness::of(a, b, c, d).g2;
+                        (g2 >= KEYNESS_MIN_G2).then_some(Keyword { word: w.word, score: g2 })
+                    })
+                    .collect();
+                *found = keywords::top_n(scored, n);
+            }
+            KeywordMethod::Textrank => {
+                if let Some((vocab, ids)) = &sequence {
+                    let stop: rustc_hash::FxHashSet<&str> =
+                        essay.counts.iter().filter(|w| w.stopword).map(|w| w.word).collect();
+                    let candidate: Vec<bool> = vocab
+                        .iter()
+                        .map(|w| {
+                            let tag = corpus.pos.get(w).copied().unwrap_or("x");
+                            TEXTRANK_TAGS.contains(&tag) && keywords::is_candidate(w) && !stop.contains(w)
+                        })
+                        .collect();
+                    *found = keywords::textrank(vocab, ids, &candidate, TEXTRANK_WINDOW, TEXTRANK_DAMPING, n);
+                }
+            }
+            KeywordMethod::Tfidf | KeywordMethod::Jieba => {}
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::analysis::keywords::KeywordMethod;
 use crate::analysis::{Analysis, AnalysisOptions};
 use crate::corpus::Corpus;
 use crate::frames::{FrameOptions, Tables};
@@ -22,6 +23,7 @@ use super::{EXIT_OK, EXIT_SKIPPED};
     wenxi analyze page.txt --encoding gbk          force the encoding of every file\n  \
     wenxi analyze essays/ --user-dict words.txt --stopwords stop.txt --top 20\n  \
     wenxi analyze essays/ --format parquet         Parquet instead of CSV\n  \
+    wenxi analyze essays/ --keywords tfidf,textrank,keyness\n  \
     wenxi analyze page.txt --split-regex '^第.+篇$' cut a compiled page at lines like 第三篇\n  \
     wenxi analyze essays/ --markers markers.txt    more discourse markers (`marker kind` a line)")]
 pub struct Args {
@@ -32,9 +34,13 @@ pub struct Args {
     #[arg(short, long, value_name = "DIR", default_value = "reports")]
     pub output: PathBuf,
 
-    /// Keywords per essay
+    /// Keywords per essay and method
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+
+    /// Keyword methods, comma-separated; all go to keywords.csv
+    #[arg(long, value_name = "METHOD,...", value_enum, value_delimiter = ',', default_value = "tfidf")]
+    pub keywords: Vec<KeywordMethod>,
 
     /// Extra stopwords, whitespace-separated (# starts a comment line)
     #[arg(long, value_name = "FILE")]
@@ -69,7 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     args.input.pool()?.install(|| {
         let corpus = args.input.load(&load_options)?;
         let progress = progress_bar(args.quiet, corpus.text_bytes() as u64);
-        let options = AnalysisOptions { top_keywords: args.top, markers };
+        let options = AnalysisOptions { top_keywords: args.top, keyword_methods: args.keywords.clone(), markers };
         let analysis =
             Analysis::run_with_progress(&corpus, &segmenter, &stopwords, &options, &|bytes| progress.inc(bytes));
         progress.finish_and_clear();
