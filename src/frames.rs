@@ -248,3 +248,35 @@ fn markers(analysis: &Analysis<'_>) -> Result<DataFrame> {
         ],
     )
 }
+
+/// One word of a keyness comparison: `a` times in a target of `c` words, `b` times in a
+/// reference of `d` words.
+#[derive(Debug, Clone)]
+pub struct KeynessRow {
+    pub word: String,
+    pub positive: bool,
+    pub a: u64,
+    pub b: u64,
+    pub c: u64,
+    pub d: u64,
+    pub keyness: crate::analysis::keyness::Keyness,
+}
+
+/// `keyness.csv`.
+pub fn keyness_frame(rows: &[KeynessRow]) -> Result<DataFrame> {
+    frame(
+        "keyness",
+        rows.len(),
+        vec![
+            text("word", rows.iter().map(|r| r.word.as_str()), FrameOptions { excel_safe: true }),
+            Column::new("direction".into(), rows.iter().map(|r| if r.positive { "positive" } else { "negative" }).collect::<Vec<_>>()),
+            Column::new("freq_target".into(), rows.iter().map(|r| r.a).collect::<Vec<_>>()),
+            Column::new("freq_ref".into(), rows.iter().map(|r| r.b).collect::<Vec<_>>()),
+            Column::new("per_10k_target".into(), rows.iter().map(|r| per_10k(r.a, r.c)).collect::<Vec<_>>()),
+            Column::new("per_10k_ref".into(), rows.iter().map(|r| per_10k(r.b, r.d)).collect::<Vec<_>>()),
+            Column::new("g2".into(), rows.iter().map(|r| r.keyness.g2).collect::<Vec<_>>()),
+            Column::new("p".into(), rows.iter().map(|r| r.keyness.p).collect::<Vec<_>>()),
+            Column::new("log_ratio".into(), rows.iter().map(|r| r.keyness.log_ratio).collect::<Vec<_>>()),
+        ],
+    )
+}

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod input;
+pub mod keyness;
 pub mod structure;
 
 use clap::{Parser, Subcommand};
@@ -25,7 +26,8 @@ pub const EXIT_ERROR: u8 = 2;
     after_help = "Exit status: 0 all files analysed; 1 reports written but some files skipped; 2 error.\n\n\
         Examples:\n  wenxi analyze                      analyse ./corpus (or the bundled corpus) into ./reports\n  \
         wenxi analyze essays/ -o out       analyse every .txt under essays/ into out/\n  \
-        wenxi structure essays/            how each essay is built, in the terminal"
+        wenxi structure essays/            how each essay is built, in the terminal\n  \
+        wenxi keyness a/ --reference b/    words that set a/ apart from b/"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -38,6 +40,8 @@ pub enum Command {
     Analyze(analyze::Args),
     /// Print how each essay is built: paragraphs, headings, sentences, discourse markers
     Structure(structure::Args),
+    /// Words that set a target apart from a reference corpus (log-likelihood keyness)
+    Keyness(keyness::Args),
 }
 
 /// Runs a parsed command line and returns the exit status.
@@ -45,6 +49,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Analyze(args) => analyze::run(args),
         Command::Structure(args) => structure::run(args),
+        Command::Keyness(args) => keyness::run(args),
     }
 }
 

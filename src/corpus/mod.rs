@@ -3,6 +3,7 @@
 pub mod clean;
 pub mod decode;
 pub mod split;
+pub mod wordlist;
 mod walk;
 
 use std::path::{Path, PathBuf};

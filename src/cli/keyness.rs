@@ -1,0 +1,137 @@
+//! `wenxi keyness`: the words that set a target corpus apart from a reference, as AntConc's
+//! keyword list does.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use rustc_hash::FxHashMap;
+
+use crate::analysis::keyness::Keyness;
+use crate::analysis::{Analysis, AnalysisOptions};
+use crate::corpus::wordlist::WordList;
+use crate::corpus::Corpus;
+use crate::frames::{keyness_frame, KeynessRow};
+use crate::report::{ensure_dir, Format, TableReporter};
+use crate::{Segmenter, Stopwords};
+
+use super::input::InputArgs;
+use super::{EXIT_OK, EXIT_SKIPPED};
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "G² is the log-likelihood of the 4-cell contingency table (Dunning 1993), p its \
+    χ² p-value with one degree of freedom, log_ratio the binary log of the ratio of relative \
+    frequencies (Hardie 2014).\n\n\
+    Examples:\n  \
+    wenxi keyness essays/2023 --reference essays/2022      one year against another\n  \
+    wenxi keyness essays/ --reference reports/word_freq.csv a word list as the reference\n  \
+    wenxi keyness mine.txt --reference corpus --max-p 0.01 -o out")]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The reference: files and folders of essays, or a word-frequency CSV (word and count columns,
+    /// such as a word_freq.csv of wenxi)
+    #[arg(short, long, value_name = "PATH", required = true, num_args = 1..)]
+    pub reference: Vec<PathBuf>,
+
+    /// Folder for keyness.csv (created if missing)
+    #[arg(short, long, value_name = "DIR", default_value = "reports")]
+    pub output: PathBuf,
+
+    /// Keep words whose p-value is at most this
+    #[arg(long, value_name = "P", default_value_t = 0.05)]
+    pub max_p: f64,
+
+    /// Keywords of each direction printed in the terminal (all go to keyness.csv)
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub top: usize,
+
+    /// Write CSV without the UTF-8 byte-order mark
+    #[arg(long)]
+    pub no_bom: bool,
+}
+
+/// Word counts of one side of the comparison.
+struct Side {
+    counts: FxHashMap<String, u64>,
+    total: u64,
+    skipped: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    if !(0.0..=1.0).contains(&args.max_p) {
+        anyhow::bail!("--max-p must be between 0 and 1, not {}", args.max_p);
+    }
+    let load_options = args.input.load_options()?;
+    let segmenter = args.input.segmenter()?;
+    let stopwords = Stopwords::builtin();
+    args.input.pool()?.install(|| {
+        let target = count(&args.input.load(&load_options)?, &segmenter, &stopwords);
+        let reference = match args.reference.as_slice() {
+            [path] if path.is_file() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
+                let list = WordList::read(path).map_err(anyhow::Error::msg)?;
+                Side { counts: list.counts, total: list.total, skipped: false }
+            }
+            paths => {
+                let reference = InputArgs { paths: paths.to_vec(), ..args.input.clone() };
+                count(&reference.load(&load_options)?, &segmenter, &stopwords)
+            }
+        };
+        if reference.total == 0 {
+            anyhow::bail!("the reference holds no words");
+        }
+        let rows = compare(&target, &reference, args.max_p);
+        ensure_dir(&args.output)?;
+        let path = args.output.join("keyness.csv");
+        TableReporter { format: Format::Csv, bom: !args.no_bom }.write_one(&keyness_frame(&rows)?, &path)?;
+        print(&rows, args.top, &path)?;
+        Ok(if target.skipped || reference.skipped { EXIT_SKIPPED } else { EXIT_OK })
+    })
+}
+
+fn count(corpus: &Corpus, segmenter: &Segmenter, stopwords: &Stopwords) -> Side {
+    let options = AnalysisOptions { top_keywords: 0, keyword_methods: Vec::new(), ..AnalysisOptions::default() };
+    let analysis = Analysis::run(corpus, segmenter, stopwords, &options);
+    let counts = analysis.word_freq.iter().map(|w| (w.word.to_owned(), w.count)).collect();
+    Side { counts, total: analysis.total_words, skipped: corpus.skipped().next().is_some() }
+}
+
+/// Every word of either side whose keyness reaches `max_p`: positive ones (relatively more
+/// frequent in the target) first, each direction by G² descending, then by word.
+fn compare(target: &Side, reference: &Side, max_p: f64) -> Vec<KeynessRow> {
+    let (c, d) = (target.total, reference.total);
+    let mut words: Vec<&String> = target.counts.keys().chain(reference.counts.keys()).collect();
+    words.sort_unstable();
+    words.dedup();
+    let mut rows: Vec<KeynessRow> = words
+        .into_iter()
+        .filter_map(|word| {
+            let a = target.counts.get(word).copied().unwrap_or(0);
+            let b = reference.counts.get(word).copied().unwrap_or(0);
+            let positive = Keyness::positive(a, b, c, d);
+            if !positive && !Keyness::positive(b, a, d, c) {
+                return None;
+            }
+            let keyness = Keyness::of(a, b, c, d);
+            (keyness.p <= max_p).then(|| KeynessRow { word: word.clone(), positive, a, b, c, d, keyness })
+        })
+        .collect();
+    rows.sort_by(|x, y| y.positive.cmp(&x.positive).then(y.keyness.g2.total_cmp(&x.keyness.g2)).then(x.word.cmp(&y.word)));
+    rows
+}
+
+fn print(rows: &[KeynessRow], top: usize, path: &std::path::Path) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    for (positive, heading) in [(true, "more frequent in the target"), (false, "less frequent in the target")] {
+        let side: Vec<&KeynessRow> = rows.iter().filter(|r| r.positive == positive).collect();
+        writeln!(out, "{} words {heading} (showing {}):", side.len(), side.len().min(top))?;
+        for row in side.iter().take(top) {
+            writeln!(
+                out,
+                "  {}\t{} vs {}\tG²={:.2}\tp={:.2e}\tlog ratio={:+.2}",
+                row.word, row.a, row.b, row.keyness.g2, row.keyness.p, row.keyness.log_ratio
+            )?;
+        }
+    }
+    writeln!(out, "all in {}", path.display())
+}

@@ -1,0 +1,83 @@
+//! `wenxi keyness`: G² worked by hand on texts whose counts are known by construction.
+
+mod common;
+
+use common::{wenxi, Csv};
+
+/// Target: 医生 ×10, 社区 ×10 (20 words); reference: 社区 ×90, 医生 ×10 (100 words).
+fn texts() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("target")).unwrap();
+    std::fs::create_dir_all(dir.path().join("reference")).unwrap();
+    std::fs::write(dir.path().join("target/a.txt"), "医生。".repeat(10) + &"社区。".repeat(10)).unwrap();
+    std::fs::write(dir.path().join("reference/b.txt"), "社区。".repeat(90) + &"医生。".repeat(10)).unwrap();
+    dir
+}
+
+// 医生: a = 10, b = 10, c = 20, d = 100, N = 120. Expected cells: 20·20/120 = 3.333,
+// 20·100/120 = 16.667, 100·20/120 = 16.667, 100·100/120 = 83.333.
+// G² = 2(10 ln 3 + 10 ln 0.6 + 10 ln 0.6 + 90 ln 1.08) = 2(10.9861 − 5.1083 − 5.1083 + 6.9264)
+//    = 15.392; p = erfc(√(15.392/2)) = 8.73e-5; log ratio = log2(0.5 / 0.1) = 2.3219.
+// 社区 has the same table with the roles swapped: same G², negative, log2(0.5 / 0.9) = −0.848.
+fn check(csv: &Csv) {
+    let rows = csv.records();
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows[0]["word"], rows[0]["direction"], rows[0]["freq_target"], rows[0]["freq_ref"]), ("医生", "positive", "10", "10"));
+    assert_eq!((rows[1]["word"], rows[1]["direction"]), ("社区", "negative"));
+    let num = |row: usize, col: &str| csv.records()[row][col].parse::<f64>().unwrap();
+    assert!((num(0, "g2") - 15.392).abs() < 1e-3);
+    assert!((num(1, "g2") - 15.392).abs() < 1e-3);
+    assert!((num(0, "p") - 8.73e-5).abs() < 1e-6);
+    assert!((num(0, "log_ratio") - 2.3219).abs() < 1e-4);
+    assert!((num(1, "log_ratio") + 0.848).abs() < 1e-3);
+    assert_eq!((num(0, "per_10k_target"), num(0, "per_10k_ref")), (5000.0, 1000.0));
+}
+
+#[test]
+fn keyness_of_two_folders_by_hand() {
+    let dir = texts();
+    let out = tempfile::tempdir().unwrap();
+    let assert = wenxi()
+        .arg("keyness")
+        .arg(dir.path().join("target"))
+        .arg("--reference")
+        .arg(dir.path().join("reference"))
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("1 words more frequent in the target"), "{stdout}");
+    check(&Csv::read(&out.path().join("keyness.csv")));
+}
+
+#[test]
+fn a_word_frequency_csv_as_the_reference() {
+    let dir = texts();
+    let reference = tempfile::tempdir().unwrap();
+    wenxi().arg("analyze").arg(dir.path().join("reference")).arg("-o").arg(reference.path()).assert().success();
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .arg("keyness")
+        .arg(dir.path().join("target"))
+        .arg("--reference")
+        .arg(reference.path().join("word_freq.csv"))
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
+    check(&Csv::read(&out.path().join("keyness.csv")));
+}
+
+#[test]
+fn bad_references_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("list.csv"), "term,n\n社区,3\n").unwrap();
+    wenxi()
+        .args(["keyness", "corpus", "--reference"])
+        .arg(dir.path().join("list.csv"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("list.csv has no `word` and `count` columns"));
+    wenxi().args(["keyness", "corpus"]).assert().code(2).stderr(predicates::str::contains("--reference"));
+}
