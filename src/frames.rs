@@ -30,7 +30,10 @@ impl Tables {
                 ("keywords", keywords(analysis, options)?),
                 ("structure", structure(corpus, analysis, options)?),
                 ("markers", markers(analysis)?),
-            ],
+            ]
+            .into_iter()
+            .chain(similarity_tables(corpus, analysis)?)
+            .collect(),
         })
     }
 
@@ -84,6 +87,10 @@ fn files(corpus: &Corpus, options: FrameOptions) -> Result<DataFrame> {
 fn essays(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame> {
     let e = &corpus.essays;
     let fig: Vec<_> = analysis.essays.iter().map(|r| r.figures).collect();
+    let nearest: Vec<Option<(u32, f64)>> = match &analysis.similarity {
+        Some(s) => s.nearest.clone(),
+        None => vec![None; e.len()],
+    };
     frame(
         "essays",
         e.len(),
@@ -97,8 +104,44 @@ fn essays(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Re
             Column::new("tokens".into(), fig.iter().map(|x| x.tokens).collect::<Vec<_>>()),
             Column::new("words".into(), fig.iter().map(|x| x.words).collect::<Vec<_>>()),
             Column::new("types".into(), fig.iter().map(|x| x.types).collect::<Vec<_>>()),
+            Column::new("nearest_essay".into(), nearest.iter().map(|n| n.map(|(j, _)| e[j as usize].id)).collect::<Vec<_>>()),
+            Column::new("nearest_cosine".into(), nearest.iter().map(|n| n.map(|(_, c)| c)).collect::<Vec<_>>()),
         ],
     )
+}
+
+/// `similarity.csv` and `clusters.csv`, when the essays were compared.
+fn similarity_tables(corpus: &Corpus, analysis: &Analysis<'_>) -> Result<Vec<(&'static str, DataFrame)>> {
+    let Some(similarity) = &analysis.similarity else { return Ok(Vec::new()) };
+    let id = |index: u32| corpus.essays[index as usize].id;
+    let p = &similarity.pairs;
+    let mut tables = vec![(
+        "similarity",
+        frame(
+            "similarity",
+            p.len(),
+            vec![
+                Column::new("essay_a".into(), p.iter().map(|x| id(x.0)).collect::<Vec<_>>()),
+                Column::new("essay_b".into(), p.iter().map(|x| id(x.1)).collect::<Vec<_>>()),
+                Column::new("cosine".into(), p.iter().map(|x| x.2).collect::<Vec<_>>()),
+            ],
+        )?,
+    )];
+    if let Some(c) = &similarity.clusters {
+        tables.push((
+            "clusters",
+            frame(
+                "clusters",
+                c.label.len(),
+                vec![
+                    Column::new("essay_id".into(), corpus.essays.iter().map(|e| e.id).collect::<Vec<_>>()),
+                    Column::new("cluster".into(), c.label.clone()),
+                    Column::new("order".into(), c.order.clone()),
+                ],
+            )?,
+        ));
+    }
+    Ok(tables)
 }
 
 fn word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame> {

@@ -186,12 +186,14 @@ fn the_output_folder_keeps_other_files_and_parquet_works() {
     assert_eq!(
         names,
         [
+            "clusters.parquet",
             "essay_word_freq.parquet",
             "essays.parquet",
             "files.parquet",
             "keywords.parquet",
             "markers.parquet",
             "notes.txt",
+            "similarity.parquet",
             "structure.parquet",
             "word_freq.parquet"
         ]

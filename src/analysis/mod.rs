@@ -3,6 +3,7 @@
 pub mod frequency;
 pub mod keyness;
 pub mod keywords;
+pub mod similarity;
 pub mod stopwords;
 pub mod structure;
 
@@ -26,11 +27,21 @@ pub struct AnalysisOptions {
     pub keyword_methods: Vec<KeywordMethod>,
     /// Discourse markers looked for.
     pub markers: MarkerLexicon,
+    /// Compare the essays with each other (similarity, nearest neighbours, clusters).
+    pub similarity: bool,
+    /// Number of clusters; chosen by silhouette when `None`.
+    pub clusters: Option<usize>,
 }
 
 impl Default for AnalysisOptions {
     fn default() -> Self {
-        AnalysisOptions { top_keywords: 10, keyword_methods: vec![KeywordMethod::Tfidf], markers: MarkerLexicon::default() }
+        AnalysisOptions {
+            top_keywords: 10,
+            keyword_methods: vec![KeywordMethod::Tfidf],
+            markers: MarkerLexicon::default(),
+            similarity: true,
+            clusters: None,
+        }
     }
 }
 
@@ -112,6 +123,8 @@ pub struct Analysis<'a> {
     pub total_words: u64,
     /// Part-of-speech tag of every word.
     pub pos: FxHashMap<&'a str, &'a str>,
+    /// How the essays resemble each other, if asked for.
+    pub similarity: Option<similarity::Similarity>,
 }
 
 impl<'a> Analysis<'a> {
@@ -171,7 +184,7 @@ impl<'a> Analysis<'a> {
             let corpus = CorpusView { counts: &corpus_counts, words: corpus_words, essays: essay_count, pos: &pos };
             second_pass_keywords(essay, &corpus, options);
         });
-        let word_freq = sorted
+        let word_freq: Vec<WordFreq<'a>> = sorted
             .into_iter()
             .zip(tags)
             .map(|((word, count), pos)| WordFreq {
@@ -184,7 +197,10 @@ impl<'a> Analysis<'a> {
             .collect();
         let total_tokens = essays.iter().map(|essay| essay.figures.tokens).sum();
         let total_words = essays.iter().map(|essay| essay.figures.words).sum();
-        Analysis { essays, word_freq, total_tokens, total_words, pos }
+        let similarity = options
+            .similarity
+            .then(|| similarity::compare(&similarity::vectors(&essays, &word_freq), options.clusters));
+        Analysis { essays, word_freq, total_tokens, total_words, pos, similarity }
     }
 }
 

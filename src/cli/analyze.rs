@@ -42,6 +42,14 @@ pub struct Args {
     #[arg(long, value_name = "METHOD,...", value_enum, value_delimiter = ',', default_value = "tfidf")]
     pub keywords: Vec<KeywordMethod>,
 
+    /// Number of clusters in clusters.csv [default: the k of best silhouette, 2 to 10]
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u16).range(1..))]
+    pub clusters: Option<u16>,
+
+    /// Do not compare the essays with each other (no similarity.csv, clusters.csv, nearest essay)
+    #[arg(long)]
+    pub no_similarity: bool,
+
     /// Extra stopwords, whitespace-separated (# starts a comment line)
     #[arg(long, value_name = "FILE")]
     pub stopwords: Option<PathBuf>,
@@ -75,7 +83,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     args.input.pool()?.install(|| {
         let corpus = args.input.load(&load_options)?;
         let progress = progress_bar(args.quiet, corpus.text_bytes() as u64);
-        let options = AnalysisOptions { top_keywords: args.top, keyword_methods: args.keywords.clone(), markers };
+        let options = AnalysisOptions {
+            top_keywords: args.top,
+            keyword_methods: args.keywords.clone(),
+            markers,
+            similarity: !args.no_similarity,
+            clusters: args.clusters.map(usize::from),
+        };
         let analysis =
             Analysis::run_with_progress(&corpus, &segmenter, &stopwords, &options, &|bytes| progress.inc(bytes));
         progress.finish_and_clear();

@@ -22,7 +22,13 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let load_options = args.input.load_options()?;
-    let options = AnalysisOptions { top_keywords: 0, keyword_methods: Vec::new(), markers: args.input.marker_lexicon()? };
+    let options = AnalysisOptions {
+        top_keywords: 0,
+        keyword_methods: Vec::new(),
+        markers: args.input.marker_lexicon()?,
+        similarity: false,
+        clusters: None,
+    };
     let segmenter = args.input.segmenter()?;
     args.input.pool()?.install(|| {
         let corpus = args.input.load(&load_options)?;
