@@ -33,6 +33,7 @@ impl Tables {
             ]
             .into_iter()
             .chain(similarity_tables(corpus, analysis)?)
+            .chain(reuse_table(corpus, analysis, options)?)
             .collect(),
         })
     }
@@ -108,6 +109,24 @@ fn essays(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Re
             Column::new("nearest_cosine".into(), nearest.iter().map(|n| n.map(|(_, c)| c)).collect::<Vec<_>>()),
         ],
     )
+}
+
+/// `reuse.csv`, when text reuse was looked for.
+fn reuse_table(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Result<Option<(&'static str, DataFrame)>> {
+    let Some(reuse) = &analysis.reuse else { return Ok(None) };
+    let id = |index: u32| corpus.essays[index as usize].id;
+    let df = frame(
+        "reuse",
+        reuse.len(),
+        vec![
+            Column::new("essay_a".into(), reuse.iter().map(|r| id(r.a)).collect::<Vec<_>>()),
+            Column::new("essay_b".into(), reuse.iter().map(|r| id(r.b)).collect::<Vec<_>>()),
+            Column::new("kind".into(), reuse.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>()),
+            Column::new("shared".into(), reuse.iter().map(|r| r.shared).collect::<Vec<_>>()),
+            text("detail", reuse.iter().map(|r| r.detail.as_str()), options),
+        ],
+    )?;
+    Ok(Some(("reuse", df)))
 }
 
 /// `similarity.csv` and `clusters.csv`, when the essays were compared.

@@ -193,6 +193,7 @@ fn the_output_folder_keeps_other_files_and_parquet_works() {
             "keywords.parquet",
             "markers.parquet",
             "notes.txt",
+            "reuse.parquet",
             "similarity.parquet",
             "structure.parquet",
             "word_freq.parquet"

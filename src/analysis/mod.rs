@@ -3,6 +3,7 @@
 pub mod frequency;
 pub mod keyness;
 pub mod keywords;
+pub mod reuse;
 pub mod similarity;
 pub mod stopwords;
 pub mod structure;
@@ -31,6 +32,8 @@ pub struct AnalysisOptions {
     pub similarity: bool,
     /// Number of clusters; chosen by silhouette when `None`.
     pub clusters: Option<usize>,
+    /// Look for text reuse, reporting near-duplicates from this estimated Jaccard similarity.
+    pub reuse: Option<f64>,
 }
 
 impl Default for AnalysisOptions {
@@ -41,6 +44,7 @@ impl Default for AnalysisOptions {
             markers: MarkerLexicon::default(),
             similarity: true,
             clusters: None,
+            reuse: Some(0.5),
         }
     }
 }
@@ -125,6 +129,8 @@ pub struct Analysis<'a> {
     pub pos: FxHashMap<&'a str, &'a str>,
     /// How the essays resemble each other, if asked for.
     pub similarity: Option<similarity::Similarity>,
+    /// Pairs of essays sharing text, if asked for.
+    pub reuse: Option<Vec<reuse::Reuse>>,
 }
 
 impl<'a> Analysis<'a> {
@@ -200,7 +206,8 @@ impl<'a> Analysis<'a> {
         let similarity = options
             .similarity
             .then(|| similarity::compare(&similarity::vectors(&essays, &word_freq), options.clusters));
-        Analysis { essays, word_freq, total_tokens, total_words, pos, similarity }
+        let reuse = options.reuse.map(|threshold| reuse::find(&corpus.essays, threshold));
+        Analysis { essays, word_freq, total_tokens, total_words, pos, similarity, reuse }
     }
 }
 

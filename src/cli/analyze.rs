@@ -50,6 +50,15 @@ pub struct Args {
     #[arg(long)]
     pub no_similarity: bool,
 
+    /// Report essay pairs whose estimated Jaccard similarity (MinHash over 5-character
+    /// shingles) reaches this as near-duplicates in reuse.csv
+    #[arg(long, value_name = "J", default_value_t = 0.5)]
+    pub dup_threshold: f64,
+
+    /// Do not look for text reuse (no reuse.csv)
+    #[arg(long)]
+    pub no_reuse: bool,
+
     /// Extra stopwords, whitespace-separated (# starts a comment line)
     #[arg(long, value_name = "FILE")]
     pub stopwords: Option<PathBuf>,
@@ -73,6 +82,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let started = Instant::now();
+    if !(0.0..=1.0).contains(&args.dup_threshold) {
+        anyhow::bail!("--dup-threshold must be between 0 and 1, not {}", args.dup_threshold);
+    }
     let load_options = args.input.load_options()?;
     let markers = args.input.marker_lexicon()?;
     let mut stopwords = if args.no_builtin_stopwords { Stopwords::empty() } else { Stopwords::builtin() };
@@ -89,6 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             markers,
             similarity: !args.no_similarity,
             clusters: args.clusters.map(usize::from),
+            reuse: (!args.no_reuse).then_some(args.dup_threshold),
         };
         let analysis =
             Analysis::run_with_progress(&corpus, &segmenter, &stopwords, &options, &|bytes| progress.inc(bytes));

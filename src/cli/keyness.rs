@@ -90,7 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 }
 
 fn count(corpus: &Corpus, segmenter: &Segmenter, stopwords: &Stopwords) -> Side {
-    let options = AnalysisOptions { top_keywords: 0, keyword_methods: Vec::new(), similarity: false, ..AnalysisOptions::default() };
+    let options = AnalysisOptions { top_keywords: 0, keyword_methods: Vec::new(), similarity: false, reuse: None, ..AnalysisOptions::default() };
     let analysis = Analysis::run(corpus, segmenter, stopwords, &options);
     let counts = analysis.word_freq.iter().map(|w| (w.word.to_owned(), w.count)).collect();
     Side { counts, total: analysis.total_words, skipped: corpus.skipped().next().is_some() }

@@ -28,6 +28,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         markers: args.input.marker_lexicon()?,
         similarity: false,
         clusters: None,
+        reuse: None,
     };
     let segmenter = args.input.segmenter()?;
     args.input.pool()?.install(|| {
