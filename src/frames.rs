@@ -34,6 +34,7 @@ impl Tables {
             .into_iter()
             .chain(similarity_tables(corpus, analysis)?)
             .chain(reuse_table(corpus, analysis, options)?)
+            .chain(themes_table(analysis, options)?)
             .collect(),
         })
     }
@@ -109,6 +110,32 @@ fn essays(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Re
             Column::new("nearest_cosine".into(), nearest.iter().map(|n| n.map(|(_, c)| c)).collect::<Vec<_>>()),
         ],
     )
+}
+
+/// `themes.csv`, when a theme lexicon was given: one row per essay and theme.
+fn themes_table(analysis: &Analysis<'_>, options: FrameOptions) -> Result<Option<(&'static str, DataFrame)>> {
+    let Some(names) = &analysis.theme_names else { return Ok(None) };
+    let mut rows = Vec::new();
+    for essay in &analysis.essays {
+        let total: u64 = essay.themes.iter().map(|t| t.hits).sum();
+        for (name, hits) in names.iter().zip(&essay.themes) {
+            let words: Vec<String> = hits.words.iter().map(|(w, c)| format!("{w}×{c}")).collect();
+            rows.push((essay.essay_id, name.as_str(), hits.hits, per_10k(hits.hits, essay.figures.words) / 10.0, crate::analysis::structure::ratio(hits.hits, total), words.join("、")));
+        }
+    }
+    let df = frame(
+        "themes",
+        rows.len(),
+        vec![
+            Column::new("essay_id".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
+            text("theme", rows.iter().map(|r| r.1), options),
+            Column::new("hits".into(), rows.iter().map(|r| r.2).collect::<Vec<_>>()),
+            Column::new("per_1k".into(), rows.iter().map(|r| r.3).collect::<Vec<_>>()),
+            Column::new("share".into(), rows.iter().map(|r| r.4).collect::<Vec<_>>()),
+            text("words", rows.iter().map(|r| r.5.as_str()), options),
+        ],
+    )?;
+    Ok(Some(("themes", df)))
 }
 
 /// `reuse.csv`, when text reuse was looked for.

@@ -196,6 +196,7 @@ fn the_output_folder_keeps_other_files_and_parquet_works() {
             "reuse.parquet",
             "similarity.parquet",
             "structure.parquet",
+            "themes.parquet",
             "word_freq.parquet"
         ]
     );

@@ -146,7 +146,7 @@ fn seed_keywords_follow_tfidf_with_jiebas_table() {
 #[test]
 fn reports_start_with_a_bom_unless_asked_not_to() {
     let out = analyse_seed();
-    for name in ["files", "essays", "word_freq", "essay_word_freq", "keywords", "structure", "markers", "similarity", "clusters", "reuse"] {
+    for name in ["files", "essays", "word_freq", "essay_word_freq", "keywords", "structure", "markers", "similarity", "clusters", "reuse", "themes"] {
         let bytes = std::fs::read(out.path().join(format!("{name}.csv"))).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{name}");
     }
@@ -166,7 +166,7 @@ fn output_is_byte_identical_whatever_the_thread_count() {
             out
         })
         .collect();
-    for name in ["files.csv", "essays.csv", "word_freq.csv", "essay_word_freq.csv", "keywords.csv", "structure.csv", "markers.csv", "similarity.csv", "clusters.csv", "reuse.csv"] {
+    for name in ["files.csv", "essays.csv", "word_freq.csv", "essay_word_freq.csv", "keywords.csv", "structure.csv", "markers.csv", "similarity.csv", "clusters.csv", "reuse.csv", "themes.csv"] {
         let first = std::fs::read(runs[0].path().join(name)).unwrap();
         for run in &runs[1..] {
             assert!(first == std::fs::read(run.path().join(name)).unwrap(), "{name} differs");

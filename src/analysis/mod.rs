@@ -7,6 +7,7 @@ pub mod reuse;
 pub mod similarity;
 pub mod stopwords;
 pub mod structure;
+pub mod themes;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -34,6 +35,8 @@ pub struct AnalysisOptions {
     pub clusters: Option<usize>,
     /// Look for text reuse, reporting near-duplicates from this estimated Jaccard similarity.
     pub reuse: Option<f64>,
+    /// Theme lexicon to profile the essays with.
+    pub themes: Option<themes::ThemeLexicon>,
 }
 
 impl Default for AnalysisOptions {
@@ -45,6 +48,7 @@ impl Default for AnalysisOptions {
             similarity: true,
             clusters: None,
             reuse: Some(0.5),
+            themes: None,
         }
     }
 }
@@ -87,6 +91,8 @@ pub struct EssayResult<'a> {
     sequence: Option<(Vec<&'a str>, Vec<u32>)>,
     /// How the essay is built.
     pub structure: Structure,
+    /// Hits of each theme of the lexicon, in its order (empty without a lexicon).
+    pub themes: Vec<themes::ThemeHits<'a>>,
 }
 
 /// A word of one essay with its count.
@@ -131,6 +137,8 @@ pub struct Analysis<'a> {
     pub similarity: Option<similarity::Similarity>,
     /// Pairs of essays sharing text, if asked for.
     pub reuse: Option<Vec<reuse::Reuse>>,
+    /// Names of the themes profiled, in order, if a lexicon was given.
+    pub theme_names: Option<Vec<String>>,
 }
 
 impl<'a> Analysis<'a> {
@@ -207,7 +215,8 @@ impl<'a> Analysis<'a> {
             .similarity
             .then(|| similarity::compare(&similarity::vectors(&essays, &word_freq), options.clusters));
         let reuse = options.reuse.map(|threshold| reuse::find(&corpus.essays, threshold));
-        Analysis { essays, word_freq, total_tokens, total_words, pos, similarity, reuse }
+        let theme_names = options.themes.as_ref().map(|l| l.themes.iter().map(|t| t.name.clone()).collect());
+        Analysis { essays, word_freq, total_tokens, total_words, pos, similarity, reuse, theme_names }
     }
 }
 
@@ -273,7 +282,8 @@ fn analyse_essay<'a>(
         .collect();
     let structure = structure::analyse(&essay.body, tokens, &index, &options.markers);
     let sequence = methods.contains(&KeywordMethod::Textrank).then(|| (index.vocab.clone(), index.ids.clone()));
-    EssayResult { essay_id: essay.id, figures, counts, keywords, structure, sequence }
+    let themes = options.themes.as_ref().map(|lexicon| themes::profile(&counts, lexicon)).unwrap_or_default();
+    EssayResult { essay_id: essay.id, figures, counts, keywords, structure, themes, sequence }
 }
 
 /// What the second pass over the essays needs to know about the whole corpus.

@@ -14,7 +14,7 @@ pub const MIN_SENTENCE_CHARS: usize = 8;
 pub const SHINGLE: usize = 5;
 /// MinHash signature length, cut into `BANDS` bands of `ROWS` rows for LSH (Leskovec, Rajaraman &
 /// Ullman, Mining of Massive Datasets, §3.4): two essays of Jaccard s become candidates with
-/// probability 1 − (1 − s^ROWS)^BANDS, 0.96 at s = 0.5 and 0.0 at s = 0.1.
+/// probability 1 − (1 − s^ROWS)^BANDS: 0.003 at s = 0.1, 0.87 at s = 0.5, 0.99 at s = 0.6.
 pub const HASHES: usize = 128;
 pub const BANDS: usize = 32;
 pub const ROWS: usize = HASHES / BANDS;

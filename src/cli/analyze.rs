@@ -7,6 +7,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::analysis::keywords::KeywordMethod;
+use crate::analysis::themes::{ThemeLexicon, EMBEDDED_THEMES};
 use crate::analysis::{Analysis, AnalysisOptions};
 use crate::corpus::Corpus;
 use crate::frames::{FrameOptions, Tables};
@@ -59,6 +60,15 @@ pub struct Args {
     #[arg(long)]
     pub no_reuse: bool,
 
+    /// Theme lexicon (TOML: name = ["word", "prefix*", "/regex/"]) for themes.csv
+    /// [default: corpus/themes.toml if present, or the bundled one with the bundled corpus]
+    #[arg(long, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
+
+    /// Do not profile themes (no themes.csv)
+    #[arg(long, conflicts_with = "themes")]
+    pub no_themes: bool,
+
     /// Extra stopwords, whitespace-separated (# starts a comment line)
     #[arg(long, value_name = "FILE")]
     pub stopwords: Option<PathBuf>,
@@ -92,6 +102,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         stopwords.load_file(path)?;
     }
     let segmenter = args.input.segmenter()?;
+    let themes = theme_lexicon(&args)?;
     args.input.pool()?.install(|| {
         let corpus = args.input.load(&load_options)?;
         let progress = progress_bar(args.quiet, corpus.text_bytes() as u64);
@@ -102,6 +113,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             similarity: !args.no_similarity,
             clusters: args.clusters.map(usize::from),
             reuse: (!args.no_reuse).then_some(args.dup_threshold),
+            themes,
         };
         let analysis =
             Analysis::run_with_progress(&corpus, &segmenter, &stopwords, &options, &|bytes| progress.inc(bytes));
@@ -116,6 +128,24 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
         Ok(if corpus.skipped().next().is_some() { EXIT_SKIPPED } else { EXIT_OK })
     })
+}
+
+/// `--themes`, or corpus/themes.toml when present, or the bundled lexicon with the bundled
+/// corpus.
+fn theme_lexicon(args: &Args) -> anyhow::Result<Option<ThemeLexicon>> {
+    if args.no_themes {
+        return Ok(None);
+    }
+    let default = Path::new("corpus/themes.toml");
+    let path = match &args.themes {
+        Some(path) => path.as_path(),
+        None if default.is_file() => default,
+        None if args.input.paths.is_empty() && !Path::new("corpus").is_dir() => {
+            return Ok(Some(ThemeLexicon::parse(EMBEDDED_THEMES).map_err(anyhow::Error::msg)?));
+        }
+        None => return Ok(None),
+    };
+    Ok(Some(ThemeLexicon::load(path).map_err(anyhow::Error::msg)?))
 }
 
 pub(crate) fn progress_bar(quiet: bool, total: u64) -> ProgressBar {

@@ -29,6 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         similarity: false,
         clusters: None,
         reuse: None,
+        themes: None,
     };
     let segmenter = args.input.segmenter()?;
     args.input.pool()?.install(|| {
