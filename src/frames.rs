@@ -3,6 +3,7 @@
 use polars::prelude::*;
 
 use crate::analysis::structure::{Lengths, MarkerKind, Structure};
+use crate::analysis::keyness::KeynessRow;
 use crate::analysis::Analysis;
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
@@ -336,19 +337,6 @@ fn markers(analysis: &Analysis<'_>) -> Result<DataFrame> {
             Column::new("kind".into(), rows.iter().map(|r| r.1.kind.as_str()).collect::<Vec<_>>()),
         ],
     )
-}
-
-/// One word of a keyness comparison: `a` times in a target of `c` words, `b` times in a
-/// reference of `d` words.
-#[derive(Debug, Clone)]
-pub struct KeynessRow {
-    pub word: String,
-    pub positive: bool,
-    pub a: u64,
-    pub b: u64,
-    pub c: u64,
-    pub d: u64,
-    pub keyness: crate::analysis::keyness::Keyness,
 }
 
 /// `keyness.csv`.

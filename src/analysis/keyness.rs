@@ -1,5 +1,7 @@
 //! Keyness: how much more (or less) often a word occurs in a target text than in a reference.
 
+use rustc_hash::FxHashMap;
+
 /// The figures of one word's keyness.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Keyness {
@@ -44,6 +46,51 @@ impl Keyness {
         // a/c > b/d without division.
         u128::from(a) * u128::from(d) > u128::from(b) * u128::from(c)
     }
+}
+
+/// Word counts of one side of a comparison.
+#[derive(Debug, Clone, Default)]
+pub struct WordCounts {
+    pub counts: FxHashMap<String, u64>,
+    pub total: u64,
+}
+
+/// One word of a keyness comparison: `a` times in a target of `c` words, `b` times in a
+/// reference of `d` words.
+#[derive(Debug, Clone)]
+pub struct KeynessRow {
+    pub word: String,
+    /// Relatively more frequent in the target.
+    pub positive: bool,
+    pub a: u64,
+    pub b: u64,
+    pub c: u64,
+    pub d: u64,
+    pub keyness: Keyness,
+}
+
+/// Every word of either side whose keyness reaches `max_p`: positive ones (relatively more
+/// frequent in the target) first, each direction by G² descending, then by word.
+pub fn key_words(target: &WordCounts, reference: &WordCounts, max_p: f64) -> Vec<KeynessRow> {
+    let (c, d) = (target.total, reference.total);
+    let mut words: Vec<&String> = target.counts.keys().chain(reference.counts.keys()).collect();
+    words.sort_unstable();
+    words.dedup();
+    let mut rows: Vec<KeynessRow> = words
+        .into_iter()
+        .filter_map(|word| {
+            let a = target.counts.get(word).copied().unwrap_or(0);
+            let b = reference.counts.get(word).copied().unwrap_or(0);
+            let positive = Keyness::positive(a, b, c, d);
+            if !positive && !Keyness::positive(b, a, d, c) {
+                return None;
+            }
+            let keyness = Keyness::of(a, b, c, d);
+            (keyness.p <= max_p).then(|| KeynessRow { word: word.clone(), positive, a, b, c, d, keyness })
+        })
+        .collect();
+    rows.sort_by(|x, y| y.positive.cmp(&x.positive).then(y.keyness.g2.total_cmp(&x.keyness.g2)).then(x.word.cmp(&y.word)));
+    rows
 }
 
 /// P(χ²₁ > x) = erfc(√(x/2)).

@@ -48,29 +48,37 @@ pub struct Clusters {
 /// TF-IDF vectors of the essays: count × (ln((1 + N) / (1 + df)) + 1) over the words that are not
 /// stopwords, normalised to length 1.
 pub fn vectors(essays: &[EssayResult<'_>], word_freq: &[WordFreq<'_>]) -> Vec<Vector> {
-    let n = essays.len() as u64;
-    let ids: FxHashMap<&str, (u32, f64)> = word_freq
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| !w.stopword)
-        .map(|(id, w)| (w.word, (id as u32, corpus_idf(n, u64::from(w.essays)))))
-        .collect();
-    essays
-        .par_iter()
-        .map(|essay| {
-            let mut vector: Vector = essay
-                .counts
-                .iter()
-                .filter_map(|w| ids.get(w.word).map(|&(id, idf)| (id, w.count as f64 * idf)))
-                .collect();
-            vector.sort_unstable_by_key(|&(id, _)| id);
-            let norm = vector.iter().map(|&(_, x)| x * x).sum::<f64>().sqrt();
-            if norm > 0.0 {
-                vector.iter_mut().for_each(|(_, x)| *x /= norm);
-            }
-            vector
-        })
-        .collect()
+    let weights = Weights::new(essays.len(), word_freq);
+    essays.par_iter().map(|essay| weights.vector(essay.counts.iter().map(|w| (w.word, w.count)))).collect()
+}
+
+/// Word ids and corpus IDF of the words that are not stopwords.
+pub struct Weights<'w> {
+    ids: FxHashMap<&'w str, (u32, f64)>,
+}
+
+impl<'w> Weights<'w> {
+    pub fn new(essays: usize, word_freq: &[WordFreq<'w>]) -> Self {
+        let ids = word_freq
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| !w.stopword)
+            .map(|(id, w)| (w.word, (id as u32, corpus_idf(essays as u64, u64::from(w.essays)))))
+            .collect();
+        Weights { ids }
+    }
+
+    /// The normalised TF-IDF vector of some word counts (each word once).
+    pub fn vector<'c>(&self, counts: impl Iterator<Item = (&'c str, u64)>) -> Vector {
+        let mut vector: Vector =
+            counts.filter_map(|(word, count)| self.ids.get(word).map(|&(id, idf)| (id, count as f64 * idf))).collect();
+        vector.sort_unstable_by_key(|&(id, _)| id);
+        let norm = vector.iter().map(|&(_, x)| x * x).sum::<f64>().sqrt();
+        if norm > 0.0 {
+            vector.iter_mut().for_each(|(_, x)| *x /= norm);
+        }
+        vector
+    }
 }
 
 /// The cosine of two normalised sparse vectors: their dot product.

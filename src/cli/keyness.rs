@@ -4,13 +4,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use rustc_hash::FxHashMap;
-
-use crate::analysis::keyness::Keyness;
+use crate::analysis::keyness::{key_words, KeynessRow, WordCounts};
 use crate::analysis::{Analysis, AnalysisOptions};
 use crate::corpus::wordlist::WordList;
 use crate::corpus::Corpus;
-use crate::frames::{keyness_frame, KeynessRow};
+use crate::frames::keyness_frame;
 use crate::report::{ensure_dir, Format, TableReporter};
 use crate::{Segmenter, Stopwords};
 
@@ -51,12 +49,6 @@ pub struct Args {
     pub no_bom: bool,
 }
 
-/// Word counts of one side of the comparison.
-struct Side {
-    counts: FxHashMap<String, u64>,
-    total: u64,
-    skipped: bool,
-}
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     if !(0.0..=1.0).contains(&args.max_p) {
@@ -66,11 +58,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let segmenter = args.input.segmenter()?;
     let stopwords = Stopwords::builtin();
     args.input.pool()?.install(|| {
-        let target = count(&args.input.load(&load_options)?, &segmenter, &stopwords);
-        let reference = match args.reference.as_slice() {
+        let (target, target_skipped) = count(&args.input.load(&load_options)?, &segmenter, &stopwords);
+        let (reference, reference_skipped) = match args.reference.as_slice() {
             [path] if path.is_file() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
                 let list = WordList::read(path).map_err(anyhow::Error::msg)?;
-                Side { counts: list.counts, total: list.total, skipped: false }
+                (WordCounts { counts: list.counts.into_iter().collect(), total: list.total }, false)
             }
             paths => {
                 let reference = InputArgs { paths: paths.to_vec(), ..args.input.clone() };
@@ -80,49 +72,29 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         if reference.total == 0 {
             anyhow::bail!("the reference holds no words");
         }
-        let rows = compare(&target, &reference, args.max_p);
+        let rows = key_words(&target, &reference, args.max_p);
         ensure_dir(&args.output)?;
         let path = args.output.join("keyness.csv");
         TableReporter { format: Format::Csv, bom: !args.no_bom }.write_one(&keyness_frame(&rows)?, &path)?;
-        print(&rows, args.top, &path)?;
-        Ok(if target.skipped || reference.skipped { EXIT_SKIPPED } else { EXIT_OK })
+        print_key_words(&rows, args.top, "the target")?;
+        println!("all in {}", path.display());
+        Ok(if target_skipped || reference_skipped { EXIT_SKIPPED } else { EXIT_OK })
     })
 }
 
-fn count(corpus: &Corpus, segmenter: &Segmenter, stopwords: &Stopwords) -> Side {
+/// Word counts of a corpus, and whether any of its files was skipped.
+fn count(corpus: &Corpus, segmenter: &Segmenter, stopwords: &Stopwords) -> (WordCounts, bool) {
     let options = AnalysisOptions { top_keywords: 0, keyword_methods: Vec::new(), similarity: false, reuse: None, ..AnalysisOptions::default() };
     let analysis = Analysis::run(corpus, segmenter, stopwords, &options);
     let counts = analysis.word_freq.iter().map(|w| (w.word.to_owned(), w.count)).collect();
-    Side { counts, total: analysis.total_words, skipped: corpus.skipped().next().is_some() }
+    (WordCounts { counts, total: analysis.total_words }, corpus.skipped().next().is_some())
 }
 
-/// Every word of either side whose keyness reaches `max_p`: positive ones (relatively more
-/// frequent in the target) first, each direction by G² descending, then by word.
-fn compare(target: &Side, reference: &Side, max_p: f64) -> Vec<KeynessRow> {
-    let (c, d) = (target.total, reference.total);
-    let mut words: Vec<&String> = target.counts.keys().chain(reference.counts.keys()).collect();
-    words.sort_unstable();
-    words.dedup();
-    let mut rows: Vec<KeynessRow> = words
-        .into_iter()
-        .filter_map(|word| {
-            let a = target.counts.get(word).copied().unwrap_or(0);
-            let b = reference.counts.get(word).copied().unwrap_or(0);
-            let positive = Keyness::positive(a, b, c, d);
-            if !positive && !Keyness::positive(b, a, d, c) {
-                return None;
-            }
-            let keyness = Keyness::of(a, b, c, d);
-            (keyness.p <= max_p).then(|| KeynessRow { word: word.clone(), positive, a, b, c, d, keyness })
-        })
-        .collect();
-    rows.sort_by(|x, y| y.positive.cmp(&x.positive).then(y.keyness.g2.total_cmp(&x.keyness.g2)).then(x.word.cmp(&y.word)));
-    rows
-}
-
-fn print(rows: &[KeynessRow], top: usize, path: &std::path::Path) -> std::io::Result<()> {
+/// Prints the strongest `top` words of each direction.
+pub(crate) fn print_key_words(rows: &[KeynessRow], top: usize, target: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    for (positive, heading) in [(true, "more frequent in the target"), (false, "less frequent in the target")] {
+    for (positive, heading) in [(true, "more"), (false, "less")] {
+        let heading = format!("{heading} frequent in {target}");
         let side: Vec<&KeynessRow> = rows.iter().filter(|r| r.positive == positive).collect();
         writeln!(out, "{} words {heading} (showing {}):", side.len(), side.len().min(top))?;
         for row in side.iter().take(top) {
@@ -133,5 +105,5 @@ fn print(rows: &[KeynessRow], top: usize, path: &std::path::Path) -> std::io::Re
             )?;
         }
     }
-    writeln!(out, "all in {}", path.display())
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each with its `Args` and `run`.
 
 pub mod analyze;
+pub mod compare;
 pub mod input;
 pub mod keyness;
 pub mod structure;
@@ -27,7 +28,8 @@ pub const EXIT_ERROR: u8 = 2;
         Examples:\n  wenxi analyze                      analyse ./corpus (or the bundled corpus) into ./reports\n  \
         wenxi analyze essays/ -o out       analyse every .txt under essays/ into out/\n  \
         wenxi structure essays/            how each essay is built, in the terminal\n  \
-        wenxi keyness a/ --reference b/    words that set a/ apart from b/"
+        wenxi keyness a/ --reference b/    words that set a/ apart from b/\n  \
+        wenxi compare 2 6                  two essays side by side"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -42,6 +44,8 @@ pub enum Command {
     Structure(structure::Args),
     /// Words that set a target apart from a reference corpus (log-likelihood keyness)
     Keyness(keyness::Args),
+    /// Two essays or two groups side by side: themes, distinguishing words, similarity
+    Compare(compare::Args),
 }
 
 /// Runs a parsed command line and returns the exit status.
@@ -50,6 +54,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Analyze(args) => analyze::run(args),
         Command::Structure(args) => structure::run(args),
         Command::Keyness(args) => keyness::run(args),
+        Command::Compare(args) => compare::run(args),
     }
 }
 

@@ -1,0 +1,198 @@
+//! `wenxi compare A B`: two essays, or two groups of essays, side by side: theme profiles, the
+//! words that tell them apart, and how alike they are.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use regex::Regex;
+use rustc_hash::FxHashMap;
+
+use crate::analysis::keyness::{key_words, WordCounts};
+use crate::analysis::similarity::{cosine, Weights};
+use crate::analysis::themes::{ThemeLexicon, EMBEDDED_THEMES};
+use crate::analysis::{Analysis, AnalysisOptions, EssayResult};
+use crate::corpus::Corpus;
+use crate::error::Error;
+use crate::frames::keyness_frame;
+use crate::report::{ensure_dir, Format, TableReporter};
+use crate::Stopwords;
+
+use super::input::InputArgs;
+use super::keyness::print_key_words;
+use super::{EXIT_OK, EXIT_SKIPPED};
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "A and B are each an essay (its id in essays.csv, or its title), or a file or folder \
+    of essays; with --group-by, the values of the pattern's first group in file paths or titles.\n\n\
+    Writes compare_summary.csv (sizes and cosine), compare_themes.csv (theme hits per 1,000 words \
+    of each side) and compare_words.csv (keyness of A against B).\n\n\
+    Examples:\n  \
+    wenxi compare 2 6                             essays 2 and 6 of the bundled corpus\n  \
+    wenxi compare 疫情社区心得体会篇二 疫情社区心得体会篇十\n  \
+    wenxi compare class_a/ class_b/                two folders of essays\n  \
+    wenxi compare 2022 2023 essays/ --group-by '^essays/(\\d{4})'   groups by a part of the path")]
+pub struct Args {
+    /// The first essay or group
+    pub a: String,
+    /// The second essay or group
+    pub b: String,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Group essays by the first capture group of this pattern, matched against each essay's file
+    /// path, then its title
+    #[arg(long, value_name = "REGEX")]
+    pub group_by: Option<String>,
+
+    /// Theme lexicon [default: corpus/themes.toml if present, or the bundled one]
+    #[arg(long, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
+
+    /// Folder for the CSV files (created if missing)
+    #[arg(short, long, value_name = "DIR", default_value = "reports")]
+    pub output: PathBuf,
+
+    /// Words of each direction printed in the terminal
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let load_options = args.input.load_options()?;
+    let segmenter = args.input.segmenter()?;
+    let themes = match &args.themes {
+        Some(path) => ThemeLexicon::load(path),
+        None if Path::new("corpus/themes.toml").is_file() => ThemeLexicon::load(Path::new("corpus/themes.toml")),
+        None => ThemeLexicon::parse(EMBEDDED_THEMES),
+    }
+    .map_err(anyhow::Error::msg)?;
+    let group_by = args.group_by.as_deref().map(Regex::new).transpose().map_err(Error::SplitRegex)?;
+    // Two paths on disk, and no corpus given: the two sides are those paths.
+    let by_path = group_by.is_none() && args.input.paths.is_empty() && Path::new(&args.a).exists() && Path::new(&args.b).exists();
+    let input = if by_path { InputArgs { paths: vec![args.a.clone().into(), args.b.clone().into()], ..args.input.clone() } } else { args.input.clone() };
+
+    input.pool()?.install(|| {
+        let corpus = input.load(&load_options)?;
+        let options = AnalysisOptions {
+            top_keywords: 0,
+            keyword_methods: Vec::new(),
+            similarity: false,
+            reuse: None,
+            themes: Some(themes.clone()),
+            ..AnalysisOptions::default()
+        };
+        let analysis = Analysis::run(&corpus, &segmenter, &Stopwords::builtin(), &options);
+        let side = |key: &str| -> anyhow::Result<Vec<usize>> {
+            let members: Vec<usize> = if by_path {
+                let prefix = Path::new(key);
+                corpus.essays.iter().enumerate().filter(|(_, e)| Path::new(&e.source).starts_with(prefix)).map(|(i, _)| i).collect()
+            } else if let Some(pattern) = &group_by {
+                let group = |text: &str| pattern.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str().to_owned());
+                corpus
+                    .essays
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| group(&e.source).or_else(|| group(&e.title)).as_deref() == Some(key))
+                    .map(|(i, _)| i)
+                    .collect()
+            } else {
+                find_essay(&corpus, key).into_iter().collect()
+            };
+            if members.is_empty() {
+                anyhow::bail!("`{key}` names no essay: give an essay id or title from essays.csv, a file or folder, or a --group-by value");
+            }
+            Ok(members)
+        };
+        let (a, b) = (side(&args.a)?, side(&args.b)?);
+        let (sum_a, sum_b) = (sum(&analysis, &a), sum(&analysis, &b));
+        let weights = Weights::new(analysis.essays.len(), &analysis.word_freq);
+        let vector = |s: &WordCounts| weights.vector(s.counts.iter().map(|(w, &c)| (w.as_str(), c)));
+        let similarity = cosine(&vector(&sum_a), &vector(&sum_b));
+        let words = key_words(&sum_a, &sum_b, 0.05);
+
+        let theme_hits = |members: &[usize]| -> Vec<u64> {
+            (0..themes.themes.len()).map(|t| members.iter().map(|&i| analysis.essays[i].themes[t].hits).sum()).collect()
+        };
+        let (hits_a, hits_b) = (theme_hits(&a), theme_hits(&b));
+        let per_1k = |hits: u64, total: u64| crate::frames::per_10k(hits, total) / 10.0;
+
+        let mut out = std::io::stdout().lock();
+        let label = |key: &str, members: &[usize]| {
+            if members.len() == 1 && !by_path && group_by.is_none() {
+                format!("{} ({})", corpus.essays[members[0]].title, corpus.essays[members[0]].id)
+            } else {
+                format!("{key} ({} essay{})", members.len(), if members.len() == 1 { "" } else { "s" })
+            }
+        };
+        writeln!(out, "A: {}, {} words", label(&args.a, &a), sum_a.total)?;
+        writeln!(out, "B: {}, {} words", label(&args.b, &b), sum_b.total)?;
+        writeln!(out, "cosine similarity: {similarity:.3}\n")?;
+        writeln!(out, "themes, hits per 1,000 words:  A  |  B")?;
+        for (t, theme) in themes.themes.iter().enumerate() {
+            writeln!(out, "  {}\t{:.1}\t{:.1}", theme.name, per_1k(hits_a[t], sum_a.total), per_1k(hits_b[t], sum_b.total))?;
+        }
+        writeln!(out)?;
+        drop(out);
+        print_key_words(&words, args.top, "A than in B")?;
+
+        ensure_dir(&args.output)?;
+        let reporter = TableReporter { format: Format::Csv, bom: true };
+        let summary = DataFrame::new(
+            1,
+            vec![
+                Column::new("a".into(), [args.a.as_str()]),
+                Column::new("b".into(), [args.b.as_str()]),
+                Column::new("essays_a".into(), [a.len() as u64]),
+                Column::new("essays_b".into(), [b.len() as u64]),
+                Column::new("words_a".into(), [sum_a.total]),
+                Column::new("words_b".into(), [sum_b.total]),
+                Column::new("cosine".into(), [similarity]),
+            ],
+        )
+        .map_err(|source| Error::Frame { name: "compare_summary", source })?;
+        let theme_frame = DataFrame::new(
+            themes.themes.len(),
+            vec![
+                Column::new("theme".into(), themes.themes.iter().map(|t| t.name.as_str()).collect::<Vec<_>>()),
+                Column::new("hits_a".into(), hits_a.clone()),
+                Column::new("per_1k_a".into(), hits_a.iter().map(|&h| per_1k(h, sum_a.total)).collect::<Vec<_>>()),
+                Column::new("hits_b".into(), hits_b.clone()),
+                Column::new("per_1k_b".into(), hits_b.iter().map(|&h| per_1k(h, sum_b.total)).collect::<Vec<_>>()),
+            ],
+        )
+        .map_err(|source| Error::Frame { name: "compare_themes", source })?;
+        reporter.write_one(&summary, &args.output.join("compare_summary.csv"))?;
+        reporter.write_one(&theme_frame, &args.output.join("compare_themes.csv"))?;
+        reporter.write_one(&keyness_frame(&words)?, &args.output.join("compare_words.csv"))?;
+        println!("written to {}: compare_summary.csv compare_themes.csv compare_words.csv", args.output.display());
+        Ok(if corpus.skipped().next().is_some() { EXIT_SKIPPED } else { EXIT_OK })
+    })
+}
+
+/// An essay by id, by exact title, or by the one title containing `key`.
+fn find_essay(corpus: &Corpus, key: &str) -> Option<usize> {
+    if let Ok(id) = key.parse::<u32>() {
+        return corpus.essays.iter().position(|e| e.id == id);
+    }
+    if let Some(i) = corpus.essays.iter().position(|e| e.title == key) {
+        return Some(i);
+    }
+    let containing: Vec<usize> = corpus.essays.iter().enumerate().filter(|(_, e)| e.title.contains(key)).map(|(i, _)| i).collect();
+    (containing.len() == 1).then(|| containing[0])
+}
+
+/// The summed word counts of some essays.
+fn sum(analysis: &Analysis<'_>, members: &[usize]) -> WordCounts {
+    let mut counts: FxHashMap<String, u64> = FxHashMap::default();
+    let mut total = 0;
+    for &i in members {
+        let essay: &EssayResult<'_> = &analysis.essays[i];
+        for w in &essay.counts {
+            *counts.entry(w.word.to_owned()).or_default() += w.count;
+        }
+        total += essay.figures.words;
+    }
+    WordCounts { counts, total }
+}
