@@ -41,6 +41,8 @@ pub enum Error {
         #[source]
         source: polars::prelude::PolarsError,
     },
+    #[error("cannot draw chart {name}: {message}")]
+    Chart { name: &'static str, message: String },
     #[error("cannot write report {path}: {source}")]
     Encode {
         path: PathBuf,

@@ -186,6 +186,7 @@ fn the_output_folder_keeps_other_files_and_parquet_works() {
     assert_eq!(
         names,
         [
+            "charts",
             "clusters.parquet",
             "essay_word_freq.parquet",
             "essays.parquet",

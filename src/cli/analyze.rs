@@ -11,7 +11,7 @@ use crate::analysis::themes::{ThemeLexicon, EMBEDDED_THEMES};
 use crate::analysis::{Analysis, AnalysisOptions};
 use crate::corpus::Corpus;
 use crate::frames::{FrameOptions, Tables};
-use crate::report::{ensure_dir, Format, Reporter, TableReporter};
+use crate::report::{charts, ensure_dir, Format, Reporter, TableReporter};
 use crate::Stopwords;
 
 use super::input::InputArgs;
@@ -69,6 +69,14 @@ pub struct Args {
     #[arg(long, conflicts_with = "themes")]
     pub no_themes: bool,
 
+    /// Do not draw charts (no charts/ folder)
+    #[arg(long)]
+    pub no_charts: bool,
+
+    /// Font for the charts' labels (TrueType or OpenType) instead of the embedded Noto Sans SC
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+
     /// Extra stopwords, whitespace-separated (# starts a comment line)
     #[arg(long, value_name = "FILE")]
     pub stopwords: Option<PathBuf>,
@@ -122,7 +130,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let tables = Tables::build(&corpus, &analysis, FrameOptions { excel_safe: args.format == Format::Csv })?;
         ensure_dir(&args.output)?;
         let reporter = TableReporter { format: args.format, bom: !args.no_bom };
-        let written = reporter.write(&tables, &args.output)?;
+        let mut written = reporter.write(&tables, &args.output)?;
+        if !args.no_charts {
+            if let Some(font) = &args.font {
+                charts::register_font(Some(font))?;
+            }
+            written.extend(charts::write_charts(&corpus, &analysis, &args.output.join("charts"))?);
+        }
         if !args.quiet {
             summary(&corpus, &analysis, &written, &args.output, started.elapsed().as_secs_f64())?;
         }
@@ -164,8 +178,16 @@ pub(crate) fn progress_bar(quiet: bool, total: u64) -> ProgressBar {
 fn summary(corpus: &Corpus, analysis: &Analysis<'_>, written: &[PathBuf], dir: &Path, seconds: f64) -> anyhow::Result<()> {
     let files = corpus.files.len();
     let skipped = corpus.skipped().count();
-    let names: Vec<String> =
-        written.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = written
+        .iter()
+        .filter(|p| p.parent() == Some(dir))
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    let charts = written.len() - names.len();
+    if charts > 0 {
+        names.push(format!("charts/ ({charts} files)"));
+    }
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

@@ -2,6 +2,7 @@
 //! folder and renamed over the old one, so an interrupted run never leaves a half-written report;
 //! nothing else in the folder is touched.
 
+pub mod charts;
 mod table;
 
 use std::io::Write;
@@ -36,6 +37,12 @@ where
     let mut temp = tempfile::Builder::new().prefix(".wenxi-").suffix(".tmp").tempfile_in(dir).map_err(io_error)?;
     fill(temp.as_file_mut())?;
     temp.as_file_mut().flush().map_err(io_error)?;
+    // Temporary files are created private (0600); a report is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(io_error)?;
+    }
     temp.persist(path).map_err(|err| io_error(err.error))?;
     Ok(())
 }

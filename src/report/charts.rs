@@ -1,0 +1,336 @@
+//! Charts as PNG and SVG with plotters, labelled in Chinese with an embedded font, so that they
+//! show real glyphs on a machine with no CJK font installed.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::write_atomically;
+use crate::analysis::Analysis;
+use crate::corpus::Corpus;
+use crate::error::{Error, Result};
+
+/// Noto Sans SC (SIL Open Font License 1.1, `fonts/OFL.txt`), cut down to GB2312, ASCII, CJK
+/// punctuation and every character of the bundled corpus by `fonts/make_subset.py`.
+const EMBEDDED_FONT: &[u8] = include_bytes!("fonts/NotoSansSC-Regular-subset.otf");
+
+/// The font family named in the charts: the embedded font is registered under it (and under
+/// `sans-serif`), and SVG files name it, so browsers use a local CJK font.
+pub const FONT_FAMILY: &str = "Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif";
+
+/// plotters 0.3.7 with ab_glyph draws text about 15% smaller than asked: ask for more.
+const FONT_SCALE: f64 = 1.18;
+
+/// Okabe & Ito's colour-blind-safe palette: blue, orange, bluish green, vermillion.
+const BLUE: RGBColor = RGBColor(0, 114, 178);
+const ORANGE: RGBColor = RGBColor(230, 159, 0);
+const GREY: RGBColor = RGBColor(90, 90, 90);
+
+/// Charts show at most this many essays; a note on the chart says when there are more.
+pub const MAX_ESSAYS: usize = 40;
+/// Words in the top-words chart.
+pub const TOP_WORDS: usize = 30;
+
+static FONT: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+
+/// Registers the font (the embedded one, or `path`) once per process.
+pub fn register_font(path: Option<&Path>) -> Result<()> {
+    let registered = FONT.get_or_init(|| {
+        let bytes: &'static [u8] = match path {
+            Some(path) => match std::fs::read(path) {
+                Ok(bytes) => Box::leak(bytes.into_boxed_slice()),
+                Err(err) => return Err(format!("cannot read font {}: {err}", path.display())),
+            },
+            None => EMBEDDED_FONT,
+        };
+        for family in [FONT_FAMILY, "sans-serif"] {
+            plotters::style::register_font(family, FontStyle::Normal, bytes)
+                .map_err(|_| format!("{} is not a TrueType or OpenType font", path.map_or("the embedded font".into(), |p| p.display().to_string())))?;
+        }
+        Ok(())
+    });
+    registered.clone().map_err(|message| Error::Chart { name: "font", message })
+}
+
+fn font(size: f64) -> TextStyle<'static> {
+    (FONT_FAMILY, size * FONT_SCALE).into_font().color(&BLACK)
+}
+
+type Area<'a, DB> = DrawingArea<DB, Shift>;
+type Drawn = std::result::Result<(), String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+/// Shortens a label to `max` characters.
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        text.chars().take(max - 1).chain(['…']).collect()
+    }
+}
+
+/// What a chart shows, drawn the same way on any backend.
+enum Plot {
+    Bars { title: &'static str, note: String, data: Vec<(String, f64)>, colour: RGBColor },
+    Heatmap { title: &'static str, note: String, rows: Vec<String>, columns: Vec<String>, values: Vec<Vec<f64>>, max: f64, decimals: usize },
+}
+
+/// One chart: its file name, size in pixels and content.
+struct Chart {
+    name: &'static str,
+    size: (u32, u32),
+    plot: Plot,
+}
+
+impl Plot {
+    fn draw<DB: DrawingBackend>(&self, area: &Area<'_, DB>) -> Drawn {
+        match self {
+            Plot::Bars { title, note, data, colour } => bars(area, title, note, data, *colour),
+            Plot::Heatmap { title, note, rows, columns, values, max, decimals } => {
+                heatmap(area, title, note, rows, columns, values, *max, *decimals)
+            }
+        }
+    }
+}
+
+/// Writes every chart as `<dir>/<name>.png` and `.svg`; returns the files written.
+pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Result<Vec<PathBuf>> {
+    register_font(None)?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::OutputDir { path: dir.into(), source })?;
+    let mut written = Vec::new();
+    for chart in charts(corpus, analysis) {
+        let png = dir.join(format!("{}.png", chart.name));
+        // The PNG encoder picks the format from the extension, so the temporary file keeps it.
+        let temp = dir.join(format!(".wenxi-tmp-{}.png", chart.name));
+        let drawn = (|| {
+            let root = BitMapBackend::new(&temp, chart.size).into_drawing_area();
+            root.fill(&WHITE).map_err(err)?;
+            chart.plot.draw(&root)?;
+            root.present().map_err(err)
+        })();
+        if let Err(message) = drawn {
+            let _ = std::fs::remove_file(&temp);
+            return Err(Error::Chart { name: chart.name, message });
+        }
+        std::fs::rename(&temp, &png).map_err(|source| Error::Write { path: png.clone(), source })?;
+        written.push(png);
+
+        let svg_path = dir.join(format!("{}.svg", chart.name));
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, chart.size).into_drawing_area();
+            root.fill(&WHITE).map_err(|e| Error::Chart { name: chart.name, message: err(e) })?;
+            chart.plot.draw(&root).map_err(|message| Error::Chart { name: chart.name, message })?;
+            root.present().map_err(|e| Error::Chart { name: chart.name, message: err(e) })?;
+        }
+        write_atomically(&svg_path, |file| {
+            use std::io::Write;
+            file.write_all(svg.as_bytes()).map_err(|source| Error::Write { path: svg_path.clone(), source })
+        })?;
+        written.push(svg_path);
+    }
+    Ok(written)
+}
+
+fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
+    let mut charts = Vec::new();
+    let n = corpus.essays.len();
+    // Full-width brackets lose their left-side bearing in plotters' ab_glyph text: use commas.
+    let capped = |what: &str| if n > MAX_ESSAYS { format!("{what}，仅显示前 {MAX_ESSAYS} 篇，共 {n} 篇") } else { format!("{what}，共 {n} 篇") };
+
+    let top: Vec<(String, f64)> =
+        analysis.word_freq.iter().filter(|w| !w.stopword).take(TOP_WORDS).map(|w| (w.word.to_owned(), w.count as f64)).collect();
+    let height = 200 + top.len() as u32 * 34;
+    let note = format!("出现次数最多的 {} 个词", top.len());
+    charts.push(Chart { name: "top_words", size: (1400, height), plot: Plot::Bars { title: "高频词 · 不含停用词", note, data: top, colour: BLUE } });
+
+    let lengths: Vec<(String, f64)> = corpus
+        .essays
+        .iter()
+        .zip(&analysis.essays)
+        .take(MAX_ESSAYS)
+        .map(|(e, r)| (format!("{} {}", e.id, clip(&e.title, 14)), r.figures.characters as f64))
+        .collect();
+    let height = 200 + lengths.len() as u32 * 34;
+    let note = capped("每篇文章的字数，不含空白");
+    charts.push(Chart { name: "essay_lengths", size: (1400, height), plot: Plot::Bars { title: "文章长度", note, data: lengths, colour: ORANGE } });
+
+    if let Some(clusters) = analysis.similarity.as_ref().and_then(|s| s.clusters.as_ref().map(|c| (s, c))) {
+        let (similarity, clusters) = clusters;
+        // Essays in dendrogram order, so that clusters sit together.
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| clusters.order[i]);
+        order.truncate(MAX_ESSAYS);
+        let position: std::collections::HashMap<usize, usize> = order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+        let mut matrix = vec![vec![1.0; order.len()]; order.len()];
+        for &(a, b, c) in &similarity.pairs {
+            if let (Some(&pa), Some(&pb)) = (position.get(&(a as usize)), position.get(&(b as usize))) {
+                matrix[pa][pb] = c;
+                matrix[pb][pa] = c;
+            }
+        }
+        let labels: Vec<String> =
+            order.iter().map(|&i| format!("{} {}", corpus.essays[i].id, clip(&corpus.essays[i].title, 12))).collect();
+        let note = capped(&format!("TF-IDF 余弦相似度，按层次聚类排序，{} 个聚类", clusters.k));
+        let side = 420 + labels.len() as u32 * 36;
+        let plot = Plot::Heatmap { title: "文章相似度", note, rows: labels.clone(), columns: labels, values: matrix, max: 1.0, decimals: 2 };
+        charts.push(Chart { name: "similarity", size: (side + 200, side), plot });
+    }
+
+    if let Some(names) = &analysis.theme_names {
+        let rows: Vec<(String, Vec<f64>)> = corpus
+            .essays
+            .iter()
+            .zip(&analysis.essays)
+            .take(MAX_ESSAYS)
+            .map(|(e, r)| {
+                let per_1k = r.themes.iter().map(|t| crate::frames::per_10k(t.hits, r.figures.words) / 10.0).collect();
+                (format!("{} {}", e.id, clip(&e.title, 12)), per_1k)
+            })
+            .collect();
+        let max = rows.iter().flat_map(|r| r.1.iter().copied()).fold(0.0, f64::max);
+        let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        let matrix: Vec<Vec<f64>> = rows.into_iter().map(|r| r.1).collect();
+        let columns = names.clone();
+        let note = capped("每千词的主题词次数");
+        let size = (520 + columns.len() as u32 * 130, 420 + labels.len() as u32 * 36);
+        let plot = Plot::Heatmap { title: "主题分布", note, rows: labels, columns, values: matrix, max: max.max(1e-9), decimals: 1 };
+        charts.push(Chart { name: "themes", size, plot });
+    }
+    charts
+}
+
+/// Horizontal bars, largest first, with their labels on the left and values at their ends.
+fn bars<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str, data: &[(String, f64)], colour: RGBColor) -> Drawn {
+    let (width, height) = area.dim_in_pixel();
+    area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
+    area.draw_text(note, &font(18.0).color(&GREY), (40, 72)).map_err(err)?;
+    let max = data.iter().map(|d| d.1).fold(0.0, f64::max).max(1e-9);
+    let (left, right, top) = (320i32, width as i32 - 140, 130i32);
+    let row = ((height as i32 - top - 40) / data.len().max(1) as i32).max(1);
+    let label_style = font(18.0).pos(Pos::new(HPos::Right, VPos::Center));
+    let value_style = font(16.0).pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, (label, value)) in data.iter().enumerate() {
+        let y = top + i as i32 * row;
+        let end = left + ((right - left) as f64 * value / max).round() as i32;
+        area.draw(&Rectangle::new([(left, y + 4), (end.max(left + 1), y + row - 4)], colour.filled())).map_err(err)?;
+        area.draw_text(label, &label_style, (left - 12, y + row / 2)).map_err(err)?;
+        area.draw_text(&format_value(*value), &value_style, (end + 8, y + row / 2)).map_err(err)?;
+    }
+    area.draw(&PathElement::new(vec![(left, top), (left, top + row * data.len() as i32)], BLACK.stroke_width(2))).map_err(err)?;
+    Ok(())
+}
+
+fn format_value(value: f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+/// A grid of coloured cells (viridis, 0 to `max`) with row labels on the left, column labels on
+/// top and each value written in its cell with `decimals`.
+#[allow(clippy::too_many_arguments)]
+fn heatmap<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    title: &str,
+    note: &str,
+    rows: &[String],
+    columns: &[String],
+    values: &[Vec<f64>],
+    max: f64,
+    decimals: usize,
+) -> Drawn {
+    let (width, height) = area.dim_in_pixel();
+    area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
+    area.draw_text(note, &font(18.0).color(&GREY), (40, 72)).map_err(err)?;
+    let (left, top) = (300i32, 300i32);
+    let cell_w = ((width as i32 - left - 40) / columns.len().max(1) as i32).max(1);
+    let cell_h = ((height as i32 - top - 30) / rows.len().max(1) as i32).max(1);
+    let row_style = font(16.0).pos(Pos::new(HPos::Right, VPos::Center));
+    for (r, label) in rows.iter().enumerate() {
+        area.draw_text(label, &row_style, (left - 10, top + r as i32 * cell_h + cell_h / 2)).map_err(err)?;
+    }
+    // Column labels are written upwards from just above their column.
+    let column_style = font(16.0).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Left, VPos::Center));
+    for (c, label) in columns.iter().enumerate() {
+        area.draw_text(label, &column_style, (left + c as i32 * cell_w + cell_w / 2, top - 10)).map_err(err)?;
+    }
+    let cell_font = (cell_h.min(cell_w) as f64 * 0.34).clamp(9.0, 16.0);
+    for (r, row) in values.iter().enumerate() {
+        for (c, &value) in row.iter().enumerate() {
+            let (x, y) = (left + c as i32 * cell_w, top + r as i32 * cell_h);
+            let colour = viridis(value / max);
+            area.draw(&Rectangle::new([(x, y), (x + cell_w, y + cell_h)], colour.filled())).map_err(err)?;
+            let dark = u32::from(colour.0) * 299 + u32::from(colour.1) * 587 + u32::from(colour.2) * 114 < 128_000;
+            let style = font(cell_font).color(if dark { &WHITE } else { &BLACK }).pos(Pos::new(HPos::Center, VPos::Center));
+            area.draw_text(&format!("{value:.decimals$}"), &style, (x + cell_w / 2, y + cell_h / 2)).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// The viridis colour map (van der Walt & Smith, matplotlib), by linear interpolation between five
+/// of its colours; perceptually uniform and readable by colour-blind readers.
+pub fn viridis(t: f64) -> RGBColor {
+    const STOPS: [(f64, f64, f64); 5] = [(68.0, 1.0, 84.0), (59.0, 82.0, 139.0), (33.0, 145.0, 140.0), (94.0, 201.0, 98.0), (253.0, 231.0, 37.0)];
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let scaled = t * (STOPS.len() - 1) as f64;
+    let i = (scaled.floor() as usize).min(STOPS.len() - 2);
+    let f = scaled - i as f64;
+    let mix = |a: f64, b: f64| (a + (b - a) * f).round() as u8;
+    let (a, b) = (STOPS[i], STOPS[i + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rasterises one character, black on white, and returns the pixels.
+    fn rasterise(text: &str) -> Vec<u8> {
+        register_font(None).unwrap();
+        let mut buffer = vec![0u8; 64 * 64 * 3];
+        {
+            let root = BitMapBackend::with_buffer(&mut buffer, (64, 64)).into_drawing_area();
+            root.fill(&WHITE).unwrap();
+            root.draw_text(text, &font(40.0), (4, 4)).unwrap();
+            root.present().unwrap();
+        }
+        buffer
+    }
+
+    fn ink(pixels: &[u8]) -> usize {
+        pixels.chunks(3).filter(|p| p[0] < 128).count()
+    }
+
+    // The glyphs are real: each character leaves ink, different characters leave different ink,
+    // and none of them is the box the font draws for a character it lacks (U+9F98 龘 is outside
+    // GB2312 and the corpus, so the subset has no glyph for it).
+    #[test]
+    fn hanzi_are_drawn_with_their_own_glyphs() {
+        let (she, qu, ren, missing) = (rasterise("社"), rasterise("区"), rasterise("人"), rasterise("龘"));
+        for (name, glyph) in [("社", &she), ("区", &qu), ("人", &ren)] {
+            assert!(ink(glyph) > 40, "{name} left {} dark pixels", ink(glyph));
+            assert_ne!(glyph, &missing, "{name} is drawn as the missing-glyph box");
+        }
+        assert_ne!(she, qu);
+        assert_ne!(qu, ren);
+        // 社 has more strokes than 人.
+        assert!(ink(&she) > ink(&ren));
+    }
+
+    #[test]
+    fn viridis_ends() {
+        assert_eq!(viridis(0.0), RGBColor(68, 1, 84));
+        assert_eq!(viridis(1.0), RGBColor(253, 231, 37));
+        assert_eq!(viridis(f64::NAN), RGBColor(68, 1, 84));
+    }
+}

@@ -1,0 +1,50 @@
+//! Charts: every chart is written as PNG and SVG, the SVG carries the Chinese text and names a
+//! CSS font list, and --no-charts leaves them out. (That the glyphs are real, not boxes, is
+//! checked by rasterising characters in src/report/charts.rs.)
+
+mod common;
+
+use common::wenxi;
+
+#[test]
+fn charts_of_the_seed() {
+    let out = tempfile::tempdir().unwrap();
+    wenxi().args(["analyze", "corpus", "-o"]).arg(out.path()).assert().success();
+    let charts = out.path().join("charts");
+    for name in ["top_words", "essay_lengths", "similarity", "themes"] {
+        let png = std::fs::read(charts.join(format!("{name}.png"))).unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{name}.png");
+        assert!(png.len() > 20_000, "{name}.png is {} bytes", png.len());
+        let svg = std::fs::read_to_string(charts.join(format!("{name}.svg"))).unwrap();
+        assert!(svg.starts_with("<svg"), "{name}.svg");
+        assert!(svg.contains("font-family=\"Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif\""), "{name}.svg");
+    }
+    // The top words are the corpus's most frequent non-stopwords (社区 230, 疫情 167, 居民 117).
+    let svg = std::fs::read_to_string(charts.join("top_words.svg")).unwrap();
+    for word in ["社区", "疫情", "居民", "230"] {
+        assert!(svg.contains(word), "{word}");
+    }
+    assert!(!svg.contains(">的<"), "stopwords are left out");
+    // The similarity heatmap names every essay.
+    let svg = std::fs::read_to_string(charts.join("similarity.svg")).unwrap();
+    assert!(svg.contains("疫情社区心得体会篇十"));
+    // No temporary file is left behind.
+    assert!(std::fs::read_dir(&charts).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with('.')));
+}
+
+#[test]
+fn charts_can_be_left_out_and_fonts_are_checked() {
+    let out = tempfile::tempdir().unwrap();
+    wenxi().args(["analyze", "corpus", "--no-charts", "-o"]).arg(out.path()).assert().success();
+    assert!(!out.path().join("charts").exists());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("font.ttf"), b"not a font").unwrap();
+    wenxi()
+        .args(["analyze", "corpus", "--font"])
+        .arg(dir.path().join("font.ttf"))
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is not a TrueType or OpenType font"));
+}
