@@ -191,6 +191,7 @@ fn the_output_folder_keeps_other_files_and_parquet_works() {
             "essay_word_freq.parquet",
             "essays.parquet",
             "files.parquet",
+            "index.html",
             "keywords.parquet",
             "markers.parquet",
             "notes.txt",

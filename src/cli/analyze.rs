@@ -11,7 +11,7 @@ use crate::analysis::themes::{ThemeLexicon, EMBEDDED_THEMES};
 use crate::analysis::{Analysis, AnalysisOptions};
 use crate::corpus::Corpus;
 use crate::frames::{FrameOptions, Tables};
-use crate::report::{charts, ensure_dir, Format, Reporter, TableReporter};
+use crate::report::{charts, ensure_dir, html, Format, Reporter, TableReporter};
 use crate::Stopwords;
 
 use super::input::InputArgs;
@@ -68,6 +68,10 @@ pub struct Args {
     /// Do not profile themes (no themes.csv)
     #[arg(long, conflicts_with = "themes")]
     pub no_themes: bool,
+
+    /// Do not write the HTML report (index.html)
+    #[arg(long)]
+    pub no_html: bool,
 
     /// Do not draw charts (no charts/ folder)
     #[arg(long)]
@@ -131,12 +135,18 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         ensure_dir(&args.output)?;
         let reporter = TableReporter { format: args.format, bom: !args.no_bom };
         let mut written = reporter.write(&tables, &args.output)?;
+        let mut chart_files = Vec::new();
         if !args.no_charts {
             if let Some(font) = &args.font {
                 charts::register_font(Some(font))?;
             }
-            written.extend(charts::write_charts(&corpus, &analysis, &args.output.join("charts"))?);
+            chart_files = charts::write_charts(&corpus, &analysis, &args.output.join("charts"))?;
         }
+        if !args.no_html {
+            let page = html::write_html(&corpus, &analysis, &written, &chart_files, &args.output)?;
+            written.push(page);
+        }
+        written.extend(chart_files);
         if !args.quiet {
             summary(&corpus, &analysis, &written, &args.output, started.elapsed().as_secs_f64())?;
         }

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 
 /// Noto Sans SC (SIL Open Font License 1.1, `fonts/OFL.txt`), cut down to GB2312, ASCII, CJK
 /// punctuation and every character of the bundled corpus by `fonts/make_subset.py`.
-const EMBEDDED_FONT: &[u8] = include_bytes!("fonts/NotoSansSC-Regular-subset.otf");
+pub(crate) const EMBEDDED_FONT: &[u8] = include_bytes!("fonts/NotoSansSC-Regular-subset.otf");
 
 /// The font family named in the charts: the embedded font is registered under it (and under
 /// `sans-serif`), and SVG files name it, so browsers use a local CJK font.
@@ -148,7 +148,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         analysis.word_freq.iter().filter(|w| !w.stopword).take(TOP_WORDS).map(|w| (w.word.to_owned(), w.count as f64)).collect();
     let height = 200 + top.len() as u32 * 34;
     let note = format!("出现次数最多的 {} 个词", top.len());
-    charts.push(Chart { name: "top_words", size: (1400, height), plot: Plot::Bars { title: "高频词 · 不含停用词", note, data: top, colour: BLUE } });
+    charts.push(Chart { name: "top_words", size: (1400, height), plot: Plot::Bars { title: "不含停用词的高频词", note, data: top, colour: BLUE } });
 
     let lengths: Vec<(String, f64)> = corpus
         .essays

@@ -3,6 +3,7 @@
 //! nothing else in the folder is touched.
 
 pub mod charts;
+pub mod html;
 mod table;
 
 use std::io::Write;
