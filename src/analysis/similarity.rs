@@ -105,12 +105,31 @@ pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
     let n = vectors.len();
     let all_pairs = n <= MAX_ALL_PAIRS;
     // Row i holds the cosines of i with every j > i (all pairs), or with every other essay.
+    // Essay i is spread into a dense array once, so each pair costs one pass over j's words with
+    // no branching; the products are added in word-id order, as `cosine` adds them.
+    let dims = vectors.iter().flat_map(|v| v.last()).map(|&(id, _)| id as usize + 1).max().unwrap_or(0);
     let rows: Vec<Vec<(u32, f64)>> = (0..n)
         .into_par_iter()
-        .map(|i| {
-            let others: Box<dyn Iterator<Item = usize>> = if all_pairs { Box::new(i + 1..n) } else { Box::new((0..n).filter(move |&j| j != i)) };
-            others.map(|j| (j as u32, cosine(&vectors[i], &vectors[j]))).collect()
-        })
+        .map_init(
+            || vec![0.0f64; dims],
+            |dense, i| {
+                for &(id, w) in &vectors[i] {
+                    dense[id as usize] = w;
+                }
+                let others: Box<dyn Iterator<Item = usize>> =
+                    if all_pairs { Box::new(i + 1..n) } else { Box::new((0..n).filter(move |&j| j != i)) };
+                let row = others
+                    .map(|j| {
+                        let dot: f64 = vectors[j].iter().filter(|&&(id, _)| dense[id as usize] != 0.0).map(|&(id, w)| dense[id as usize] * w).sum();
+                        (j as u32, dot.min(1.0))
+                    })
+                    .collect();
+                for &(id, _) in &vectors[i] {
+                    dense[id as usize] = 0.0;
+                }
+                row
+            },
+        )
         .collect();
     let mut nearest: Vec<Option<(u32, f64)>> = vec![None; n];
     let mut offer = |i: usize, j: u32, c: f64| {
