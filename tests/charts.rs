@@ -11,7 +11,7 @@ fn charts_of_the_seed() {
     let out = tempfile::tempdir().unwrap();
     wenxi().args(["analyze", "corpus", "-o"]).arg(out.path()).assert().success();
     let charts = out.path().join("charts");
-    for name in ["top_words", "essay_lengths", "similarity", "themes"] {
+    for name in ["top_words", "essay_lengths", "similarity", "dendrogram", "markers", "themes"] {
         let png = std::fs::read(charts.join(format!("{name}.png"))).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{name}.png");
         assert!(png.len() > 20_000, "{name}.png is {} bytes", png.len());
@@ -28,6 +28,13 @@ fn charts_of_the_seed() {
     // The similarity heatmap names every essay.
     let svg = std::fs::read_to_string(charts.join("similarity.svg")).unwrap();
     assert!(svg.contains("疫情社区心得体会篇十"));
+    // The marker timeline shows 篇三's sequence; the dendrogram names every essay.
+    let svg = std::fs::read_to_string(charts.join("markers.svg")).unwrap();
+    for marker in ["首先", "其次", "再次", "此外", "总之", "总结起来"] {
+        assert!(svg.contains(marker), "{marker}");
+    }
+    let svg = std::fs::read_to_string(charts.join("dendrogram.svg")).unwrap();
+    assert!((1..=10).all(|i| svg.contains(&format!("{i} 疫情社区心得体会篇"))));
     // No temporary file is left behind.
     assert!(std::fs::read_dir(&charts).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with('.')));
 }

@@ -79,6 +79,10 @@ fn clip(text: &str, max: usize) -> String {
 enum Plot {
     Bars { title: &'static str, note: String, data: Vec<(String, f64)>, colour: RGBColor },
     Heatmap { title: &'static str, note: String, rows: Vec<String>, columns: Vec<String>, values: Vec<Vec<f64>>, max: f64, decimals: usize },
+    /// Leaves (labels in leaf order, by essay index) and merges (a, b, distance) as kodama gives them.
+    Dendrogram { title: &'static str, note: String, labels: Vec<String>, order: Vec<usize>, merges: Vec<(usize, usize, f64)> },
+    /// One row per essay: markers at (paragraph, text, kind index).
+    Timeline { title: &'static str, note: String, rows: Vec<(String, u32, Vec<(u32, String, usize)>)> },
 }
 
 /// One chart: its file name, size in pixels and content.
@@ -95,6 +99,8 @@ impl Plot {
             Plot::Heatmap { title, note, rows, columns, values, max, decimals } => {
                 heatmap(area, title, note, rows, columns, values, *max, *decimals)
             }
+            Plot::Dendrogram { title, note, labels, order, merges } => dendrogram(area, title, note, labels, order, merges),
+            Plot::Timeline { title, note, rows } => timeline(area, title, note, rows),
         }
     }
 }
@@ -182,6 +188,29 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         let plot = Plot::Heatmap { title: "文章相似度", note, rows: labels.clone(), columns: labels, values: matrix, max: 1.0, decimals: 2 };
         charts.push(Chart { name: "similarity", size: (side + 200, side), plot });
     }
+
+    if let Some(clusters) = analysis.similarity.as_ref().and_then(|s| s.clusters.as_ref()).filter(|_| n <= MAX_ESSAYS && n >= 2) {
+        let labels: Vec<String> = corpus.essays.iter().map(|e| format!("{} {}", e.id, clip(&e.title, 12))).collect();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| clusters.order[i]);
+        let merges = clusters.merges.iter().map(|&(a, b, d, _)| (a, b, d)).collect();
+        let note = format!("平均联结层次聚类，距离为 1 减余弦相似度，分为 {} 类，共 {n} 篇", clusters.k);
+        let plot = Plot::Dendrogram { title: "文章聚类树状图", note, labels, order, merges };
+        charts.push(Chart { name: "dendrogram", size: (1400, 260 + n as u32 * 36), plot });
+    }
+
+    let rows: Vec<(String, u32, Vec<(u32, String, usize)>)> = corpus
+        .essays
+        .iter()
+        .zip(&analysis.essays)
+        .take(MAX_ESSAYS)
+        .map(|(e, r)| {
+            let hits = r.structure.markers.iter().filter(|m| m.position == 0).map(|m| (m.paragraph, m.marker.clone(), m.kind as usize)).collect();
+            (format!("{} {}", e.id, clip(&e.title, 12)), r.structure.paragraphs, hits)
+        })
+        .collect();
+    let note = capped("横轴为正文段落序号，颜色区分顺序、递进、转折、因果、举例、总结");
+    charts.push(Chart { name: "markers", size: (1600, 260 + rows.len() as u32 * 44), plot: Plot::Timeline { title: "段首衔接词序列", note, rows } });
 
     if let Some(names) = &analysis.theme_names {
         let rows: Vec<(String, Vec<f64>)> = corpus
@@ -272,6 +301,82 @@ fn heatmap<DB: DrawingBackend>(
             let dark = u32::from(colour.0) * 299 + u32::from(colour.1) * 587 + u32::from(colour.2) * 114 < 128_000;
             let style = font(cell_font).color(if dark { &WHITE } else { &BLACK }).pos(Pos::new(HPos::Center, VPos::Center));
             area.draw_text(&format!("{value:.decimals$}"), &style, (x + cell_w / 2, y + cell_h / 2)).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// A dendrogram drawn left to right: leaves on the left in leaf order, merges at their distance.
+fn dendrogram<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    title: &str,
+    note: &str,
+    labels: &[String],
+    order: &[usize],
+    merges: &[(usize, usize, f64)],
+) -> Drawn {
+    let (width, _) = area.dim_in_pixel();
+    area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
+    area.draw_text(note, &font(18.0).color(&GREY), (40, 72)).map_err(err)?;
+    let n = labels.len();
+    let (left, right, top, row) = (300i32, width as i32 - 80, 150i32, 36i32);
+    let max = merges.iter().map(|m| m.2).fold(0.0, f64::max).max(1e-9);
+    let x_of = |d: f64| left + ((right - left) as f64 * d / max).round() as i32;
+    // (y, x) of every node: leaves by their place in `order`, clusters between their children.
+    let mut node: Vec<(f64, i32)> = vec![(0.0, left); n + merges.len()];
+    let label_style = font(16.0).pos(Pos::new(HPos::Right, VPos::Center));
+    for (place, &leaf) in order.iter().enumerate() {
+        let y = (top + place as i32 * row + row / 2) as f64;
+        node[leaf] = (y, left);
+        area.draw_text(&labels[leaf], &label_style, (left - 10, y as i32)).map_err(err)?;
+    }
+    let line = BLUE.stroke_width(2);
+    for (step, &(a, b, d)) in merges.iter().enumerate() {
+        let x = x_of(d);
+        let ((ya, xa), (yb, xb)) = (node[a], node[b]);
+        area.draw(&PathElement::new(vec![(xa, ya as i32), (x, ya as i32), (x, yb as i32), (xb, yb as i32)], line)).map_err(err)?;
+        node[n + step] = ((ya + yb) / 2.0, x);
+    }
+    // The distance axis under the tree.
+    let axis_y = top + n as i32 * row + 10;
+    area.draw(&PathElement::new(vec![(left, axis_y), (right, axis_y)], BLACK.stroke_width(1))).map_err(err)?;
+    let tick_style = font(14.0).pos(Pos::new(HPos::Center, VPos::Top));
+    for i in 0..=4 {
+        let d = max * i as f64 / 4.0;
+        area.draw_text(&format!("{d:.2}"), &tick_style, (x_of(d), axis_y + 6)).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Okabe & Ito colours for the six marker kinds, in `MarkerKind` order.
+const KIND_COLOURS: [RGBColor; 6] =
+    [RGBColor(0, 114, 178), RGBColor(0, 158, 115), RGBColor(213, 94, 0), RGBColor(204, 121, 167), RGBColor(86, 180, 233), RGBColor(230, 159, 0)];
+
+/// One row per essay: a line as long as its body paragraphs, a dot and the marker's text at each
+/// paragraph that opens with a discourse marker.
+fn timeline<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str, rows: &[(String, u32, Vec<(u32, String, usize)>)]) -> Drawn {
+    let (width, _) = area.dim_in_pixel();
+    area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
+    area.draw_text(note, &font(18.0).color(&GREY), (40, 72)).map_err(err)?;
+    let most = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
+    let (left, right, top, row) = (300i32, width as i32 - 80, 160i32, 44i32);
+    let x_of = |p: u32| left + ((right - left) as f64 * (f64::from(p) - 0.5) / f64::from(most)).round() as i32;
+    let label_style = font(16.0).pos(Pos::new(HPos::Right, VPos::Center));
+    let tick_style = font(14.0).color(&GREY).pos(Pos::new(HPos::Center, VPos::Bottom));
+    for p in 1..=most {
+        area.draw_text(&p.to_string(), &tick_style, (x_of(p), top - 12)).map_err(err)?;
+    }
+    for (r, (label, paragraphs, hits)) in rows.iter().enumerate() {
+        let y = top + r as i32 * row + row / 2;
+        area.draw_text(label, &label_style, (left - 10, y)).map_err(err)?;
+        if *paragraphs > 0 {
+            area.draw(&PathElement::new(vec![(x_of(1), y), (x_of(*paragraphs), y)], RGBColor(200, 200, 200).stroke_width(2))).map_err(err)?;
+        }
+        for (paragraph, marker, kind) in hits {
+            let colour = KIND_COLOURS[*kind % KIND_COLOURS.len()];
+            let x = x_of(*paragraph);
+            area.draw(&Circle::new((x, y), 7, colour.filled())).map_err(err)?;
+            area.draw_text(marker, &font(15.0).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom)), (x, y - 9)).map_err(err)?;
         }
     }
     Ok(())
