@@ -11,7 +11,7 @@ fn charts_of_the_seed() {
     let out = tempfile::tempdir().unwrap();
     wenxi().args(["analyze", "corpus", "-o"]).arg(out.path()).assert().success();
     let charts = out.path().join("charts");
-    for name in ["top_words", "essay_lengths", "similarity", "dendrogram", "markers", "themes"] {
+    for name in ["top_words", "essay_lengths", "sentence_lengths", "keywords", "similarity", "dendrogram", "markers", "themes"] {
         let png = std::fs::read(charts.join(format!("{name}.png"))).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{name}.png");
         assert!(png.len() > 20_000, "{name}.png is {} bytes", png.len());

@@ -29,7 +29,7 @@ fn the_page_is_self_contained_and_links_every_table() {
     for remote in ["http://", "https://", "<script", "<link"] {
         assert!(!page.contains(remote), "{remote}");
     }
-    assert_eq!(page.matches("src=\"data:image/png;base64,").count(), 6);
+    assert_eq!(page.matches("src=\"data:image/png;base64,").count(), 8);
     assert!(page.contains("src:url(data:font/otf;base64,"), "the font travels with the page");
     for table in ["files.csv", "essays.csv", "word_freq.csv", "keywords.csv", "structure.csv", "themes.csv", "reuse.csv"] {
         assert!(page.contains(&format!("href=\"{table}\"")), "{table}");

@@ -253,6 +253,8 @@ pub struct Structure {
     /// Sentences of the body paragraphs.
     pub sentences: u32,
     pub sentence_han: Lengths,
+    /// Length in Han characters of each sentence, in order (for box plots).
+    pub sentence_lengths: Vec<u64>,
     pub sentence_words: Lengths,
     pub paragraph_han: Lengths,
     pub paragraph_words: Lengths,
@@ -479,6 +481,7 @@ pub fn analyse(body: &str, tokens: &[Token<'_>], index: &WordIndex<'_>, markers:
     }
     structure.sentences = sentence_han.len() as u32;
     structure.sentence_han = Lengths::of(&sentence_han);
+    structure.sentence_lengths = sentence_han.clone();
     structure.sentence_words = Lengths::of(&sentence_words);
     structure.paragraph_han = Lengths::of(&paragraph_han);
     structure.paragraph_words = Lengths::of(&paragraph_words);

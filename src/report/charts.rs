@@ -81,6 +81,10 @@ enum Plot {
     Heatmap { title: &'static str, note: String, rows: Vec<String>, columns: Vec<String>, values: Vec<Vec<f64>>, max: f64, decimals: usize },
     /// Leaves (labels in leaf order, by essay index) and merges (a, b, distance) as kodama gives them.
     Dendrogram { title: &'static str, note: String, labels: Vec<String>, order: Vec<usize>, merges: Vec<(usize, usize, f64)> },
+    /// Small bar charts side by side: (panel title, bars).
+    Multiples { title: &'static str, note: String, panels: Vec<(String, Vec<(String, f64)>)>, columns: usize },
+    /// One box per essay: (label, values).
+    Boxes { title: &'static str, note: String, rows: Vec<(String, Vec<u64>)> },
     /// One row per essay: markers at (paragraph, text, kind index).
     Timeline { title: &'static str, note: String, rows: Vec<(String, u32, Vec<(u32, String, usize)>)> },
 }
@@ -101,6 +105,8 @@ impl Plot {
             }
             Plot::Dendrogram { title, note, labels, order, merges } => dendrogram(area, title, note, labels, order, merges),
             Plot::Timeline { title, note, rows } => timeline(area, title, note, rows),
+            Plot::Multiples { title, note, panels, columns } => multiples(area, title, note, panels, *columns),
+            Plot::Boxes { title, note, rows } => boxes(area, title, note, rows),
         }
     }
 }
@@ -187,6 +193,40 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         let side = 420 + labels.len() as u32 * 36;
         let plot = Plot::Heatmap { title: "文章相似度", note, rows: labels.clone(), columns: labels, values: matrix, max: 1.0, decimals: 2 };
         charts.push(Chart { name: "similarity", size: (side + 200, side), plot });
+    }
+
+    let boxes: Vec<(String, Vec<u64>)> = corpus
+        .essays
+        .iter()
+        .zip(&analysis.essays)
+        .take(MAX_ESSAYS)
+        .map(|(e, r)| (format!("{} {}", e.id, clip(&e.title, 12)), r.structure.sentence_lengths.clone()))
+        .collect();
+    let note = capped("每句汉字数：箱体为四分位距，中线为中位数，须线至 1.5 倍四分位距内的最远值，圆点为离群值");
+    charts.push(Chart { name: "sentence_lengths", size: (1400, 220 + boxes.len() as u32 * 40), plot: Plot::Boxes { title: "句子长度分布", note, rows: boxes } });
+
+    // Small multiples of the first keyword method asked for.
+    let method = analysis.essays.first().and_then(|e| e.keywords.first()).map(|(m, _)| *m);
+    if let Some(method) = method.filter(|_| analysis.essays.iter().any(|e| e.keywords.first().is_some_and(|(_, k)| !k.is_empty()))) {
+        const PANELS: usize = 12;
+        let panels: Vec<(String, Vec<(String, f64)>)> = corpus
+            .essays
+            .iter()
+            .zip(&analysis.essays)
+            .take(PANELS)
+            .map(|(e, r)| {
+                let words = r.keywords.first().map(|(_, k)| k.iter().take(8).map(|k| (k.word.to_owned(), k.score)).collect()).unwrap_or_default();
+                (format!("{} {}", e.id, clip(&e.title, 12)), words)
+            })
+            .collect();
+        let columns = 3.min(panels.len()).max(1);
+        let rows = panels.len().div_ceil(columns) as u32;
+        let note = if n > PANELS {
+            format!("每篇前 8 个关键词，方法 {}，仅显示前 {PANELS} 篇，共 {n} 篇", method.as_str())
+        } else {
+            format!("每篇前 8 个关键词，方法 {}，共 {n} 篇", method.as_str())
+        };
+        charts.push(Chart { name: "keywords", size: (1500, 140 + rows * 330), plot: Plot::Multiples { title: "各篇关键词", note, panels, columns } });
     }
 
     if let Some(clusters) = analysis.similarity.as_ref().and_then(|s| s.clusters.as_ref()).filter(|_| n <= MAX_ESSAYS && n >= 2) {
@@ -382,6 +422,81 @@ fn timeline<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str, ro
     Ok(())
 }
 
+/// Small horizontal bar charts in a grid, one per essay.
+fn multiples<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str, panels: &[(String, Vec<(String, f64)>)], columns: usize) -> Drawn {
+    area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
+    area.draw_text(note, &font(18.0).color(&GREY), (40, 72)).map_err(err)?;
+    let body = area.margin(120, 10, 20, 20);
+    let rows = panels.len().div_ceil(columns.max(1));
+    let cells = body.split_evenly((rows.max(1), columns.max(1)));
+    for ((label, bars), cell) in panels.iter().zip(cells) {
+        let (w, h) = cell.dim_in_pixel();
+        cell.draw_text(label, &font(18.0), (10, 4)).map_err(err)?;
+        let max = bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1e-9);
+        let (left, right, top) = (110i32, w as i32 - 20, 40i32);
+        let row = ((h as i32 - top - 20) / bars.len().max(1) as i32).max(1);
+        let label_style = font(15.0).pos(Pos::new(HPos::Right, VPos::Center));
+        for (i, (word, score)) in bars.iter().enumerate() {
+            let y = top + i as i32 * row;
+            let end = left + ((right - left) as f64 * score / max).round() as i32;
+            cell.draw(&Rectangle::new([(left, y + 3), (end.max(left + 1), y + row - 3)], BLUE.filled())).map_err(err)?;
+            cell.draw_text(word, &label_style, (left - 8, y + row / 2)).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// Quartiles by linear interpolation between order statistics (type 7 of Hyndman & Fan 1996,
+/// the default of R and numpy).
+fn quantile(sorted: &[u64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let h = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] as f64 + (h - h.floor()) * (sorted[hi] as f64 - sorted[lo] as f64)
+}
+
+/// Box plots, one row per essay, on a shared axis.
+fn boxes<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str, rows: &[(String, Vec<u64>)]) -> Drawn {
+    let (width, _) = area.dim_in_pixel();
+    area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
+    area.draw_text(note, &font(18.0).color(&GREY), (40, 72)).map_err(err)?;
+    let max = rows.iter().flat_map(|r| r.1.iter().copied()).max().unwrap_or(1).max(1) as f64;
+    let (left, right, top, row) = (300i32, width as i32 - 60, 140i32, 40i32);
+    let x_of = |v: f64| left + ((right - left) as f64 * v / max).round() as i32;
+    let label_style = font(16.0).pos(Pos::new(HPos::Right, VPos::Center));
+    for (r, (label, values)) in rows.iter().enumerate() {
+        let y = top + r as i32 * row + row / 2;
+        area.draw_text(label, &label_style, (left - 10, y)).map_err(err)?;
+        if values.is_empty() {
+            continue;
+        }
+        let mut sorted = values.clone();
+        sorted.sort_unstable();
+        let (q1, median, q3) = (quantile(&sorted, 0.25), quantile(&sorted, 0.5), quantile(&sorted, 0.75));
+        let fence = 1.5 * (q3 - q1);
+        let low = sorted.iter().map(|&v| v as f64).find(|&v| v >= q1 - fence).unwrap_or(q1);
+        let high = sorted.iter().rev().map(|&v| v as f64).find(|&v| v <= q3 + fence).unwrap_or(q3);
+        let whisker = BLACK.stroke_width(2);
+        area.draw(&PathElement::new(vec![(x_of(low), y), (x_of(q1), y)], whisker)).map_err(err)?;
+        area.draw(&PathElement::new(vec![(x_of(q3), y), (x_of(high), y)], whisker)).map_err(err)?;
+        area.draw(&Rectangle::new([(x_of(q1), y - 12), (x_of(q3).max(x_of(q1) + 1), y + 12)], ORANGE.mix(0.7).filled())).map_err(err)?;
+        area.draw(&PathElement::new(vec![(x_of(median), y - 12), (x_of(median), y + 12)], BLACK.stroke_width(3))).map_err(err)?;
+        for &v in sorted.iter().filter(|&&v| (v as f64) < low || (v as f64) > high) {
+            area.draw(&Circle::new((x_of(v as f64), y), 4, BLACK.stroke_width(1))).map_err(err)?;
+        }
+    }
+    let axis_y = top + rows.len() as i32 * row + 6;
+    area.draw(&PathElement::new(vec![(left, axis_y), (right, axis_y)], BLACK.stroke_width(1))).map_err(err)?;
+    let tick_style = font(14.0).pos(Pos::new(HPos::Center, VPos::Top));
+    for i in 0..=5 {
+        let v = max * i as f64 / 5.0;
+        area.draw_text(&format!("{v:.0}"), &tick_style, (x_of(v), axis_y + 6)).map_err(err)?;
+    }
+    Ok(())
+}
+
 /// The viridis colour map (van der Walt & Smith, matplotlib), by linear interpolation between five
 /// of its colours; perceptually uniform and readable by colour-blind readers.
 pub fn viridis(t: f64) -> RGBColor {
@@ -430,6 +545,14 @@ mod tests {
         assert_ne!(qu, ren);
         // 社 has more strokes than 人.
         assert!(ink(&she) > ink(&ren));
+    }
+
+    // Hyndman & Fan type 7 on 1..=5: quartiles 2, 3, 4; on 1, 2, 3, 4: 1.75, 2.5, 3.25.
+    #[test]
+    fn quartiles_by_hand() {
+        assert_eq!([0.25, 0.5, 0.75].map(|q| quantile(&[1, 2, 3, 4, 5], q)), [2.0, 3.0, 4.0]);
+        assert_eq!([0.25, 0.5, 0.75].map(|q| quantile(&[1, 2, 3, 4], q)), [1.75, 2.5, 3.25]);
+        assert_eq!(quantile(&[], 0.5), 0.0);
     }
 
     #[test]
