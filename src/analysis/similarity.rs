@@ -118,7 +118,7 @@ pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
                 }
                 let others: Box<dyn Iterator<Item = usize>> =
                     if all_pairs { Box::new(i + 1..n) } else { Box::new((0..n).filter(move |&j| j != i)) };
-                let row = others
+                let mut row: Vec<(u32, f64)> = others
                     .map(|j| {
                         let dot: f64 = vectors[j].iter().filter(|&&(id, _)| dense[id as usize] != 0.0).map(|&(id, w)| dense[id as usize] * w).sum();
                         (j as u32, dot.min(1.0))
@@ -126,6 +126,11 @@ pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
                     .collect();
                 for &(id, _) in &vectors[i] {
                     dense[id as usize] = 0.0;
+                }
+                // Past MAX_ALL_PAIRS only the neighbours are kept, so memory stays N × 10, not N².
+                if !all_pairs {
+                    row.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                    row.truncate(NEIGHBOURS);
                 }
                 row
             },
@@ -152,9 +157,6 @@ pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
         }
     } else {
         for (i, row) in rows.into_iter().enumerate() {
-            let mut row = row;
-            row.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            row.truncate(NEIGHBOURS);
             if let Some(&(j, c)) = row.first() {
                 nearest[i] = Some((j, c));
             }
@@ -325,6 +327,17 @@ mod tests {
         assert!((c.merges[2].2 - 0.9).abs() < 1e-12);
         let forced = cluster(&mut vec![0.1, 0.9, 0.9, 0.9, 0.9, 0.2], 4, Some(4));
         assert_eq!(forced.label, [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn past_the_limit_only_neighbours_are_kept() {
+        let n = MAX_ALL_PAIRS + 5;
+        let v: Vec<Vector> = (0..n).map(|i| normalised(&[((i % 7) as u32, 1.0), (7 + (i % 3) as u32, 1.0)])).collect();
+        let s = compare(&v, None);
+        assert!(!s.all_pairs && s.clusters.is_none());
+        assert!(s.pairs.len() <= n * NEIGHBOURS);
+        // Essay 0's nearest is the first other essay with the same two words: 21 (0 mod 7 and 3).
+        assert_eq!(s.nearest[0].unwrap().0, 21);
     }
 
     #[test]
