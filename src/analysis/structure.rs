@@ -457,6 +457,8 @@ pub fn analyse(body: &str, tokens: &[Token<'_>], index: &WordIndex<'_>, markers:
         paragraph_han.push(han_in(line));
         paragraph_words.push(words_in(start, start + line.len()));
         let mut first_sentence_summary = false;
+        // (byte, characters) up to the last marker found in this line.
+        let mut counted = (0usize, 0u32);
         for (index, (s, e)) in sentences(line).into_iter().enumerate() {
             let sentence = &line[s..e];
             sentence_han.push(han_in(sentence));
@@ -469,7 +471,12 @@ pub fn analyse(body: &str, tokens: &[Token<'_>], index: &WordIndex<'_>, markers:
                 first_sentence_summary = hits.iter().any(|(_, _, kind)| *kind == MarkerKind::Summary);
             }
             for (byte, marker, kind) in hits {
-                let position = line[..s + byte].chars().count() as u32;
+                // Characters are counted on from the previous hit: a 16 MB one-line essay with
+                // thousands of markers must not count from the line start each time.
+                let at = s + byte;
+                counted.1 += line[counted.0..at].chars().count() as u32;
+                counted.0 = at;
+                let position = counted.1;
                 if position == 0 {
                     structure.marker_sequence.push(marker.clone());
                 }
