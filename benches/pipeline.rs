@@ -8,7 +8,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rayon::prelude::*;
 use wenxi::analysis::{Analysis, AnalysisOptions};
-use wenxi::corpus::{EMBEDDED_TEXT, LoadOptions};
+use wenxi::corpus::{LoadOptions, EMBEDDED_TEXT};
 use wenxi::frames::{FrameOptions, Tables};
 use wenxi::report::{Format, Reporter, TableReporter};
 use wenxi::{Corpus, Segmenter, Stopwords};
@@ -25,7 +25,18 @@ fn pools() -> Vec<(usize, rayon::ThreadPool)> {
     if all > 1 {
         counts.push(all);
     }
-    counts.into_iter().map(|n| (n, rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap())).collect()
+    counts
+        .into_iter()
+        .map(|n| {
+            (
+                n,
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .unwrap(),
+            )
+        })
+        .collect()
 }
 
 fn benches(c: &mut Criterion) {
@@ -43,14 +54,19 @@ fn benches(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("raw_cut", threads), &threads, |b, _| {
             b.iter(|| {
                 pool.install(|| {
-                    corpus.essays.par_iter().map(|essay| segmenter.jieba().cut(&essay.body, true).len()).sum::<usize>()
+                    corpus
+                        .essays
+                        .par_iter()
+                        .map(|essay| segmenter.jieba().cut(&essay.body, true).len())
+                        .sum::<usize>()
                 })
             })
         });
         group.bench_with_input(BenchmarkId::new("analysis", threads), &threads, |b, _| {
             b.iter(|| {
                 pool.install(|| {
-                    let analysis = Analysis::run(&corpus, &segmenter, &stopwords, &AnalysisOptions::default());
+                    let analysis =
+                        Analysis::run(&corpus, &segmenter, &stopwords, &AnalysisOptions::default());
                     analysis.total_words
                 })
             })
@@ -58,13 +74,27 @@ fn benches(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("pipeline", threads), &threads, |b, _| {
             b.iter(|| {
                 pool.install(|| {
-                    let corpus = Corpus::from_text_with("bench.txt", &page, &LoadOptions::default());
-                    let analysis = Analysis::run(&corpus, &segmenter, &stopwords, &AnalysisOptions::default());
+                    let corpus =
+                        Corpus::from_text_with("bench.txt", &page, &LoadOptions::default());
+                    let analysis =
+                        Analysis::run(&corpus, &segmenter, &stopwords, &AnalysisOptions::default());
                     // The answer must be right, not just fast: 武汉 is counted 8 times per copy.
-                    let wuhan = analysis.word_freq.iter().find(|w| w.word == "武汉").unwrap();
+                    let wuhan = analysis
+                        .word_freq
+                        .iter()
+                        .find(|w| w.word == "武汉")
+                        .unwrap();
                     assert_eq!(wuhan.count, 8 * COPIES as u64);
-                    let tables = Tables::build(&corpus, &analysis, FrameOptions { excel_safe: true }).unwrap();
-                    TableReporter { format: Format::Csv, bom: true }.write(&tables, out.path()).unwrap().len()
+                    let tables =
+                        Tables::build(&corpus, &analysis, FrameOptions { excel_safe: true })
+                            .unwrap();
+                    TableReporter {
+                        format: Format::Csv,
+                        bom: true,
+                    }
+                    .write(&tables, out.path())
+                    .unwrap()
+                    .len()
                 })
             })
         });

@@ -14,12 +14,25 @@ pub enum Error {
         source: std::io::Error,
     },
     #[error("{what} {path} is not valid UTF-8 text (line {line}); save it as UTF-8")]
-    NotUtf8 { what: &'static str, path: PathBuf, line: usize },
+    NotUtf8 {
+        what: &'static str,
+        path: PathBuf,
+        line: usize,
+    },
     #[error("{what} {path}, line {line}: expected {expected}")]
-    BadLine { what: &'static str, path: PathBuf, line: usize, expected: &'static str },
-    #[error("user dictionary {path} has no valid entry; each line is `word [frequency] [pos-tag]`")]
+    BadLine {
+        what: &'static str,
+        path: PathBuf,
+        line: usize,
+        expected: &'static str,
+    },
+    #[error(
+        "user dictionary {path} has no valid entry; each line is `word [frequency] [pos-tag]`"
+    )]
     EmptyUserDict { path: PathBuf },
-    #[error("unknown encoding '{0}'; use a WHATWG label such as utf-8, gbk, gb18030, big5, utf-16le")]
+    #[error(
+        "unknown encoding '{0}'; use a WHATWG label such as utf-8, gbk, gb18030, big5, utf-16le"
+    )]
     EncodingLabel(String),
     #[error("invalid --split-regex: {0}")]
     SplitRegex(#[from] regex::Error),

@@ -2,8 +2,8 @@
 
 use polars::prelude::*;
 
-use crate::analysis::structure::{Lengths, MarkerKind, Structure};
 use crate::analysis::keyness::KeynessRow;
+use crate::analysis::structure::{Lengths, MarkerKind, Structure};
 use crate::analysis::Analysis;
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
@@ -21,7 +21,11 @@ pub struct Tables {
 }
 
 impl Tables {
-    pub fn build(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Result<Tables> {
+    pub fn build(
+        corpus: &Corpus,
+        analysis: &Analysis<'_>,
+        options: FrameOptions,
+    ) -> Result<Tables> {
         Ok(Tables {
             tables: vec![
                 ("files", files(corpus, options)?),
@@ -41,7 +45,10 @@ impl Tables {
     }
 
     pub fn get(&self, name: &str) -> Option<&DataFrame> {
-        self.tables.iter().find(|(n, _)| *n == name).map(|(_, df)| df)
+        self.tables
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, df)| df)
     }
 }
 
@@ -50,8 +57,16 @@ fn text<'s>(name: &str, values: impl Iterator<Item = &'s str>, options: FrameOpt
     let values: Vec<&str> = values.collect();
     let is_formula = |value: &&str| value.starts_with(['=', '+', '-', '@']);
     if options.excel_safe && values.iter().any(is_formula) {
-        let safe: Vec<String> =
-            values.iter().map(|v| if is_formula(v) { format!("'{v}") } else { (*v).to_owned() }).collect();
+        let safe: Vec<String> = values
+            .iter()
+            .map(|v| {
+                if is_formula(v) {
+                    format!("'{v}")
+                } else {
+                    (*v).to_owned()
+                }
+            })
+            .collect();
         Column::new(name.into(), safe)
     } else {
         Column::new(name.into(), values)
@@ -78,10 +93,22 @@ fn files(corpus: &Corpus, options: FrameOptions) -> Result<DataFrame> {
         f.len(),
         vec![
             text("path", f.iter().map(|x| x.path.as_str()), options),
-            Column::new("encoding".into(), f.iter().map(|x| x.encoding.as_str()).collect::<Vec<_>>()),
-            Column::new("bytes".into(), f.iter().map(|x| x.bytes).collect::<Vec<_>>()),
-            Column::new("essays".into(), f.iter().map(|x| x.essays as u64).collect::<Vec<_>>()),
-            Column::new("status".into(), f.iter().map(|x| x.status.as_str()).collect::<Vec<_>>()),
+            Column::new(
+                "encoding".into(),
+                f.iter().map(|x| x.encoding.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "bytes".into(),
+                f.iter().map(|x| x.bytes).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "essays".into(),
+                f.iter().map(|x| x.essays as u64).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "status".into(),
+                f.iter().map(|x| x.status.as_str()).collect::<Vec<_>>(),
+            ),
             text("message", f.iter().map(|x| x.message.as_str()), options),
         ],
     )
@@ -98,40 +125,91 @@ fn essays(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Re
         "essays",
         e.len(),
         vec![
-            Column::new("essay_id".into(), e.iter().map(|x| x.id).collect::<Vec<_>>()),
+            Column::new(
+                "essay_id".into(),
+                e.iter().map(|x| x.id).collect::<Vec<_>>(),
+            ),
             text("title", e.iter().map(|x| x.title.as_str()), options),
             text("source", e.iter().map(|x| x.source.as_str()), options),
-            Column::new("paragraphs".into(), fig.iter().map(|x| x.paragraphs).collect::<Vec<_>>()),
-            Column::new("characters".into(), fig.iter().map(|x| x.characters).collect::<Vec<_>>()),
-            Column::new("han_characters".into(), fig.iter().map(|x| x.han_characters).collect::<Vec<_>>()),
-            Column::new("tokens".into(), fig.iter().map(|x| x.tokens).collect::<Vec<_>>()),
-            Column::new("words".into(), fig.iter().map(|x| x.words).collect::<Vec<_>>()),
-            Column::new("types".into(), fig.iter().map(|x| x.types).collect::<Vec<_>>()),
-            Column::new("nearest_essay".into(), nearest.iter().map(|n| n.map(|(j, _)| e[j as usize].id)).collect::<Vec<_>>()),
-            Column::new("nearest_cosine".into(), nearest.iter().map(|n| n.map(|(_, c)| c)).collect::<Vec<_>>()),
+            Column::new(
+                "paragraphs".into(),
+                fig.iter().map(|x| x.paragraphs).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "characters".into(),
+                fig.iter().map(|x| x.characters).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "han_characters".into(),
+                fig.iter().map(|x| x.han_characters).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "tokens".into(),
+                fig.iter().map(|x| x.tokens).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "words".into(),
+                fig.iter().map(|x| x.words).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "types".into(),
+                fig.iter().map(|x| x.types).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "nearest_essay".into(),
+                nearest
+                    .iter()
+                    .map(|n| n.map(|(j, _)| e[j as usize].id))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "nearest_cosine".into(),
+                nearest
+                    .iter()
+                    .map(|n| n.map(|(_, c)| c))
+                    .collect::<Vec<_>>(),
+            ),
         ],
     )
 }
 
 /// `themes.csv`, when a theme lexicon was given: one row per essay and theme.
-fn themes_table(analysis: &Analysis<'_>, options: FrameOptions) -> Result<Option<(&'static str, DataFrame)>> {
-    let Some(names) = &analysis.theme_names else { return Ok(None) };
+fn themes_table(
+    analysis: &Analysis<'_>,
+    options: FrameOptions,
+) -> Result<Option<(&'static str, DataFrame)>> {
+    let Some(names) = &analysis.theme_names else {
+        return Ok(None);
+    };
     let mut rows = Vec::new();
     for essay in &analysis.essays {
         let total: u64 = essay.themes.iter().map(|t| t.hits).sum();
         for (name, hits) in names.iter().zip(&essay.themes) {
             let words: Vec<String> = hits.words.iter().map(|(w, c)| format!("{w}×{c}")).collect();
-            rows.push((essay.essay_id, name.as_str(), hits.hits, per_10k(hits.hits, essay.figures.words) / 10.0, crate::analysis::structure::ratio(hits.hits, total), words.join("、")));
+            rows.push((
+                essay.essay_id,
+                name.as_str(),
+                hits.hits,
+                per_10k(hits.hits, essay.figures.words) / 10.0,
+                crate::analysis::structure::ratio(hits.hits, total),
+                words.join("、"),
+            ));
         }
     }
     let df = frame(
         "themes",
         rows.len(),
         vec![
-            Column::new("essay_id".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
+            Column::new(
+                "essay_id".into(),
+                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            ),
             text("theme", rows.iter().map(|r| r.1), options),
             Column::new("hits".into(), rows.iter().map(|r| r.2).collect::<Vec<_>>()),
-            Column::new("per_1k".into(), rows.iter().map(|r| r.3).collect::<Vec<_>>()),
+            Column::new(
+                "per_1k".into(),
+                rows.iter().map(|r| r.3).collect::<Vec<_>>(),
+            ),
             Column::new("share".into(), rows.iter().map(|r| r.4).collect::<Vec<_>>()),
             text("words", rows.iter().map(|r| r.5.as_str()), options),
         ],
@@ -140,17 +218,35 @@ fn themes_table(analysis: &Analysis<'_>, options: FrameOptions) -> Result<Option
 }
 
 /// `reuse.csv`, when text reuse was looked for.
-fn reuse_table(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Result<Option<(&'static str, DataFrame)>> {
-    let Some(reuse) = &analysis.reuse else { return Ok(None) };
+fn reuse_table(
+    corpus: &Corpus,
+    analysis: &Analysis<'_>,
+    options: FrameOptions,
+) -> Result<Option<(&'static str, DataFrame)>> {
+    let Some(reuse) = &analysis.reuse else {
+        return Ok(None);
+    };
     let id = |index: u32| corpus.essays[index as usize].id;
     let df = frame(
         "reuse",
         reuse.len(),
         vec![
-            Column::new("essay_a".into(), reuse.iter().map(|r| id(r.a)).collect::<Vec<_>>()),
-            Column::new("essay_b".into(), reuse.iter().map(|r| id(r.b)).collect::<Vec<_>>()),
-            Column::new("kind".into(), reuse.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>()),
-            Column::new("shared".into(), reuse.iter().map(|r| r.shared).collect::<Vec<_>>()),
+            Column::new(
+                "essay_a".into(),
+                reuse.iter().map(|r| id(r.a)).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "essay_b".into(),
+                reuse.iter().map(|r| id(r.b)).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "kind".into(),
+                reuse.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "shared".into(),
+                reuse.iter().map(|r| r.shared).collect::<Vec<_>>(),
+            ),
             text("detail", reuse.iter().map(|r| r.detail.as_str()), options),
         ],
     )?;
@@ -158,8 +254,13 @@ fn reuse_table(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) 
 }
 
 /// `similarity.csv` and `clusters.csv`, when the essays were compared.
-fn similarity_tables(corpus: &Corpus, analysis: &Analysis<'_>) -> Result<Vec<(&'static str, DataFrame)>> {
-    let Some(similarity) = &analysis.similarity else { return Ok(Vec::new()) };
+fn similarity_tables(
+    corpus: &Corpus,
+    analysis: &Analysis<'_>,
+) -> Result<Vec<(&'static str, DataFrame)>> {
+    let Some(similarity) = &analysis.similarity else {
+        return Ok(Vec::new());
+    };
     let id = |index: u32| corpus.essays[index as usize].id;
     let p = &similarity.pairs;
     let mut tables = vec![(
@@ -168,8 +269,14 @@ fn similarity_tables(corpus: &Corpus, analysis: &Analysis<'_>) -> Result<Vec<(&'
             "similarity",
             p.len(),
             vec![
-                Column::new("essay_a".into(), p.iter().map(|x| id(x.0)).collect::<Vec<_>>()),
-                Column::new("essay_b".into(), p.iter().map(|x| id(x.1)).collect::<Vec<_>>()),
+                Column::new(
+                    "essay_a".into(),
+                    p.iter().map(|x| id(x.0)).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "essay_b".into(),
+                    p.iter().map(|x| id(x.1)).collect::<Vec<_>>(),
+                ),
                 Column::new("cosine".into(), p.iter().map(|x| x.2).collect::<Vec<_>>()),
             ],
         )?,
@@ -181,7 +288,10 @@ fn similarity_tables(corpus: &Corpus, analysis: &Analysis<'_>) -> Result<Vec<(&'
                 "clusters",
                 c.label.len(),
                 vec![
-                    Column::new("essay_id".into(), corpus.essays.iter().map(|e| e.id).collect::<Vec<_>>()),
+                    Column::new(
+                        "essay_id".into(),
+                        corpus.essays.iter().map(|e| e.id).collect::<Vec<_>>(),
+                    ),
                     Column::new("cluster".into(), c.label.clone()),
                     Column::new("order".into(), c.order.clone()),
                 ],
@@ -200,10 +310,24 @@ fn word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame
         vec![
             text("word", w.iter().map(|x| x.word), options),
             Column::new("pos".into(), w.iter().map(|x| x.pos).collect::<Vec<_>>()),
-            Column::new("count".into(), w.iter().map(|x| x.count).collect::<Vec<_>>()),
-            Column::new("per_10k".into(), w.iter().map(|x| per_10k(x.count, total)).collect::<Vec<_>>()),
-            Column::new("essays".into(), w.iter().map(|x| x.essays).collect::<Vec<_>>()),
-            Column::new("stopword".into(), w.iter().map(|x| x.stopword).collect::<Vec<_>>()),
+            Column::new(
+                "count".into(),
+                w.iter().map(|x| x.count).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "per_10k".into(),
+                w.iter()
+                    .map(|x| per_10k(x.count, total))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "essays".into(),
+                w.iter().map(|x| x.essays).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "stopword".into(),
+                w.iter().map(|x| x.stopword).collect::<Vec<_>>(),
+            ),
         ],
     )
 }
@@ -212,18 +336,42 @@ fn essay_word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<Dat
     let rows: Vec<_> = analysis
         .essays
         .iter()
-        .flat_map(|essay| essay.counts.iter().map(move |w| (essay.essay_id, essay.figures.words, w)))
+        .flat_map(|essay| {
+            essay
+                .counts
+                .iter()
+                .map(move |w| (essay.essay_id, essay.figures.words, w))
+        })
         .collect();
     frame(
         "essay_word_freq",
         rows.len(),
         vec![
-            Column::new("essay_id".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
+            Column::new(
+                "essay_id".into(),
+                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            ),
             text("word", rows.iter().map(|r| r.2.word), options),
-            Column::new("pos".into(), rows.iter().map(|r| analysis.pos_of(r.2.word)).collect::<Vec<_>>()),
-            Column::new("count".into(), rows.iter().map(|r| r.2.count).collect::<Vec<_>>()),
-            Column::new("per_10k".into(), rows.iter().map(|r| per_10k(r.2.count, r.1)).collect::<Vec<_>>()),
-            Column::new("stopword".into(), rows.iter().map(|r| r.2.stopword).collect::<Vec<_>>()),
+            Column::new(
+                "pos".into(),
+                rows.iter()
+                    .map(|r| analysis.pos_of(r.2.word))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "count".into(),
+                rows.iter().map(|r| r.2.count).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "per_10k".into(),
+                rows.iter()
+                    .map(|r| per_10k(r.2.count, r.1))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "stopword".into(),
+                rows.iter().map(|r| r.2.stopword).collect::<Vec<_>>(),
+            ),
         ],
     )
 }
@@ -234,7 +382,10 @@ fn keywords(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame>
         .iter()
         .flat_map(|essay| {
             essay.keywords.iter().flat_map(move |(method, found)| {
-                found.iter().enumerate().map(move |(rank, k)| (essay.essay_id, rank as u32 + 1, k, method.as_str()))
+                found
+                    .iter()
+                    .enumerate()
+                    .map(move |(rank, k)| (essay.essay_id, rank as u32 + 1, k, method.as_str()))
             })
         })
         .collect();
@@ -242,11 +393,20 @@ fn keywords(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame>
         "keywords",
         rows.len(),
         vec![
-            Column::new("essay_id".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
-            Column::new("method".into(), rows.iter().map(|r| r.3).collect::<Vec<_>>()),
+            Column::new(
+                "essay_id".into(),
+                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "method".into(),
+                rows.iter().map(|r| r.3).collect::<Vec<_>>(),
+            ),
             Column::new("rank".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
             text("word", rows.iter().map(|r| r.2.word), options),
-            Column::new("score".into(), rows.iter().map(|r| r.2.score).collect::<Vec<_>>()),
+            Column::new(
+                "score".into(),
+                rows.iter().map(|r| r.2.score).collect::<Vec<_>>(),
+            ),
         ],
     )
 }
@@ -266,27 +426,51 @@ fn per_1k(count: u64, total: u64) -> f64 {
 }
 
 /// `structure.csv`: one row per essay.
-pub fn structure(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame> {
+pub fn structure(
+    corpus: &Corpus,
+    analysis: &Analysis<'_>,
+    options: FrameOptions,
+) -> Result<DataFrame> {
     let s: Vec<&Structure> = analysis.essays.iter().map(|e| &e.structure).collect();
     let e = &corpus.essays;
-    let u64s = |name: &str, f: &dyn Fn(&Structure) -> u64| Column::new(name.into(), s.iter().map(|x| f(x)).collect::<Vec<u64>>());
-    let f64s = |name: &str, f: &dyn Fn(&Structure) -> f64| Column::new(name.into(), s.iter().map(|x| f(x)).collect::<Vec<f64>>());
+    let u64s = |name: &str, f: &dyn Fn(&Structure) -> u64| {
+        Column::new(name.into(), s.iter().map(|x| f(x)).collect::<Vec<u64>>())
+    };
+    let f64s = |name: &str, f: &dyn Fn(&Structure) -> f64| {
+        Column::new(name.into(), s.iter().map(|x| f(x)).collect::<Vec<f64>>())
+    };
     let heading_text: Vec<String> = s.iter().map(|x| x.headings.join(" | ")).collect();
     let sequence: Vec<String> = s.iter().map(|x| x.marker_sequence.join("→")).collect();
     let mut columns = vec![
-        Column::new("essay_id".into(), e.iter().map(|x| x.id).collect::<Vec<_>>()),
+        Column::new(
+            "essay_id".into(),
+            e.iter().map(|x| x.id).collect::<Vec<_>>(),
+        ),
         text("title", e.iter().map(|x| x.title.as_str()), options),
         u64s("paragraphs", &|x| x.paragraphs.into()),
         u64s("headings", &|x| x.headings.len() as u64),
-        text("heading_text", heading_text.iter().map(String::as_str), options),
+        text(
+            "heading_text",
+            heading_text.iter().map(String::as_str),
+            options,
+        ),
         u64s("sentences", &|x| x.sentences.into()),
-        text("marker_sequence", sequence.iter().map(String::as_str), options),
-        Column::new("closes_with_summary".into(), s.iter().map(|x| x.closes_with_summary).collect::<Vec<_>>()),
+        text(
+            "marker_sequence",
+            sequence.iter().map(String::as_str),
+            options,
+        ),
+        Column::new(
+            "closes_with_summary".into(),
+            s.iter().map(|x| x.closes_with_summary).collect::<Vec<_>>(),
+        ),
         u64s("markers", &|x| x.markers.len() as u64),
     ];
     for kind in MARKER_KINDS {
         let name = format!("markers_{}", kind.as_str());
-        columns.push(u64s(&name, &|x| x.markers.iter().filter(|m| m.kind == kind).count() as u64));
+        columns.push(u64s(&name, &|x| {
+            x.markers.iter().filter(|m| m.kind == kind).count() as u64
+        }));
     }
     columns.extend([
         u64s("characters", &|x| x.chars.total),
@@ -324,17 +508,35 @@ pub fn structure(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions
 
 /// `markers.csv`: one row per discourse-marker occurrence.
 fn markers(analysis: &Analysis<'_>) -> Result<DataFrame> {
-    let rows: Vec<_> =
-        analysis.essays.iter().flat_map(|e| e.structure.markers.iter().map(move |m| (e.essay_id, m))).collect();
+    let rows: Vec<_> = analysis
+        .essays
+        .iter()
+        .flat_map(|e| e.structure.markers.iter().map(move |m| (e.essay_id, m)))
+        .collect();
     frame(
         "markers",
         rows.len(),
         vec![
-            Column::new("essay_id".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
-            Column::new("paragraph".into(), rows.iter().map(|r| r.1.paragraph).collect::<Vec<_>>()),
-            Column::new("position".into(), rows.iter().map(|r| r.1.position).collect::<Vec<_>>()),
-            Column::new("marker".into(), rows.iter().map(|r| r.1.marker.as_str()).collect::<Vec<_>>()),
-            Column::new("kind".into(), rows.iter().map(|r| r.1.kind.as_str()).collect::<Vec<_>>()),
+            Column::new(
+                "essay_id".into(),
+                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "paragraph".into(),
+                rows.iter().map(|r| r.1.paragraph).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "position".into(),
+                rows.iter().map(|r| r.1.position).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "marker".into(),
+                rows.iter().map(|r| r.1.marker.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "kind".into(),
+                rows.iter().map(|r| r.1.kind.as_str()).collect::<Vec<_>>(),
+            ),
         ],
     )
 }
@@ -345,15 +547,45 @@ pub fn keyness_frame(rows: &[KeynessRow]) -> Result<DataFrame> {
         "keyness",
         rows.len(),
         vec![
-            text("word", rows.iter().map(|r| r.word.as_str()), FrameOptions { excel_safe: true }),
-            Column::new("direction".into(), rows.iter().map(|r| if r.positive { "positive" } else { "negative" }).collect::<Vec<_>>()),
-            Column::new("freq_target".into(), rows.iter().map(|r| r.a).collect::<Vec<_>>()),
-            Column::new("freq_ref".into(), rows.iter().map(|r| r.b).collect::<Vec<_>>()),
-            Column::new("per_10k_target".into(), rows.iter().map(|r| per_10k(r.a, r.c)).collect::<Vec<_>>()),
-            Column::new("per_10k_ref".into(), rows.iter().map(|r| per_10k(r.b, r.d)).collect::<Vec<_>>()),
-            Column::new("g2".into(), rows.iter().map(|r| r.keyness.g2).collect::<Vec<_>>()),
-            Column::new("p".into(), rows.iter().map(|r| r.keyness.p).collect::<Vec<_>>()),
-            Column::new("log_ratio".into(), rows.iter().map(|r| r.keyness.log_ratio).collect::<Vec<_>>()),
+            text(
+                "word",
+                rows.iter().map(|r| r.word.as_str()),
+                FrameOptions { excel_safe: true },
+            ),
+            Column::new(
+                "direction".into(),
+                rows.iter()
+                    .map(|r| if r.positive { "positive" } else { "negative" })
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "freq_target".into(),
+                rows.iter().map(|r| r.a).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "freq_ref".into(),
+                rows.iter().map(|r| r.b).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "per_10k_target".into(),
+                rows.iter().map(|r| per_10k(r.a, r.c)).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "per_10k_ref".into(),
+                rows.iter().map(|r| per_10k(r.b, r.d)).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "g2".into(),
+                rows.iter().map(|r| r.keyness.g2).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "p".into(),
+                rows.iter().map(|r| r.keyness.p).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "log_ratio".into(),
+                rows.iter().map(|r| r.keyness.log_ratio).collect::<Vec<_>>(),
+            ),
         ],
     )
 }

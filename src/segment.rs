@@ -37,13 +37,19 @@ impl Default for Segmenter {
 impl Segmenter {
     /// The default dictionary of jieba-rs (the one Python jieba ships).
     pub fn new() -> Self {
-        Segmenter { jieba: Jieba::new() }
+        Segmenter {
+            jieba: Jieba::new(),
+        }
     }
 
     /// Adds the words of a user dictionary in jieba's format (`word [frequency] [pos-tag]` a line;
     /// a BOM is tolerated). Returns the lines that were skipped, with why.
     pub fn load_user_dict(&mut self, path: &Path) -> Result<Vec<BadLine>> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read { what: "user dictionary", path: path.into(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            what: "user dictionary",
+            path: path.into(),
+            source,
+        })?;
         let text = utf8_text(&bytes, "user dictionary", path)?;
         let mut bad = Vec::new();
         let mut added = 0;
@@ -57,14 +63,26 @@ impl Segmenter {
             let word = fields.next().unwrap_or_default();
             let (freq, tag) = match (fields.next(), fields.next(), fields.next()) {
                 (None, _, _) => (None, None),
-                (Some(freq), tag, None) if freq.parse::<usize>().is_ok() => (freq.parse().ok(), tag),
-                (Some(tag), None, None) if !tag.chars().all(|c| c.is_ascii_digit()) && tag.is_ascii() => (None, Some(tag)),
+                (Some(freq), tag, None) if freq.parse::<usize>().is_ok() => {
+                    (freq.parse().ok(), tag)
+                }
+                (Some(tag), None, None)
+                    if !tag.chars().all(|c| c.is_ascii_digit()) && tag.is_ascii() =>
+                {
+                    (None, Some(tag))
+                }
                 (_, _, Some(_)) => {
-                    bad.push(BadLine { line: line_no, reason: "more than three fields" });
+                    bad.push(BadLine {
+                        line: line_no,
+                        reason: "more than three fields",
+                    });
                     continue;
                 }
                 _ => {
-                    bad.push(BadLine { line: line_no, reason: "frequency is not a whole number" });
+                    bad.push(BadLine {
+                        line: line_no,
+                        reason: "frequency is not a whole number",
+                    });
                     continue;
                 }
             };
@@ -117,7 +135,12 @@ impl Segmenter {
         for piece in chunks(&text[start..end], CHUNK_BYTES) {
             let piece_end = piece_start + piece.len();
             if offset < piece_end {
-                let found = self.jieba.tag(piece, true).into_iter().find(|tag| tag.byte_start == offset - piece_start).map(|tag| tag.tag);
+                let found = self
+                    .jieba
+                    .tag(piece, true)
+                    .into_iter()
+                    .find(|tag| tag.byte_start == offset - piece_start)
+                    .map(|tag| tag.tag);
                 return found.unwrap_or("x");
             }
             piece_start = piece_end;
@@ -136,8 +159,16 @@ impl Segmenter {
 pub(crate) fn utf8_text<'b>(bytes: &'b [u8], what: &'static str, path: &Path) -> Result<&'b str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|err| {
-        let line = bytes[..err.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::NotUtf8 { what, path: path.into(), line }
+        let line = bytes[..err.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        Error::NotUtf8 {
+            what,
+            path: path.into(),
+            line,
+        }
     })
 }
 
@@ -164,7 +195,12 @@ pub fn chunks(text: &str, max: usize) -> impl Iterator<Item = &str> {
                 window
                     .char_indices()
                     .rev()
-                    .find(|&(_, c)| matches!(c, '。' | '！' | '？' | '；' | '，' | '、' | '.' | '!' | '?' | ';' | ',') || c.is_whitespace())
+                    .find(|&(_, c)| {
+                        matches!(
+                            c,
+                            '。' | '！' | '？' | '；' | '，' | '、' | '.' | '!' | '?' | ';' | ','
+                        ) || c.is_whitespace()
+                    })
                     .map(|(i, c)| i + c.len_utf8())
             })
             .filter(|&cut| cut > 0)
@@ -199,7 +235,12 @@ mod tests {
     fn chunked_segmentation_equals_whole_segmentation() {
         let segmenter = Segmenter::new();
         let text = "疫情期间，社区志愿者为居民配送物资。我们一起努力！".repeat(3000);
-        let whole: Vec<_> = segmenter.jieba.cut(&text, true).into_iter().map(|t| t.word).collect();
+        let whole: Vec<_> = segmenter
+            .jieba
+            .cut(&text, true)
+            .into_iter()
+            .map(|t| t.word)
+            .collect();
         let chunked = segmenter.segment(&text);
         assert!(text.len() > 4 * CHUNK_BYTES);
         assert_eq!(whole, chunked);
@@ -212,9 +253,17 @@ mod tests {
         let base = text.as_ptr() as usize;
         let in_context = segmenter.jieba.tag(text, true);
         assert!(in_context.len() > 5000, "{}", in_context.len());
-        for tag in in_context.iter().filter(|t| crate::analysis::frequency::is_word(t.word)) {
+        for tag in in_context
+            .iter()
+            .filter(|t| crate::analysis::frequency::is_word(t.word))
+        {
             let offset = tag.word.as_ptr() as usize - base;
-            assert_eq!(segmenter.tag_word(tag.word, text, offset), tag.tag, "{} at {offset}", tag.word);
+            assert_eq!(
+                segmenter.tag_word(tag.word, text, offset),
+                tag.tag,
+                "{} at {offset}",
+                tag.word
+            );
         }
         // Words the HMM found keep their guessed tag too (甬 and 嘢 are not dictionary words).
         let text = "我们去宁波甬江边吃嘢。";
@@ -228,10 +277,26 @@ mod tests {
     fn user_dictionary_with_bom_and_bad_lines() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("dict.txt");
-        std::fs::write(&path, "\u{FEFF}守望相助 100 i\n核酸采样点\n坏行 很多\n多 1 2 3\n").unwrap();
+        std::fs::write(
+            &path,
+            "\u{FEFF}守望相助 100 i\n核酸采样点\n坏行 很多\n多 1 2 3\n",
+        )
+        .unwrap();
         let mut segmenter = Segmenter::new();
         let bad = segmenter.load_user_dict(&path).unwrap();
-        assert_eq!(bad, [BadLine { line: 3, reason: "frequency is not a whole number" }, BadLine { line: 4, reason: "more than three fields" }]);
+        assert_eq!(
+            bad,
+            [
+                BadLine {
+                    line: 3,
+                    reason: "frequency is not a whole number"
+                },
+                BadLine {
+                    line: 4,
+                    reason: "more than three fields"
+                }
+            ]
+        );
         let words = segmenter.segment("社区设立核酸采样点");
         assert!(words.contains(&"核酸采样点"), "{words:?}");
     }

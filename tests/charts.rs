@@ -9,9 +9,22 @@ use common::wenxi;
 #[test]
 fn charts_of_the_seed() {
     let out = tempfile::tempdir().unwrap();
-    wenxi().args(["analyze", "corpus", "-o"]).arg(out.path()).assert().success();
+    wenxi()
+        .args(["analyze", "corpus", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
     let charts = out.path().join("charts");
-    for name in ["top_words", "essay_lengths", "sentence_lengths", "keywords", "similarity", "dendrogram", "markers", "themes"] {
+    for name in [
+        "top_words",
+        "essay_lengths",
+        "sentence_lengths",
+        "keywords",
+        "similarity",
+        "dendrogram",
+        "markers",
+        "themes",
+    ] {
         let png = std::fs::read(charts.join(format!("{name}.png"))).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{name}.png");
         assert!(png.len() > 20_000, "{name}.png is {} bytes", png.len());
@@ -36,13 +49,21 @@ fn charts_of_the_seed() {
     let svg = std::fs::read_to_string(charts.join("dendrogram.svg")).unwrap();
     assert!((1..=10).all(|i| svg.contains(&format!("{i} 疫情社区心得体会篇"))));
     // No temporary file is left behind.
-    assert!(std::fs::read_dir(&charts).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with('.')));
+    assert!(std::fs::read_dir(&charts).unwrap().all(|e| !e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .starts_with('.')));
 }
 
 #[test]
 fn charts_can_be_left_out_and_fonts_are_checked() {
     let out = tempfile::tempdir().unwrap();
-    wenxi().args(["analyze", "corpus", "--no-charts", "-o"]).arg(out.path()).assert().success();
+    wenxi()
+        .args(["analyze", "corpus", "--no-charts", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
     assert!(!out.path().join("charts").exists());
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("font.ttf"), b"not a font").unwrap();
@@ -53,5 +74,7 @@ fn charts_can_be_left_out_and_fonts_are_checked() {
         .arg(out.path())
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("is not a TrueType or OpenType font"));
+        .stderr(predicates::str::contains(
+            "is not a TrueType or OpenType font",
+        ));
 }

@@ -8,35 +8,80 @@ use common::{wenxi, Csv};
 #[test]
 fn two_seed_essays_agree_with_the_analysis() {
     let out = tempfile::tempdir().unwrap();
-    let assert = wenxi().args(["compare", "2", "6", "corpus", "-o"]).arg(out.path()).assert().success();
+    let assert = wenxi()
+        .args(["compare", "2", "6", "corpus", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(stdout.contains("A: 疫情社区心得体会篇二 (2)"), "{stdout}");
     assert!(stdout.contains("B: 疫情社区心得体会篇六 (6)"), "{stdout}");
 
     let analysed = tempfile::tempdir().unwrap();
-    wenxi().args(["analyze", "corpus", "-o"]).arg(analysed.path()).assert().success();
+    wenxi()
+        .args(["analyze", "corpus", "-o"])
+        .arg(analysed.path())
+        .assert()
+        .success();
     // The cosine of two single essays is the one similarity.csv gives the pair.
     let similarity = Csv::read(&analysed.path().join("similarity.csv"));
-    let pair = similarity.rows.iter().find(|r| r[0] == "2" && r[1] == "6").unwrap();
+    let pair = similarity
+        .rows
+        .iter()
+        .find(|r| r[0] == "2" && r[1] == "6")
+        .unwrap();
     let summary = Csv::read(&out.path().join("compare_summary.csv"));
     assert_eq!(summary.records()[0]["cosine"], pair[2]);
     // Theme hits are the essays' own in themes.csv.
     let themes = Csv::read(&analysed.path().join("themes.csv"));
     let compared = Csv::read(&out.path().join("compare_themes.csv"));
     for row in compared.records() {
-        let of = |essay: &str| themes.rows.iter().find(|r| r[0] == essay && r[1] == row["theme"]).unwrap()[2].clone();
-        assert_eq!((row["hits_a"], row["hits_b"]), (of("2").as_str(), of("6").as_str()));
+        let of = |essay: &str| {
+            themes
+                .rows
+                .iter()
+                .find(|r| r[0] == essay && r[1] == row["theme"])
+                .unwrap()[2]
+                .clone()
+        };
+        assert_eq!(
+            (row["hits_a"], row["hits_b"]),
+            (of("2").as_str(), of("6").as_str())
+        );
     }
     // 医生, 21 times in 篇六 and never in 篇二, is a word of B.
     let words = Csv::read(&out.path().join("compare_words.csv"));
-    let doctor = words.records().into_iter().find(|r| r["word"] == "医生").unwrap().clone();
-    assert_eq!((doctor["direction"], doctor["freq_target"], doctor["freq_ref"]), ("negative", "0", "21"));
+    let doctor = words
+        .records()
+        .into_iter()
+        .find(|r| r["word"] == "医生")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            doctor["direction"],
+            doctor["freq_target"],
+            doctor["freq_ref"]
+        ),
+        ("negative", "0", "21")
+    );
 }
 
 /// a/: 医生 ×10, 社区 ×10; b/: 社区 ×90, 医生 ×10 (tests/keyness.rs works G² = 15.392 by hand).
 fn folders() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for (sub, name, text) in [("a", "2022_one.txt", "医生。".repeat(10) + &"社区。".repeat(10)), ("b", "2023_two.txt", "社区。".repeat(90) + &"医生。".repeat(10))] {
+    for (sub, name, text) in [
+        (
+            "a",
+            "2022_one.txt",
+            "医生。".repeat(10) + &"社区。".repeat(10),
+        ),
+        (
+            "b",
+            "2023_two.txt",
+            "社区。".repeat(90) + &"医生。".repeat(10),
+        ),
+    ] {
         std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         std::fs::write(dir.path().join(sub).join(name), text).unwrap();
     }
@@ -46,10 +91,19 @@ fn folders() -> tempfile::TempDir {
 fn check_words(out: &std::path::Path) {
     let words = Csv::read(&out.join("compare_words.csv"));
     let rows = words.records();
-    assert_eq!((rows[0]["word"], rows[0]["direction"]), ("医生", "positive"));
+    assert_eq!(
+        (rows[0]["word"], rows[0]["direction"]),
+        ("医生", "positive")
+    );
     assert!((rows[0]["g2"].parse::<f64>().unwrap() - 15.392).abs() < 1e-3);
     let summary = Csv::read(&out.join("compare_summary.csv"));
-    assert_eq!((summary.records()[0]["words_a"], summary.records()[0]["words_b"]), ("20", "100"));
+    assert_eq!(
+        (
+            summary.records()[0]["words_a"],
+            summary.records()[0]["words_b"]
+        ),
+        ("20", "100")
+    );
 }
 
 #[test]
@@ -72,7 +126,16 @@ fn two_groups_by_pattern() {
     let out = tempfile::tempdir().unwrap();
     wenxi()
         .current_dir(dir.path())
-        .args(["compare", "2022", "2023", "a", "b", "--group-by", r"(\d{4})_[^/]*$", "-o"])
+        .args([
+            "compare",
+            "2022",
+            "2023",
+            "a",
+            "b",
+            "--group-by",
+            r"(\d{4})_[^/]*$",
+            "-o",
+        ])
         .arg(out.path())
         .assert()
         .success();

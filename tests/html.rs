@@ -10,12 +10,20 @@ use common::{wenxi, Csv};
 
 fn report() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    wenxi().args(["analyze", "corpus", "-o"]).arg(out.path()).assert().success();
+    wenxi()
+        .args(["analyze", "corpus", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
     out
 }
 
 fn titles(out: &Path) -> Vec<String> {
-    Csv::read(&out.join("essays.csv")).column("title").iter().map(|t| t.to_string()).collect()
+    Csv::read(&out.join("essays.csv"))
+        .column("title")
+        .iter()
+        .map(|t| t.to_string())
+        .collect()
 }
 
 #[test]
@@ -30,8 +38,19 @@ fn the_page_is_self_contained_and_links_every_table() {
         assert!(!page.contains(remote), "{remote}");
     }
     assert_eq!(page.matches("src=\"data:image/png;base64,").count(), 8);
-    assert!(page.contains("src:url(data:font/otf;base64,"), "the font travels with the page");
-    for table in ["files.csv", "essays.csv", "word_freq.csv", "keywords.csv", "structure.csv", "themes.csv", "reuse.csv"] {
+    assert!(
+        page.contains("src:url(data:font/otf;base64,"),
+        "the font travels with the page"
+    );
+    for table in [
+        "files.csv",
+        "essays.csv",
+        "word_freq.csv",
+        "keywords.csv",
+        "structure.csv",
+        "themes.csv",
+        "reuse.csv",
+    ] {
         assert!(page.contains(&format!("href=\"{table}\"")), "{table}");
         assert!(out.path().join(table).exists());
     }
@@ -41,8 +60,16 @@ fn the_page_is_self_contained_and_links_every_table() {
 
 /// Debian's chromium, or the one named by WENXI_CHROMIUM.
 fn chromium() -> Option<PathBuf> {
-    let candidates = [std::env::var("WENXI_CHROMIUM").unwrap_or_default(), "/usr/bin/chromium".into(), "/usr/bin/chromium-browser".into()];
-    candidates.into_iter().filter(|c| !c.is_empty()).map(PathBuf::from).find(|p| p.exists())
+    let candidates = [
+        std::env::var("WENXI_CHROMIUM").unwrap_or_default(),
+        "/usr/bin/chromium".into(),
+        "/usr/bin/chromium-browser".into(),
+    ];
+    candidates
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .map(PathBuf::from)
+        .find(|p| p.exists())
 }
 
 fn headless(chromium: &Path, profile: &Path) -> Command {
@@ -65,15 +92,26 @@ fn headless(chromium: &Path, profile: &Path) -> Command {
 fn the_page_in_a_real_browser() {
     let Some(chromium) = chromium() else {
         // CI installs chromium, so there a missing browser is a failure, not a skip.
-        assert!(std::env::var_os("CI").is_none(), "chromium is not installed; .ci/run installs it");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is not installed; .ci/run installs it"
+        );
         eprintln!("skipped: no chromium (apt-get install chromium)");
         return;
     };
     let out = report();
     let url = format!("file://{}", out.path().join("index.html").display());
     let profile = tempfile::tempdir().unwrap();
-    let dom = headless(&chromium, profile.path()).arg("--dump-dom").arg(&url).output().unwrap();
-    assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
+    let dom = headless(&chromium, profile.path())
+        .arg("--dump-dom")
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
     let dom = String::from_utf8_lossy(&dom.stdout);
     for title in titles(out.path()) {
         assert!(dom.contains(&title), "{title} is not in the DOM");
@@ -86,14 +124,24 @@ fn the_page_in_a_real_browser() {
         .arg(&url)
         .output()
         .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let decoder = png::Decoder::new(std::fs::File::open(&shot).unwrap());
     let mut reader = decoder.read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut pixels).unwrap();
     let channels = info.color_type.samples();
-    let drawn = pixels[..info.buffer_size()].chunks(channels).filter(|p| p[..3].iter().any(|&v| v < 200)).count();
+    let drawn = pixels[..info.buffer_size()]
+        .chunks(channels)
+        .filter(|p| p[..3].iter().any(|&v| v < 200))
+        .count();
     let total = (info.width * info.height) as usize;
     // Text, tables and the charts' colours: far more than a blank page's nothing.
-    assert!(drawn * 100 > total, "only {drawn} of {total} pixels are drawn");
+    assert!(
+        drawn * 100 > total,
+        "only {drawn} of {total} pixels are drawn"
+    );
 }

@@ -38,9 +38,21 @@ fn fixtures() -> tempfile::TempDir {
             .as_bytes(),
     );
     write(d, "e_empty.txt", b"");
-    write(d, "f_binary.txt", &[0x89, b'P', b'N', b'G', 0, 0, 0, 0x0D, 0xFF, 0x00, 0x10]);
-    write(d, "g_crlf.txt", "第一段，社区。\r\n第二段，居民。\r\n".as_bytes());
-    write(d, "nested/deeper/h_nested.txt", "嵌套文件夹里的文章。".as_bytes());
+    write(
+        d,
+        "f_binary.txt",
+        &[0x89, b'P', b'N', b'G', 0, 0, 0, 0x0D, 0xFF, 0x00, 0x10],
+    );
+    write(
+        d,
+        "g_crlf.txt",
+        "第一段，社区。\r\n第二段，居民。\r\n".as_bytes(),
+    );
+    write(
+        d,
+        "nested/deeper/h_nested.txt",
+        "嵌套文件夹里的文章。".as_bytes(),
+    );
     write(d, "nested/ignored.md", "不是文本文件。".as_bytes());
     dir
 }
@@ -49,14 +61,25 @@ fn fixtures() -> tempfile::TempDir {
 fn every_kind_of_file() {
     let input = fixtures();
     let out = tempfile::tempdir().unwrap();
-    let assert = wenxi().arg("analyze").arg(input.path()).arg("-o").arg(out.path()).assert().code(1);
+    let assert = wenxi()
+        .arg("analyze")
+        .arg(input.path())
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .code(1);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("e_empty.txt: empty file"), "{stderr}");
     assert!(stderr.contains("f_binary.txt: looks binary"), "{stderr}");
 
     let files = Csv::read(&out.path().join("files.csv"));
     let by_name = |name: &str| {
-        files.records().into_iter().find(|r| r["path"].ends_with(name)).unwrap_or_else(|| panic!("{name}")).clone()
+        files
+            .records()
+            .into_iter()
+            .find(|r| r["path"].ends_with(name))
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
     };
     let expect = [
         ("a_gbk.txt", "GBK", "ok", "1"),
@@ -68,21 +91,41 @@ fn every_kind_of_file() {
         ("g_crlf.txt", "UTF-8", "ok", "1"),
         ("h_nested.txt", "UTF-8", "ok", "1"),
     ];
-    assert_eq!(files.rows.len(), expect.len(), "ignored.md must not be read");
+    assert_eq!(
+        files.rows.len(),
+        expect.len(),
+        "ignored.md must not be read"
+    );
     for (name, encoding, status, essays) in expect {
         let row = by_name(name);
-        assert_eq!((row["encoding"], row["status"], row["essays"]), (encoding, status, essays), "{name}");
+        assert_eq!(
+            (row["encoding"], row["status"], row["essays"]),
+            (encoding, status, essays),
+            "{name}"
+        );
     }
     // Files are read in sorted path order.
     let paths = files.column("path");
     let mut sorted = paths.clone();
     sorted.sort();
     assert_eq!(paths, sorted);
-    assert!(by_name("d_page.txt")["message"].contains("1 preamble line(s) dropped; 2 junk line(s) dropped"));
+    assert!(by_name("d_page.txt")["message"]
+        .contains("1 preamble line(s) dropped; 2 junk line(s) dropped"));
 
     let essays = Csv::read(&out.path().join("essays.csv"));
     let titles = essays.column("title");
-    assert_eq!(titles, ["a_gbk", "b_big5", "c_utf16", "抗疫心得篇一", "抗疫心得篇二", "g_crlf", "h_nested"]);
+    assert_eq!(
+        titles,
+        [
+            "a_gbk",
+            "b_big5",
+            "c_utf16",
+            "抗疫心得篇一",
+            "抗疫心得篇二",
+            "g_crlf",
+            "h_nested"
+        ]
+    );
     let paragraphs = essays.column("paragraphs");
     assert_eq!(paragraphs, ["1", "1", "1", "1", "1", "2", "1"]);
     // 30 characters, 26 of them Han, in each of the three encoded essays.
@@ -97,7 +140,10 @@ fn every_kind_of_file() {
         assert!(!words.contains(&absent), "{absent} must not be a word");
     }
     // Big5 was not read as GBK: its traditional characters survived.
-    assert!(words.contains(&"期間") && words.contains(&"物資"), "{words:?}");
+    assert!(
+        words.contains(&"期間") && words.contains(&"物資"),
+        "{words:?}"
+    );
     assert!(words.contains(&"防控"));
 }
 
@@ -121,8 +167,16 @@ fn a_forced_encoding_and_a_user_split_pattern() {
 #[test]
 fn user_dictionary_and_stopword_file() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "essay.txt", "社区设立核酸采样点。核酸采样点排起长队。".as_bytes());
-    write(dir.path(), "dict.txt", "\u{FEFF}核酸采样点 50 n\n坏行 不是数字\n".as_bytes());
+    write(
+        dir.path(),
+        "essay.txt",
+        "社区设立核酸采样点。核酸采样点排起长队。".as_bytes(),
+    );
+    write(
+        dir.path(),
+        "dict.txt",
+        "\u{FEFF}核酸采样点 50 n\n坏行 不是数字\n".as_bytes(),
+    );
     write(dir.path(), "stop.txt", "# 我的停用词\n排起\n".as_bytes());
     let out = tempfile::tempdir().unwrap();
     let assert = wenxi()
@@ -140,7 +194,10 @@ fn user_dictionary_and_stopword_file() {
     assert!(stderr.contains("dict.txt: line 2 skipped"), "{stderr}");
     let freq = Csv::read(&out.path().join("word_freq.csv"));
     let rec = freq.records();
-    let row = rec.iter().find(|r| r["word"] == "核酸采样点").expect("user word kept whole");
+    let row = rec
+        .iter()
+        .find(|r| r["word"] == "核酸采样点")
+        .expect("user word kept whole");
     assert_eq!((row["count"], row["pos"]), ("2", "n"));
     let keywords = Csv::read(&out.path().join("keywords.csv"));
     assert!(!keywords.column("word").contains(&"排起"));
@@ -154,9 +211,17 @@ fn errors_name_what_is_wrong() {
         .arg(out.path())
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("skipped no/such/folder: no such file or folder"))
-        .stderr(predicates::str::contains("no essay text found in no/such/folder"));
-    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "nothing written on error");
+        .stderr(predicates::str::contains(
+            "skipped no/such/folder: no such file or folder",
+        ))
+        .stderr(predicates::str::contains(
+            "no essay text found in no/such/folder",
+        ));
+    assert_eq!(
+        std::fs::read_dir(out.path()).unwrap().count(),
+        0,
+        "nothing written on error"
+    );
     wenxi()
         .args(["analyze", "corpus", "--encoding", "klingon"])
         .assert()
@@ -171,17 +236,28 @@ fn errors_name_what_is_wrong() {
         .args(["analyze", "corpus", "--user-dict", "no-such-dict.txt"])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("cannot read user dictionary no-such-dict.txt"));
+        .stderr(predicates::str::contains(
+            "cannot read user dictionary no-such-dict.txt",
+        ));
 }
 
 #[test]
 fn the_output_folder_keeps_other_files_and_parquet_works() {
     let out = tempfile::tempdir().unwrap();
     std::fs::write(out.path().join("notes.txt"), "mine").unwrap();
-    wenxi().args(["analyze", "corpus", "--format", "parquet", "-o"]).arg(out.path()).assert().success();
-    assert_eq!(std::fs::read_to_string(out.path().join("notes.txt")).unwrap(), "mine");
-    let mut names: Vec<String> =
-        std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    wenxi()
+        .args(["analyze", "corpus", "--format", "parquet", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     assert_eq!(
         names,
@@ -211,12 +287,22 @@ fn the_output_folder_keeps_other_files_and_parquet_works() {
 fn symlink_loops_and_non_utf8_names() {
     use std::os::unix::ffi::OsStrExt;
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "essays/one.txt", "社区居民互相帮助。".as_bytes());
+    write(
+        dir.path(),
+        "essays/one.txt",
+        "社区居民互相帮助。".as_bytes(),
+    );
     std::os::unix::fs::symlink(dir.path().join("essays"), dir.path().join("essays/loop")).unwrap();
     let odd = std::ffi::OsStr::from_bytes(b"essays/\xFFname.txt");
     std::fs::write(dir.path().join(odd), "名字不是UTF-8的文件。".as_bytes()).unwrap();
     let out = tempfile::tempdir().unwrap();
-    let assert = wenxi().arg("analyze").arg(dir.path().join("essays")).arg("-o").arg(out.path()).timeout(std::time::Duration::from_secs(60)).assert();
+    let assert = wenxi()
+        .arg("analyze")
+        .arg(dir.path().join("essays"))
+        .arg("-o")
+        .arg(out.path())
+        .timeout(std::time::Duration::from_secs(60))
+        .assert();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("symbolic link loop"), "{stderr}");
     let essays = Csv::read(&out.path().join("essays.csv"));

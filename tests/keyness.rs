@@ -9,8 +9,16 @@ fn texts() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("target")).unwrap();
     std::fs::create_dir_all(dir.path().join("reference")).unwrap();
-    std::fs::write(dir.path().join("target/a.txt"), "医生。".repeat(10) + &"社区。".repeat(10)).unwrap();
-    std::fs::write(dir.path().join("reference/b.txt"), "社区。".repeat(90) + &"医生。".repeat(10)).unwrap();
+    std::fs::write(
+        dir.path().join("target/a.txt"),
+        "医生。".repeat(10) + &"社区。".repeat(10),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("reference/b.txt"),
+        "社区。".repeat(90) + &"医生。".repeat(10),
+    )
+    .unwrap();
     dir
 }
 
@@ -22,15 +30,29 @@ fn texts() -> tempfile::TempDir {
 fn check(csv: &Csv) {
     let rows = csv.records();
     assert_eq!(rows.len(), 2);
-    assert_eq!((rows[0]["word"], rows[0]["direction"], rows[0]["freq_target"], rows[0]["freq_ref"]), ("医生", "positive", "10", "10"));
-    assert_eq!((rows[1]["word"], rows[1]["direction"]), ("社区", "negative"));
+    assert_eq!(
+        (
+            rows[0]["word"],
+            rows[0]["direction"],
+            rows[0]["freq_target"],
+            rows[0]["freq_ref"]
+        ),
+        ("医生", "positive", "10", "10")
+    );
+    assert_eq!(
+        (rows[1]["word"], rows[1]["direction"]),
+        ("社区", "negative")
+    );
     let num = |row: usize, col: &str| csv.records()[row][col].parse::<f64>().unwrap();
     assert!((num(0, "g2") - 15.392).abs() < 1e-3);
     assert!((num(1, "g2") - 15.392).abs() < 1e-3);
     assert!((num(0, "p") - 8.73e-5).abs() < 1e-6);
     assert!((num(0, "log_ratio") - 2.3219).abs() < 1e-4);
     assert!((num(1, "log_ratio") + 0.848).abs() < 1e-3);
-    assert_eq!((num(0, "per_10k_target"), num(0, "per_10k_ref")), (5000.0, 1000.0));
+    assert_eq!(
+        (num(0, "per_10k_target"), num(0, "per_10k_ref")),
+        (5000.0, 1000.0)
+    );
 }
 
 #[test]
@@ -47,7 +69,10 @@ fn keyness_of_two_folders_by_hand() {
         .assert()
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
-    assert!(stdout.contains("1 words more frequent in the target"), "{stdout}");
+    assert!(
+        stdout.contains("1 words more frequent in the target"),
+        "{stdout}"
+    );
     check(&Csv::read(&out.path().join("keyness.csv")));
 }
 
@@ -55,7 +80,13 @@ fn keyness_of_two_folders_by_hand() {
 fn a_word_frequency_csv_as_the_reference() {
     let dir = texts();
     let reference = tempfile::tempdir().unwrap();
-    wenxi().arg("analyze").arg(dir.path().join("reference")).arg("-o").arg(reference.path()).assert().success();
+    wenxi()
+        .arg("analyze")
+        .arg(dir.path().join("reference"))
+        .arg("-o")
+        .arg(reference.path())
+        .assert()
+        .success();
     let out = tempfile::tempdir().unwrap();
     wenxi()
         .arg("keyness")
@@ -78,6 +109,12 @@ fn bad_references_are_named() {
         .arg(dir.path().join("list.csv"))
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("list.csv has no `word` and `count` columns"));
-    wenxi().args(["keyness", "corpus"]).assert().code(2).stderr(predicates::str::contains("--reference"));
+        .stderr(predicates::str::contains(
+            "list.csv has no `word` and `count` columns",
+        ));
+    wenxi()
+        .args(["keyness", "corpus"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--reference"));
 }

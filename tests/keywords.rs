@@ -10,14 +10,19 @@ use common::{repo, wenxi, Csv};
 
 fn analyse(input: &str, methods: &str) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    wenxi().args(["analyze", input, "--keywords", methods, "-o"]).arg(out.path()).assert().success();
+    wenxi()
+        .args(["analyze", input, "--keywords", methods, "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
     out
 }
 
 #[test]
 fn jieba_method_reproduces_python_jieba() {
     let out = analyse("tests/fixtures/jieba/essays", "jieba");
-    let expected = std::fs::read_to_string(repo().join("tests/fixtures/jieba/expected.tsv")).unwrap();
+    let expected =
+        std::fs::read_to_string(repo().join("tests/fixtures/jieba/expected.tsv")).unwrap();
     let keywords = Csv::read(&out.path().join("keywords.csv"));
     let got: Vec<_> = keywords.records();
     let expected: Vec<Vec<&str>> = expected.lines().map(|l| l.split('\t').collect()).collect();
@@ -25,7 +30,11 @@ fn jieba_method_reproduces_python_jieba() {
     for (row, want) in got.iter().zip(&expected) {
         let essay: u32 = want[0].trim_end_matches(".txt").parse().unwrap();
         assert_eq!(row["method"], "jieba");
-        assert_eq!((row["essay_id"], row["rank"], row["word"]), (essay.to_string().as_str(), want[1], want[2]), "{want:?}");
+        assert_eq!(
+            (row["essay_id"], row["rank"], row["word"]),
+            (essay.to_string().as_str(), want[1], want[2]),
+            "{want:?}"
+        );
         let (score, weight): (f64, f64) = (row["score"].parse().unwrap(), want[3].parse().unwrap());
         assert!((score - weight).abs() <= 5e-7, "{want:?}: {score}");
     }
@@ -41,10 +50,20 @@ fn corpus_methods_recomputed_from_the_reports() {
 
     // Document frequency and corpus counts from word_freq.csv.
     let rec = corpus.records();
-    let df: HashMap<&str, f64> = rec.iter().map(|r| (r["word"], r["essays"].parse().unwrap())).collect();
-    let total: HashMap<&str, f64> = rec.iter().map(|r| (r["word"], r["count"].parse().unwrap())).collect();
+    let df: HashMap<&str, f64> = rec
+        .iter()
+        .map(|r| (r["word"], r["essays"].parse().unwrap()))
+        .collect();
+    let total: HashMap<&str, f64> = rec
+        .iter()
+        .map(|r| (r["word"], r["count"].parse().unwrap()))
+        .collect();
     let pos: HashMap<&str, &str> = rec.iter().map(|r| (r["word"], r["pos"])).collect();
-    let words_of: Vec<f64> = essays.column("words").iter().map(|w| w.parse().unwrap()).collect();
+    let words_of: Vec<f64> = essays
+        .column("words")
+        .iter()
+        .map(|w| w.parse().unwrap())
+        .collect();
     let corpus_words: f64 = words_of.iter().sum();
 
     let methods: Vec<&str> = keywords.column("method");
@@ -52,11 +71,21 @@ fn corpus_methods_recomputed_from_the_reports() {
         assert!(methods.contains(&method), "{method}");
     }
     // Rows come by essay, then method in the order asked for, then rank.
-    assert_eq!(&methods[..40].iter().collect::<std::collections::BTreeSet<_>>().len(), &4);
+    assert_eq!(
+        &methods[..40]
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        &4
+    );
 
     for essay in 1..=10usize {
         let id = essay.to_string();
-        let rows: Vec<_> = per_essay.records().into_iter().filter(|r| r["essay_id"] == id).collect();
+        let rows: Vec<_> = per_essay
+            .records()
+            .into_iter()
+            .filter(|r| r["essay_id"] == id)
+            .collect();
         let candidates: Vec<(&str, f64)> = rows
             .iter()
             .filter(|r| r["stopword"] == "false" && r["word"].chars().count() >= 2)
@@ -73,8 +102,10 @@ fn corpus_methods_recomputed_from_the_reports() {
         };
 
         // tfidf-corpus: tf × (ln((1 + N) / (1 + df)) + 1), N = 10 essays.
-        let mut expected: Vec<(&str, f64)> =
-            candidates.iter().map(|&(w, c)| (w, c / sum * ((11.0 / (1.0 + df[w])).ln() + 1.0))).collect();
+        let mut expected: Vec<(&str, f64)> = candidates
+            .iter()
+            .map(|&(w, c)| (w, c / sum * ((11.0 / (1.0 + df[w])).ln() + 1.0)))
+            .collect();
         expected.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         for ((word, score), (want, want_score)) in got("tfidf-corpus").iter().zip(&expected) {
             assert_eq!(word, want, "essay {essay}");
@@ -86,8 +117,17 @@ fn corpus_methods_recomputed_from_the_reports() {
         let d = corpus_words - c;
         let g2 = |a: f64, b: f64| {
             let n = c + d;
-            let cells = [(a, a + b, c), (b, a + b, d), (c - a, n - a - b, c), (d - b, n - a - b, d)];
-            2.0 * cells.iter().filter(|x| x.0 > 0.0).map(|&(o, row, col)| o * (o / (row * col / n)).ln()).sum::<f64>()
+            let cells = [
+                (a, a + b, c),
+                (b, a + b, d),
+                (c - a, n - a - b, c),
+                (d - b, n - a - b, d),
+            ];
+            2.0 * cells
+                .iter()
+                .filter(|x| x.0 > 0.0)
+                .map(|&(o, row, col)| o * (o / (row * col / n)).ln())
+                .sum::<f64>()
         };
         let mut expected: Vec<(&str, f64)> = candidates
             .iter()
@@ -109,11 +149,18 @@ fn corpus_methods_recomputed_from_the_reports() {
         assert_eq!(textrank.len(), 10);
         assert_eq!(textrank[0].1, 1.0);
         for (word, score) in &textrank {
-            assert!(["n", "ns", "vn", "v"].contains(&pos[word.as_str()]), "{word}");
+            assert!(
+                ["n", "ns", "vn", "v"].contains(&pos[word.as_str()]),
+                "{word}"
+            );
             assert!(*score > 0.0 && *score <= 1.0);
         }
     }
     // 医生 occurs 21 times, all in 篇六 about community doctors: its top keyness keyword.
-    let six: Vec<_> = keywords.records().into_iter().filter(|r| r["essay_id"] == "6" && r["method"] == "keyness").collect();
+    let six: Vec<_> = keywords
+        .records()
+        .into_iter()
+        .filter(|r| r["essay_id"] == "6" && r["method"] == "keyness")
+        .collect();
     assert_eq!(six[0]["word"], "医生");
 }

@@ -5,14 +5,16 @@ mod common;
 
 use common::{wenxi, Csv};
 
-const A: &str = "疫情发生以后，社区工作人员挨家挨户登记信息。志愿者每天为隔离的居民送去蔬菜和药品。\
+const A: &str =
+    "疫情发生以后，社区工作人员挨家挨户登记信息。志愿者每天为隔离的居民送去蔬菜和药品。\
 大家在微信群里互相鼓励，分享防护知识。这段经历让我明白了团结的力量。";
 // Copies A's second, third and fourth sentences; the comma becomes a half-width one and a space
 // creeps in, which normalising ignores.
 const B: &str = "我们小区的情况也差不多。志愿者每天为隔离的居民送去蔬菜和药品。\
 大家在微信群里互相鼓励, 分享防护知识。这段经历让我明白了团结的力量。以后我也要做一名志愿者。";
 // A with two words changed: most 5-character shingles survive.
-const C: &str = "疫情发生以后，社区工作人员挨家挨户登记信息。志愿者每天为隔离的老人送去蔬菜和药品。\
+const C: &str =
+    "疫情发生以后，社区工作人员挨家挨户登记信息。志愿者每天为隔离的老人送去蔬菜和药品。\
 大家在微信群里互相鼓励，分享防护知识。这段经历让我懂得了团结的力量。";
 const D: &str = "春天来了，公园里的花都开了。孩子们在草地上放风筝，老人们在树下下棋聊天。\
 傍晚的时候，湖边有很多散步的人，晚霞把湖水染成了金色。";
@@ -24,33 +26,60 @@ fn copied_sentences_and_near_duplicates() {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
     let out = tempfile::tempdir().unwrap();
-    wenxi().arg("analyze").arg(dir.path()).arg("-o").arg(out.path()).assert().success();
+    wenxi()
+        .arg("analyze")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
     let reuse = Csv::read(&out.path().join("reuse.csv"));
     let rows = reuse.records();
 
-    let ab: Vec<_> = rows.iter().filter(|r| r["essay_a"] == "1" && r["essay_b"] == "2").collect();
+    let ab: Vec<_> = rows
+        .iter()
+        .filter(|r| r["essay_a"] == "1" && r["essay_b"] == "2")
+        .collect();
     assert_eq!(ab.len(), 1, "{rows:?}");
     assert_eq!((ab[0]["kind"], ab[0]["shared"]), ("sentences", "3.000000"));
     assert!(ab[0]["detail"].contains("志愿者每天为隔离的居民送去蔬菜和药品。"));
     assert!(ab[0]["detail"].contains("这段经历让我明白了团结的力量。"));
 
     // C shares A's first and third sentences, and most of its shingles.
-    let ac: Vec<_> = rows.iter().filter(|r| r["essay_a"] == "1" && r["essay_b"] == "3").collect();
-    assert_eq!(ac.iter().map(|r| r["kind"]).collect::<Vec<_>>(), ["sentences", "near-duplicate"]);
+    let ac: Vec<_> = rows
+        .iter()
+        .filter(|r| r["essay_a"] == "1" && r["essay_b"] == "3")
+        .collect();
+    assert_eq!(
+        ac.iter().map(|r| r["kind"]).collect::<Vec<_>>(),
+        ["sentences", "near-duplicate"]
+    );
     assert_eq!(ac[0]["shared"], "2.000000");
     let jaccard: f64 = ac[1]["shared"].parse().unwrap();
     assert!(jaccard >= 0.5 && jaccard < 1.0, "{jaccard}");
 
     // D shares nothing with anyone.
-    assert!(rows.iter().all(|r| r["essay_a"] != "4" && r["essay_b"] != "4"), "{rows:?}");
+    assert!(
+        rows.iter()
+            .all(|r| r["essay_a"] != "4" && r["essay_b"] != "4"),
+        "{rows:?}"
+    );
 }
 
 #[test]
 fn reuse_can_be_left_out() {
     let out = tempfile::tempdir().unwrap();
-    wenxi().args(["analyze", "corpus", "--no-reuse", "--no-similarity", "-o"]).arg(out.path()).assert().success();
+    wenxi()
+        .args(["analyze", "corpus", "--no-reuse", "--no-similarity", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
     for name in ["reuse.csv", "similarity.csv", "clusters.csv"] {
         assert!(!out.path().join(name).exists(), "{name}");
     }
-    wenxi().args(["analyze", "corpus", "--dup-threshold", "2"]).assert().code(2).stderr(predicates::str::contains("--dup-threshold"));
+    wenxi()
+        .args(["analyze", "corpus", "--dup-threshold", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--dup-threshold"));
 }

@@ -7,11 +7,17 @@ use std::collections::HashMap;
 
 use common::{repo, wenxi, Csv};
 
-const TITLES: [&str; 10] = ["篇一", "篇二", "篇三", "篇四", "篇五", "篇六", "篇七", "篇八", "篇九", "篇十"];
+const TITLES: [&str; 10] = [
+    "篇一", "篇二", "篇三", "篇四", "篇五", "篇六", "篇七", "篇八", "篇九", "篇十",
+];
 
 fn analyse_seed() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    wenxi().args(["analyze", "corpus", "-o"]).arg(out.path()).assert().success();
+    wenxi()
+        .args(["analyze", "corpus", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
     out
 }
 
@@ -26,7 +32,11 @@ fn seed_files_and_essays() {
     assert_eq!(records[0]["bytes"], "29541");
     assert_eq!(records[0]["essays"], "10");
     assert_eq!(records[0]["status"], "ok");
-    assert!(records[0]["message"].contains("1 preamble line"), "{}", records[0]["message"]);
+    assert!(
+        records[0]["message"].contains("1 preamble line"),
+        "{}",
+        records[0]["message"]
+    );
 
     // Counted with python3 on the raw file: the lines between title lines, without the blank
     // line, the `一键复制` label and the backtick; characters are non-whitespace, Han U+4E00–9FFF.
@@ -56,7 +66,10 @@ fn seed_files_and_essays() {
         let words: u64 = row["words"].parse().unwrap();
         let tokens: u64 = row["tokens"].parse().unwrap();
         let types: u64 = row["types"].parse().unwrap();
-        assert!(types < words && words < tokens && tokens < characters, "{row:?}");
+        assert!(
+            types < words && words < tokens && tokens < characters,
+            "{row:?}"
+        );
     }
 }
 
@@ -64,9 +77,21 @@ fn seed_files_and_essays() {
 fn seed_word_counts() {
     let out = analyse_seed();
     let freq = Csv::read(&out.path().join("word_freq.csv"));
-    let by_word: HashMap<&str, &[String]> = freq.rows.iter().map(|r| (r[0].as_str(), r.as_slice())).collect();
-    let count = |word: &str| by_word.get(word).map_or(0, |r| r[freq.col("count")].parse::<u64>().unwrap());
-    let essays = |word: &str| by_word.get(word).map_or(0, |r| r[freq.col("essays")].parse::<u64>().unwrap());
+    let by_word: HashMap<&str, &[String]> = freq
+        .rows
+        .iter()
+        .map(|r| (r[0].as_str(), r.as_slice()))
+        .collect();
+    let count = |word: &str| {
+        by_word
+            .get(word)
+            .map_or(0, |r| r[freq.col("count")].parse::<u64>().unwrap())
+    };
+    let essays = |word: &str| {
+        by_word
+            .get(word)
+            .map_or(0, |r| r[freq.col("essays")].parse::<u64>().unwrap())
+    };
     // 武汉 occurs 3 times in 篇八 and 6 in 篇九 (python3 str.count); one of them is the start of
     // 作为一名武汉市民, which the dictionary cuts 武汉市/民.
     assert_eq!((count("武汉"), essays("武汉")), (8, 2));
@@ -83,7 +108,11 @@ fn seed_word_counts() {
     assert_eq!(count("2020"), 0);
 
     // Sorted by count descending, then word.
-    let counts: Vec<u64> = freq.column("count").iter().map(|c| c.parse().unwrap()).collect();
+    let counts: Vec<u64> = freq
+        .column("count")
+        .iter()
+        .map(|c| c.parse().unwrap())
+        .collect();
     assert!(counts.windows(2).all(|w| w[0] >= w[1]));
     // per_10k is count over all words.
     let total: u64 = counts.iter().sum();
@@ -97,11 +126,16 @@ fn seed_word_counts() {
     let per_essay = Csv::read(&out.path().join("essay_word_freq.csv"));
     let mut summed: HashMap<(&str, &str), u64> = HashMap::new();
     for row in &per_essay.rows {
-        *summed.entry((row[1].as_str(), row[2].as_str())).or_default() += row[3].parse::<u64>().unwrap();
+        *summed
+            .entry((row[1].as_str(), row[2].as_str()))
+            .or_default() += row[3].parse::<u64>().unwrap();
     }
     assert_eq!(summed.len(), freq.rows.len());
     for row in &freq.rows {
-        assert_eq!(summed[&(row[0].as_str(), row[1].as_str())], row[2].parse::<u64>().unwrap());
+        assert_eq!(
+            summed[&(row[0].as_str(), row[1].as_str())],
+            row[2].parse::<u64>().unwrap()
+        );
     }
 }
 
@@ -109,26 +143,43 @@ fn seed_word_counts() {
 fn seed_keywords_follow_tfidf_with_jiebas_table() {
     let out = analyse_seed();
     let idf_text = std::fs::read_to_string(repo().join("src/analysis/data/jieba-idf.txt")).unwrap();
-    let idf: HashMap<&str, f64> =
-        idf_text.lines().filter_map(|l| l.split_once(' ')).map(|(w, v)| (w, v.parse().unwrap())).collect();
+    let idf: HashMap<&str, f64> = idf_text
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(w, v)| (w, v.parse().unwrap()))
+        .collect();
     let mut values: Vec<f64> = idf.values().copied().collect();
     values.sort_by(f64::total_cmp);
     let median = values[values.len() / 2];
 
     let per_essay = Csv::read(&out.path().join("essay_word_freq.csv"));
     let keywords = Csv::read(&out.path().join("keywords.csv"));
-    assert_eq!(keywords.header, ["essay_id", "method", "rank", "word", "score"]);
+    assert_eq!(
+        keywords.header,
+        ["essay_id", "method", "rank", "word", "score"]
+    );
     assert_eq!(keywords.rows.len(), 100);
     for essay in 1..=10 {
         let id = essay.to_string();
         // Candidates by jieba.analyse's rule: two characters or more, not a stopword.
         let mut counts: HashMap<&str, u64> = HashMap::new();
-        for row in per_essay.rows.iter().filter(|r| r[0] == id && r[5] == "false" && r[1].chars().count() >= 2) {
+        for row in per_essay
+            .rows
+            .iter()
+            .filter(|r| r[0] == id && r[5] == "false" && r[1].chars().count() >= 2)
+        {
             *counts.entry(row[1].as_str()).or_default() += row[3].parse::<u64>().unwrap();
         }
         let total: u64 = counts.values().sum();
-        let mut expected: Vec<(&str, f64)> =
-            counts.iter().map(|(w, c)| (*w, *c as f64 / total as f64 * idf.get(w).copied().unwrap_or(median))).collect();
+        let mut expected: Vec<(&str, f64)> = counts
+            .iter()
+            .map(|(w, c)| {
+                (
+                    *w,
+                    *c as f64 / total as f64 * idf.get(w).copied().unwrap_or(median),
+                )
+            })
+            .collect();
         expected.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         let got: Vec<_> = keywords.rows.iter().filter(|r| r[0] == id).collect();
         assert_eq!(got.len(), 10);
@@ -146,12 +197,28 @@ fn seed_keywords_follow_tfidf_with_jiebas_table() {
 #[test]
 fn reports_start_with_a_bom_unless_asked_not_to() {
     let out = analyse_seed();
-    for name in ["files", "essays", "word_freq", "essay_word_freq", "keywords", "structure", "markers", "similarity", "clusters", "reuse", "themes"] {
+    for name in [
+        "files",
+        "essays",
+        "word_freq",
+        "essay_word_freq",
+        "keywords",
+        "structure",
+        "markers",
+        "similarity",
+        "clusters",
+        "reuse",
+        "themes",
+    ] {
         let bytes = std::fs::read(out.path().join(format!("{name}.csv"))).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{name}");
     }
     let plain = tempfile::tempdir().unwrap();
-    wenxi().args(["analyze", "corpus", "--no-bom", "-o"]).arg(plain.path()).assert().success();
+    wenxi()
+        .args(["analyze", "corpus", "--no-bom", "-o"])
+        .arg(plain.path())
+        .assert()
+        .success();
     let bytes = std::fs::read(plain.path().join("essays.csv")).unwrap();
     assert!(bytes.starts_with(b"essay_id,"));
 }
@@ -162,14 +229,33 @@ fn output_is_byte_identical_whatever_the_thread_count() {
         .iter()
         .map(|jobs| {
             let out = tempfile::tempdir().unwrap();
-            wenxi().args(["analyze", "corpus", "--jobs", jobs, "-o"]).arg(out.path()).assert().success();
+            wenxi()
+                .args(["analyze", "corpus", "--jobs", jobs, "-o"])
+                .arg(out.path())
+                .assert()
+                .success();
             out
         })
         .collect();
-    for name in ["files.csv", "essays.csv", "word_freq.csv", "essay_word_freq.csv", "keywords.csv", "structure.csv", "markers.csv", "similarity.csv", "clusters.csv", "reuse.csv", "themes.csv"] {
+    for name in [
+        "files.csv",
+        "essays.csv",
+        "word_freq.csv",
+        "essay_word_freq.csv",
+        "keywords.csv",
+        "structure.csv",
+        "markers.csv",
+        "similarity.csv",
+        "clusters.csv",
+        "reuse.csv",
+        "themes.csv",
+    ] {
         let first = std::fs::read(runs[0].path().join(name)).unwrap();
         for run in &runs[1..] {
-            assert!(first == std::fs::read(run.path().join(name)).unwrap(), "{name} differs");
+            assert!(
+                first == std::fs::read(run.path().join(name)).unwrap(),
+                "{name} differs"
+            );
         }
     }
 }
@@ -178,17 +264,38 @@ fn output_is_byte_identical_whatever_the_thread_count() {
 fn with_no_argument_it_reads_corpus_and_writes_reports() {
     let cwd = tempfile::tempdir().unwrap();
     std::fs::create_dir(cwd.path().join("corpus")).unwrap();
-    std::fs::copy(repo().join("corpus/epidemic-community-essays.txt"), cwd.path().join("corpus/seed.txt")).unwrap();
-    let assert = wenxi().current_dir(cwd.path()).arg("analyze").assert().success();
+    std::fs::copy(
+        repo().join("corpus/epidemic-community-essays.txt"),
+        cwd.path().join("corpus/seed.txt"),
+    )
+    .unwrap();
+    let assert = wenxi()
+        .current_dir(cwd.path())
+        .arg("analyze")
+        .assert()
+        .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
-    assert!(stdout.contains("analysed 10 essays from 1 file"), "{stdout}");
+    assert!(
+        stdout.contains("analysed 10 essays from 1 file"),
+        "{stdout}"
+    );
     assert!(stdout.contains("reports in reports"), "{stdout}");
-    assert_eq!(Csv::read(&cwd.path().join("reports/essays.csv")).rows.len(), 10);
+    assert_eq!(
+        Csv::read(&cwd.path().join("reports/essays.csv")).rows.len(),
+        10
+    );
 
     // Without ./corpus, the copy built into the binary is analysed.
     let empty = tempfile::tempdir().unwrap();
-    wenxi().current_dir(empty.path()).arg("analyze").assert().success();
+    wenxi()
+        .current_dir(empty.path())
+        .arg("analyze")
+        .assert()
+        .success();
     let files = Csv::read(&empty.path().join("reports/files.csv"));
-    assert_eq!(files.column("path"), ["<embedded>/epidemic-community-essays.txt"]);
+    assert_eq!(
+        files.column("path"),
+        ["<embedded>/epidemic-community-essays.txt"]
+    );
     assert_eq!(files.column("essays"), ["10"]);
 }

@@ -7,8 +7,15 @@ use common::{wenxi, Csv};
 
 fn seed_structure() -> (Csv, Csv) {
     let out = tempfile::tempdir().unwrap();
-    wenxi().args(["analyze", "corpus", "-o"]).arg(out.path()).assert().success();
-    (Csv::read(&out.path().join("structure.csv")), Csv::read(&out.path().join("markers.csv")))
+    wenxi()
+        .args(["analyze", "corpus", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    (
+        Csv::read(&out.path().join("structure.csv")),
+        Csv::read(&out.path().join("markers.csv")),
+    )
 }
 
 #[test]
@@ -45,24 +52,44 @@ fn seed_essays_counted_by_hand() {
     // the quoted line “逆水行舟用力撑,一篙松劲退千寻。” whose closing quote stays with it.
     // The seed asks no question and exclaims nothing.
     let sentences: Vec<&str> = structure.column("sentences");
-    assert_eq!(sentences, ["29", "26", "28", "24", "28", "28", "32", "27", "26", "18"]);
+    assert_eq!(
+        sentences,
+        ["29", "26", "28", "24", "28", "28", "32", "27", "26", "18"]
+    );
     assert!(structure.column("questions").iter().all(|q| *q == "0"));
 
     // The seed puts ASCII commas and colons between Chinese characters: they count as punctuation.
     // 篇二 has 887 characters, 811 Han (tests/seed.rs); the other 76 are punctuation.
-    assert_eq!((rows[1]["characters"], rows[1]["han_characters"], rows[1]["punctuation"]), ("887", "811", "76"));
+    assert_eq!(
+        (
+            rows[1]["characters"],
+            rows[1]["han_characters"],
+            rows[1]["punctuation"]
+        ),
+        ("887", "811", "76")
+    );
 
     // Every marker row points at a real paragraph, and paragraph-initial ones make the sequence.
-    let two: Vec<_> = markers.records().into_iter().filter(|m| m["essay_id"] == "2" && m["position"] == "0").collect();
+    let two: Vec<_> = markers
+        .records()
+        .into_iter()
+        .filter(|m| m["essay_id"] == "2" && m["position"] == "0")
+        .collect();
     let firsts: Vec<&str> = two.iter().map(|m| m["marker"]).collect();
     assert_eq!(firsts, ["首先", "其次", "同时", "此外", "总之"]);
-    assert_eq!(two.iter().map(|m| m["paragraph"]).collect::<Vec<_>>(), ["2", "3", "4", "5", "6"]);
+    assert_eq!(
+        two.iter().map(|m| m["paragraph"]).collect::<Vec<_>>(),
+        ["2", "3", "4", "5", "6"]
+    );
     assert_eq!(two[4]["kind"], "summary");
 
     // No NaN anywhere, ratios within bounds.
     for row in &rows {
         for (name, value) in row {
-            assert!(!value.contains("NaN") && !value.contains("inf"), "{name}={value}");
+            assert!(
+                !value.contains("NaN") && !value.contains("inf"),
+                "{name}={value}"
+            );
         }
         for name in ["ttr", "mattr", "lexical_density"] {
             let v: f64 = row[name].parse().unwrap();
@@ -86,16 +113,35 @@ fn odd_essays_give_zeros_not_nan() {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
     let out = tempfile::tempdir().unwrap();
-    wenxi().arg("analyze").arg(dir.path()).arg("-o").arg(out.path()).assert().success();
+    wenxi()
+        .arg("analyze")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
     let structure = Csv::read(&out.path().join("structure.csv"));
     let rows = structure.records();
     assert_eq!((rows[0]["paragraphs"], rows[0]["sentences"]), ("1", "1"));
     assert_eq!((rows[1]["paragraphs"], rows[1]["sentences"]), ("1", "1"));
-    assert_eq!((rows[2]["paragraphs"], rows[2]["headings"], rows[2]["sentences"]), ("0", "3", "0"));
-    assert_eq!((rows[3]["words"], rows[3]["ttr"], rows[3]["mtld"]), ("0", "0.000000", "0.000000"));
+    assert_eq!(
+        (
+            rows[2]["paragraphs"],
+            rows[2]["headings"],
+            rows[2]["sentences"]
+        ),
+        ("0", "3", "0")
+    );
+    assert_eq!(
+        (rows[3]["words"], rows[3]["ttr"], rows[3]["mtld"]),
+        ("0", "0.000000", "0.000000")
+    );
     for row in &rows {
         for (name, value) in row {
-            assert!(!value.contains("NaN") && !value.contains("inf"), "{name}={value}");
+            assert!(
+                !value.contains("NaN") && !value.contains("inf"),
+                "{name}={value}"
+            );
         }
     }
 }
@@ -107,14 +153,26 @@ fn structure_prints_a_table() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 11, "{stdout}");
     assert!(lines[0].starts_with("id") && lines[0].contains("markers"));
-    assert!(lines[3].contains("疫情社区心得体会篇三") && lines[3].ends_with("首先→其次→再次→此外→总之"), "{}", lines[3]);
+    assert!(
+        lines[3].contains("疫情社区心得体会篇三") && lines[3].ends_with("首先→其次→再次→此外→总之"),
+        "{}",
+        lines[3]
+    );
 }
 
 #[test]
 fn user_markers_extend_the_lexicon() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("essay.txt"), "开头一段。\n起初，大家都很慌。\n后来，社区组织起来了。").unwrap();
-    std::fs::write(dir.path().join("markers.txt"), "\u{FEFF}# 时间顺序\n起初 ordering\n后来 ordering\n").unwrap();
+    std::fs::write(
+        dir.path().join("essay.txt"),
+        "开头一段。\n起初，大家都很慌。\n后来，社区组织起来了。",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("markers.txt"),
+        "\u{FEFF}# 时间顺序\n起初 ordering\n后来 ordering\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("bad.txt"), "起初 sometimes\n").unwrap();
     let out = tempfile::tempdir().unwrap();
     wenxi()
@@ -135,5 +193,7 @@ fn user_markers_extend_the_lexicon() {
         .arg(dir.path().join("bad.txt"))
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("bad.txt, line 1: expected a kind among ordering"));
+        .stderr(predicates::str::contains(
+            "bad.txt, line 1: expected a kind among ordering",
+        ));
 }

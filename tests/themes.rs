@@ -13,8 +13,16 @@ use common::{wenxi, Csv};
 #[test]
 fn a_small_essay_by_hand() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("e.txt"), "居民戴口罩。志愿者送口罩。社区消毒。").unwrap();
-    std::fs::write(dir.path().join("t.toml"), "\"防护\" = [\"口罩\", \"消毒*\"]\n\"志愿\" = [\"/^志愿.*$/\"]\n").unwrap();
+    std::fs::write(
+        dir.path().join("e.txt"),
+        "居民戴口罩。志愿者送口罩。社区消毒。",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("t.toml"),
+        "\"防护\" = [\"口罩\", \"消毒*\"]\n\"志愿\" = [\"/^志愿.*$/\"]\n",
+    )
+    .unwrap();
     let out = tempfile::tempdir().unwrap();
     wenxi()
         .arg("analyze")
@@ -38,7 +46,11 @@ fn a_small_essay_by_hand() {
 #[test]
 fn the_bundled_lexicon_on_the_seed() {
     let out = tempfile::tempdir().unwrap();
-    wenxi().args(["analyze", "corpus", "-o"]).arg(out.path()).assert().success();
+    wenxi()
+        .args(["analyze", "corpus", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
     let themes = Csv::read(&out.path().join("themes.csv"));
     // The lexicon's theme names and plain words, read here from corpus/themes.toml line by line.
     let lexicon = std::fs::read_to_string(common::repo().join("corpus/themes.toml")).unwrap();
@@ -47,7 +59,11 @@ fn the_bundled_lexicon_on_the_seed() {
         .filter(|l| l.starts_with('"'))
         .map(|l| {
             let (name, list) = l.split_once(" = ").unwrap();
-            let words = list.trim_matches(['[', ']']).split(", ").map(|w| w.trim_matches('"').to_owned()).collect();
+            let words = list
+                .trim_matches(['[', ']'])
+                .split(", ")
+                .map(|w| w.trim_matches('"').to_owned())
+                .collect();
             (name.trim_matches('"').to_owned(), words)
         })
         .collect();
@@ -55,22 +71,39 @@ fn the_bundled_lexicon_on_the_seed() {
     let per_essay = Csv::read(&out.path().join("essay_word_freq.csv"));
     for essay in 1..=10 {
         let id = essay.to_string();
-        let counts: HashMap<&str, u64> =
-            per_essay.rows.iter().filter(|r| r[0] == id).map(|r| (r[1].as_str(), r[3].parse().unwrap())).collect();
+        let counts: HashMap<&str, u64> = per_essay
+            .rows
+            .iter()
+            .filter(|r| r[0] == id)
+            .map(|r| (r[1].as_str(), r[3].parse().unwrap()))
+            .collect();
         for (name, words) in &lexicon {
             // Themes without patterns can be summed from the plain word list.
             if words.iter().any(|w| w.starts_with('/') || w.ends_with('*')) {
                 continue;
             }
             let expected: u64 = words.iter().filter_map(|w| counts.get(w.as_str())).sum();
-            let row = themes.rows.iter().find(|r| r[0] == id && &r[1] == name).unwrap();
+            let row = themes
+                .rows
+                .iter()
+                .find(|r| r[0] == id && &r[1] == name)
+                .unwrap();
             assert_eq!(row[2], expected.to_string(), "essay {essay} theme {name}");
         }
-        let shares: f64 = themes.rows.iter().filter(|r| r[0] == id).map(|r| r[4].parse::<f64>().unwrap()).sum();
+        let shares: f64 = themes
+            .rows
+            .iter()
+            .filter(|r| r[0] == id)
+            .map(|r| r[4].parse::<f64>().unwrap())
+            .sum();
         assert!((shares - 1.0).abs() < 1e-5);
     }
     // 篇一 has a section on technology (四、科技的应用): its 科技应用 theme is hit often.
-    let tech = themes.rows.iter().find(|r| r[0] == "1" && r[1] == "科技应用").unwrap();
+    let tech = themes
+        .rows
+        .iter()
+        .find(|r| r[0] == "1" && r[1] == "科技应用")
+        .unwrap();
     assert!(tech[2].parse::<u64>().unwrap() >= 10, "{tech:?}");
 }
 

@@ -94,7 +94,11 @@ pub struct CorpusCount {
 
 impl CorpusCount {
     fn add(&mut self, other: CorpusCount) {
-        self.first = if self.count == 0 { other.first } else { self.first.min(other.first) };
+        self.first = if self.count == 0 {
+            other.first
+        } else {
+            self.first.min(other.first)
+        };
         self.count += other.count;
         self.essays += other.essays;
     }
@@ -108,16 +112,28 @@ pub struct CorpusCounts<'a> {
 
 impl<'a> CorpusCounts<'a> {
     /// Adds the counts of the essay at index `essay`.
-    pub fn add_essay(mut self, essay: u32, counts: impl IntoIterator<Item = WordCount<'a>>) -> Self {
+    pub fn add_essay(
+        mut self,
+        essay: u32,
+        counts: impl IntoIterator<Item = WordCount<'a>>,
+    ) -> Self {
         for word in counts {
-            let count = CorpusCount { count: word.count, essays: 1, first: (essay, word.first) };
+            let count = CorpusCount {
+                count: word.count,
+                essays: 1,
+                first: (essay, word.first),
+            };
             self.counts.entry(word.word).or_default().add(count);
         }
         self
     }
 
     pub fn merge(mut self, other: Self) -> Self {
-        let (mut big, small) = if self.counts.len() >= other.counts.len() { (self, other) } else { (other, self) };
+        let (mut big, small) = if self.counts.len() >= other.counts.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
         for (word, count) in small.counts {
             big.counts.entry(word).or_default().add(count);
         }
@@ -160,11 +176,42 @@ mod tests {
 
     #[test]
     fn merging_in_any_order_gives_the_same_counts() {
-        let a = [WordCount { word: "甲", count: 2, first: 9 }, WordCount { word: "乙", count: 1, first: 0 }];
-        let b = [WordCount { word: "甲", count: 1, first: 3 }];
-        let one = CorpusCounts::default().add_essay(0, a).add_essay(1, b).into_sorted();
-        let two = CorpusCounts::default().add_essay(1, b).merge(CorpusCounts::default().add_essay(0, a)).into_sorted();
+        let a = [
+            WordCount {
+                word: "甲",
+                count: 2,
+                first: 9,
+            },
+            WordCount {
+                word: "乙",
+                count: 1,
+                first: 0,
+            },
+        ];
+        let b = [WordCount {
+            word: "甲",
+            count: 1,
+            first: 3,
+        }];
+        let one = CorpusCounts::default()
+            .add_essay(0, a)
+            .add_essay(1, b)
+            .into_sorted();
+        let two = CorpusCounts::default()
+            .add_essay(1, b)
+            .merge(CorpusCounts::default().add_essay(0, a))
+            .into_sorted();
         assert_eq!(one, two);
-        assert_eq!(one[0], ("甲", CorpusCount { count: 3, essays: 2, first: (0, 9) }));
+        assert_eq!(
+            one[0],
+            (
+                "甲",
+                CorpusCount {
+                    count: 3,
+                    essays: 2,
+                    first: (0, 9)
+                }
+            )
+        );
     }
 }

@@ -23,9 +23,18 @@ impl Keyness {
     pub fn of(a: u64, b: u64, c: u64, d: u64) -> Keyness {
         let n = (c + d) as f64;
         if n == 0.0 || a > c || b > d {
-            return Keyness { g2: 0.0, p: 1.0, log_ratio: 0.0 };
+            return Keyness {
+                g2: 0.0,
+                p: 1.0,
+                log_ratio: 0.0,
+            };
         }
-        let cells = [(a, a + b, c), (b, a + b, d), (c - a, n as u64 - a - b, c), (d - b, n as u64 - a - b, d)];
+        let cells = [
+            (a, a + b, c),
+            (b, a + b, d),
+            (c - a, n as u64 - a - b, c),
+            (d - b, n as u64 - a - b, d),
+        ];
         let g2 = 2.0
             * cells
                 .iter()
@@ -36,9 +45,23 @@ impl Keyness {
                 })
                 .sum::<f64>();
         let g2 = g2.max(0.0);
-        let relative = |x: u64, total: u64| if total == 0 { 0.0 } else { (if x == 0 { 0.5 } else { x as f64 }) / total as f64 };
-        let log_ratio = if c == 0 || d == 0 { 0.0 } else { (relative(a, c) / relative(b, d)).log2() };
-        Keyness { g2, p: chi2_1_survival(g2), log_ratio }
+        let relative = |x: u64, total: u64| {
+            if total == 0 {
+                0.0
+            } else {
+                (if x == 0 { 0.5 } else { x as f64 }) / total as f64
+            }
+        };
+        let log_ratio = if c == 0 || d == 0 {
+            0.0
+        } else {
+            (relative(a, c) / relative(b, d)).log2()
+        };
+        Keyness {
+            g2,
+            p: chi2_1_survival(g2),
+            log_ratio,
+        }
     }
 
     /// Whether the word is relatively more frequent in the target.
@@ -73,7 +96,11 @@ pub struct KeynessRow {
 /// frequent in the target) first, each direction by G² descending, then by word.
 pub fn key_words(target: &WordCounts, reference: &WordCounts, max_p: f64) -> Vec<KeynessRow> {
     let (c, d) = (target.total, reference.total);
-    let mut words: Vec<&String> = target.counts.keys().chain(reference.counts.keys()).collect();
+    let mut words: Vec<&String> = target
+        .counts
+        .keys()
+        .chain(reference.counts.keys())
+        .collect();
     words.sort_unstable();
     words.dedup();
     let mut rows: Vec<KeynessRow> = words
@@ -86,10 +113,23 @@ pub fn key_words(target: &WordCounts, reference: &WordCounts, max_p: f64) -> Vec
                 return None;
             }
             let keyness = Keyness::of(a, b, c, d);
-            (keyness.p <= max_p).then(|| KeynessRow { word: word.clone(), positive, a, b, c, d, keyness })
+            (keyness.p <= max_p).then(|| KeynessRow {
+                word: word.clone(),
+                positive,
+                a,
+                b,
+                c,
+                d,
+                keyness,
+            })
         })
         .collect();
-    rows.sort_by(|x, y| y.positive.cmp(&x.positive).then(y.keyness.g2.total_cmp(&x.keyness.g2)).then(x.word.cmp(&y.word)));
+    rows.sort_by(|x, y| {
+        y.positive
+            .cmp(&x.positive)
+            .then(y.keyness.g2.total_cmp(&x.keyness.g2))
+            .then(x.word.cmp(&y.word))
+    });
     rows
 }
 
@@ -112,7 +152,10 @@ fn erfc(x: f64) -> f64 {
         + t * (1.00002368
             + t * (0.37409196
                 + t * (0.09678418
-                    + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+                    + t * (-0.18628806
+                        + t * (0.27886807
+                            + t * (-1.13520398
+                                + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
     let result = t * poly.exp();
     if x >= 0.0 {
         result

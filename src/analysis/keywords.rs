@@ -30,7 +30,9 @@ impl IdfTable {
         idf.reserve(280_000);
         for line in text.lines() {
             let mut fields = line.split(' ');
-            if let (Some(word), Some(Ok(value))) = (fields.next(), fields.next().map(str::parse::<f64>)) {
+            if let (Some(word), Some(Ok(value))) =
+                (fields.next(), fields.next().map(str::parse::<f64>))
+            {
                 idf.insert(word, value);
             }
         }
@@ -93,7 +95,8 @@ pub fn is_candidate(word: &str) -> bool {
 /// The best `n` of `scored`, by score descending, ties broken by word: a total order, so the
 /// result never depends on the order the candidates came in.
 pub fn top_n<'a>(mut scored: Vec<Keyword<'a>>, n: usize) -> Vec<Keyword<'a>> {
-    let order = |a: &Keyword, b: &Keyword| b.score.total_cmp(&a.score).then_with(|| a.word.cmp(b.word));
+    let order =
+        |a: &Keyword, b: &Keyword| b.score.total_cmp(&a.score).then_with(|| a.word.cmp(b.word));
     if n == 0 {
         return Vec::new();
     }
@@ -108,12 +111,22 @@ pub fn top_n<'a>(mut scored: Vec<Keyword<'a>>, n: usize) -> Vec<Keyword<'a>> {
 /// TF-IDF: tf = count / sum of the counts of all candidate words of the essay, score = tf × idf
 /// (Sparck Jones 1972; the normalisation is `jieba.analyse.extract_tags`'s). `counts` holds each
 /// candidate word once (stopwords already removed).
-pub fn tfidf<'a>(counts: &[(&'a str, u64)], idf: impl Fn(&str) -> f64, n: usize) -> Vec<Keyword<'a>> {
+pub fn tfidf<'a>(
+    counts: &[(&'a str, u64)],
+    idf: impl Fn(&str) -> f64,
+    n: usize,
+) -> Vec<Keyword<'a>> {
     let total: u64 = counts.iter().map(|&(_, count)| count).sum();
     if total == 0 {
         return Vec::new();
     }
-    let scored = counts.iter().map(|&(word, count)| Keyword { word, score: count as f64 / total as f64 * idf(word) }).collect();
+    let scored = counts
+        .iter()
+        .map(|&(word, count)| Keyword {
+            word,
+            score: count as f64 / total as f64 * idf(word),
+        })
+        .collect();
     top_n(scored, n)
 }
 
@@ -126,8 +139,9 @@ pub fn corpus_idf(essays: u64, df: u64) -> f64 {
 
 /// The stop words of `jieba.analyse` (its `STOP_WORDS`, English only).
 const JIEBA_STOP_WORDS: &[&str] = &[
-    "the", "of", "is", "and", "to", "in", "that", "we", "for", "an", "are", "by", "be", "as", "on", "with", "can", "if",
-    "from", "which", "you", "it", "this", "then", "at", "have", "all", "not", "one", "has", "or",
+    "the", "of", "is", "and", "to", "in", "that", "we", "for", "an", "are", "by", "be", "as", "on",
+    "with", "can", "if", "from", "which", "you", "it", "this", "then", "at", "have", "all", "not",
+    "one", "has", "or",
 ];
 
 /// Python jieba 0.42's `jieba.analyse.extract_tags(text, topK)`, reproduced on the tokens of the
@@ -140,7 +154,9 @@ pub fn jieba_extract_tags<'a>(tokens: &[&'a str], idf: &IdfTable, n: usize) -> V
     let mut counts: FxHashMap<&'a str, u64> = FxHashMap::default();
     for &token in tokens {
         let stripped = token.trim();
-        if stripped.chars().nth(1).is_none() || JIEBA_STOP_WORDS.contains(&stripped.to_lowercase().as_str()) {
+        if stripped.chars().nth(1).is_none()
+            || JIEBA_STOP_WORDS.contains(&stripped.to_lowercase().as_str())
+        {
             continue;
         }
         let count = counts.entry(token).or_insert(0);
@@ -150,8 +166,13 @@ pub fn jieba_extract_tags<'a>(tokens: &[&'a str], idf: &IdfTable, n: usize) -> V
         *count += 1;
     }
     let total: u64 = counts.values().sum();
-    let mut scored: Vec<Keyword<'a>> =
-        order.into_iter().map(|word| Keyword { word, score: counts[word] as f64 * (idf.idf(word) / total as f64) }).collect();
+    let mut scored: Vec<Keyword<'a>> = order
+        .into_iter()
+        .map(|word| Keyword {
+            word,
+            score: counts[word] as f64 * (idf.idf(word) / total as f64),
+        })
+        .collect();
     // A stable sort: equal scores stay in order of first occurrence.
     scored.sort_by(|a, b| b.score.total_cmp(&a.score));
     scored.truncate(n);
@@ -163,7 +184,14 @@ pub fn jieba_extract_tags<'a>(tokens: &[&'a str], idf: &IdfTable, n: usize) -> V
 /// WS(v) = (1 − d) + d × Σ w(u,v) / Σ w(u,·) × WS(u), 10 iterations from 1/|V| as in jieba,
 /// scaled so that the best word scores 1. `ids` are word ids into `vocab`; `candidate` says
 /// which ids may be nodes.
-pub fn textrank<'a>(vocab: &[&'a str], ids: &[u32], candidate: &[bool], window: usize, damping: f64, n: usize) -> Vec<Keyword<'a>> {
+pub fn textrank<'a>(
+    vocab: &[&'a str],
+    ids: &[u32],
+    candidate: &[bool],
+    window: usize,
+    damping: f64,
+    n: usize,
+) -> Vec<Keyword<'a>> {
     let mut edges: FxHashMap<(u32, u32), f64> = FxHashMap::default();
     for (i, &a) in ids.iter().enumerate() {
         if !candidate[a as usize] {
@@ -185,8 +213,13 @@ pub fn textrank<'a>(vocab: &[&'a str], ids: &[u32], candidate: &[bool], window: 
         neighbours[a as usize].push((b, w));
         neighbours[b as usize].push((a, w));
     }
-    let nodes: Vec<usize> = (0..vocab.len()).filter(|&v| !neighbours[v].is_empty()).collect();
-    let out_sum: Vec<f64> = neighbours.iter().map(|adj| adj.iter().map(|&(_, w)| w).sum()).collect();
+    let nodes: Vec<usize> = (0..vocab.len())
+        .filter(|&v| !neighbours[v].is_empty())
+        .collect();
+    let out_sum: Vec<f64> = neighbours
+        .iter()
+        .map(|adj| adj.iter().map(|&(_, w)| w).sum())
+        .collect();
     let mut rank = vec![0.0; vocab.len()];
     for &v in &nodes {
         rank[v] = 1.0 / nodes.len() as f64;
@@ -194,12 +227,21 @@ pub fn textrank<'a>(vocab: &[&'a str], ids: &[u32], candidate: &[bool], window: 
     for _ in 0..10 {
         let previous = rank.clone();
         for &v in &nodes {
-            let inflow: f64 = neighbours[v].iter().map(|&(u, w)| w / out_sum[u as usize] * previous[u as usize]).sum();
+            let inflow: f64 = neighbours[v]
+                .iter()
+                .map(|&(u, w)| w / out_sum[u as usize] * previous[u as usize])
+                .sum();
             rank[v] = (1.0 - damping) + damping * inflow;
         }
     }
     let max = nodes.iter().map(|&v| rank[v]).fold(0.0, f64::max);
-    let scored = nodes.iter().map(|&v| Keyword { word: vocab[v], score: if max > 0.0 { rank[v] / max } else { 0.0 } }).collect();
+    let scored = nodes
+        .iter()
+        .map(|&v| Keyword {
+            word: vocab[v],
+            score: if max > 0.0 { rank[v] / max } else { 0.0 },
+        })
+        .collect();
     top_n(scored, n)
 }
 

@@ -107,7 +107,11 @@ pub struct EssayWord<'a> {
 
 impl<'a> EssayWord<'a> {
     fn as_count(&self) -> frequency::WordCount<'a> {
-        frequency::WordCount { word: self.word, count: self.count, first: self.first }
+        frequency::WordCount {
+            word: self.word,
+            count: self.count,
+            first: self.first,
+        }
     }
 }
 
@@ -150,7 +154,12 @@ impl<'a> Analysis<'a> {
 
 impl<'a> Analysis<'a> {
     /// Runs every analysis on the current rayon pool.
-    pub fn run(corpus: &'a Corpus, segmenter: &'a Segmenter, stopwords: &Stopwords, options: &AnalysisOptions) -> Self {
+    pub fn run(
+        corpus: &'a Corpus,
+        segmenter: &'a Segmenter,
+        stopwords: &Stopwords,
+        options: &AnalysisOptions,
+    ) -> Self {
         Self::run_with_progress(corpus, segmenter, stopwords, options, &|_| {})
     }
 
@@ -176,7 +185,9 @@ impl<'a> Analysis<'a> {
         let merged = essays
             .par_iter()
             .enumerate()
-            .fold(CorpusCounts::default, |acc, (index, essay)| acc.add_essay(index as u32, essay.counts.iter().map(EssayWord::as_count)))
+            .fold(CorpusCounts::default, |acc, (index, essay)| {
+                acc.add_essay(index as u32, essay.counts.iter().map(EssayWord::as_count))
+            })
             .reduce(CorpusCounts::default, CorpusCounts::merge);
         let sorted = merged.into_sorted();
         // Each distinct word is tagged once, where it first occurs.
@@ -187,15 +198,32 @@ impl<'a> Analysis<'a> {
                 segmenter.tag_word(word, &corpus.essays[essay as usize].body, offset as usize)
             })
             .collect();
-        let pos: FxHashMap<&'a str, &'a str> = sorted.iter().map(|(word, _)| *word).zip(tags.iter().copied()).collect();
-        let corpus_counts: FxHashMap<&'a str, frequency::CorpusCount> = sorted.iter().copied().collect();
+        let pos: FxHashMap<&'a str, &'a str> = sorted
+            .iter()
+            .map(|(word, _)| *word)
+            .zip(tags.iter().copied())
+            .collect();
+        let corpus_counts: FxHashMap<&'a str, frequency::CorpusCount> =
+            sorted.iter().copied().collect();
         let corpus_words: u64 = essays.iter().map(|essay| essay.figures.words).sum();
         let essay_count = essays.len() as u64;
         essays.par_iter_mut().for_each(|essay| {
-            let content: u64 =
-                essay.counts.iter().filter(|w| pos.get(w.word).is_some_and(|tag| structure::is_content_tag(tag))).map(|w| w.count).sum();
+            let content: u64 = essay
+                .counts
+                .iter()
+                .filter(|w| {
+                    pos.get(w.word)
+                        .is_some_and(|tag| structure::is_content_tag(tag))
+                })
+                .map(|w| w.count)
+                .sum();
             essay.structure.lexical_density = structure::ratio(content, essay.figures.words);
-            let corpus = CorpusView { counts: &corpus_counts, words: corpus_words, essays: essay_count, pos: &pos };
+            let corpus = CorpusView {
+                counts: &corpus_counts,
+                words: corpus_words,
+                essays: essay_count,
+                pos: &pos,
+            };
             second_pass_keywords(essay, &corpus, options);
         });
         let word_freq: Vec<WordFreq<'a>> = sorted
@@ -211,12 +239,26 @@ impl<'a> Analysis<'a> {
             .collect();
         let total_tokens = essays.iter().map(|essay| essay.figures.tokens).sum();
         let total_words = essays.iter().map(|essay| essay.figures.words).sum();
-        let similarity = options
-            .similarity
-            .then(|| similarity::compare(&similarity::vectors(&essays, &word_freq), options.clusters));
-        let reuse = options.reuse.map(|threshold| reuse::find(&corpus.essays, threshold));
-        let theme_names = options.themes.as_ref().map(|l| l.themes.iter().map(|t| t.name.clone()).collect());
-        Analysis { essays, word_freq, total_tokens, total_words, pos, similarity, reuse, theme_names }
+        let similarity = options.similarity.then(|| {
+            similarity::compare(&similarity::vectors(&essays, &word_freq), options.clusters)
+        });
+        let reuse = options
+            .reuse
+            .map(|threshold| reuse::find(&corpus.essays, threshold));
+        let theme_names = options
+            .themes
+            .as_ref()
+            .map(|l| l.themes.iter().map(|t| t.name.clone()).collect());
+        Analysis {
+            essays,
+            word_freq,
+            total_tokens,
+            total_words,
+            pos,
+            similarity,
+            reuse,
+            theme_names,
+        }
     }
 }
 
@@ -248,7 +290,12 @@ fn analyse_essay<'a>(
     let index = WordIndex::new(tokens, &essay.body);
     let counts: Vec<EssayWord<'a>> = count_words(&index)
         .into_iter()
-        .map(|w| EssayWord { word: w.word, count: w.count, stopword: stopwords.contains(w.word), first: w.first })
+        .map(|w| EssayWord {
+            word: w.word,
+            count: w.count,
+            stopword: stopwords.contains(w.word),
+            first: w.first,
+        })
         .collect();
     let (mut characters, mut han_characters) = (0, 0);
     for c in essay.body.chars().filter(|c| !c.is_whitespace()) {
@@ -256,15 +303,22 @@ fn analyse_essay<'a>(
         han_characters += u64::from(is_han(c));
     }
     let figures = EssayFigures {
-        paragraphs: essay.body.lines().filter(|line| !line.trim().is_empty()).count() as u32,
+        paragraphs: essay
+            .body
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .count() as u32,
         characters,
         han_characters,
         tokens: tokens.len() as u64,
         words: counts.iter().map(|w| w.count).sum(),
         types: counts.len() as u64,
     };
-    let candidates: Vec<(&'a str, u64)> =
-        counts.iter().filter(|w| !w.stopword && keywords::is_candidate(w.word)).map(|w| (w.word, w.count)).collect();
+    let candidates: Vec<(&'a str, u64)> = counts
+        .iter()
+        .filter(|w| !w.stopword && keywords::is_candidate(w.word))
+        .map(|w| (w.word, w.count))
+        .collect();
     let n = options.top_keywords;
     let mut methods = options.keyword_methods.clone();
     methods.dedup();
@@ -275,15 +329,31 @@ fn analyse_essay<'a>(
                 KeywordMethod::Tfidf => keywords::tfidf(&candidates, |w| idf.idf(w), n),
                 KeywordMethod::Jieba => keywords::jieba_extract_tags(tokens, idf, n),
                 // Filled in once the corpus counts and tags are known.
-                KeywordMethod::TfidfCorpus | KeywordMethod::Textrank | KeywordMethod::Keyness => Vec::new(),
+                KeywordMethod::TfidfCorpus | KeywordMethod::Textrank | KeywordMethod::Keyness => {
+                    Vec::new()
+                }
             };
             (method, found)
         })
         .collect();
     let structure = structure::analyse(&essay.body, tokens, &index, &options.markers);
-    let sequence = methods.contains(&KeywordMethod::Textrank).then(|| (index.vocab.clone(), index.ids.clone()));
-    let themes = options.themes.as_ref().map(|lexicon| themes::profile(&counts, lexicon)).unwrap_or_default();
-    EssayResult { essay_id: essay.id, figures, counts, keywords, structure, themes, sequence }
+    let sequence = methods
+        .contains(&KeywordMethod::Textrank)
+        .then(|| (index.vocab.clone(), index.ids.clone()));
+    let themes = options
+        .themes
+        .as_ref()
+        .map(|lexicon| themes::profile(&counts, lexicon))
+        .unwrap_or_default();
+    EssayResult {
+        essay_id: essay.id,
+        figures,
+        counts,
+        keywords,
+        structure,
+        themes,
+        sequence,
+    }
 }
 
 /// What the second pass over the essays needs to know about the whole corpus.
@@ -295,17 +365,26 @@ struct CorpusView<'c, 'a> {
 }
 
 /// Keyword methods that need the whole corpus: corpus IDF, keyness, TextRank (tags).
-fn second_pass_keywords<'a>(essay: &mut EssayResult<'a>, corpus: &CorpusView<'_, 'a>, options: &AnalysisOptions) {
+fn second_pass_keywords<'a>(
+    essay: &mut EssayResult<'a>,
+    corpus: &CorpusView<'_, 'a>,
+    options: &AnalysisOptions,
+) {
     let n = options.top_keywords;
-    let candidates: Vec<&EssayWord<'a>> =
-        essay.counts.iter().filter(|w| !w.stopword && keywords::is_candidate(w.word)).collect();
+    let candidates: Vec<&EssayWord<'a>> = essay
+        .counts
+        .iter()
+        .filter(|w| !w.stopword && keywords::is_candidate(w.word))
+        .collect();
     let sequence = essay.sequence.take();
     for (method, found) in &mut essay.keywords {
         match method {
             KeywordMethod::TfidfCorpus => {
-                let counts: Vec<(&'a str, u64)> = candidates.iter().map(|w| (w.word, w.count)).collect();
+                let counts: Vec<(&'a str, u64)> =
+                    candidates.iter().map(|w| (w.word, w.count)).collect();
                 let df = |word: &str| corpus.counts.get(word).map_or(0, |c| u64::from(c.essays));
-                *found = keywords::tfidf(&counts, |w| keywords::corpus_idf(corpus.essays, df(w)), n);
+                *found =
+                    keywords::tfidf(&counts, |w| keywords::corpus_idf(corpus.essays, df(w)), n);
             }
             KeywordMethod::Keyness => {
                 let c = essay.figures.words;
@@ -319,23 +398,39 @@ fn second_pass_keywords<'a>(essay: &mut EssayResult<'a>, corpus: &CorpusView<'_,
                             return None;
                         }
                         let g2 = Keyness::of(a, b, c, d).g2;
-                        (g2 >= KEYNESS_MIN_G2).then_some(Keyword { word: w.word, score: g2 })
+                        (g2 >= KEYNESS_MIN_G2).then_some(Keyword {
+                            word: w.word,
+                            score: g2,
+                        })
                     })
                     .collect();
                 *found = keywords::top_n(scored, n);
             }
             KeywordMethod::Textrank => {
                 if let Some((vocab, ids)) = &sequence {
-                    let stop: rustc_hash::FxHashSet<&str> =
-                        essay.counts.iter().filter(|w| w.stopword).map(|w| w.word).collect();
+                    let stop: rustc_hash::FxHashSet<&str> = essay
+                        .counts
+                        .iter()
+                        .filter(|w| w.stopword)
+                        .map(|w| w.word)
+                        .collect();
                     let candidate: Vec<bool> = vocab
                         .iter()
                         .map(|w| {
                             let tag = corpus.pos.get(w).copied().unwrap_or("x");
-                            TEXTRANK_TAGS.contains(&tag) && keywords::is_candidate(w) && !stop.contains(w)
+                            TEXTRANK_TAGS.contains(&tag)
+                                && keywords::is_candidate(w)
+                                && !stop.contains(w)
                         })
                         .collect();
-                    *found = keywords::textrank(vocab, ids, &candidate, TEXTRANK_WINDOW, TEXTRANK_DAMPING, n);
+                    *found = keywords::textrank(
+                        vocab,
+                        ids,
+                        &candidate,
+                        TEXTRANK_WINDOW,
+                        TEXTRANK_DAMPING,
+                        n,
+                    );
                 }
             }
             KeywordMethod::Tfidf | KeywordMethod::Jieba => {}
@@ -351,16 +446,31 @@ mod tests {
     fn figures_of_a_small_essay() {
         let corpus = Corpus::from_text("小文", "社区居民互助。\n2020年，社区更团结！");
         let segmenter = Segmenter::new();
-        let analysis = Analysis::run(&corpus, &segmenter, &Stopwords::builtin(), &AnalysisOptions::default());
+        let analysis = Analysis::run(
+            &corpus,
+            &segmenter,
+            &Stopwords::builtin(),
+            &AnalysisOptions::default(),
+        );
         let figures = analysis.essays[0].figures;
         assert_eq!(figures.paragraphs, 2);
         // 社区居民互助。 = 7, 2020年，社区更团结！ = 12
         assert_eq!(figures.characters, 19);
         assert_eq!(figures.han_characters, 12);
-        let shequ = analysis.word_freq.iter().find(|w| w.word == "社区").unwrap();
+        let shequ = analysis
+            .word_freq
+            .iter()
+            .find(|w| w.word == "社区")
+            .unwrap();
         assert_eq!((shequ.count, shequ.essays), (2, 1));
-        assert!(analysis.word_freq.iter().all(|w| frequency::is_word(w.word)));
+        assert!(analysis
+            .word_freq
+            .iter()
+            .all(|w| frequency::is_word(w.word)));
         assert_eq!(analysis.pos_of("社区"), "n");
-        assert_eq!(analysis.total_words, analysis.word_freq.iter().map(|w| w.count).sum::<u64>());
+        assert_eq!(
+            analysis.total_words,
+            analysis.word_freq.iter().map(|w| w.count).sum::<u64>()
+        );
     }
 }

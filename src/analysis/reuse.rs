@@ -50,7 +50,11 @@ impl ReuseKind {
 /// A sentence with punctuation and whitespace taken out, so that `大家好，我们…` and
 /// `大家好,我们…` are the same sentence.
 pub fn normalise(sentence: &str) -> String {
-    sentence.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    sentence
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Pairs of essays sharing sentences, and near-duplicate pairs with estimated Jaccard ≥
@@ -73,7 +77,11 @@ fn shared_sentences(essays: &[Essay]) -> Vec<Reuse> {
                 if key.chars().count() < MIN_SENTENCE_CHARS || !seen.insert(key.clone()) {
                     continue;
                 }
-                users.entry(key).or_insert_with(|| (Vec::new(), line[s..e].trim().to_owned())).0.push(index as u32);
+                users
+                    .entry(key)
+                    .or_insert_with(|| (Vec::new(), line[s..e].trim().to_owned()))
+                    .0
+                    .push(index as u32);
             }
         }
     }
@@ -94,7 +102,13 @@ fn shared_sentences(essays: &[Essay]) -> Vec<Reuse> {
         .into_iter()
         .map(|((a, b), mut shared)| {
             shared.sort_unstable();
-            Reuse { a, b, kind: ReuseKind::Sentences, shared: shared.len() as f64, detail: shared.join(" | ") }
+            Reuse {
+                a,
+                b,
+                kind: ReuseKind::Sentences,
+                shared: shared.len() as f64,
+                detail: shared.join(" | "),
+            }
         })
         .collect()
 }
@@ -120,7 +134,9 @@ fn signature(text: &str) -> Option<Vec<u64>> {
     let mut signature = vec![u64::MAX; HASHES];
     let mut seen = FxHashSet::default();
     for window in chars.windows(SHINGLE) {
-        let base = window.iter().fold(0xCBF2_9CE4_8422_2325u64, |h, &c| mix(h ^ u64::from(c)));
+        let base = window
+            .iter()
+            .fold(0xCBF2_9CE4_8422_2325u64, |h, &c| mix(h ^ u64::from(c)));
         if !seen.insert(base) {
             continue;
         }
@@ -133,13 +149,19 @@ fn signature(text: &str) -> Option<Vec<u64>> {
 }
 
 fn near_duplicates(essays: &[Essay], threshold: f64) -> Vec<Reuse> {
-    let signatures: Vec<Option<Vec<u64>>> = essays.par_iter().map(|essay| signature(&essay.body)).collect();
+    let signatures: Vec<Option<Vec<u64>>> = essays
+        .par_iter()
+        .map(|essay| signature(&essay.body))
+        .collect();
     let mut candidates: FxHashSet<(u32, u32)> = FxHashSet::default();
     for band in 0..BANDS {
         let mut buckets: FxHashMap<&[u64], Vec<u32>> = FxHashMap::default();
         for (index, signature) in signatures.iter().enumerate() {
             if let Some(signature) = signature {
-                buckets.entry(&signature[band * ROWS..(band + 1) * ROWS]).or_default().push(index as u32);
+                buckets
+                    .entry(&signature[band * ROWS..(band + 1) * ROWS])
+                    .or_default()
+                    .push(index as u32);
             }
         }
         for bucket in buckets.values().filter(|b| b.len() > 1) {
@@ -173,12 +195,20 @@ mod tests {
     use super::*;
 
     fn essay(id: u32, body: &str) -> Essay {
-        Essay { id, title: id.to_string(), source: String::new(), body: body.to_owned() }
+        Essay {
+            id,
+            title: id.to_string(),
+            source: String::new(),
+            body: body.to_owned(),
+        }
     }
 
     #[test]
     fn normalising_ignores_punctuation_and_spaces() {
-        assert_eq!(normalise("大家好，我们 一起努力！"), normalise("大家好,我们一起努力!"));
+        assert_eq!(
+            normalise("大家好，我们 一起努力！"),
+            normalise("大家好,我们一起努力!")
+        );
     }
 
     #[test]

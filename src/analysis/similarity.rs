@@ -49,7 +49,10 @@ pub struct Clusters {
 /// stopwords, normalised to length 1.
 pub fn vectors(essays: &[EssayResult<'_>], word_freq: &[WordFreq<'_>]) -> Vec<Vector> {
     let weights = Weights::new(essays.len(), word_freq);
-    essays.par_iter().map(|essay| weights.vector(essay.counts.iter().map(|w| (w.word, w.count)))).collect()
+    essays
+        .par_iter()
+        .map(|essay| weights.vector(essay.counts.iter().map(|w| (w.word, w.count))))
+        .collect()
 }
 
 /// Word ids and corpus IDF of the words that are not stopwords.
@@ -63,15 +66,25 @@ impl<'w> Weights<'w> {
             .iter()
             .enumerate()
             .filter(|(_, w)| !w.stopword)
-            .map(|(id, w)| (w.word, (id as u32, corpus_idf(essays as u64, u64::from(w.essays)))))
+            .map(|(id, w)| {
+                (
+                    w.word,
+                    (id as u32, corpus_idf(essays as u64, u64::from(w.essays))),
+                )
+            })
             .collect();
         Weights { ids }
     }
 
     /// The normalised TF-IDF vector of some word counts (each word once).
     pub fn vector<'c>(&self, counts: impl Iterator<Item = (&'c str, u64)>) -> Vector {
-        let mut vector: Vector =
-            counts.filter_map(|(word, count)| self.ids.get(word).map(|&(id, idf)| (id, count as f64 * idf))).collect();
+        let mut vector: Vector = counts
+            .filter_map(|(word, count)| {
+                self.ids
+                    .get(word)
+                    .map(|&(id, idf)| (id, count as f64 * idf))
+            })
+            .collect();
         vector.sort_unstable_by_key(|&(id, _)| id);
         let norm = vector.iter().map(|&(_, x)| x * x).sum::<f64>().sqrt();
         if norm > 0.0 {
@@ -107,7 +120,12 @@ pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
     // Row i holds the cosines of i with every j > i (all pairs), or with every other essay.
     // Essay i is spread into a dense array once, so each pair costs one pass over j's words with
     // no branching; the products are added in word-id order, as `cosine` adds them.
-    let dims = vectors.iter().flat_map(|v| v.last()).map(|&(id, _)| id as usize + 1).max().unwrap_or(0);
+    let dims = vectors
+        .iter()
+        .flat_map(|v| v.last())
+        .map(|&(id, _)| id as usize + 1)
+        .max()
+        .unwrap_or(0);
     let rows: Vec<Vec<(u32, f64)>> = (0..n)
         .into_par_iter()
         .map_init(
@@ -116,11 +134,18 @@ pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
                 for &(id, w) in &vectors[i] {
                     dense[id as usize] = w;
                 }
-                let others: Box<dyn Iterator<Item = usize>> =
-                    if all_pairs { Box::new(i + 1..n) } else { Box::new((0..n).filter(move |&j| j != i)) };
+                let others: Box<dyn Iterator<Item = usize>> = if all_pairs {
+                    Box::new(i + 1..n)
+                } else {
+                    Box::new((0..n).filter(move |&j| j != i))
+                };
                 let mut row: Vec<(u32, f64)> = others
                     .map(|j| {
-                        let dot: f64 = vectors[j].iter().filter(|&&(id, _)| dense[id as usize] != 0.0).map(|&(id, w)| dense[id as usize] * w).sum();
+                        let dot: f64 = vectors[j]
+                            .iter()
+                            .filter(|&&(id, _)| dense[id as usize] != 0.0)
+                            .map(|&(id, w)| dense[id as usize] * w)
+                            .sum();
                         (j as u32, dot.min(1.0))
                     })
                     .collect();
@@ -160,7 +185,10 @@ pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
             if let Some(&(j, c)) = row.first() {
                 nearest[i] = Some((j, c));
             }
-            pairs.extend(row.into_iter().map(|(j, c)| (i.min(j as usize) as u32, i.max(j as usize) as u32, c)));
+            pairs.extend(
+                row.into_iter()
+                    .map(|(j, c)| (i.min(j as usize) as u32, i.max(j as usize) as u32, c)),
+            );
         }
         pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         pairs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
@@ -171,7 +199,12 @@ pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
     } else {
         None
     };
-    Similarity { pairs, all_pairs, nearest, clusters }
+    Similarity {
+        pairs,
+        all_pairs,
+        nearest,
+        clusters,
+    }
 }
 
 /// Average-linkage (UPGMA) clustering of a condensed distance matrix, cut into `k` clusters or
@@ -179,8 +212,11 @@ pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
 pub fn cluster(condensed: &mut [f64], n: usize, k: Option<usize>) -> Clusters {
     let distances = condensed.to_vec();
     let dendrogram = kodama::linkage(condensed, n, kodama::Method::Average);
-    let merges: Vec<(usize, usize, f64, usize)> =
-        dendrogram.steps().iter().map(|s| (s.cluster1, s.cluster2, s.dissimilarity, s.size)).collect();
+    let merges: Vec<(usize, usize, f64, usize)> = dendrogram
+        .steps()
+        .iter()
+        .map(|s| (s.cluster1, s.cluster2, s.dissimilarity, s.size))
+        .collect();
     let order = leaf_order(&merges, n);
     let distance = |a: usize, b: usize| {
         if a == b {
@@ -213,7 +249,13 @@ pub fn cluster(condensed: &mut [f64], n: usize, k: Option<usize>) -> Clusters {
     for (place, &essay) in order.iter().enumerate() {
         position[essay] = place as u32 + 1;
     }
-    Clusters { k, silhouette, label: labels, order: position, merges }
+    Clusters {
+        k,
+        silhouette,
+        label: labels,
+        order: position,
+        merges,
+    }
 }
 
 /// Essays in the left-to-right order of the dendrogram's leaves.
@@ -271,7 +313,9 @@ fn silhouette(labels: &[u32], k: usize, n: usize, distance: &dyn Fn(usize, usize
     if k < 2 || n < 3 {
         return 0.0;
     }
-    let sizes: Vec<usize> = (1..=k as u32).map(|c| labels.iter().filter(|&&l| l == c).count()).collect();
+    let sizes: Vec<usize> = (1..=k as u32)
+        .map(|c| labels.iter().filter(|&&l| l == c).count())
+        .collect();
     let total: f64 = (0..n)
         .map(|i| {
             let own = labels[i] as usize - 1;
@@ -283,7 +327,10 @@ fn silhouette(labels: &[u32], k: usize, n: usize, distance: &dyn Fn(usize, usize
                 sums[labels[j] as usize - 1] += distance(i, j);
             }
             let a = sums[own] / (sizes[own] - 1) as f64;
-            let b = (0..k).filter(|&c| c != own && sizes[c] > 0).map(|c| sums[c] / sizes[c] as f64).fold(f64::INFINITY, f64::min);
+            let b = (0..k)
+                .filter(|&c| c != own && sizes[c] > 0)
+                .map(|c| sums[c] / sizes[c] as f64)
+                .fold(f64::INFINITY, f64::min);
             let spread = a.max(b);
             if spread > 0.0 && b.is_finite() {
                 (b - a) / spread
@@ -332,7 +379,9 @@ mod tests {
     #[test]
     fn past_the_limit_only_neighbours_are_kept() {
         let n = MAX_ALL_PAIRS + 5;
-        let v: Vec<Vector> = (0..n).map(|i| normalised(&[((i % 7) as u32, 1.0), (7 + (i % 3) as u32, 1.0)])).collect();
+        let v: Vec<Vector> = (0..n)
+            .map(|i| normalised(&[((i % 7) as u32, 1.0), (7 + (i % 3) as u32, 1.0)]))
+            .collect();
         let s = compare(&v, None);
         assert!(!s.all_pairs && s.clusters.is_none());
         assert!(s.pairs.len() <= n * NEIGHBOURS);
@@ -342,7 +391,11 @@ mod tests {
 
     #[test]
     fn nearest_neighbours_and_pairs() {
-        let v = vec![normalised(&[(0, 1.0), (1, 1.0)]), normalised(&[(0, 1.0), (2, 1.0)]), normalised(&[(0, 1.0), (1, 1.0)])];
+        let v = vec![
+            normalised(&[(0, 1.0), (1, 1.0)]),
+            normalised(&[(0, 1.0), (2, 1.0)]),
+            normalised(&[(0, 1.0), (1, 1.0)]),
+        ];
         let s = compare(&v, None);
         assert!(s.all_pairs);
         assert_eq!(s.pairs.len(), 3);

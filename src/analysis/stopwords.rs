@@ -31,22 +31,33 @@ impl Stopwords {
 
     /// Adds the words of a file: whitespace-separated, `#` starts a comment line, BOM tolerated.
     pub fn load_file(&mut self, path: &Path) -> Result<usize> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read { what: "stopword file", path: path.into(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            what: "stopword file",
+            path: path.into(),
+            source,
+        })?;
         let text = utf8_text(&bytes, "stopword file", path)?;
         Ok(self.extend_from_text(text))
     }
 
     fn extend_from_text(&mut self, text: &str) -> usize {
         let before = self.words.len();
-        for line in text.lines().map(str::trim).filter(|line| !line.starts_with('#')) {
-            self.words.extend(line.split_whitespace().map(str::to_lowercase));
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.starts_with('#'))
+        {
+            self.words
+                .extend(line.split_whitespace().map(str::to_lowercase));
         }
         self.words.len() - before
     }
 
     /// Whether `word` is a stopword (Latin letters compared in lower case).
     pub fn contains(&self, word: &str) -> bool {
-        self.words.contains(word) || (word.bytes().any(|b| b.is_ascii_uppercase()) && self.words.contains(&word.to_lowercase()))
+        self.words.contains(word)
+            || (word.bytes().any(|b| b.is_ascii_uppercase())
+                && self.words.contains(&word.to_lowercase()))
     }
 
     pub fn len(&self) -> usize {

@@ -35,12 +35,25 @@ impl Lengths {
         }
         let n = values.len() as f64;
         let mean = values.iter().sum::<u64>() as f64 / n;
-        let variance = values.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n;
+        let variance = values
+            .iter()
+            .map(|&v| (v as f64 - mean).powi(2))
+            .sum::<f64>()
+            / n;
         let mut sorted = values.to_vec();
         sorted.sort_unstable();
         let mid = sorted.len() / 2;
-        let median = if sorted.len() % 2 == 0 { (sorted[mid - 1] + sorted[mid]) as f64 / 2.0 } else { sorted[mid] as f64 };
-        Lengths { mean, median, sd: variance.sqrt(), max: sorted[sorted.len() - 1] }
+        let median = if sorted.len() % 2 == 0 {
+            (sorted[mid - 1] + sorted[mid]) as f64 / 2.0
+        } else {
+            sorted[mid] as f64
+        };
+        Lengths {
+            mean,
+            median,
+            sd: variance.sqrt(),
+            max: sorted[sorted.len() - 1],
+        }
     }
 }
 
@@ -155,10 +168,21 @@ const BUILTIN_MARKERS: &[(&str, MarkerKind)] = &[
 ];
 
 /// Ordinals 第一 … 第十 count as ordering markers only when a comma or 、 follows.
-const ORDINALS: &[&str] = &["第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十"];
+const ORDINALS: &[&str] = &[
+    "第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十",
+];
 
 /// Label lines that announce a closing section.
-const SUMMARY_LABELS: &[&str] = &["总结", "结语", "结论", "小结", "结尾", "总之", "总而言之", "综上所述"];
+const SUMMARY_LABELS: &[&str] = &[
+    "总结",
+    "结语",
+    "结论",
+    "小结",
+    "结尾",
+    "总之",
+    "总而言之",
+    "综上所述",
+];
 
 /// The discourse markers looked for, longest first so that 另一方面 wins over 一方面.
 #[derive(Debug, Clone)]
@@ -171,7 +195,10 @@ pub struct MarkerLexicon {
 
 impl Default for MarkerLexicon {
     fn default() -> Self {
-        let mut lexicon = MarkerLexicon { markers: Vec::new(), first_chars: ['第'].into_iter().collect() };
+        let mut lexicon = MarkerLexicon {
+            markers: Vec::new(),
+            first_chars: ['第'].into_iter().collect(),
+        };
         for &(marker, kind) in BUILTIN_MARKERS {
             lexicon.add(marker, kind);
         }
@@ -184,13 +211,22 @@ impl MarkerLexicon {
         self.markers.retain(|(m, _)| m != marker);
         self.markers.push((marker.to_owned(), kind));
         self.first_chars.extend(marker.chars().next());
-        self.markers.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then_with(|| a.0.cmp(&b.0)));
+        self.markers.sort_by(|a, b| {
+            b.0.chars()
+                .count()
+                .cmp(&a.0.chars().count())
+                .then_with(|| a.0.cmp(&b.0))
+        });
     }
 
     /// Adds markers from a file: `marker kind` a line, kind one of ordering, addition, contrast,
     /// cause, example, summary; `#` starts a comment line; a BOM is tolerated.
     pub fn load_file(&mut self, path: &Path) -> Result<()> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read { what: "marker file", path: path.into(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            what: "marker file",
+            path: path.into(),
+            source,
+        })?;
         let text = utf8_text(&bytes, "marker file", path)?;
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -198,8 +234,14 @@ impl MarkerLexicon {
                 continue;
             }
             let mut fields = line.split_whitespace();
-            let (Some(marker), Some(kind), None) = (fields.next(), fields.next(), fields.next()) else {
-                return Err(Error::BadLine { what: "marker file", path: path.into(), line: index + 1, expected: "`marker kind`" });
+            let (Some(marker), Some(kind), None) = (fields.next(), fields.next(), fields.next())
+            else {
+                return Err(Error::BadLine {
+                    what: "marker file",
+                    path: path.into(),
+                    line: index + 1,
+                    expected: "`marker kind`",
+                });
             };
             let Some(kind) = MarkerKind::parse(kind) else {
                 return Err(Error::BadLine {
@@ -216,8 +258,16 @@ impl MarkerLexicon {
 
     /// The marker starting at the beginning of `text`, if any, given whether a token ends at each
     /// candidate length (so that 同时 does not match inside 同时期).
-    fn at<'m>(&'m self, text: &str, token_ends_at: impl Fn(usize) -> bool) -> Option<(&'m str, MarkerKind)> {
-        if !text.chars().next().is_some_and(|c| self.first_chars.contains(&c)) {
+    fn at<'m>(
+        &'m self,
+        text: &str,
+        token_ends_at: impl Fn(usize) -> bool,
+    ) -> Option<(&'m str, MarkerKind)> {
+        if !text
+            .chars()
+            .next()
+            .is_some_and(|c| self.first_chars.contains(&c))
+        {
             return None;
         }
         for (marker, kind) in &self.markers {
@@ -227,7 +277,8 @@ impl MarkerLexicon {
         }
         ORDINALS.iter().find_map(|ordinal| {
             let rest = text.strip_prefix(ordinal)?;
-            rest.starts_with(['，', ',', '、']).then_some((*ordinal, MarkerKind::Ordering))
+            rest.starts_with(['，', ',', '、'])
+                .then_some((*ordinal, MarkerKind::Ordering))
         })
     }
 }
@@ -303,7 +354,10 @@ fn is_terminator(c: char) -> bool {
 }
 
 fn is_closer(c: char) -> bool {
-    matches!(c, '”' | '’' | '」' | '』' | '）' | ')' | '》' | '"' | '\'' | '】')
+    matches!(
+        c,
+        '”' | '’' | '」' | '』' | '）' | ')' | '》' | '"' | '\'' | '】'
+    )
 }
 
 /// Byte ranges of the sentences of one paragraph (relative to it), without empty ones.
@@ -382,11 +436,23 @@ pub fn mtld(ids: &[u32], types: usize, threshold: f64) -> f64 {
     // `seen[id] == run_no` marks a word as seen in the current run, so a run resets in O(1).
     let mut seen = vec![0u32; types];
     let forward = mtld_pass(ids.iter().copied(), ids.len(), threshold, &mut seen, 0);
-    let backward = mtld_pass(ids.iter().rev().copied(), ids.len(), threshold, &mut seen, ids.len() as u32 + 1);
+    let backward = mtld_pass(
+        ids.iter().rev().copied(),
+        ids.len(),
+        threshold,
+        &mut seen,
+        ids.len() as u32 + 1,
+    );
     (forward + backward) / 2.0
 }
 
-fn mtld_pass(ids: impl Iterator<Item = u32>, len: usize, threshold: f64, seen: &mut [u32], first_run: u32) -> f64 {
+fn mtld_pass(
+    ids: impl Iterator<Item = u32>,
+    len: usize,
+    threshold: f64,
+    seen: &mut [u32],
+    first_run: u32,
+) -> f64 {
     let mut run_no = first_run + 1;
     let mut factors = 0.0;
     let (mut run, mut distinct) = (0u64, 0u64);
@@ -417,12 +483,18 @@ fn mtld_pass(ids: impl Iterator<Item = u32>, len: usize, threshold: f64, seen: &
 /// (a…), adverbs (d…), idioms (i), fixed expressions (l), abbreviations (j). Lexical density in
 /// the sense of Ure (1971) and Halliday (1985): content words over all words.
 pub fn is_content_tag(tag: &str) -> bool {
-    matches!(tag.as_bytes().first(), Some(b'n' | b'v' | b'a' | b'd')) || matches!(tag, "i" | "l" | "j")
+    matches!(tag.as_bytes().first(), Some(b'n' | b'v' | b'a' | b'd'))
+        || matches!(tag, "i" | "l" | "j")
 }
 
 /// Computes the structure of an essay from its body, its tokens (slices of `body`) and their word
 /// index.
-pub fn analyse(body: &str, tokens: &[Token<'_>], index: &WordIndex<'_>, markers: &MarkerLexicon) -> Structure {
+pub fn analyse(
+    body: &str,
+    tokens: &[Token<'_>],
+    index: &WordIndex<'_>,
+    markers: &MarkerLexicon,
+) -> Structure {
     let base = body.as_ptr() as usize;
     let offset = |token: &str| token.as_ptr() as usize - base;
     let word_offsets = &index.offsets;
@@ -435,8 +507,12 @@ pub fn analyse(body: &str, tokens: &[Token<'_>], index: &WordIndex<'_>, markers:
     };
     let han_in = |text: &str| text.chars().filter(|&c| is_han(c)).count() as u64;
 
-    let mut structure = Structure { chars: CharClasses::of(body), ..Structure::default() };
-    let (mut sentence_han, mut sentence_words, mut paragraph_han, mut paragraph_words) = (vec![], vec![], vec![], vec![]);
+    let mut structure = Structure {
+        chars: CharClasses::of(body),
+        ..Structure::default()
+    };
+    let (mut sentence_han, mut sentence_words, mut paragraph_han, mut paragraph_words) =
+        (vec![], vec![], vec![], vec![]);
     let mut last_heading_is_summary = false;
     let mut line_start = 0;
     for line in body.split('\n') {
@@ -448,7 +524,9 @@ pub fn analyse(body: &str, tokens: &[Token<'_>], index: &WordIndex<'_>, markers:
         }
         if is_heading(trimmed) {
             let label = trimmed.trim_end_matches([':', '：', '。']);
-            last_heading_is_summary = SUMMARY_LABELS.iter().any(|l| label.ends_with(l) || label == *l);
+            last_heading_is_summary = SUMMARY_LABELS
+                .iter()
+                .any(|l| label.ends_with(l) || label == *l);
             structure.headings.push(trimmed.to_owned());
             continue;
         }
@@ -463,12 +541,17 @@ pub fn analyse(body: &str, tokens: &[Token<'_>], index: &WordIndex<'_>, markers:
             let sentence = &line[s..e];
             sentence_han.push(han_in(sentence));
             sentence_words.push(words_in(start + s, start + e));
-            let tail: String = sentence.chars().rev().take_while(|&c| is_terminator(c) || is_closer(c)).collect();
+            let tail: String = sentence
+                .chars()
+                .rev()
+                .take_while(|&c| is_terminator(c) || is_closer(c))
+                .collect();
             structure.questions += u32::from(tail.contains(['？', '?']));
             structure.exclamations += u32::from(tail.contains(['！', '!']));
             let hits = find_markers(sentence, start + s, &token_ends, markers);
             if index == 0 {
-                first_sentence_summary = hits.iter().any(|(_, _, kind)| *kind == MarkerKind::Summary);
+                first_sentence_summary =
+                    hits.iter().any(|(_, _, kind)| *kind == MarkerKind::Summary);
             }
             for (byte, marker, kind) in hits {
                 // Characters are counted on from the previous hit: a 16 MB one-line essay with
@@ -480,7 +563,12 @@ pub fn analyse(body: &str, tokens: &[Token<'_>], index: &WordIndex<'_>, markers:
                 if position == 0 {
                     structure.marker_sequence.push(marker.clone());
                 }
-                structure.markers.push(MarkerHit { paragraph: paragraph_no, position, marker, kind });
+                structure.markers.push(MarkerHit {
+                    paragraph: paragraph_no,
+                    position,
+                    marker,
+                    kind,
+                });
             }
         }
         structure.closes_with_summary = first_sentence_summary || last_heading_is_summary;
@@ -499,8 +587,16 @@ pub fn analyse(body: &str, tokens: &[Token<'_>], index: &WordIndex<'_>, markers:
     structure.ttr = ratio(structure.types, structure.words);
     structure.mattr = mattr(&index.ids, types, MATTR_WINDOW);
     structure.mtld = mtld(&index.ids, types, MTLD_THRESHOLD);
-    let first_person: Vec<bool> = index.vocab.iter().map(|w| matches!(*w, "我" | "我们")).collect();
-    structure.first_person = index.ids.iter().filter(|&&id| first_person[id as usize]).count() as u64;
+    let first_person: Vec<bool> = index
+        .vocab
+        .iter()
+        .map(|w| matches!(*w, "我" | "我们"))
+        .collect();
+    structure.first_person = index
+        .ids
+        .iter()
+        .filter(|&&id| first_person[id as usize])
+        .count() as u64;
     structure
 }
 
@@ -519,7 +615,11 @@ fn find_markers(
             let rest = &sentence[i..];
             let rest_trimmed = rest.trim_start_matches(['“', '"', '「', ' ']);
             let skip = rest.len() - rest_trimmed.len();
-            if let Some((marker, kind)) = lexicon.at(rest_trimmed, |len| token_ends.binary_search(&(sentence_start + i + skip + len)).is_ok()) {
+            if let Some((marker, kind)) = lexicon.at(rest_trimmed, |len| {
+                token_ends
+                    .binary_search(&(sentence_start + i + skip + len))
+                    .is_ok()
+            }) {
                 hits.push((i + skip, marker.to_owned(), kind));
             }
         }
@@ -543,10 +643,23 @@ mod tests {
 
     #[test]
     fn headings_and_body_lines() {
-        for heading in ["一、疫情之初的困难。", "（二）组织的力量", "1. 背景", "2、做法", "第一部分 引言", "第二段:社区的平等和互助精神。", "总结:", "结语："] {
+        for heading in [
+            "一、疫情之初的困难。",
+            "（二）组织的力量",
+            "1. 背景",
+            "2、做法",
+            "第一部分 引言",
+            "第二段:社区的平等和互助精神。",
+            "总结:",
+            "结语：",
+        ] {
             assert!(is_heading(heading), "{heading}");
         }
-        for body in ["疫情初始的时候,社区面临着诸多困难。", "1.5倍的人手不够。", "首先,社区居民积极响应号召,履行自己的社会责任,并且提供了很多帮助:"] {
+        for body in [
+            "疫情初始的时候,社区面临着诸多困难。",
+            "1.5倍的人手不够。",
+            "首先,社区居民积极响应号召,履行自己的社会责任,并且提供了很多帮助:",
+        ] {
             assert!(!is_heading(body), "{body}");
         }
         assert!(!is_heading(&format!("一、{}", "很长的段落".repeat(10))));
@@ -556,7 +669,16 @@ mod tests {
     fn sentences_keep_closing_quotes() {
         let p = "他说：“我们能行！”大家都笑了。真的吗？是的……好";
         let got: Vec<&str> = sentences(p).into_iter().map(|(s, e)| &p[s..e]).collect();
-        assert_eq!(got, ["他说：“我们能行！”", "大家都笑了。", "真的吗？", "是的……", "好"]);
+        assert_eq!(
+            got,
+            [
+                "他说：“我们能行！”",
+                "大家都笑了。",
+                "真的吗？",
+                "是的……",
+                "好"
+            ]
+        );
         assert!(sentences("。。").is_empty());
         assert!(sentences("").is_empty());
     }
@@ -604,7 +726,10 @@ mod tests {
     #[test]
     fn char_classes_count_both_widths_of_punctuation() {
         let c = CharClasses::of("社区,居民：AI 2020年！");
-        assert_eq!((c.total, c.han, c.punctuation, c.latin, c.digits), (14, 5, 3, 2, 4));
+        assert_eq!(
+            (c.total, c.han, c.punctuation, c.latin, c.digits),
+            (14, 5, 3, 2, 4)
+        );
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub struct Theme {
 
 impl Theme {
     pub fn matches(&self, word: &str) -> bool {
-        self.words.contains(word) || self.prefixes.iter().any(|p| word.starts_with(p.as_str())) || self.patterns.iter().any(|r| r.is_match(word))
+        self.words.contains(word)
+            || self.prefixes.iter().any(|p| word.starts_with(p.as_str()))
+            || self.patterns.iter().any(|r| r.is_match(word))
     }
 }
 
@@ -35,7 +37,8 @@ pub struct ThemeLexicon {
 impl ThemeLexicon {
     /// Reads a TOML file of `"name" = ["word", "prefix*", "/regex/"]` lines.
     pub fn load(path: &Path) -> Result<ThemeLexicon, String> {
-        let bytes = std::fs::read(path).map_err(|err| format!("cannot read theme file {}: {err}", path.display()))?;
+        let bytes = std::fs::read(path)
+            .map_err(|err| format!("cannot read theme file {}: {err}", path.display()))?;
         let text = utf8_text(&bytes, "theme file", path).map_err(|err| err.to_string())?;
         Self::parse(text).map_err(|err| format!("theme file {}: {err}", path.display()))
     }
@@ -48,11 +51,25 @@ impl ThemeLexicon {
             let entries = value
                 .as_array()
                 .ok_or_else(|| format!("theme `{name}` must be a list of words, such as \"{name}\" = [\"词\", \"前缀*\"]"))?;
-            let mut theme = Theme { name: name.clone(), words: FxHashSet::default(), prefixes: Vec::new(), patterns: Vec::new() };
+            let mut theme = Theme {
+                name: name.clone(),
+                words: FxHashSet::default(),
+                prefixes: Vec::new(),
+                patterns: Vec::new(),
+            };
             for entry in entries {
-                let entry = entry.as_str().ok_or_else(|| format!("theme `{name}`: {entry:?} is not a string"))?.trim();
-                if let Some(pattern) = entry.strip_prefix('/').and_then(|e| e.strip_suffix('/')).filter(|p| !p.is_empty()) {
-                    theme.patterns.push(Regex::new(pattern).map_err(|err| format!("theme `{name}`: bad pattern /{pattern}/: {err}"))?);
+                let entry = entry
+                    .as_str()
+                    .ok_or_else(|| format!("theme `{name}`: {entry:?} is not a string"))?
+                    .trim();
+                if let Some(pattern) = entry
+                    .strip_prefix('/')
+                    .and_then(|e| e.strip_suffix('/'))
+                    .filter(|p| !p.is_empty())
+                {
+                    theme.patterns.push(Regex::new(pattern).map_err(|err| {
+                        format!("theme `{name}`: bad pattern /{pattern}/: {err}")
+                    })?);
                 } else if let Some(prefix) = entry.strip_suffix('*').filter(|p| !p.is_empty()) {
                     theme.prefixes.push(prefix.to_owned());
                 } else if !entry.is_empty() {
@@ -62,7 +79,9 @@ impl ThemeLexicon {
             lexicon.themes.push(theme);
         }
         if lexicon.themes.is_empty() {
-            return Err("no theme in it; write one theme a line: \"name\" = [\"word\", ...]".to_owned());
+            return Err(
+                "no theme in it; write one theme a line: \"name\" = [\"word\", ...]".to_owned(),
+            );
         }
         Ok(lexicon)
     }
@@ -83,8 +102,15 @@ pub fn profile<'a>(counts: &[EssayWord<'a>], lexicon: &ThemeLexicon) -> Vec<Them
         .iter()
         .map(|theme| {
             // `counts` is already sorted by count descending, then word.
-            let words: Vec<(&'a str, u64)> = counts.iter().filter(|w| theme.matches(w.word)).map(|w| (w.word, w.count)).collect();
-            ThemeHits { hits: words.iter().map(|w| w.1).sum(), words }
+            let words: Vec<(&'a str, u64)> = counts
+                .iter()
+                .filter(|w| theme.matches(w.word))
+                .map(|w| (w.word, w.count))
+                .collect();
+            ThemeHits {
+                hits: words.iter().map(|w| w.1).sum(),
+                words,
+            }
         })
         .collect()
 }
@@ -95,22 +121,43 @@ mod tests {
 
     #[test]
     fn words_prefixes_and_patterns() {
-        let lexicon = ThemeLexicon::parse("\"防护\" = [\"口罩\", \"消毒*\", \"/^隔离.*$/\"]\n\"互助\" = [\"互助\"]").unwrap();
+        let lexicon = ThemeLexicon::parse(
+            "\"防护\" = [\"口罩\", \"消毒*\", \"/^隔离.*$/\"]\n\"互助\" = [\"互助\"]",
+        )
+        .unwrap();
         let names: Vec<_> = lexicon.themes.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["防护", "互助"]);
         let t = &lexicon.themes[0];
         assert!(t.matches("口罩") && t.matches("消毒液") && t.matches("隔离点"));
         assert!(!t.matches("口罩厂") && !t.matches("互助"));
-        let word = |word, count| EssayWord { word, count, stopword: false, first: 0 };
-        let hits = profile(&[word("口罩", 3), word("互助", 2), word("消毒", 1)], &lexicon);
-        assert_eq!(hits[0], ThemeHits { hits: 4, words: vec![("口罩", 3), ("消毒", 1)] });
+        let word = |word, count| EssayWord {
+            word,
+            count,
+            stopword: false,
+            first: 0,
+        };
+        let hits = profile(
+            &[word("口罩", 3), word("互助", 2), word("消毒", 1)],
+            &lexicon,
+        );
+        assert_eq!(
+            hits[0],
+            ThemeHits {
+                hits: 4,
+                words: vec![("口罩", 3), ("消毒", 1)]
+            }
+        );
         assert_eq!(hits[1].hits, 2);
     }
 
     #[test]
     fn bad_files_say_what_is_wrong() {
-        assert!(ThemeLexicon::parse("\"防护\" = \"口罩\"").unwrap_err().contains("must be a list of words"));
-        assert!(ThemeLexicon::parse("\"防护\" = [\"/(/\"]").unwrap_err().contains("bad pattern"));
+        assert!(ThemeLexicon::parse("\"防护\" = \"口罩\"")
+            .unwrap_err()
+            .contains("must be a list of words"));
+        assert!(ThemeLexicon::parse("\"防护\" = [\"/(/\"]")
+            .unwrap_err()
+            .contains("bad pattern"));
         assert!(ThemeLexicon::parse("").unwrap_err().contains("no theme"));
         assert!(ThemeLexicon::parse("\"防护\" = [").is_err());
     }

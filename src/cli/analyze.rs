@@ -40,7 +40,13 @@ pub struct Args {
     pub top: usize,
 
     /// Keyword methods, comma-separated; all go to keywords.csv
-    #[arg(long, value_name = "METHOD,...", value_enum, value_delimiter = ',', default_value = "tfidf")]
+    #[arg(
+        long,
+        value_name = "METHOD,...",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "tfidf"
+    )]
     pub keywords: Vec<KeywordMethod>,
 
     /// Number of clusters in clusters.csv [default: the k of best silhouette, 2 to 10]
@@ -105,11 +111,18 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let started = Instant::now();
     if !(0.0..=1.0).contains(&args.dup_threshold) {
-        anyhow::bail!("--dup-threshold must be between 0 and 1, not {}", args.dup_threshold);
+        anyhow::bail!(
+            "--dup-threshold must be between 0 and 1, not {}",
+            args.dup_threshold
+        );
     }
     let load_options = args.input.load_options()?;
     let markers = args.input.marker_lexicon()?;
-    let mut stopwords = if args.no_builtin_stopwords { Stopwords::empty() } else { Stopwords::builtin() };
+    let mut stopwords = if args.no_builtin_stopwords {
+        Stopwords::empty()
+    } else {
+        Stopwords::builtin()
+    };
     if let Some(path) = &args.stopwords {
         stopwords.load_file(path)?;
     }
@@ -128,12 +141,23 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             themes,
         };
         let analysis =
-            Analysis::run_with_progress(&corpus, &segmenter, &stopwords, &options, &|bytes| progress.inc(bytes));
+            Analysis::run_with_progress(&corpus, &segmenter, &stopwords, &options, &|bytes| {
+                progress.inc(bytes)
+            });
         progress.finish_and_clear();
 
-        let tables = Tables::build(&corpus, &analysis, FrameOptions { excel_safe: args.format == Format::Csv })?;
+        let tables = Tables::build(
+            &corpus,
+            &analysis,
+            FrameOptions {
+                excel_safe: args.format == Format::Csv,
+            },
+        )?;
         ensure_dir(&args.output)?;
-        let reporter = TableReporter { format: args.format, bom: !args.no_bom };
+        let reporter = TableReporter {
+            format: args.format,
+            bom: !args.no_bom,
+        };
         let mut written = reporter.write(&tables, &args.output)?;
         let mut chart_files = Vec::new();
         if !args.no_charts {
@@ -148,9 +172,19 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
         written.extend(chart_files);
         if !args.quiet {
-            summary(&corpus, &analysis, &written, &args.output, started.elapsed().as_secs_f64())?;
+            summary(
+                &corpus,
+                &analysis,
+                &written,
+                &args.output,
+                started.elapsed().as_secs_f64(),
+            )?;
         }
-        Ok(if corpus.skipped().next().is_some() { EXIT_SKIPPED } else { EXIT_OK })
+        Ok(if corpus.skipped().next().is_some() {
+            EXIT_SKIPPED
+        } else {
+            EXIT_OK
+        })
     })
 }
 
@@ -165,7 +199,9 @@ fn theme_lexicon(args: &Args) -> anyhow::Result<Option<ThemeLexicon>> {
         Some(path) => path.as_path(),
         None if default.is_file() => default,
         None if args.input.paths.is_empty() && !Path::new("corpus").is_dir() => {
-            return Ok(Some(ThemeLexicon::parse(EMBEDDED_THEMES).map_err(anyhow::Error::msg)?));
+            return Ok(Some(
+                ThemeLexicon::parse(EMBEDDED_THEMES).map_err(anyhow::Error::msg)?,
+            ));
         }
         None => return Ok(None),
     };
@@ -185,7 +221,13 @@ pub(crate) fn progress_bar(quiet: bool, total: u64) -> ProgressBar {
     bar
 }
 
-fn summary(corpus: &Corpus, analysis: &Analysis<'_>, written: &[PathBuf], dir: &Path, seconds: f64) -> anyhow::Result<()> {
+fn summary(
+    corpus: &Corpus,
+    analysis: &Analysis<'_>,
+    written: &[PathBuf],
+    dir: &Path,
+    seconds: f64,
+) -> anyhow::Result<()> {
     let files = corpus.files.len();
     let skipped = corpus.skipped().count();
     let mut names: Vec<String> = written

@@ -23,7 +23,8 @@ use super::keyness::print_key_words;
 use super::{EXIT_OK, EXIT_SKIPPED};
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "A and B are each an essay (its id in essays.csv, or its title), or a file or folder \
+#[command(
+    after_help = "A and B are each an essay (its id in essays.csv, or its title), or a file or folder \
     of essays; with --group-by, the values of the pattern's first group in file paths or titles.\n\n\
     Writes compare_summary.csv (sizes and cosine), compare_themes.csv (theme hits per 1,000 words \
     of each side) and compare_words.csv (keyness of A against B).\n\n\
@@ -31,7 +32,8 @@ use super::{EXIT_OK, EXIT_SKIPPED};
     wenxi compare 2 6                             essays 2 and 6 of the bundled corpus\n  \
     wenxi compare 疫情社区心得体会篇二 疫情社区心得体会篇十\n  \
     wenxi compare class_a/ class_b/                two folders of essays\n  \
-    wenxi compare 2022 2023 essays/ --group-by '^essays/(\\d{4})'   groups by a part of the path")]
+    wenxi compare 2022 2023 essays/ --group-by '^essays/(\\d{4})'   groups by a part of the path"
+)]
 pub struct Args {
     /// The first essay or group
     pub a: String,
@@ -64,14 +66,31 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let segmenter = args.input.segmenter()?;
     let themes = match &args.themes {
         Some(path) => ThemeLexicon::load(path),
-        None if Path::new("corpus/themes.toml").is_file() => ThemeLexicon::load(Path::new("corpus/themes.toml")),
+        None if Path::new("corpus/themes.toml").is_file() => {
+            ThemeLexicon::load(Path::new("corpus/themes.toml"))
+        }
         None => ThemeLexicon::parse(EMBEDDED_THEMES),
     }
     .map_err(anyhow::Error::msg)?;
-    let group_by = args.group_by.as_deref().map(Regex::new).transpose().map_err(Error::SplitRegex)?;
+    let group_by = args
+        .group_by
+        .as_deref()
+        .map(Regex::new)
+        .transpose()
+        .map_err(Error::SplitRegex)?;
     // Two paths on disk, and no corpus given: the two sides are those paths.
-    let by_path = group_by.is_none() && args.input.paths.is_empty() && Path::new(&args.a).exists() && Path::new(&args.b).exists();
-    let input = if by_path { InputArgs { paths: vec![args.a.clone().into(), args.b.clone().into()], ..args.input.clone() } } else { args.input.clone() };
+    let by_path = group_by.is_none()
+        && args.input.paths.is_empty()
+        && Path::new(&args.a).exists()
+        && Path::new(&args.b).exists();
+    let input = if by_path {
+        InputArgs {
+            paths: vec![args.a.clone().into(), args.b.clone().into()],
+            ..args.input.clone()
+        }
+    } else {
+        args.input.clone()
+    };
 
     input.pool()?.install(|| {
         let corpus = input.load(&load_options)?;
@@ -179,7 +198,13 @@ fn find_essay(corpus: &Corpus, key: &str) -> Option<usize> {
     if let Some(i) = corpus.essays.iter().position(|e| e.title == key) {
         return Some(i);
     }
-    let containing: Vec<usize> = corpus.essays.iter().enumerate().filter(|(_, e)| e.title.contains(key)).map(|(i, _)| i).collect();
+    let containing: Vec<usize> = corpus
+        .essays
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.title.contains(key))
+        .map(|(i, _)| i)
+        .collect();
     (containing.len() == 1).then(|| containing[0])
 }
 

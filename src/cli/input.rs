@@ -41,7 +41,9 @@ impl InputArgs {
     pub fn load_options(&self) -> Result<LoadOptions> {
         Ok(LoadOptions {
             encoding: match &self.encoding {
-                Some(label) => Some(encoding_for_label(label).ok_or_else(|| Error::EncodingLabel(label.clone()))?),
+                Some(label) => Some(
+                    encoding_for_label(label).ok_or_else(|| Error::EncodingLabel(label.clone()))?,
+                ),
                 None => None,
             },
             splitter: match &self.split_regex {
@@ -64,7 +66,12 @@ impl InputArgs {
         let mut segmenter = Segmenter::new();
         if let Some(path) = &self.user_dict {
             for bad in segmenter.load_user_dict(path)? {
-                eprintln!("wenxi: warning: {}: line {} skipped: {}", path.display(), bad.line, bad.reason);
+                eprintln!(
+                    "wenxi: warning: {}: line {} skipped: {}",
+                    path.display(),
+                    bad.line,
+                    bad.reason
+                );
             }
         }
         Ok(segmenter)
@@ -83,10 +90,18 @@ impl InputArgs {
     /// fails if no essay is left.
     pub fn load(&self, options: &LoadOptions) -> anyhow::Result<Corpus> {
         let (corpus, described) = if !self.paths.is_empty() {
-            let described = self.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+            let described = self
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
             (Corpus::load(&self.paths, options), described)
         } else if Path::new("corpus").is_dir() {
-            (Corpus::load(&[PathBuf::from("corpus")], options), "corpus/".to_owned())
+            (
+                Corpus::load(&[PathBuf::from("corpus")], options),
+                "corpus/".to_owned(),
+            )
         } else {
             (Corpus::embedded(options), "the bundled corpus".to_owned())
         };
@@ -94,7 +109,9 @@ impl InputArgs {
             eprintln!("wenxi: skipped {}: {}", file.path, file.message);
         }
         if corpus.essays.is_empty() {
-            anyhow::bail!("no essay text found in {described}; give .txt files or folders that hold them");
+            anyhow::bail!(
+                "no essay text found in {described}; give .txt files or folders that hold them"
+            );
         }
         Ok(corpus)
     }

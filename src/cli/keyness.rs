@@ -16,13 +16,15 @@ use super::input::InputArgs;
 use super::{EXIT_OK, EXIT_SKIPPED};
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "G² is the log-likelihood of the 4-cell contingency table (Dunning 1993), p its \
+#[command(
+    after_help = "G² is the log-likelihood of the 4-cell contingency table (Dunning 1993), p its \
     χ² p-value with one degree of freedom, log_ratio the binary log of the ratio of relative \
     frequencies (Hardie 2014).\n\n\
     Examples:\n  \
     wenxi keyness essays/2023 --reference essays/2022      one year against another\n  \
     wenxi keyness essays/ --reference reports/word_freq.csv a word list as the reference\n  \
-    wenxi keyness mine.txt --reference corpus --max-p 0.01 -o out")]
+    wenxi keyness mine.txt --reference corpus --max-p 0.01 -o out"
+)]
 pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
@@ -49,7 +51,6 @@ pub struct Args {
     pub no_bom: bool,
 }
 
-
 pub fn run(args: Args) -> anyhow::Result<u8> {
     if !(0.0..=1.0).contains(&args.max_p) {
         anyhow::bail!("--max-p must be between 0 and 1, not {}", args.max_p);
@@ -58,14 +59,29 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let segmenter = args.input.segmenter()?;
     let stopwords = Stopwords::builtin();
     args.input.pool()?.install(|| {
-        let (target, target_skipped) = count(&args.input.load(&load_options)?, &segmenter, &stopwords);
+        let (target, target_skipped) =
+            count(&args.input.load(&load_options)?, &segmenter, &stopwords);
         let (reference, reference_skipped) = match args.reference.as_slice() {
-            [path] if path.is_file() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
+            [path]
+                if path.is_file()
+                    && path
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("csv")) =>
+            {
                 let list = WordList::read(path).map_err(anyhow::Error::msg)?;
-                (WordCounts { counts: list.counts.into_iter().collect(), total: list.total }, false)
+                (
+                    WordCounts {
+                        counts: list.counts.into_iter().collect(),
+                        total: list.total,
+                    },
+                    false,
+                )
             }
             paths => {
-                let reference = InputArgs { paths: paths.to_vec(), ..args.input.clone() };
+                let reference = InputArgs {
+                    paths: paths.to_vec(),
+                    ..args.input.clone()
+                };
                 count(&reference.load(&load_options)?, &segmenter, &stopwords)
             }
         };
@@ -75,28 +91,61 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let rows = key_words(&target, &reference, args.max_p);
         ensure_dir(&args.output)?;
         let path = args.output.join("keyness.csv");
-        TableReporter { format: Format::Csv, bom: !args.no_bom }.write_one(&keyness_frame(&rows)?, &path)?;
+        TableReporter {
+            format: Format::Csv,
+            bom: !args.no_bom,
+        }
+        .write_one(&keyness_frame(&rows)?, &path)?;
         print_key_words(&rows, args.top, "the target")?;
         println!("all in {}", path.display());
-        Ok(if target_skipped || reference_skipped { EXIT_SKIPPED } else { EXIT_OK })
+        Ok(if target_skipped || reference_skipped {
+            EXIT_SKIPPED
+        } else {
+            EXIT_OK
+        })
     })
 }
 
 /// Word counts of a corpus, and whether any of its files was skipped.
 fn count(corpus: &Corpus, segmenter: &Segmenter, stopwords: &Stopwords) -> (WordCounts, bool) {
-    let options = AnalysisOptions { top_keywords: 0, keyword_methods: Vec::new(), similarity: false, reuse: None, ..AnalysisOptions::default() };
+    let options = AnalysisOptions {
+        top_keywords: 0,
+        keyword_methods: Vec::new(),
+        similarity: false,
+        reuse: None,
+        ..AnalysisOptions::default()
+    };
     let analysis = Analysis::run(corpus, segmenter, stopwords, &options);
-    let counts = analysis.word_freq.iter().map(|w| (w.word.to_owned(), w.count)).collect();
-    (WordCounts { counts, total: analysis.total_words }, corpus.skipped().next().is_some())
+    let counts = analysis
+        .word_freq
+        .iter()
+        .map(|w| (w.word.to_owned(), w.count))
+        .collect();
+    (
+        WordCounts {
+            counts,
+            total: analysis.total_words,
+        },
+        corpus.skipped().next().is_some(),
+    )
 }
 
 /// Prints the strongest `top` words of each direction.
-pub(crate) fn print_key_words(rows: &[KeynessRow], top: usize, target: &str) -> std::io::Result<()> {
+pub(crate) fn print_key_words(
+    rows: &[KeynessRow],
+    top: usize,
+    target: &str,
+) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     for (positive, heading) in [(true, "more"), (false, "less")] {
         let heading = format!("{heading} frequent in {target}");
         let side: Vec<&KeynessRow> = rows.iter().filter(|r| r.positive == positive).collect();
-        writeln!(out, "{} words {heading} (showing {}):", side.len(), side.len().min(top))?;
+        writeln!(
+            out,
+            "{} words {heading} (showing {}):",
+            side.len(),
+            side.len().min(top)
+        )?;
         for row in side.iter().take(top) {
             writeln!(
                 out,

@@ -9,12 +9,14 @@ use super::input::InputArgs;
 use super::{EXIT_OK, EXIT_SKIPPED};
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Columns: paragraphs (body) and headings, sentences, mean sentence length in Han \
+#[command(
+    after_help = "Columns: paragraphs (body) and headings, sentences, mean sentence length in Han \
     characters, MTLD, lexical density, and the paragraph-initial discourse markers in order. \
     `wenxi analyze` writes every figure to structure.csv and markers.csv.\n\n\
     Examples:\n  \
     wenxi structure                       the bundled corpus (or ./corpus)\n  \
-    wenxi structure essays/ --markers m.txt")]
+    wenxi structure essays/ --markers m.txt"
+)]
 pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
@@ -35,7 +37,17 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     args.input.pool()?.install(|| {
         let corpus = args.input.load(&load_options)?;
         let analysis = Analysis::run(&corpus, &segmenter, &Stopwords::builtin(), &options);
-        let header = ["id", "title", "paragraphs", "headings", "sentences", "sent_len", "mtld", "density", "markers"];
+        let header = [
+            "id",
+            "title",
+            "paragraphs",
+            "headings",
+            "sentences",
+            "sent_len",
+            "mtld",
+            "density",
+            "markers",
+        ];
         let rows: Vec<[String; 9]> = corpus
             .essays
             .iter()
@@ -61,16 +73,34 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             .collect();
         let mut out = std::io::stdout().lock();
         write_table(&mut out, &header, &rows)?;
-        Ok(if corpus.skipped().next().is_some() { EXIT_SKIPPED } else { EXIT_OK })
+        Ok(if corpus.skipped().next().is_some() {
+            EXIT_SKIPPED
+        } else {
+            EXIT_OK
+        })
     })
 }
 
 /// Display width of a cell: CJK characters take two columns in a terminal.
 fn width(text: &str) -> usize {
-    text.chars().map(|c| if c.is_ascii() { 1 } else if crate::corpus::is_han(c) || ('\u{3000}'..='\u{FFEF}').contains(&c) { 2 } else { 1 }).sum()
+    text.chars()
+        .map(|c| {
+            if c.is_ascii() {
+                1
+            } else if crate::corpus::is_han(c) || ('\u{3000}'..='\u{FFEF}').contains(&c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
 }
 
-fn write_table<const N: usize>(out: &mut impl Write, header: &[&str; N], rows: &[[String; N]]) -> std::io::Result<()> {
+fn write_table<const N: usize>(
+    out: &mut impl Write,
+    header: &[&str; N],
+    rows: &[[String; N]],
+) -> std::io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {

@@ -16,8 +16,10 @@ const STRAY_MARKUP: &[char] = &['`', '*', '#', '^', '~', '\\', '_'];
 
 static TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>").expect("valid regex"));
-static ENTITY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"&(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,10});?").expect("valid regex"));
+static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"&(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,10});?")
+        .expect("valid regex")
+});
 
 /// Cleans one file's text. Paragraph structure (one paragraph a line) is kept.
 pub fn clean(text: &str) -> String {
@@ -53,9 +55,15 @@ fn strip_tags(text: &str) -> Cow<'_, str> {
     }
     TAG.replace_all(text, |caps: &regex::Captures| {
         let tag = caps[0].trim_start_matches(['<', '/']).to_ascii_lowercase();
-        let name: String = tag.chars().take_while(char::is_ascii_alphanumeric).collect();
+        let name: String = tag
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
         // Block elements end a paragraph; inline ones just go.
-        if matches!(name.as_str(), "br" | "p" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "tr") {
+        if matches!(
+            name.as_str(),
+            "br" | "p" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "tr"
+        ) {
             "\n"
         } else {
             ""
@@ -76,7 +84,10 @@ fn decode_entities(text: &str) -> Cow<'_, str> {
                 Some(hex) => u32::from_str_radix(hex, 16).ok(),
                 None => number.parse().ok(),
             };
-            return code.and_then(char::from_u32).map(String::from).unwrap_or_default();
+            return code
+                .and_then(char::from_u32)
+                .map(String::from)
+                .unwrap_or_default();
         }
         match named_entity(&body.to_ascii_lowercase()) {
             Some(s) => s.to_owned(),
@@ -124,15 +135,24 @@ mod tests {
 
     #[test]
     fn line_ends_and_invisible_characters() {
-        assert_eq!(clean("\u{FEFF}第一段\r\n第二\u{200B}段\r第三段"), "第一段\n第二段\n第三段");
+        assert_eq!(
+            clean("\u{FEFF}第一段\r\n第二\u{200B}段\r第三段"),
+            "第一段\n第二段\n第三段"
+        );
         assert_eq!(clean("\u{3000}\u{3000}开头缩进  "), "开头缩进");
     }
 
     #[test]
     fn html_entities_and_tags() {
         assert_eq!(clean("社区&nbsp;居民&amp;志愿者"), "社区 居民&志愿者");
-        assert_eq!(clean("&ldquo;防护网&rdquo;&#12290;&#x3002;"), "“防护网”。。");
-        assert_eq!(clean("第一段<br/>第二段<span class=\"x\">加粗</span>"), "第一段\n第二段加粗");
+        assert_eq!(
+            clean("&ldquo;防护网&rdquo;&#12290;&#x3002;"),
+            "“防护网”。。"
+        );
+        assert_eq!(
+            clean("第一段<br/>第二段<span class=\"x\">加粗</span>"),
+            "第一段\n第二段加粗"
+        );
         assert_eq!(clean("未知实体&foo;不留下"), "未知实体不留下");
         assert_eq!(clean("AT&T 公司"), "AT&T 公司");
     }

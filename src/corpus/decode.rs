@@ -26,7 +26,10 @@ pub enum DecodeError {
     #[error("encoding not recognised as UTF-8, GBK/GB18030 or Big5 (best guess: {guess}); convert it to UTF-8 or pass --encoding")]
     Undetected { guess: &'static str },
     #[error("not valid {encoding}: the file may be damaged or mix encodings; pass --encoding {label} to read it anyway (invalid bytes become U+FFFD)")]
-    Malformed { encoding: &'static str, label: &'static str },
+    Malformed {
+        encoding: &'static str,
+        label: &'static str,
+    },
 }
 
 /// Looks up an encoding by its WHATWG label (`gbk`, `big5`, `utf-16le`, ...).
@@ -44,7 +47,11 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
             _ => bytes,
         };
         let (text, had_errors) = encoding.decode_without_bom_handling(body);
-        return Ok(Decoded { text: text.into_owned(), encoding: encoding.name(), replaced: had_errors });
+        return Ok(Decoded {
+            text: text.into_owned(),
+            encoding: encoding.name(),
+            replaced: had_errors,
+        });
     }
     if let Some((encoding, len)) = bom {
         return strict(encoding, &bytes[len..]);
@@ -57,7 +64,11 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
         };
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Decoded { text: text.to_owned(), encoding: UTF_8.name(), replaced: false });
+        return Ok(Decoded {
+            text: text.to_owned(),
+            encoding: UTF_8.name(),
+            replaced: false,
+        });
     }
     let prefix = &bytes[..bytes.len().min(DETECT_PREFIX)];
     let mut detector = chardetng::EncodingDetector::new();
@@ -70,7 +81,9 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
         // windows-1252.
         strict(encoding, bytes)
     } else {
-        Err(DecodeError::Undetected { guess: guess.name() })
+        Err(DecodeError::Undetected {
+            guess: guess.name(),
+        })
     }
 }
 
@@ -82,23 +95,34 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
         return None;
     }
     let prefix = &bytes[..bytes.len().min(DETECT_PREFIX)];
-    let plausible = |unit: u16| {
-        matches!(unit, 0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x2000..=0x206F | 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF)
-    };
-    [(UTF_16LE, false), (UTF_16BE, true)].into_iter().find_map(|(encoding, big_endian)| {
-        let units = prefix.chunks_exact(2).map(|pair| {
-            let pair = [pair[0], pair[1]];
-            if big_endian { u16::from_be_bytes(pair) } else { u16::from_le_bytes(pair) }
-        });
-        let good = units.filter(|&unit| plausible(unit)).count();
-        (good * 100 >= prefix.len() / 2 * 95).then_some(encoding)
-    })
+    let plausible = |unit: u16| matches!(unit, 0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x2000..=0x206F | 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF);
+    [(UTF_16LE, false), (UTF_16BE, true)]
+        .into_iter()
+        .find_map(|(encoding, big_endian)| {
+            let units = prefix.chunks_exact(2).map(|pair| {
+                let pair = [pair[0], pair[1]];
+                if big_endian {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
+            });
+            let good = units.filter(|&unit| plausible(unit)).count();
+            (good * 100 >= prefix.len() / 2 * 95).then_some(encoding)
+        })
 }
 
 fn strict(encoding: &'static Encoding, bytes: &[u8]) -> Result<Decoded, DecodeError> {
     match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
-        Some(text) => Ok(Decoded { text: text.into_owned(), encoding: encoding.name(), replaced: false }),
-        None => Err(DecodeError::Malformed { encoding: encoding.name(), label: label_of(encoding) }),
+        Some(text) => Ok(Decoded {
+            text: text.into_owned(),
+            encoding: encoding.name(),
+            replaced: false,
+        }),
+        None => Err(DecodeError::Malformed {
+            encoding: encoding.name(),
+            label: label_of(encoding),
+        }),
     }
 }
 
@@ -136,9 +160,14 @@ mod tests {
         let traditional = "疫情期間，社區居民守望相助，共同度過難關。";
         let (big5, _, _) = BIG5.encode(traditional);
         // The trap: Big5 bytes decode as GBK without an error.
-        assert!(GBK.decode_without_bom_handling_and_without_replacement(&big5).is_some());
+        assert!(GBK
+            .decode_without_bom_handling_and_without_replacement(&big5)
+            .is_some());
         let decoded = decode(&big5, None).unwrap();
-        assert_eq!((decoded.text.as_str(), decoded.encoding), (traditional, "Big5"));
+        assert_eq!(
+            (decoded.text.as_str(), decoded.encoding),
+            (traditional, "Big5")
+        );
     }
 
     #[test]
@@ -151,13 +180,18 @@ mod tests {
         // Without a BOM, with and without line ends (NUL bytes).
         assert_eq!(decode(&le[2..], None).unwrap().encoding, "UTF-16LE");
         let with_newline: Vec<u8> = le[2..].iter().copied().chain([b'\n', 0]).collect();
-        assert_eq!(decode(&with_newline, None).unwrap().text, format!("{TEXT}\n"));
+        assert_eq!(
+            decode(&with_newline, None).unwrap().text,
+            format!("{TEXT}\n")
+        );
         let be: Vec<u8> = TEXT.encode_utf16().flat_map(u16::to_be_bytes).collect();
         assert_eq!(decode(&be, None).unwrap().encoding, "UTF-16BE");
         let forced = decode(&le[2..], encoding_for_label("utf-16le")).unwrap();
         assert_eq!(forced.text, TEXT);
         // A binary file is still binary.
-        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R'];
+        let png = [
+            0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',
+        ];
         assert_eq!(decode(&png, None).unwrap_err(), DecodeError::Binary);
     }
 

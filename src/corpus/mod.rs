@@ -3,8 +3,8 @@
 pub mod clean;
 pub mod decode;
 pub mod split;
-pub mod wordlist;
 mod walk;
+pub mod wordlist;
 
 use std::path::{Path, PathBuf};
 
@@ -82,7 +82,9 @@ impl Corpus {
             .into_par_iter()
             .map(|entry| match entry {
                 walk::Found::File(path) => read_file(&path, options),
-                walk::Found::Problem { path, message } => (skipped(path, 0, String::new(), message), Vec::new()),
+                walk::Found::Problem { path, message } => {
+                    (skipped(path, 0, String::new(), message), Vec::new())
+                }
             })
             .collect();
         let mut corpus = Corpus::default();
@@ -94,7 +96,11 @@ impl Corpus {
 
     /// The bundled seed corpus, read from the binary itself.
     pub fn embedded(options: &LoadOptions) -> Corpus {
-        Self::from_text_with(&format!("<embedded>/{EMBEDDED_NAME}"), EMBEDDED_TEXT, options)
+        Self::from_text_with(
+            &format!("<embedded>/{EMBEDDED_NAME}"),
+            EMBEDDED_TEXT,
+            options,
+        )
     }
 
     /// A corpus of one text, cleaned and split like a file named `name` would be.
@@ -105,14 +111,23 @@ impl Corpus {
     /// Like [`Corpus::from_text`], with the given splitting options.
     pub fn from_text_with(name: &str, text: &str, options: &LoadOptions) -> Corpus {
         let mut corpus = Corpus::default();
-        let (file, essays) = from_decoded(name.to_owned(), text.len() as u64, "UTF-8", text, false, options);
+        let (file, essays) = from_decoded(
+            name.to_owned(),
+            text.len() as u64,
+            "UTF-8",
+            text,
+            false,
+            options,
+        );
         corpus.push_file(file, essays);
         corpus
     }
 
     /// Files that were skipped.
     pub fn skipped(&self) -> impl Iterator<Item = &SourceFile> {
-        self.files.iter().filter(|file| file.status == FileStatus::Skipped)
+        self.files
+            .iter()
+            .filter(|file| file.status == FileStatus::Skipped)
     }
 
     /// Total bytes of essay text (after cleaning).
@@ -125,7 +140,12 @@ impl Corpus {
         for (title, body) in essays {
             let id = self.essays.len() as u32 + 1;
             let title = title.unwrap_or_else(|| stem.clone());
-            self.essays.push(Essay { id, title, source: file.path.clone(), body });
+            self.essays.push(Essay {
+                id,
+                title,
+                source: file.path.clone(),
+                body,
+            });
         }
         self.files.push(file);
     }
@@ -137,21 +157,50 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
     let shown = path.to_string_lossy().into_owned();
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(err) => return (skipped(shown, 0, String::new(), format!("cannot read: {err}")), Vec::new()),
+        Err(err) => {
+            return (
+                skipped(shown, 0, String::new(), format!("cannot read: {err}")),
+                Vec::new(),
+            )
+        }
     };
     let size = bytes.len() as u64;
     match decode::decode(&bytes, options.encoding) {
-        Ok(decoded) => from_decoded(shown, size, decoded.encoding, &decoded.text, decoded.replaced, options),
-        Err(err) => (skipped(shown, size, String::new(), err.to_string()), Vec::new()),
+        Ok(decoded) => from_decoded(
+            shown,
+            size,
+            decoded.encoding,
+            &decoded.text,
+            decoded.replaced,
+            options,
+        ),
+        Err(err) => (
+            skipped(shown, size, String::new(), err.to_string()),
+            Vec::new(),
+        ),
     }
 }
 
-fn from_decoded(path: String, bytes: u64, encoding: &str, text: &str, replaced: bool, options: &LoadOptions) -> FileOutcome {
+fn from_decoded(
+    path: String,
+    bytes: u64,
+    encoding: &str,
+    text: &str,
+    replaced: bool,
+    options: &LoadOptions,
+) -> FileOutcome {
     let cleaned = clean::clean(text);
     let split = options.splitter.split(&cleaned);
     if split.essays.is_empty() {
-        let why = if text.trim().is_empty() { "empty file: no text to analyse" } else { "no essay text after cleaning (only junk lines or a preamble)" };
-        return (skipped(path, bytes, encoding.to_owned(), why.to_owned()), Vec::new());
+        let why = if text.trim().is_empty() {
+            "empty file: no text to analyse"
+        } else {
+            "no essay text after cleaning (only junk lines or a preamble)"
+        };
+        return (
+            skipped(path, bytes, encoding.to_owned(), why.to_owned()),
+            Vec::new(),
+        );
     }
     let mut notes = Vec::new();
     if split.essays.len() > 1 || split.essays[0].title.is_some() {
@@ -174,15 +223,32 @@ fn from_decoded(path: String, bytes: u64, encoding: &str, text: &str, replaced: 
         status: FileStatus::Ok,
         message: notes.join("; "),
     };
-    (file, split.essays.into_iter().map(|essay| (essay.title, essay.body)).collect())
+    (
+        file,
+        split
+            .essays
+            .into_iter()
+            .map(|essay| (essay.title, essay.body))
+            .collect(),
+    )
 }
 
 fn skipped(path: String, bytes: u64, encoding: String, message: String) -> SourceFile {
-    SourceFile { path, encoding, bytes, essays: 0, status: FileStatus::Skipped, message }
+    SourceFile {
+        path,
+        encoding,
+        bytes,
+        essays: 0,
+        status: FileStatus::Skipped,
+        message,
+    }
 }
 
 fn file_stem(shown: &str) -> String {
-    Path::new(shown).file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_else(|| shown.to_owned())
+    Path::new(shown)
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_else(|| shown.to_owned())
 }
 
 /// A Han character (CJK unified ideographs, extensions, compatibility ideographs).
@@ -194,5 +260,6 @@ pub fn is_han(c: char) -> bool {
 
 /// A Latin letter, half- or full-width.
 pub fn is_latin(c: char) -> bool {
-    c.is_ascii_alphabetic() || matches!(c, 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '\u{00C0}'..='\u{024F}') && c.is_alphabetic()
+    c.is_ascii_alphabetic()
+        || matches!(c, 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '\u{00C0}'..='\u{024F}') && c.is_alphabetic()
 }

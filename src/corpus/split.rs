@@ -11,15 +11,57 @@ pub const DEFAULT_TITLE_PATTERN: &str =
 /// Button labels and navigation scraped along with a page; a line that is exactly one of these
 /// belongs to no essay.
 const JUNK_LINES: &[&str] = &[
-    "一键复制", "复制", "点击复制", "复制全文", "全文复制", "复制本文", "收藏", "分享", "分享到", "打印",
-    "举报", "返回顶部", "展开全文", "阅读全文", "查看全文", "展开", "收起", "加载更多", "点击查看",
-    "上一页", "下一页", "首页", "返回首页", "返回列表", "关闭", "点赞", "评论", "相关推荐", "相关文章",
-    "猜你喜欢", "热门推荐", "热门文章", "免费下载", "下载文档", "下载本文", "立即下载", "本文已影响人",
+    "一键复制",
+    "复制",
+    "点击复制",
+    "复制全文",
+    "全文复制",
+    "复制本文",
+    "收藏",
+    "分享",
+    "分享到",
+    "打印",
+    "举报",
+    "返回顶部",
+    "展开全文",
+    "阅读全文",
+    "查看全文",
+    "展开",
+    "收起",
+    "加载更多",
+    "点击查看",
+    "上一页",
+    "下一页",
+    "首页",
+    "返回首页",
+    "返回列表",
+    "关闭",
+    "点赞",
+    "评论",
+    "相关推荐",
+    "相关文章",
+    "猜你喜欢",
+    "热门推荐",
+    "热门文章",
+    "免费下载",
+    "下载文档",
+    "下载本文",
+    "立即下载",
+    "本文已影响人",
 ];
 
 /// Line openings of navigation and boilerplate lines.
-const JUNK_PREFIXES: &[&str] =
-    &["上一篇", "下一篇", "本文链接", "原文链接", "原文地址", "本文来源", "文章来源", "版权声明", "责任编辑"];
+const JUNK_PREFIXES: &[&str] = &[
+    "上一篇",
+    "下一篇",
+    "本文链接",
+    "原文链接",
+    "原文地址",
+    "本文来源",
+    "文章来源",
+    "版权声明",
+    "责任编辑",
+];
 
 /// One essay cut out of a file; `title` is `None` when the file is a single essay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,14 +91,20 @@ pub struct Splitter {
 
 impl Default for Splitter {
     fn default() -> Self {
-        Splitter { title: Regex::new(DEFAULT_TITLE_PATTERN).expect("valid regex"), min_titles: 2 }
+        Splitter {
+            title: Regex::new(DEFAULT_TITLE_PATTERN).expect("valid regex"),
+            min_titles: 2,
+        }
     }
 }
 
 impl Splitter {
     /// A splitter whose title lines match `pattern` (the whole trimmed line is tested).
     pub fn with_pattern(pattern: &str) -> Result<Self> {
-        Ok(Splitter { title: Regex::new(pattern)?, min_titles: 1 })
+        Ok(Splitter {
+            title: Regex::new(pattern)?,
+            min_titles: 1,
+        })
     }
 
     /// Splits cleaned text (one paragraph a line).
@@ -72,10 +120,16 @@ impl Splitter {
                 !junk
             })
             .collect();
-        let titles = lines.iter().filter(|line| self.title.is_match(line)).count();
+        let titles = lines
+            .iter()
+            .filter(|line| self.title.is_match(line))
+            .count();
         if titles < self.min_titles {
             if !lines.is_empty() {
-                split.essays.push(RawEssay { title: None, body: lines.join("\n") });
+                split.essays.push(RawEssay {
+                    title: None,
+                    body: lines.join("\n"),
+                });
             }
             return split;
         }
@@ -83,7 +137,10 @@ impl Splitter {
         for line in lines {
             if self.title.is_match(line) {
                 if let Some((title, body)) = current.take() {
-                    split.essays.push(RawEssay { title: Some(title), body: body.join("\n") });
+                    split.essays.push(RawEssay {
+                        title: Some(title),
+                        body: body.join("\n"),
+                    });
                 }
                 current = Some((line.trim_end_matches([':', '：']).to_owned(), Vec::new()));
             } else if let Some((_, body)) = current.as_mut() {
@@ -93,7 +150,10 @@ impl Splitter {
             }
         }
         if let Some((title, body)) = current {
-            split.essays.push(RawEssay { title: Some(title), body: body.join("\n") });
+            split.essays.push(RawEssay {
+                title: Some(title),
+                body: body.join("\n"),
+            });
         }
         split
     }
@@ -117,7 +177,11 @@ mod tests {
         let split = Splitter::default().split(page);
         assert_eq!(split.preamble_lines, 1);
         assert_eq!(split.junk_lines, 2);
-        let titles: Vec<_> = split.essays.iter().map(|e| e.title.as_deref().unwrap()).collect();
+        let titles: Vec<_> = split
+            .essays
+            .iter()
+            .map(|e| e.title.as_deref().unwrap())
+            .collect();
         assert_eq!(titles, ["心得体会篇一", "心得体会篇二"]);
         assert_eq!(split.essays[0].body, "第一篇正文。\n第二段。");
         assert_eq!(split.essays[1].body, "第二篇正文。");
@@ -126,7 +190,13 @@ mod tests {
     #[test]
     fn one_title_line_is_not_a_page() {
         let split = Splitter::default().split("读书笔记篇一\n正文。");
-        assert_eq!(split.essays, [RawEssay { title: None, body: "读书笔记篇一\n正文。".into() }]);
+        assert_eq!(
+            split.essays,
+            [RawEssay {
+                title: None,
+                body: "读书笔记篇一\n正文。".into()
+            }]
+        );
     }
 
     #[test]
@@ -134,7 +204,9 @@ mod tests {
         let split = Splitter::default().split("范文篇1\n甲。\n范文篇12：\n乙。");
         assert_eq!(split.essays.len(), 2);
         assert_eq!(split.essays[1].title.as_deref(), Some("范文篇12"));
-        let user = Splitter::with_pattern(r"^【.+】$").unwrap().split("【春】\n春天。\n【夏】\n夏天。");
+        let user = Splitter::with_pattern(r"^【.+】$")
+            .unwrap()
+            .split("【春】\n春天。\n【夏】\n夏天。");
         assert_eq!(user.essays.len(), 2);
         assert_eq!(user.essays[0].title.as_deref(), Some("【春】"));
     }

@@ -28,9 +28,15 @@ pub fn find_files(inputs: &[PathBuf]) -> Vec<Found> {
         let shown = input.to_string_lossy().into_owned();
         match std::fs::metadata(input) {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                found.push(Found::Problem { path: shown, message: "no such file or folder".to_owned() });
+                found.push(Found::Problem {
+                    path: shown,
+                    message: "no such file or folder".to_owned(),
+                });
             }
-            Err(err) => found.push(Found::Problem { path: shown, message: format!("cannot open: {err}") }),
+            Err(err) => found.push(Found::Problem {
+                path: shown,
+                message: format!("cannot open: {err}"),
+            }),
             Ok(meta) if meta.is_file() => push_file(input.clone(), &mut found),
             Ok(meta) if meta.is_dir() => {
                 let walker = WalkDir::new(input).follow_links(true).sort_by_file_name();
@@ -45,19 +51,27 @@ pub fn find_files(inputs: &[PathBuf]) -> Vec<Found> {
                             let message = if err.loop_ancestor().is_some() {
                                 "symbolic link loop: not followed".to_owned()
                             } else {
-                                format!("cannot open: {}", err.io_error().map_or_else(|| err.to_string(), ToString::to_string))
+                                format!(
+                                    "cannot open: {}",
+                                    err.io_error()
+                                        .map_or_else(|| err.to_string(), ToString::to_string)
+                                )
                             };
                             found.push(Found::Problem { path, message });
                         }
                     }
                 }
             }
-            Ok(_) => found.push(Found::Problem { path: shown, message: "not a regular file or folder".to_owned() }),
+            Ok(_) => found.push(Found::Problem {
+                path: shown,
+                message: "not a regular file or folder".to_owned(),
+            }),
         }
     }
     found
 }
 
 fn is_txt(path: &Path) -> bool {
-    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("txt"))
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("txt"))
 }

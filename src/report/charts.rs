@@ -19,7 +19,8 @@ pub(crate) const EMBEDDED_FONT: &[u8] = include_bytes!("fonts/NotoSansSC-Regular
 
 /// The font family named in the charts: the embedded font is registered under it (and under
 /// `sans-serif`), and SVG files name it, so browsers use a local CJK font.
-pub const FONT_FAMILY: &str = "Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif";
+pub const FONT_FAMILY: &str =
+    "Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif";
 
 /// plotters 0.3.7 with ab_glyph draws text about 15% smaller than asked: ask for more.
 const FONT_SCALE: f64 = 1.18;
@@ -47,12 +48,19 @@ pub fn register_font(path: Option<&Path>) -> Result<()> {
             None => EMBEDDED_FONT,
         };
         for family in [FONT_FAMILY, "sans-serif"] {
-            plotters::style::register_font(family, FontStyle::Normal, bytes)
-                .map_err(|_| format!("{} is not a TrueType or OpenType font", path.map_or("the embedded font".into(), |p| p.display().to_string())))?;
+            plotters::style::register_font(family, FontStyle::Normal, bytes).map_err(|_| {
+                format!(
+                    "{} is not a TrueType or OpenType font",
+                    path.map_or("the embedded font".into(), |p| p.display().to_string())
+                )
+            })?;
         }
         Ok(())
     });
-    registered.clone().map_err(|message| Error::Chart { name: "font", message })
+    registered.clone().map_err(|message| Error::Chart {
+        name: "font",
+        message,
+    })
 }
 
 fn font(size: f64) -> TextStyle<'static> {
@@ -77,16 +85,48 @@ fn clip(text: &str, max: usize) -> String {
 
 /// What a chart shows, drawn the same way on any backend.
 enum Plot {
-    Bars { title: &'static str, note: String, data: Vec<(String, f64)>, colour: RGBColor },
-    Heatmap { title: &'static str, note: String, rows: Vec<String>, columns: Vec<String>, values: Vec<Vec<f64>>, max: f64, decimals: usize },
+    Bars {
+        title: &'static str,
+        note: String,
+        data: Vec<(String, f64)>,
+        colour: RGBColor,
+    },
+    Heatmap {
+        title: &'static str,
+        note: String,
+        rows: Vec<String>,
+        columns: Vec<String>,
+        values: Vec<Vec<f64>>,
+        max: f64,
+        decimals: usize,
+    },
     /// Leaves (labels in leaf order, by essay index) and merges (a, b, distance) as kodama gives them.
-    Dendrogram { title: &'static str, note: String, labels: Vec<String>, order: Vec<usize>, merges: Vec<(usize, usize, f64)> },
+    Dendrogram {
+        title: &'static str,
+        note: String,
+        labels: Vec<String>,
+        order: Vec<usize>,
+        merges: Vec<(usize, usize, f64)>,
+    },
     /// Small bar charts side by side: (panel title, bars).
-    Multiples { title: &'static str, note: String, panels: Vec<(String, Vec<(String, f64)>)>, columns: usize },
+    Multiples {
+        title: &'static str,
+        note: String,
+        panels: Vec<(String, Vec<(String, f64)>)>,
+        columns: usize,
+    },
     /// One box per essay: (label, values).
-    Boxes { title: &'static str, note: String, rows: Vec<(String, Vec<u64>)> },
+    Boxes {
+        title: &'static str,
+        note: String,
+        rows: Vec<(String, Vec<u64>)>,
+    },
     /// One row per essay: markers at (paragraph, text, kind index).
-    Timeline { title: &'static str, note: String, rows: Vec<(String, u32, Vec<(u32, String, usize)>)> },
+    Timeline {
+        title: &'static str,
+        note: String,
+        rows: Vec<(String, u32, Vec<(u32, String, usize)>)>,
+    },
 }
 
 /// One chart: its file name, size in pixels and content.
@@ -99,13 +139,35 @@ struct Chart {
 impl Plot {
     fn draw<DB: DrawingBackend>(&self, area: &Area<'_, DB>) -> Drawn {
         match self {
-            Plot::Bars { title, note, data, colour } => bars(area, title, note, data, *colour),
-            Plot::Heatmap { title, note, rows, columns, values, max, decimals } => {
-                heatmap(area, title, note, rows, columns, values, *max, *decimals)
-            }
-            Plot::Dendrogram { title, note, labels, order, merges } => dendrogram(area, title, note, labels, order, merges),
+            Plot::Bars {
+                title,
+                note,
+                data,
+                colour,
+            } => bars(area, title, note, data, *colour),
+            Plot::Heatmap {
+                title,
+                note,
+                rows,
+                columns,
+                values,
+                max,
+                decimals,
+            } => heatmap(area, title, note, rows, columns, values, *max, *decimals),
+            Plot::Dendrogram {
+                title,
+                note,
+                labels,
+                order,
+                merges,
+            } => dendrogram(area, title, note, labels, order, merges),
             Plot::Timeline { title, note, rows } => timeline(area, title, note, rows),
-            Plot::Multiples { title, note, panels, columns } => multiples(area, title, note, panels, *columns),
+            Plot::Multiples {
+                title,
+                note,
+                panels,
+                columns,
+            } => multiples(area, title, note, panels, *columns),
             Plot::Boxes { title, note, rows } => boxes(area, title, note, rows),
         }
     }
@@ -114,7 +176,10 @@ impl Plot {
 /// Writes every chart as `<dir>/<name>.png` and `.svg`; returns the files written.
 pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Result<Vec<PathBuf>> {
     register_font(None)?;
-    std::fs::create_dir_all(dir).map_err(|source| Error::OutputDir { path: dir.into(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::OutputDir {
+        path: dir.into(),
+        source,
+    })?;
     let mut written = Vec::new();
     for chart in charts(corpus, analysis) {
         let png = dir.join(format!("{}.png", chart.name));
@@ -128,22 +193,41 @@ pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Res
         })();
         if let Err(message) = drawn {
             let _ = std::fs::remove_file(&temp);
-            return Err(Error::Chart { name: chart.name, message });
+            return Err(Error::Chart {
+                name: chart.name,
+                message,
+            });
         }
-        std::fs::rename(&temp, &png).map_err(|source| Error::Write { path: png.clone(), source })?;
+        std::fs::rename(&temp, &png).map_err(|source| Error::Write {
+            path: png.clone(),
+            source,
+        })?;
         written.push(png);
 
         let svg_path = dir.join(format!("{}.svg", chart.name));
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, chart.size).into_drawing_area();
-            root.fill(&WHITE).map_err(|e| Error::Chart { name: chart.name, message: err(e) })?;
-            chart.plot.draw(&root).map_err(|message| Error::Chart { name: chart.name, message })?;
-            root.present().map_err(|e| Error::Chart { name: chart.name, message: err(e) })?;
+            root.fill(&WHITE).map_err(|e| Error::Chart {
+                name: chart.name,
+                message: err(e),
+            })?;
+            chart.plot.draw(&root).map_err(|message| Error::Chart {
+                name: chart.name,
+                message,
+            })?;
+            root.present().map_err(|e| Error::Chart {
+                name: chart.name,
+                message: err(e),
+            })?;
         }
         write_atomically(&svg_path, |file| {
             use std::io::Write;
-            file.write_all(svg.as_bytes()).map_err(|source| Error::Write { path: svg_path.clone(), source })
+            file.write_all(svg.as_bytes())
+                .map_err(|source| Error::Write {
+                    path: svg_path.clone(),
+                    source,
+                })
         })?;
         written.push(svg_path);
     }
@@ -154,45 +238,109 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
     let mut charts = Vec::new();
     let n = corpus.essays.len();
     // Full-width brackets lose their left-side bearing in plotters' ab_glyph text: use commas.
-    let capped = |what: &str| if n > MAX_ESSAYS { format!("{what}，仅显示前 {MAX_ESSAYS} 篇，共 {n} 篇") } else { format!("{what}，共 {n} 篇") };
+    let capped = |what: &str| {
+        if n > MAX_ESSAYS {
+            format!("{what}，仅显示前 {MAX_ESSAYS} 篇，共 {n} 篇")
+        } else {
+            format!("{what}，共 {n} 篇")
+        }
+    };
 
-    let top: Vec<(String, f64)> =
-        analysis.word_freq.iter().filter(|w| !w.stopword).take(TOP_WORDS).map(|w| (w.word.to_owned(), w.count as f64)).collect();
+    let top: Vec<(String, f64)> = analysis
+        .word_freq
+        .iter()
+        .filter(|w| !w.stopword)
+        .take(TOP_WORDS)
+        .map(|w| (w.word.to_owned(), w.count as f64))
+        .collect();
     let height = 200 + top.len() as u32 * 34;
     let note = format!("出现次数最多的 {} 个词", top.len());
-    charts.push(Chart { name: "top_words", size: (1400, height), plot: Plot::Bars { title: "不含停用词的高频词", note, data: top, colour: BLUE } });
+    charts.push(Chart {
+        name: "top_words",
+        size: (1400, height),
+        plot: Plot::Bars {
+            title: "不含停用词的高频词",
+            note,
+            data: top,
+            colour: BLUE,
+        },
+    });
 
     let lengths: Vec<(String, f64)> = corpus
         .essays
         .iter()
         .zip(&analysis.essays)
         .take(MAX_ESSAYS)
-        .map(|(e, r)| (format!("{} {}", e.id, clip(&e.title, 14)), r.figures.characters as f64))
+        .map(|(e, r)| {
+            (
+                format!("{} {}", e.id, clip(&e.title, 14)),
+                r.figures.characters as f64,
+            )
+        })
         .collect();
     let height = 200 + lengths.len() as u32 * 34;
     let note = capped("每篇文章的字数，不含空白");
-    charts.push(Chart { name: "essay_lengths", size: (1400, height), plot: Plot::Bars { title: "文章长度", note, data: lengths, colour: ORANGE } });
+    charts.push(Chart {
+        name: "essay_lengths",
+        size: (1400, height),
+        plot: Plot::Bars {
+            title: "文章长度",
+            note,
+            data: lengths,
+            colour: ORANGE,
+        },
+    });
 
-    if let Some(clusters) = analysis.similarity.as_ref().and_then(|s| s.clusters.as_ref().map(|c| (s, c))) {
+    if let Some(clusters) = analysis
+        .similarity
+        .as_ref()
+        .and_then(|s| s.clusters.as_ref().map(|c| (s, c)))
+    {
         let (similarity, clusters) = clusters;
         // Essays in dendrogram order, so that clusters sit together.
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&i| clusters.order[i]);
         order.truncate(MAX_ESSAYS);
-        let position: std::collections::HashMap<usize, usize> = order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+        let position: std::collections::HashMap<usize, usize> =
+            order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
         let mut matrix = vec![vec![1.0; order.len()]; order.len()];
         for &(a, b, c) in &similarity.pairs {
-            if let (Some(&pa), Some(&pb)) = (position.get(&(a as usize)), position.get(&(b as usize))) {
+            if let (Some(&pa), Some(&pb)) =
+                (position.get(&(a as usize)), position.get(&(b as usize)))
+            {
                 matrix[pa][pb] = c;
                 matrix[pb][pa] = c;
             }
         }
-        let labels: Vec<String> =
-            order.iter().map(|&i| format!("{} {}", corpus.essays[i].id, clip(&corpus.essays[i].title, 12))).collect();
-        let note = capped(&format!("TF-IDF 余弦相似度，按层次聚类排序，{} 个聚类", clusters.k));
+        let labels: Vec<String> = order
+            .iter()
+            .map(|&i| {
+                format!(
+                    "{} {}",
+                    corpus.essays[i].id,
+                    clip(&corpus.essays[i].title, 12)
+                )
+            })
+            .collect();
+        let note = capped(&format!(
+            "TF-IDF 余弦相似度，按层次聚类排序，{} 个聚类",
+            clusters.k
+        ));
         let side = 420 + labels.len() as u32 * 36;
-        let plot = Plot::Heatmap { title: "文章相似度", note, rows: labels.clone(), columns: labels, values: matrix, max: 1.0, decimals: 2 };
-        charts.push(Chart { name: "similarity", size: (side + 200, side), plot });
+        let plot = Plot::Heatmap {
+            title: "文章相似度",
+            note,
+            rows: labels.clone(),
+            columns: labels,
+            values: matrix,
+            max: 1.0,
+            decimals: 2,
+        };
+        charts.push(Chart {
+            name: "similarity",
+            size: (side + 200, side),
+            plot,
+        });
     }
 
     let boxes: Vec<(String, Vec<u64>)> = corpus
@@ -200,14 +348,38 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .iter()
         .zip(&analysis.essays)
         .take(MAX_ESSAYS)
-        .map(|(e, r)| (format!("{} {}", e.id, clip(&e.title, 12)), r.structure.sentence_lengths.clone()))
+        .map(|(e, r)| {
+            (
+                format!("{} {}", e.id, clip(&e.title, 12)),
+                r.structure.sentence_lengths.clone(),
+            )
+        })
         .collect();
-    let note = capped("每句汉字数：箱体为四分位距，中线为中位数，须线至 1.5 倍四分位距内的最远值，圆点为离群值");
-    charts.push(Chart { name: "sentence_lengths", size: (1400, 220 + boxes.len() as u32 * 40), plot: Plot::Boxes { title: "句子长度分布", note, rows: boxes } });
+    let note = capped(
+        "每句汉字数：箱体为四分位距，中线为中位数，须线至 1.5 倍四分位距内的最远值，圆点为离群值",
+    );
+    charts.push(Chart {
+        name: "sentence_lengths",
+        size: (1400, 220 + boxes.len() as u32 * 40),
+        plot: Plot::Boxes {
+            title: "句子长度分布",
+            note,
+            rows: boxes,
+        },
+    });
 
     // Small multiples of the first keyword method asked for.
-    let method = analysis.essays.first().and_then(|e| e.keywords.first()).map(|(m, _)| *m);
-    if let Some(method) = method.filter(|_| analysis.essays.iter().any(|e| e.keywords.first().is_some_and(|(_, k)| !k.is_empty()))) {
+    let method = analysis
+        .essays
+        .first()
+        .and_then(|e| e.keywords.first())
+        .map(|(m, _)| *m);
+    if let Some(method) = method.filter(|_| {
+        analysis
+            .essays
+            .iter()
+            .any(|e| e.keywords.first().is_some_and(|(_, k)| !k.is_empty()))
+    }) {
         const PANELS: usize = 12;
         let panels: Vec<(String, Vec<(String, f64)>)> = corpus
             .essays
@@ -215,28 +387,75 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
             .zip(&analysis.essays)
             .take(PANELS)
             .map(|(e, r)| {
-                let words = r.keywords.first().map(|(_, k)| k.iter().take(8).map(|k| (k.word.to_owned(), k.score)).collect()).unwrap_or_default();
+                let words = r
+                    .keywords
+                    .first()
+                    .map(|(_, k)| {
+                        k.iter()
+                            .take(8)
+                            .map(|k| (k.word.to_owned(), k.score))
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 (format!("{} {}", e.id, clip(&e.title, 12)), words)
             })
             .collect();
         let columns = 3.min(panels.len()).max(1);
         let rows = panels.len().div_ceil(columns) as u32;
         let note = if n > PANELS {
-            format!("每篇前 8 个关键词，方法 {}，仅显示前 {PANELS} 篇，共 {n} 篇", method.as_str())
+            format!(
+                "每篇前 8 个关键词，方法 {}，仅显示前 {PANELS} 篇，共 {n} 篇",
+                method.as_str()
+            )
         } else {
             format!("每篇前 8 个关键词，方法 {}，共 {n} 篇", method.as_str())
         };
-        charts.push(Chart { name: "keywords", size: (1500, 140 + rows * 330), plot: Plot::Multiples { title: "各篇关键词", note, panels, columns } });
+        charts.push(Chart {
+            name: "keywords",
+            size: (1500, 140 + rows * 330),
+            plot: Plot::Multiples {
+                title: "各篇关键词",
+                note,
+                panels,
+                columns,
+            },
+        });
     }
 
-    if let Some(clusters) = analysis.similarity.as_ref().and_then(|s| s.clusters.as_ref()).filter(|_| n <= MAX_ESSAYS && n >= 2) {
-        let labels: Vec<String> = corpus.essays.iter().map(|e| format!("{} {}", e.id, clip(&e.title, 12))).collect();
+    if let Some(clusters) = analysis
+        .similarity
+        .as_ref()
+        .and_then(|s| s.clusters.as_ref())
+        .filter(|_| n <= MAX_ESSAYS && n >= 2)
+    {
+        let labels: Vec<String> = corpus
+            .essays
+            .iter()
+            .map(|e| format!("{} {}", e.id, clip(&e.title, 12)))
+            .collect();
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&i| clusters.order[i]);
-        let merges = clusters.merges.iter().map(|&(a, b, d, _)| (a, b, d)).collect();
-        let note = format!("平均联结层次聚类，距离为 1 减余弦相似度，分为 {} 类，共 {n} 篇", clusters.k);
-        let plot = Plot::Dendrogram { title: "文章聚类树状图", note, labels, order, merges };
-        charts.push(Chart { name: "dendrogram", size: (1400, 260 + n as u32 * 36), plot });
+        let merges = clusters
+            .merges
+            .iter()
+            .map(|&(a, b, d, _)| (a, b, d))
+            .collect();
+        let note = format!(
+            "平均联结层次聚类，距离为 1 减余弦相似度，分为 {} 类，共 {n} 篇",
+            clusters.k
+        );
+        let plot = Plot::Dendrogram {
+            title: "文章聚类树状图",
+            note,
+            labels,
+            order,
+            merges,
+        };
+        charts.push(Chart {
+            name: "dendrogram",
+            size: (1400, 260 + n as u32 * 36),
+            plot,
+        });
     }
 
     let rows: Vec<(String, u32, Vec<(u32, String, usize)>)> = corpus
@@ -245,12 +464,30 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .zip(&analysis.essays)
         .take(MAX_ESSAYS)
         .map(|(e, r)| {
-            let hits = r.structure.markers.iter().filter(|m| m.position == 0).map(|m| (m.paragraph, m.marker.clone(), m.kind as usize)).collect();
-            (format!("{} {}", e.id, clip(&e.title, 12)), r.structure.paragraphs, hits)
+            let hits = r
+                .structure
+                .markers
+                .iter()
+                .filter(|m| m.position == 0)
+                .map(|m| (m.paragraph, m.marker.clone(), m.kind as usize))
+                .collect();
+            (
+                format!("{} {}", e.id, clip(&e.title, 12)),
+                r.structure.paragraphs,
+                hits,
+            )
         })
         .collect();
     let note = capped("横轴为正文段落序号，颜色区分顺序、递进、转折、因果、举例、总结");
-    charts.push(Chart { name: "markers", size: (1600, 260 + rows.len() as u32 * 44), plot: Plot::Timeline { title: "段首衔接词序列", note, rows } });
+    charts.push(Chart {
+        name: "markers",
+        size: (1600, 260 + rows.len() as u32 * 44),
+        plot: Plot::Timeline {
+            title: "段首衔接词序列",
+            note,
+            rows,
+        },
+    });
 
     if let Some(names) = &analysis.theme_names {
         let rows: Vec<(String, Vec<f64>)> = corpus
@@ -259,27 +496,56 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
             .zip(&analysis.essays)
             .take(MAX_ESSAYS)
             .map(|(e, r)| {
-                let per_1k = r.themes.iter().map(|t| crate::frames::per_10k(t.hits, r.figures.words) / 10.0).collect();
+                let per_1k = r
+                    .themes
+                    .iter()
+                    .map(|t| crate::frames::per_10k(t.hits, r.figures.words) / 10.0)
+                    .collect();
                 (format!("{} {}", e.id, clip(&e.title, 12)), per_1k)
             })
             .collect();
-        let max = rows.iter().flat_map(|r| r.1.iter().copied()).fold(0.0, f64::max);
+        let max = rows
+            .iter()
+            .flat_map(|r| r.1.iter().copied())
+            .fold(0.0, f64::max);
         let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
         let matrix: Vec<Vec<f64>> = rows.into_iter().map(|r| r.1).collect();
         let columns = names.clone();
         let note = capped("每千词的主题词次数");
-        let size = (520 + columns.len() as u32 * 130, 420 + labels.len() as u32 * 36);
-        let plot = Plot::Heatmap { title: "主题分布", note, rows: labels, columns, values: matrix, max: max.max(1e-9), decimals: 1 };
-        charts.push(Chart { name: "themes", size, plot });
+        let size = (
+            520 + columns.len() as u32 * 130,
+            420 + labels.len() as u32 * 36,
+        );
+        let plot = Plot::Heatmap {
+            title: "主题分布",
+            note,
+            rows: labels,
+            columns,
+            values: matrix,
+            max: max.max(1e-9),
+            decimals: 1,
+        };
+        charts.push(Chart {
+            name: "themes",
+            size,
+            plot,
+        });
     }
     charts
 }
 
 /// Horizontal bars, largest first, with their labels on the left and values at their ends.
-fn bars<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str, data: &[(String, f64)], colour: RGBColor) -> Drawn {
+fn bars<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    title: &str,
+    note: &str,
+    data: &[(String, f64)],
+    colour: RGBColor,
+) -> Drawn {
     let (width, height) = area.dim_in_pixel();
     area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
-    area.draw_text(note, &font(18.0).color(&GREY), (40, 72)).map_err(err)?;
+    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
+        .map_err(err)?;
     let max = data.iter().map(|d| d.1).fold(0.0, f64::max).max(1e-9);
     let (left, right, top) = (320i32, width as i32 - 140, 130i32);
     let row = ((height as i32 - top - 40) / data.len().max(1) as i32).max(1);
@@ -288,11 +554,21 @@ fn bars<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str, data: 
     for (i, (label, value)) in data.iter().enumerate() {
         let y = top + i as i32 * row;
         let end = left + ((right - left) as f64 * value / max).round() as i32;
-        area.draw(&Rectangle::new([(left, y + 4), (end.max(left + 1), y + row - 4)], colour.filled())).map_err(err)?;
-        area.draw_text(label, &label_style, (left - 12, y + row / 2)).map_err(err)?;
-        area.draw_text(&format_value(*value), &value_style, (end + 8, y + row / 2)).map_err(err)?;
+        area.draw(&Rectangle::new(
+            [(left, y + 4), (end.max(left + 1), y + row - 4)],
+            colour.filled(),
+        ))
+        .map_err(err)?;
+        area.draw_text(label, &label_style, (left - 12, y + row / 2))
+            .map_err(err)?;
+        area.draw_text(&format_value(*value), &value_style, (end + 8, y + row / 2))
+            .map_err(err)?;
     }
-    area.draw(&PathElement::new(vec![(left, top), (left, top + row * data.len() as i32)], BLACK.stroke_width(2))).map_err(err)?;
+    area.draw(&PathElement::new(
+        vec![(left, top), (left, top + row * data.len() as i32)],
+        BLACK.stroke_width(2),
+    ))
+    .map_err(err)?;
     Ok(())
 }
 
@@ -319,28 +595,54 @@ fn heatmap<DB: DrawingBackend>(
 ) -> Drawn {
     let (width, height) = area.dim_in_pixel();
     area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
-    area.draw_text(note, &font(18.0).color(&GREY), (40, 72)).map_err(err)?;
+    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
+        .map_err(err)?;
     let (left, top) = (300i32, 300i32);
     let cell_w = ((width as i32 - left - 40) / columns.len().max(1) as i32).max(1);
     let cell_h = ((height as i32 - top - 30) / rows.len().max(1) as i32).max(1);
     let row_style = font(16.0).pos(Pos::new(HPos::Right, VPos::Center));
     for (r, label) in rows.iter().enumerate() {
-        area.draw_text(label, &row_style, (left - 10, top + r as i32 * cell_h + cell_h / 2)).map_err(err)?;
+        area.draw_text(
+            label,
+            &row_style,
+            (left - 10, top + r as i32 * cell_h + cell_h / 2),
+        )
+        .map_err(err)?;
     }
     // Column labels are written upwards from just above their column.
-    let column_style = font(16.0).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Left, VPos::Center));
+    let column_style = font(16.0)
+        .transform(FontTransform::Rotate270)
+        .pos(Pos::new(HPos::Left, VPos::Center));
     for (c, label) in columns.iter().enumerate() {
-        area.draw_text(label, &column_style, (left + c as i32 * cell_w + cell_w / 2, top - 10)).map_err(err)?;
+        area.draw_text(
+            label,
+            &column_style,
+            (left + c as i32 * cell_w + cell_w / 2, top - 10),
+        )
+        .map_err(err)?;
     }
     let cell_font = (cell_h.min(cell_w) as f64 * 0.34).clamp(9.0, 16.0);
     for (r, row) in values.iter().enumerate() {
         for (c, &value) in row.iter().enumerate() {
             let (x, y) = (left + c as i32 * cell_w, top + r as i32 * cell_h);
             let colour = viridis(value / max);
-            area.draw(&Rectangle::new([(x, y), (x + cell_w, y + cell_h)], colour.filled())).map_err(err)?;
-            let dark = u32::from(colour.0) * 299 + u32::from(colour.1) * 587 + u32::from(colour.2) * 114 < 128_000;
-            let style = font(cell_font).color(if dark { &WHITE } else { &BLACK }).pos(Pos::new(HPos::Center, VPos::Center));
-            area.draw_text(&format!("{value:.decimals$}"), &style, (x + cell_w / 2, y + cell_h / 2)).map_err(err)?;
+            area.draw(&Rectangle::new(
+                [(x, y), (x + cell_w, y + cell_h)],
+                colour.filled(),
+            ))
+            .map_err(err)?;
+            let dark =
+                u32::from(colour.0) * 299 + u32::from(colour.1) * 587 + u32::from(colour.2) * 114
+                    < 128_000;
+            let style = font(cell_font)
+                .color(if dark { &WHITE } else { &BLACK })
+                .pos(Pos::new(HPos::Center, VPos::Center));
+            area.draw_text(
+                &format!("{value:.decimals$}"),
+                &style,
+                (x + cell_w / 2, y + cell_h / 2),
+            )
+            .map_err(err)?;
         }
     }
     Ok(())
@@ -357,7 +659,8 @@ fn dendrogram<DB: DrawingBackend>(
 ) -> Drawn {
     let (width, _) = area.dim_in_pixel();
     area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
-    area.draw_text(note, &font(18.0).color(&GREY), (40, 72)).map_err(err)?;
+    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
+        .map_err(err)?;
     let n = labels.len();
     let (left, right, top, row) = (300i32, width as i32 - 80, 150i32, 36i32);
     let max = merges.iter().map(|m| m.2).fold(0.0, f64::max).max(1e-9);
@@ -368,64 +671,116 @@ fn dendrogram<DB: DrawingBackend>(
     for (place, &leaf) in order.iter().enumerate() {
         let y = (top + place as i32 * row + row / 2) as f64;
         node[leaf] = (y, left);
-        area.draw_text(&labels[leaf], &label_style, (left - 10, y as i32)).map_err(err)?;
+        area.draw_text(&labels[leaf], &label_style, (left - 10, y as i32))
+            .map_err(err)?;
     }
     let line = BLUE.stroke_width(2);
     for (step, &(a, b, d)) in merges.iter().enumerate() {
         let x = x_of(d);
         let ((ya, xa), (yb, xb)) = (node[a], node[b]);
-        area.draw(&PathElement::new(vec![(xa, ya as i32), (x, ya as i32), (x, yb as i32), (xb, yb as i32)], line)).map_err(err)?;
+        area.draw(&PathElement::new(
+            vec![
+                (xa, ya as i32),
+                (x, ya as i32),
+                (x, yb as i32),
+                (xb, yb as i32),
+            ],
+            line,
+        ))
+        .map_err(err)?;
         node[n + step] = ((ya + yb) / 2.0, x);
     }
     // The distance axis under the tree.
     let axis_y = top + n as i32 * row + 10;
-    area.draw(&PathElement::new(vec![(left, axis_y), (right, axis_y)], BLACK.stroke_width(1))).map_err(err)?;
+    area.draw(&PathElement::new(
+        vec![(left, axis_y), (right, axis_y)],
+        BLACK.stroke_width(1),
+    ))
+    .map_err(err)?;
     let tick_style = font(14.0).pos(Pos::new(HPos::Center, VPos::Top));
     for i in 0..=4 {
         let d = max * i as f64 / 4.0;
-        area.draw_text(&format!("{d:.2}"), &tick_style, (x_of(d), axis_y + 6)).map_err(err)?;
+        area.draw_text(&format!("{d:.2}"), &tick_style, (x_of(d), axis_y + 6))
+            .map_err(err)?;
     }
     Ok(())
 }
 
 /// Okabe & Ito colours for the six marker kinds, in `MarkerKind` order.
-const KIND_COLOURS: [RGBColor; 6] =
-    [RGBColor(0, 114, 178), RGBColor(0, 158, 115), RGBColor(213, 94, 0), RGBColor(204, 121, 167), RGBColor(86, 180, 233), RGBColor(230, 159, 0)];
+const KIND_COLOURS: [RGBColor; 6] = [
+    RGBColor(0, 114, 178),
+    RGBColor(0, 158, 115),
+    RGBColor(213, 94, 0),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(230, 159, 0),
+];
 
 /// One row per essay: a line as long as its body paragraphs, a dot and the marker's text at each
 /// paragraph that opens with a discourse marker.
-fn timeline<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str, rows: &[(String, u32, Vec<(u32, String, usize)>)]) -> Drawn {
+fn timeline<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    title: &str,
+    note: &str,
+    rows: &[(String, u32, Vec<(u32, String, usize)>)],
+) -> Drawn {
     let (width, _) = area.dim_in_pixel();
     area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
-    area.draw_text(note, &font(18.0).color(&GREY), (40, 72)).map_err(err)?;
+    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
+        .map_err(err)?;
     let most = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
     let (left, right, top, row) = (300i32, width as i32 - 80, 160i32, 44i32);
-    let x_of = |p: u32| left + ((right - left) as f64 * (f64::from(p) - 0.5) / f64::from(most)).round() as i32;
+    let x_of = |p: u32| {
+        left + ((right - left) as f64 * (f64::from(p) - 0.5) / f64::from(most)).round() as i32
+    };
     let label_style = font(16.0).pos(Pos::new(HPos::Right, VPos::Center));
-    let tick_style = font(14.0).color(&GREY).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let tick_style = font(14.0)
+        .color(&GREY)
+        .pos(Pos::new(HPos::Center, VPos::Bottom));
     for p in 1..=most {
-        area.draw_text(&p.to_string(), &tick_style, (x_of(p), top - 12)).map_err(err)?;
+        area.draw_text(&p.to_string(), &tick_style, (x_of(p), top - 12))
+            .map_err(err)?;
     }
     for (r, (label, paragraphs, hits)) in rows.iter().enumerate() {
         let y = top + r as i32 * row + row / 2;
-        area.draw_text(label, &label_style, (left - 10, y)).map_err(err)?;
+        area.draw_text(label, &label_style, (left - 10, y))
+            .map_err(err)?;
         if *paragraphs > 0 {
-            area.draw(&PathElement::new(vec![(x_of(1), y), (x_of(*paragraphs), y)], RGBColor(200, 200, 200).stroke_width(2))).map_err(err)?;
+            area.draw(&PathElement::new(
+                vec![(x_of(1), y), (x_of(*paragraphs), y)],
+                RGBColor(200, 200, 200).stroke_width(2),
+            ))
+            .map_err(err)?;
         }
         for (paragraph, marker, kind) in hits {
             let colour = KIND_COLOURS[*kind % KIND_COLOURS.len()];
             let x = x_of(*paragraph);
-            area.draw(&Circle::new((x, y), 7, colour.filled())).map_err(err)?;
-            area.draw_text(marker, &font(15.0).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom)), (x, y - 9)).map_err(err)?;
+            area.draw(&Circle::new((x, y), 7, colour.filled()))
+                .map_err(err)?;
+            area.draw_text(
+                marker,
+                &font(15.0)
+                    .color(&colour)
+                    .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                (x, y - 9),
+            )
+            .map_err(err)?;
         }
     }
     Ok(())
 }
 
 /// Small horizontal bar charts in a grid, one per essay.
-fn multiples<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str, panels: &[(String, Vec<(String, f64)>)], columns: usize) -> Drawn {
+fn multiples<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    title: &str,
+    note: &str,
+    panels: &[(String, Vec<(String, f64)>)],
+    columns: usize,
+) -> Drawn {
     area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
-    area.draw_text(note, &font(18.0).color(&GREY), (40, 72)).map_err(err)?;
+    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
+        .map_err(err)?;
     let body = area.margin(120, 10, 20, 20);
     let rows = panels.len().div_ceil(columns.max(1));
     let cells = body.split_evenly((rows.max(1), columns.max(1)));
@@ -439,8 +794,13 @@ fn multiples<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str, p
         for (i, (word, score)) in bars.iter().enumerate() {
             let y = top + i as i32 * row;
             let end = left + ((right - left) as f64 * score / max).round() as i32;
-            cell.draw(&Rectangle::new([(left, y + 3), (end.max(left + 1), y + row - 3)], BLUE.filled())).map_err(err)?;
-            cell.draw_text(word, &label_style, (left - 8, y + row / 2)).map_err(err)?;
+            cell.draw(&Rectangle::new(
+                [(left, y + 3), (end.max(left + 1), y + row - 3)],
+                BLUE.filled(),
+            ))
+            .map_err(err)?;
+            cell.draw_text(word, &label_style, (left - 8, y + row / 2))
+                .map_err(err)?;
         }
     }
     Ok(())
@@ -458,41 +818,91 @@ fn quantile(sorted: &[u64], q: f64) -> f64 {
 }
 
 /// Box plots, one row per essay, on a shared axis.
-fn boxes<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str, rows: &[(String, Vec<u64>)]) -> Drawn {
+fn boxes<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    title: &str,
+    note: &str,
+    rows: &[(String, Vec<u64>)],
+) -> Drawn {
     let (width, _) = area.dim_in_pixel();
     area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
-    area.draw_text(note, &font(18.0).color(&GREY), (40, 72)).map_err(err)?;
-    let max = rows.iter().flat_map(|r| r.1.iter().copied()).max().unwrap_or(1).max(1) as f64;
+    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
+        .map_err(err)?;
+    let max = rows
+        .iter()
+        .flat_map(|r| r.1.iter().copied())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
     let (left, right, top, row) = (300i32, width as i32 - 60, 140i32, 40i32);
     let x_of = |v: f64| left + ((right - left) as f64 * v / max).round() as i32;
     let label_style = font(16.0).pos(Pos::new(HPos::Right, VPos::Center));
     for (r, (label, values)) in rows.iter().enumerate() {
         let y = top + r as i32 * row + row / 2;
-        area.draw_text(label, &label_style, (left - 10, y)).map_err(err)?;
+        area.draw_text(label, &label_style, (left - 10, y))
+            .map_err(err)?;
         if values.is_empty() {
             continue;
         }
         let mut sorted = values.clone();
         sorted.sort_unstable();
-        let (q1, median, q3) = (quantile(&sorted, 0.25), quantile(&sorted, 0.5), quantile(&sorted, 0.75));
+        let (q1, median, q3) = (
+            quantile(&sorted, 0.25),
+            quantile(&sorted, 0.5),
+            quantile(&sorted, 0.75),
+        );
         let fence = 1.5 * (q3 - q1);
-        let low = sorted.iter().map(|&v| v as f64).find(|&v| v >= q1 - fence).unwrap_or(q1);
-        let high = sorted.iter().rev().map(|&v| v as f64).find(|&v| v <= q3 + fence).unwrap_or(q3);
+        let low = sorted
+            .iter()
+            .map(|&v| v as f64)
+            .find(|&v| v >= q1 - fence)
+            .unwrap_or(q1);
+        let high = sorted
+            .iter()
+            .rev()
+            .map(|&v| v as f64)
+            .find(|&v| v <= q3 + fence)
+            .unwrap_or(q3);
         let whisker = BLACK.stroke_width(2);
-        area.draw(&PathElement::new(vec![(x_of(low), y), (x_of(q1), y)], whisker)).map_err(err)?;
-        area.draw(&PathElement::new(vec![(x_of(q3), y), (x_of(high), y)], whisker)).map_err(err)?;
-        area.draw(&Rectangle::new([(x_of(q1), y - 12), (x_of(q3).max(x_of(q1) + 1), y + 12)], ORANGE.mix(0.7).filled())).map_err(err)?;
-        area.draw(&PathElement::new(vec![(x_of(median), y - 12), (x_of(median), y + 12)], BLACK.stroke_width(3))).map_err(err)?;
-        for &v in sorted.iter().filter(|&&v| (v as f64) < low || (v as f64) > high) {
-            area.draw(&Circle::new((x_of(v as f64), y), 4, BLACK.stroke_width(1))).map_err(err)?;
+        area.draw(&PathElement::new(
+            vec![(x_of(low), y), (x_of(q1), y)],
+            whisker,
+        ))
+        .map_err(err)?;
+        area.draw(&PathElement::new(
+            vec![(x_of(q3), y), (x_of(high), y)],
+            whisker,
+        ))
+        .map_err(err)?;
+        area.draw(&Rectangle::new(
+            [(x_of(q1), y - 12), (x_of(q3).max(x_of(q1) + 1), y + 12)],
+            ORANGE.mix(0.7).filled(),
+        ))
+        .map_err(err)?;
+        area.draw(&PathElement::new(
+            vec![(x_of(median), y - 12), (x_of(median), y + 12)],
+            BLACK.stroke_width(3),
+        ))
+        .map_err(err)?;
+        for &v in sorted
+            .iter()
+            .filter(|&&v| (v as f64) < low || (v as f64) > high)
+        {
+            area.draw(&Circle::new((x_of(v as f64), y), 4, BLACK.stroke_width(1)))
+                .map_err(err)?;
         }
     }
     let axis_y = top + rows.len() as i32 * row + 6;
-    area.draw(&PathElement::new(vec![(left, axis_y), (right, axis_y)], BLACK.stroke_width(1))).map_err(err)?;
+    area.draw(&PathElement::new(
+        vec![(left, axis_y), (right, axis_y)],
+        BLACK.stroke_width(1),
+    ))
+    .map_err(err)?;
     let tick_style = font(14.0).pos(Pos::new(HPos::Center, VPos::Top));
     for i in 0..=5 {
         let v = max * i as f64 / 5.0;
-        area.draw_text(&format!("{v:.0}"), &tick_style, (x_of(v), axis_y + 6)).map_err(err)?;
+        area.draw_text(&format!("{v:.0}"), &tick_style, (x_of(v), axis_y + 6))
+            .map_err(err)?;
     }
     Ok(())
 }
@@ -500,8 +910,18 @@ fn boxes<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str, rows:
 /// The viridis colour map (van der Walt & Smith, matplotlib), by linear interpolation between five
 /// of its colours; perceptually uniform and readable by colour-blind readers.
 pub fn viridis(t: f64) -> RGBColor {
-    const STOPS: [(f64, f64, f64); 5] = [(68.0, 1.0, 84.0), (59.0, 82.0, 139.0), (33.0, 145.0, 140.0), (94.0, 201.0, 98.0), (253.0, 231.0, 37.0)];
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    const STOPS: [(f64, f64, f64); 5] = [
+        (68.0, 1.0, 84.0),
+        (59.0, 82.0, 139.0),
+        (33.0, 145.0, 140.0),
+        (94.0, 201.0, 98.0),
+        (253.0, 231.0, 37.0),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let scaled = t * (STOPS.len() - 1) as f64;
     let i = (scaled.floor() as usize).min(STOPS.len() - 2);
     let f = scaled - i as f64;
@@ -536,7 +956,12 @@ mod tests {
     // GB2312 and the corpus, so the subset has no glyph for it).
     #[test]
     fn hanzi_are_drawn_with_their_own_glyphs() {
-        let (she, qu, ren, missing) = (rasterise("社"), rasterise("区"), rasterise("人"), rasterise("龘"));
+        let (she, qu, ren, missing) = (
+            rasterise("社"),
+            rasterise("区"),
+            rasterise("人"),
+            rasterise("龘"),
+        );
         for (name, glyph) in [("社", &she), ("区", &qu), ("人", &ren)] {
             assert!(ink(glyph) > 40, "{name} left {} dark pixels", ink(glyph));
             assert_ne!(glyph, &missing, "{name} is drawn as the missing-glyph box");
@@ -550,8 +975,14 @@ mod tests {
     // Hyndman & Fan type 7 on 1..=5: quartiles 2, 3, 4; on 1, 2, 3, 4: 1.75, 2.5, 3.25.
     #[test]
     fn quartiles_by_hand() {
-        assert_eq!([0.25, 0.5, 0.75].map(|q| quantile(&[1, 2, 3, 4, 5], q)), [2.0, 3.0, 4.0]);
-        assert_eq!([0.25, 0.5, 0.75].map(|q| quantile(&[1, 2, 3, 4], q)), [1.75, 2.5, 3.25]);
+        assert_eq!(
+            [0.25, 0.5, 0.75].map(|q| quantile(&[1, 2, 3, 4, 5], q)),
+            [2.0, 3.0, 4.0]
+        );
+        assert_eq!(
+            [0.25, 0.5, 0.75].map(|q| quantile(&[1, 2, 3, 4], q)),
+            [1.75, 2.5, 3.25]
+        );
         assert_eq!(quantile(&[], 0.5), 0.0);
     }
 

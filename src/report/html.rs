@@ -19,15 +19,34 @@ section.essay{border-top:2px solid #0072b2;margin-top:2rem}.muted{color:#666}cod
 
 /// Writes `dir/index.html` linking `reports` (paths of the written tables) and embedding
 /// `charts` (PNG files).
-pub fn write_html(corpus: &Corpus, analysis: &Analysis<'_>, reports: &[PathBuf], charts: &[PathBuf], dir: &Path) -> Result<PathBuf> {
+pub fn write_html(
+    corpus: &Corpus,
+    analysis: &Analysis<'_>,
+    reports: &[PathBuf],
+    charts: &[PathBuf],
+    dir: &Path,
+) -> Result<PathBuf> {
     let mut images = Vec::new();
-    for chart in charts.iter().filter(|p| p.extension().is_some_and(|e| e == "png")) {
-        let bytes = std::fs::read(chart).map_err(|source| Error::Read { what: "chart", path: chart.clone(), source })?;
-        let name = chart.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    for chart in charts
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+    {
+        let bytes = std::fs::read(chart).map_err(|source| Error::Read {
+            what: "chart",
+            path: chart.clone(),
+            source,
+        })?;
+        let name = chart
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         images.push((name, format!("data:image/png;base64,{}", base64(&bytes))));
     }
-    let links: Vec<String> =
-        reports.iter().filter_map(|p| p.strip_prefix(dir).ok()).map(|p| p.to_string_lossy().into_owned()).collect();
+    let links: Vec<String> = reports
+        .iter()
+        .filter_map(|p| p.strip_prefix(dir).ok())
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
     // The charts' font travels with the page, so its Chinese shows on a machine without a CJK
     // font too (characters outside the subset fall back to the local fonts listed after it).
     let font_face = format!(
@@ -38,12 +57,22 @@ pub fn write_html(corpus: &Corpus, analysis: &Analysis<'_>, reports: &[PathBuf],
     let path = dir.join("index.html");
     write_atomically(&path, |file| {
         use std::io::Write;
-        file.write_all(page.as_bytes()).map_err(|source| Error::Write { path: path.clone(), source })
+        file.write_all(page.as_bytes())
+            .map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })
     })?;
     Ok(path)
 }
 
-fn page(corpus: &Corpus, analysis: &Analysis<'_>, links: &[String], images: &[(String, String)], font_face: &str) -> Markup {
+fn page(
+    corpus: &Corpus,
+    analysis: &Analysis<'_>,
+    links: &[String],
+    images: &[(String, String)],
+    font_face: &str,
+) -> Markup {
     let skipped = corpus.skipped().count();
     let nearest = analysis.similarity.as_ref().map(|s| &s.nearest);
     html! {
@@ -134,7 +163,10 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -153,7 +185,15 @@ mod tests {
     // RFC 4648 §10 test vectors.
     #[test]
     fn base64_vectors() {
-        for (plain, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(base64(plain.as_bytes()), encoded);
         }
     }

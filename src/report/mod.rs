@@ -22,7 +22,10 @@ pub trait Reporter {
 
 /// Creates the output folder (and its parents) if missing.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::OutputDir { path: dir.into(), source })
+    std::fs::create_dir_all(dir).map_err(|source| Error::OutputDir {
+        path: dir.into(),
+        source,
+    })
 }
 
 /// Writes `path` atomically: `fill` writes into a temporary file beside it, which is renamed over
@@ -33,16 +36,28 @@ pub fn write_atomically<F>(path: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&mut std::fs::File) -> Result<()>,
 {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let io_error = |source| Error::Write { path: path.into(), source };
-    let mut temp = tempfile::Builder::new().prefix(".wenxi-").suffix(".tmp").tempfile_in(dir).map_err(io_error)?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let io_error = |source| Error::Write {
+        path: path.into(),
+        source,
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".wenxi-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io_error)?;
     fill(temp.as_file_mut())?;
     temp.as_file_mut().flush().map_err(io_error)?;
     // Temporary files are created private (0600); a report is an ordinary file.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(io_error)?;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(io_error)?;
     }
     temp.persist(path).map_err(|err| io_error(err.error))?;
     Ok(())
@@ -59,12 +74,21 @@ mod tests {
         std::fs::write(&path, "old").unwrap();
         let failed = write_atomically(&path, |file| {
             file.write_all(b"half").unwrap();
-            Err(Error::Write { path: "x".into(), source: std::io::Error::other("interrupted") })
+            Err(Error::Write {
+                path: "x".into(),
+                source: std::io::Error::other("interrupted"),
+            })
         });
         assert!(failed.is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-        write_atomically(&path, |file| file.write_all(b"new").map_err(|source| Error::Write { path: "x".into(), source })).unwrap();
+        write_atomically(&path, |file| {
+            file.write_all(b"new").map_err(|source| Error::Write {
+                path: "x".into(),
+                source,
+            })
+        })
+        .unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
     }
 }

@@ -40,7 +40,10 @@ pub struct TableReporter {
 impl TableReporter {
     pub fn write_one(&self, df: &DataFrame, path: &Path) -> Result<()> {
         let mut df = df.clone();
-        let encode_error = |source| Error::Encode { path: path.into(), source };
+        let encode_error = |source| Error::Encode {
+            path: path.into(),
+            source,
+        };
         write_atomically(path, |file| match self.format {
             Format::Csv => CsvWriter::new(file)
                 .include_bom(self.bom)

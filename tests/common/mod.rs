@@ -31,11 +31,17 @@ impl Csv {
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
         let mut records = parse(text);
         let header = records.remove(0);
-        Csv { header, rows: records }
+        Csv {
+            header,
+            rows: records,
+        }
     }
 
     pub fn col(&self, name: &str) -> usize {
-        self.header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name} in {:?}", self.header))
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", self.header))
     }
 
     pub fn column(&self, name: &str) -> Vec<&str> {
@@ -47,7 +53,13 @@ impl Csv {
     pub fn records(&self) -> Vec<HashMap<&str, &str>> {
         self.rows
             .iter()
-            .map(|row| self.header.iter().map(String::as_str).zip(row.iter().map(String::as_str)).collect())
+            .map(|row| {
+                self.header
+                    .iter()
+                    .map(String::as_str)
+                    .zip(row.iter().map(String::as_str))
+                    .collect()
+            })
             .collect()
     }
 }
