@@ -12,7 +12,7 @@ pub mod themes;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::corpus::{is_han, Corpus, Essay};
+use crate::corpus::{Corpus, Essay};
 use crate::segment::{chunks, Segmenter, Token, CHUNK_BYTES};
 use frequency::{count_words, CorpusCounts, WordIndex};
 use keyness::Keyness;
@@ -297,19 +297,16 @@ fn analyse_essay<'a>(
             first: w.first,
         })
         .collect();
-    let (mut characters, mut han_characters) = (0, 0);
-    for c in essay.body.chars().filter(|c| !c.is_whitespace()) {
-        characters += 1;
-        han_characters += u64::from(is_han(c));
-    }
+    // The character classes are counted once, by the structure analysis.
+    let structure = structure::analyse(&essay.body, tokens, &index, &options.markers);
     let figures = EssayFigures {
         paragraphs: essay
             .body
             .lines()
             .filter(|line| !line.trim().is_empty())
             .count() as u32,
-        characters,
-        han_characters,
+        characters: structure.chars.total,
+        han_characters: structure.chars.han,
         tokens: tokens.len() as u64,
         words: counts.iter().map(|w| w.count).sum(),
         types: counts.len() as u64,
@@ -320,8 +317,13 @@ fn analyse_essay<'a>(
         .map(|w| (w.word, w.count))
         .collect();
     let n = options.top_keywords;
-    let mut methods = options.keyword_methods.clone();
-    methods.dedup();
+    // Each method once, in the order first asked for.
+    let mut methods: Vec<KeywordMethod> = Vec::new();
+    for &method in &options.keyword_methods {
+        if !methods.contains(&method) {
+            methods.push(method);
+        }
+    }
     let keywords = methods
         .iter()
         .map(|&method| {
@@ -336,7 +338,6 @@ fn analyse_essay<'a>(
             (method, found)
         })
         .collect();
-    let structure = structure::analyse(&essay.body, tokens, &index, &options.markers);
     let sequence = methods
         .contains(&KeywordMethod::Textrank)
         .then(|| (index.vocab.clone(), index.ids.clone()));

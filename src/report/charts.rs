@@ -534,6 +534,13 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
     charts
 }
 
+/// The title and the note at the top of every chart.
+fn header<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str) -> Drawn {
+    area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
+    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
+        .map_err(err)
+}
+
 /// Horizontal bars, largest first, with their labels on the left and values at their ends.
 fn bars<DB: DrawingBackend>(
     area: &Area<'_, DB>,
@@ -543,9 +550,7 @@ fn bars<DB: DrawingBackend>(
     colour: RGBColor,
 ) -> Drawn {
     let (width, height) = area.dim_in_pixel();
-    area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
-    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
-        .map_err(err)?;
+    header(area, title, note)?;
     let max = data.iter().map(|d| d.1).fold(0.0, f64::max).max(1e-9);
     let (left, right, top) = (320i32, width as i32 - 140, 130i32);
     let row = ((height as i32 - top - 40) / data.len().max(1) as i32).max(1);
@@ -594,9 +599,7 @@ fn heatmap<DB: DrawingBackend>(
     decimals: usize,
 ) -> Drawn {
     let (width, height) = area.dim_in_pixel();
-    area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
-    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
-        .map_err(err)?;
+    header(area, title, note)?;
     let (left, top) = (300i32, 300i32);
     let cell_w = ((width as i32 - left - 40) / columns.len().max(1) as i32).max(1);
     let cell_h = ((height as i32 - top - 30) / rows.len().max(1) as i32).max(1);
@@ -658,9 +661,7 @@ fn dendrogram<DB: DrawingBackend>(
     merges: &[(usize, usize, f64)],
 ) -> Drawn {
     let (width, _) = area.dim_in_pixel();
-    area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
-    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
-        .map_err(err)?;
+    header(area, title, note)?;
     let n = labels.len();
     let (left, right, top, row) = (300i32, width as i32 - 80, 150i32, 36i32);
     let max = merges.iter().map(|m| m.2).fold(0.0, f64::max).max(1e-9);
@@ -725,9 +726,7 @@ fn timeline<DB: DrawingBackend>(
     rows: &[(String, u32, Vec<(u32, String, usize)>)],
 ) -> Drawn {
     let (width, _) = area.dim_in_pixel();
-    area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
-    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
-        .map_err(err)?;
+    header(area, title, note)?;
     let most = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
     let (left, right, top, row) = (300i32, width as i32 - 80, 160i32, 44i32);
     let x_of = |p: u32| {
@@ -778,9 +777,7 @@ fn multiples<DB: DrawingBackend>(
     panels: &[(String, Vec<(String, f64)>)],
     columns: usize,
 ) -> Drawn {
-    area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
-    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
-        .map_err(err)?;
+    header(area, title, note)?;
     let body = area.margin(120, 10, 20, 20);
     let rows = panels.len().div_ceil(columns.max(1));
     let cells = body.split_evenly((rows.max(1), columns.max(1)));
@@ -825,9 +822,7 @@ fn boxes<DB: DrawingBackend>(
     rows: &[(String, Vec<u64>)],
 ) -> Drawn {
     let (width, _) = area.dim_in_pixel();
-    area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
-    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
-        .map_err(err)?;
+    header(area, title, note)?;
     let max = rows
         .iter()
         .flat_map(|r| r.1.iter().copied())
