@@ -24,6 +24,7 @@ fn charts_of_the_seed() {
         "dendrogram",
         "markers",
         "themes",
+        "word_cloud",
     ] {
         let png = std::fs::read(charts.join(format!("{name}.png"))).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{name}.png");
@@ -37,7 +38,9 @@ fn charts_of_the_seed() {
     for word in ["社区", "疫情", "居民", "230"] {
         assert!(svg.contains(word), "{word}");
     }
-    assert!(!svg.contains(">的<"), "stopwords are left out");
+    let labels = texts(&svg);
+    assert!(labels.iter().any(|t| t.1 == "社区"));
+    assert!(labels.iter().all(|t| t.1 != "的"), "stopwords are left out");
     // The similarity heatmap names every essay.
     let svg = std::fs::read_to_string(charts.join("similarity.svg")).unwrap();
     assert!(svg.contains("疫情社区心得体会篇十"));
@@ -48,12 +51,36 @@ fn charts_of_the_seed() {
     }
     let svg = std::fs::read_to_string(charts.join("dendrogram.svg")).unwrap();
     assert!((1..=10).all(|i| svg.contains(&format!("{i} 疫情社区心得体会篇"))));
+    // The word cloud draws the 120 most frequent non-stopwords (the seed has more than that), none
+    // left out, and the most frequent, 社区 (230), in the largest type.
+    let svg = std::fs::read_to_string(charts.join("word_cloud.svg")).unwrap();
+    let words = &texts(&svg)[2..]; // after the title and the note
+    assert_eq!(words.len(), 120);
+    assert!(!svg.contains("放不下"));
+    let largest = words
+        .iter()
+        .fold(&words[0], |a, b| if b.0 > a.0 { b } else { a });
+    assert_eq!(largest.1, "社区");
+    assert!(!words.iter().any(|w| w.1 == "的"), "stopwords are left out");
     // No temporary file is left behind.
     assert!(std::fs::read_dir(&charts).unwrap().all(|e| !e
         .unwrap()
         .file_name()
         .to_string_lossy()
         .starts_with('.')));
+}
+
+/// The (font size, text) of every `<text>` element of an SVG written by plotters.
+fn texts(svg: &str) -> Vec<(f64, String)> {
+    svg.split("<text ")
+        .skip(1)
+        .map(|t| {
+            let size = t.split("font-size=\"").nth(1).unwrap();
+            let size: f64 = size[..size.find('"').unwrap()].parse().unwrap();
+            let text = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+            (size, text.trim().to_owned())
+        })
+        .collect()
 }
 
 #[test]

@@ -37,7 +37,7 @@ fn the_page_is_self_contained_and_links_every_table() {
     for remote in ["http://", "https://", "<script", "<link"] {
         assert!(!page.contains(remote), "{remote}");
     }
-    assert_eq!(page.matches("src=\"data:image/png;base64,").count(), 8);
+    assert_eq!(page.matches("src=\"data:image/png;base64,").count(), 9);
     assert!(
         page.contains("src:url(data:font/otf;base64,"),
         "the font travels with the page"

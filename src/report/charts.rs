@@ -1,6 +1,9 @@
 //! Charts as PNG and SVG with plotters, labelled in Chinese with an embedded font, so that they
 //! show real glyphs on a machine with no CJK font installed.
 
+mod cloud;
+
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -22,8 +25,31 @@ pub(crate) const EMBEDDED_FONT: &[u8] = include_bytes!("fonts/NotoSansSC-Regular
 pub const FONT_FAMILY: &str =
     "Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif";
 
-/// plotters 0.3.7 with ab_glyph draws text about 15% smaller than asked: ask for more.
+/// plotters 0.3.7 with ab_glyph draws text about 15% smaller than asked: ask for more. (It scales
+/// glyphs to the font's ascent-to-descent height, 1.448 em for Noto Sans SC, where its SVG backend
+/// and browsers use 1/1.24 em: 1.448 / 1.24 = 1.17.)
 const FONT_SCALE: f64 = 1.18;
+
+thread_local! {
+    /// The text scale of the backend being drawn: [`FONT_SCALE`] for PNG, 1 for SVG, whose text
+    /// the browser draws at the size asked. Both files then show text of the same size.
+    static TEXT_SCALE: Cell<f64> = const { Cell::new(FONT_SCALE) };
+}
+
+/// Sets the text scale for the rest of this thread's drawing until dropped.
+struct TextScale(f64);
+
+impl TextScale {
+    fn set(scale: f64) -> TextScale {
+        TextScale(TEXT_SCALE.replace(scale))
+    }
+}
+
+impl Drop for TextScale {
+    fn drop(&mut self) {
+        TEXT_SCALE.set(self.0);
+    }
+}
 
 /// Okabe & Ito's colour-blind-safe palette: blue, orange, bluish green, vermillion.
 const BLUE: RGBColor = RGBColor(0, 114, 178);
@@ -64,7 +90,9 @@ pub fn register_font(path: Option<&Path>) -> Result<()> {
 }
 
 fn font(size: f64) -> TextStyle<'static> {
-    (FONT_FAMILY, size * FONT_SCALE).into_font().color(&BLACK)
+    (FONT_FAMILY, size * TEXT_SCALE.get())
+        .into_font()
+        .color(&BLACK)
 }
 
 type Area<'a, DB> = DrawingArea<DB, Shift>;
@@ -127,6 +155,12 @@ enum Plot {
         note: String,
         rows: Vec<(String, u32, Vec<(u32, String, usize)>)>,
     },
+    /// Words laid out by [`cloud::layout`].
+    Cloud {
+        title: &'static str,
+        note: String,
+        cloud: cloud::Cloud,
+    },
 }
 
 /// One chart: its file name, size in pixels and content.
@@ -169,6 +203,7 @@ impl Plot {
                 columns,
             } => multiples(area, title, note, panels, *columns),
             Plot::Boxes { title, note, rows } => boxes(area, title, note, rows),
+            Plot::Cloud { title, note, cloud } => word_cloud(area, title, note, cloud),
         }
     }
 }
@@ -186,6 +221,7 @@ pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Res
         // The PNG encoder picks the format from the extension, so the temporary file keeps it.
         let temp = dir.join(format!(".wenxi-tmp-{}.png", chart.name));
         let drawn = (|| {
+            let _scale = TextScale::set(FONT_SCALE);
             let root = BitMapBackend::new(&temp, chart.size).into_drawing_area();
             root.fill(&WHITE).map_err(err)?;
             chart.plot.draw(&root)?;
@@ -207,6 +243,7 @@ pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Res
         let svg_path = dir.join(format!("{}.svg", chart.name));
         let mut svg = String::new();
         {
+            let _scale = TextScale::set(1.0);
             let root = SVGBackend::with_string(&mut svg, chart.size).into_drawing_area();
             root.fill(&WHITE).map_err(|e| Error::Chart {
                 name: chart.name,
@@ -265,6 +302,41 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
             colour: BLUE,
         },
     });
+
+    const CLOUD_WORDS: usize = 120;
+    let words: Vec<(String, u64)> = analysis
+        .word_freq
+        .iter()
+        .filter(|w| !w.stopword)
+        .take(CLOUD_WORDS)
+        .map(|w| (w.word.to_owned(), w.count))
+        .collect();
+    if !words.is_empty() {
+        let (width, height) = (1600, 1000);
+        let area = cloud::Rect {
+            left: 30,
+            top: 110,
+            right: width - 30,
+            bottom: height - 20,
+        };
+        let cloud = cloud::layout(&words, area, cloud::fitting_size(&words, area));
+        let mut note = format!(
+            "出现次数最多的 {} 个词，不含停用词；字的面积与出现次数成正比",
+            words.len()
+        );
+        if cloud.dropped > 0 {
+            note.push_str(&format!("；{} 个词放不下，未显示", cloud.dropped));
+        }
+        charts.push(Chart {
+            name: "word_cloud",
+            size: (width as u32, height as u32),
+            plot: Plot::Cloud {
+                title: "词云",
+                note,
+                cloud,
+            },
+        });
+    }
 
     let lengths: Vec<(String, f64)> = corpus
         .essays
@@ -897,6 +969,32 @@ fn boxes<DB: DrawingBackend>(
     for i in 0..=5 {
         let v = max * i as f64 / 5.0;
         area.draw_text(&format!("{v:.0}"), &tick_style, (x_of(v), axis_y + 6))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Okabe & Ito's palette without its yellow, which is too pale on white.
+const CLOUD_COLOURS: [RGBColor; 6] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 0, 0),
+];
+
+/// The words of a cloud in colours taken in turn (the colour means nothing but tells words apart).
+fn word_cloud<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    title: &str,
+    note: &str,
+    cloud: &cloud::Cloud,
+) -> Drawn {
+    header(area, title, note)?;
+    for (i, word) in cloud.placed.iter().enumerate() {
+        let style = cloud::style(word.size).color(&CLOUD_COLOURS[i % CLOUD_COLOURS.len()]);
+        area.draw_text(&word.word, &style, word.anchor)
             .map_err(err)?;
     }
     Ok(())
