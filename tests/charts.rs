@@ -41,6 +41,22 @@ fn charts_of_the_seed() {
     let labels = texts(&svg);
     assert!(labels.iter().any(|t| t.1 == "社区"));
     assert!(labels.iter().all(|t| t.1 != "的"), "stopwords are left out");
+    // Essay lengths: 篇一 has 7 body paragraphs (counted by hand) and 29 sentences (split by
+    // python3 on 。！？!?…… in the structure tests); 篇十 has 4 and 18.
+    let labels: Vec<String> =
+        texts(&std::fs::read_to_string(charts.join("essay_lengths.svg")).unwrap())
+            .into_iter()
+            .map(|t| t.1)
+            .collect();
+    for name in ["字数", "正文段落", "句子"] {
+        assert!(labels.iter().any(|l| l == name), "{name}");
+    }
+    let row = |title: &str| {
+        let i = labels.iter().position(|l| l == title).unwrap();
+        labels[i + 2..i + 4].to_vec()
+    };
+    assert_eq!(row("1 疫情社区心得体会篇一"), ["7", "29"]);
+    assert_eq!(row("10 疫情社区心得体会篇十"), ["4", "18"]);
     // The similarity heatmap names every essay.
     let svg = std::fs::read_to_string(charts.join("similarity.svg")).unwrap();
     assert!(svg.contains("疫情社区心得体会篇十"));

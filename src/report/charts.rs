@@ -54,6 +54,7 @@ impl Drop for TextScale {
 /// Okabe & Ito's colour-blind-safe palette: blue, orange, bluish green, vermillion.
 const BLUE: RGBColor = RGBColor(0, 114, 178);
 const ORANGE: RGBColor = RGBColor(230, 159, 0);
+const GREEN: RGBColor = RGBColor(0, 158, 115);
 const GREY: RGBColor = RGBColor(90, 90, 90);
 
 /// Charts show at most this many essays; a note on the chart says when there are more.
@@ -155,6 +156,13 @@ enum Plot {
         note: String,
         rows: Vec<(String, u32, Vec<(u32, String, usize)>)>,
     },
+    /// Rows of bars in several columns, one per series, each scaled to its own largest value.
+    BarColumns {
+        title: &'static str,
+        note: String,
+        series: Vec<(&'static str, RGBColor)>,
+        rows: Vec<(String, Vec<f64>)>,
+    },
     /// Words laid out by [`cloud::layout`].
     Cloud {
         title: &'static str,
@@ -203,6 +211,12 @@ impl Plot {
                 columns,
             } => multiples(area, title, note, panels, *columns),
             Plot::Boxes { title, note, rows } => boxes(area, title, note, rows),
+            Plot::BarColumns {
+                title,
+                note,
+                series,
+                rows,
+            } => bar_columns(area, title, note, series, rows),
             Plot::Cloud { title, note, cloud } => word_cloud(area, title, note, cloud),
         }
     }
@@ -338,7 +352,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         });
     }
 
-    let lengths: Vec<(String, f64)> = corpus
+    let lengths: Vec<(String, Vec<f64>)> = corpus
         .essays
         .iter()
         .zip(&analysis.essays)
@@ -346,20 +360,24 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .map(|(e, r)| {
             (
                 format!("{} {}", e.id, clip(&e.title, 14)),
-                r.figures.characters as f64,
+                vec![
+                    r.figures.characters as f64,
+                    r.structure.paragraphs as f64,
+                    r.structure.sentences as f64,
+                ],
             )
         })
         .collect();
-    let height = 200 + lengths.len() as u32 * 34;
-    let note = capped("每篇文章的字数，不含空白");
+    let height = 240 + lengths.len() as u32 * 34;
+    let note = capped("每篇文章的字数、正文段落数和句子数；字数不含空白，段落不含标题行");
     charts.push(Chart {
         name: "essay_lengths",
-        size: (1400, height),
-        plot: Plot::Bars {
+        size: (1600, height),
+        plot: Plot::BarColumns {
             title: "文章长度",
             note,
-            data: lengths,
-            colour: ORANGE,
+            series: vec![("字数", ORANGE), ("正文段落", BLUE), ("句子", GREEN)],
+            rows: lengths,
         },
     });
 
@@ -646,6 +664,57 @@ fn bars<DB: DrawingBackend>(
         BLACK.stroke_width(2),
     ))
     .map_err(err)?;
+    Ok(())
+}
+
+/// Labels on the left, then one column of bars per series with its name on top and each value at
+/// the end of its bar.
+fn bar_columns<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    title: &str,
+    note: &str,
+    series: &[(&str, RGBColor)],
+    rows: &[(String, Vec<f64>)],
+) -> Drawn {
+    let (width, height) = area.dim_in_pixel();
+    header(area, title, note)?;
+    let (left, top) = (340i32, 170i32);
+    let column = (width as i32 - left - 20) / series.len().max(1) as i32;
+    let row = ((height as i32 - top - 40) / rows.len().max(1) as i32).max(1);
+    let label_style = font(18.0).pos(Pos::new(HPos::Right, VPos::Center));
+    let value_style = font(16.0).pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, (label, values)) in rows.iter().enumerate() {
+        let y = top + i as i32 * row;
+        area.draw_text(label, &label_style, (left - 12, y + row / 2))
+            .map_err(err)?;
+        for (s, value) in values.iter().enumerate() {
+            let max = rows
+                .iter()
+                .filter_map(|r| r.1.get(s))
+                .fold(0.0, |a: f64, &b| a.max(b))
+                .max(1e-9);
+            let x0 = left + s as i32 * column;
+            // Room for the value after the longest bar.
+            let end = x0 + ((column - 90) as f64 * value / max).round() as i32;
+            area.draw(&Rectangle::new(
+                [(x0, y + 4), (end.max(x0 + 1), y + row - 4)],
+                series[s].1.filled(),
+            ))
+            .map_err(err)?;
+            area.draw_text(&format_value(*value), &value_style, (end + 8, y + row / 2))
+                .map_err(err)?;
+        }
+    }
+    for (s, (name, _)) in series.iter().enumerate() {
+        let x0 = left + s as i32 * column;
+        area.draw_text(name, &font(20.0), (x0, top - 40))
+            .map_err(err)?;
+        area.draw(&PathElement::new(
+            vec![(x0, top), (x0, top + row * rows.len() as i32)],
+            BLACK.stroke_width(2),
+        ))
+        .map_err(err)?;
+    }
     Ok(())
 }
 
