@@ -118,40 +118,41 @@ pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
     let n = vectors.len();
     let all_pairs = n <= MAX_ALL_PAIRS;
     // Row i holds the cosines of i with every j > i (all pairs), or with every other essay.
-    // Essay i is spread into a dense array once, so each pair costs one pass over j's words with
-    // no branching; the products are added in word-id order, as `cosine` adds them.
+    // Through an inverted index: for each word of i, the essays using it add their product to
+    // their accumulator. A pair costs one addition per word the two essays share (not one per
+    // word of either), and the index is read in order. The products of a pair are added in
+    // word-id order, as `cosine` adds them, so the sums are the same.
     let dims = vectors
         .iter()
         .flat_map(|v| v.last())
         .map(|&(id, _)| id as usize + 1)
         .max()
         .unwrap_or(0);
+    let mut postings: Vec<Vec<(u32, f64)>> = vec![Vec::new(); dims];
+    for (j, vector) in vectors.iter().enumerate() {
+        for &(id, w) in vector {
+            postings[id as usize].push((j as u32, w));
+        }
+    }
     let rows: Vec<Vec<(u32, f64)>> = (0..n)
         .into_par_iter()
         .map_init(
-            || vec![0.0f64; dims],
-            |dense, i| {
+            || vec![0.0f64; n],
+            |sums, i| {
+                let from = if all_pairs { i + 1 } else { 0 };
                 for &(id, w) in &vectors[i] {
-                    dense[id as usize] = w;
+                    let list = &postings[id as usize];
+                    let start = list.partition_point(|&(j, _)| (j as usize) < from);
+                    for &(j, wj) in &list[start..] {
+                        sums[j as usize] += w * wj;
+                    }
                 }
-                let others: Box<dyn Iterator<Item = usize>> = if all_pairs {
-                    Box::new(i + 1..n)
-                } else {
-                    Box::new((0..n).filter(move |&j| j != i))
-                };
-                let mut row: Vec<(u32, f64)> = others
-                    .map(|j| {
-                        let dot: f64 = vectors[j]
-                            .iter()
-                            .filter(|&&(id, _)| dense[id as usize] != 0.0)
-                            .map(|&(id, w)| dense[id as usize] * w)
-                            .sum();
-                        (j as u32, dot.min(1.0))
-                    })
+                // Rounding can push the cosine of identical essays a hair above 1.
+                let mut row: Vec<(u32, f64)> = (from..n)
+                    .filter(|&j| j != i)
+                    .map(|j| (j as u32, sums[j].min(1.0)))
                     .collect();
-                for &(id, _) in &vectors[i] {
-                    dense[id as usize] = 0.0;
-                }
+                sums[from..].fill(0.0);
                 // Past MAX_ALL_PAIRS only the neighbours are kept, so memory stays N × 10, not N².
                 if !all_pairs {
                     row.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -387,6 +388,41 @@ mod tests {
         assert!(s.pairs.len() <= n * NEIGHBOURS);
         // Essay 0's nearest is the first other essay with the same two words: 21 (0 mod 7 and 3).
         assert_eq!(s.nearest[0].unwrap().0, 21);
+    }
+
+    // The inverted index gives, bit for bit, what the merge of two sorted vectors gives, and a
+    // plain 0 for essays with no word in common.
+    #[test]
+    fn index_sums_equal_pairwise_cosines() {
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        let mut v: Vec<Vector> = (0..60)
+            .map(|_| {
+                let mut words: Vec<(u32, f64)> = (0..40)
+                    .map(|_| ((next() % 300) as u32, 1.0 + (next() % 50) as f64))
+                    .collect();
+                words.sort_by_key(|w| w.0);
+                words.dedup_by_key(|w| w.0);
+                normalised(&words)
+            })
+            .collect();
+        v.push(normalised(&[(1000, 1.0)]));
+        let s = compare(&v, None);
+        assert_eq!(s.pairs.len(), 61 * 60 / 2);
+        for &(a, b, c) in &s.pairs {
+            let expected = cosine(&v[a as usize], &v[b as usize]);
+            assert_eq!(c.to_bits(), expected.to_bits(), "{a} {b}");
+        }
+        assert!(s
+            .pairs
+            .iter()
+            .filter(|p| p.1 == 60)
+            .all(|p| p.2.to_bits() == 0));
     }
 
     #[test]
