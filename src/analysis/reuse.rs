@@ -62,7 +62,7 @@ pub fn normalise(sentence: &str) -> String {
 pub fn find(essays: &[Essay], threshold: f64) -> Vec<Reuse> {
     let mut found = shared_sentences(essays);
     found.extend(near_duplicates(essays, threshold));
-    found.sort_by(|x, y| (x.a, x.b, x.kind).cmp(&(y.a, y.b, y.kind)));
+    found.sort_by_key(|x| (x.a, x.b, x.kind));
     found
 }
 
@@ -196,7 +196,7 @@ fn near_duplicates(essays: &[Essay], threshold: f64) -> Vec<Reuse> {
             })
         })
         .collect();
-    found.sort_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+    found.sort_by_key(|x| (x.a, x.b));
     found
 }
 

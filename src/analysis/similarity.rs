@@ -191,7 +191,7 @@ pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
                     .map(|(j, c)| (i.min(j as usize) as u32, i.max(j as usize) as u32, c)),
             );
         }
-        pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        pairs.sort_by_key(|p| (p.0, p.1));
         pairs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
     }
     let clusters = if all_pairs && n >= 2 {
@@ -373,7 +373,7 @@ mod tests {
         assert!((c.silhouette - (0.8 / 0.9 + 0.7 / 0.9) / 2.0).abs() < 1e-12);
         assert_eq!(c.merges.len(), 3);
         assert!((c.merges[2].2 - 0.9).abs() < 1e-12);
-        let forced = cluster(&mut vec![0.1, 0.9, 0.9, 0.9, 0.9, 0.2], 4, Some(4));
+        let forced = cluster(&mut [0.1, 0.9, 0.9, 0.9, 0.9, 0.2], 4, Some(4));
         assert_eq!(forced.label, [1, 2, 3, 4]);
     }
 

@@ -516,7 +516,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .similarity
         .as_ref()
         .and_then(|s| s.clusters.as_ref())
-        .filter(|_| n <= MAX_ESSAYS && n >= 2)
+        .filter(|_| (2..=MAX_ESSAYS).contains(&n))
     {
         let labels: Vec<String> = corpus
             .essays
