@@ -107,12 +107,12 @@ fn benches(c: &mut Criterion) {
         ..AnalysisOptions::default()
     };
     let full = AnalysisOptions::default();
-    for (name, page) in [
-        ("seed", EMBEDDED_TEXT.repeat(COPIES)),
-        ("sampled", sampled_page(SAMPLED_ESSAYS)),
+    for (name, page, essays) in [
+        ("seed", EMBEDDED_TEXT.repeat(COPIES), 10 * COPIES),
+        ("sampled", sampled_page(SAMPLED_ESSAYS), SAMPLED_ESSAYS),
     ] {
         let corpus = Corpus::from_text("bench.txt", &page);
-        assert_eq!(corpus.essays.len(), 1400);
+        assert_eq!(corpus.essays.len(), essays);
         let bytes = corpus.text_bytes() as u64;
         let mut group = c.benchmark_group(name);
         group.sample_size(10).throughput(Throughput::Bytes(bytes));

@@ -2,11 +2,12 @@
 
 use std::path::PathBuf;
 
-/// Everything that can stop a run. Problems with a single input file are not errors: that file
+/// Everything that can stop a run. A message does not repeat its source error: the binary prints
+/// the whole chain (`{:#}`), each cause once. Problems with a single input file are not errors: that file
 /// is skipped and recorded in [`crate::SourceFile`], and the run goes on.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read {what} {path}: {source}")]
+    #[error("cannot read {what} {path}")]
     Read {
         what: &'static str,
         path: PathBuf,
@@ -34,21 +35,23 @@ pub enum Error {
         "unknown encoding '{0}'; use a WHATWG label such as utf-8, gbk, gb18030, big5, utf-16le"
     )]
     EncodingLabel(String),
-    #[error("invalid --split-regex: {0}")]
+    #[error("invalid --split-regex")]
     SplitRegex(#[from] regex::Error),
-    #[error("cannot create output folder {path}: {source}")]
+    #[error("output folder {path} is a file; give another folder with -o")]
+    OutputIsFile { path: PathBuf },
+    #[error("cannot create output folder {path}")]
     OutputDir {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot write report {path}: {source}")]
+    #[error("cannot write report {path}")]
     Write {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot build table {name}: {source}")]
+    #[error("cannot build table {name}")]
     Frame {
         name: &'static str,
         #[source]
@@ -56,7 +59,7 @@ pub enum Error {
     },
     #[error("cannot draw chart {name}: {message}")]
     Chart { name: &'static str, message: String },
-    #[error("cannot write report {path}: {source}")]
+    #[error("cannot write report {path}")]
     Encode {
         path: PathBuf,
         #[source]

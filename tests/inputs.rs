@@ -239,6 +239,26 @@ fn errors_name_what_is_wrong() {
         .stderr(predicates::str::contains(
             "cannot read user dictionary no-such-dict.txt",
         ));
+    // Each cause is said once: the message, then the operating system's reason.
+    let out = wenxi()
+        .args(["analyze", "corpus", "--user-dict", "no-such-dict.txt"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("os error 2").count(), 1, "{stderr}");
+    // An output "folder" that is a file is refused, and the file is left alone.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reports");
+    std::fs::write(&file, "mine").unwrap();
+    wenxi()
+        .args(["analyze", "corpus", "-o"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "is a file; give another folder with -o",
+        ));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
 }
 
 #[test]

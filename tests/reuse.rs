@@ -9,9 +9,10 @@ const A: &str =
     "疫情发生以后，社区工作人员挨家挨户登记信息。志愿者每天为隔离的居民送去蔬菜和药品。\
 大家在微信群里互相鼓励，分享防护知识。这段经历让我明白了团结的力量。";
 // Copies A's second, third and fourth sentences; the comma becomes a half-width one and a space
-// creeps in, which normalising ignores.
+// creeps in, which normalising ignores. Its own sentences keep it well below near-duplicate.
 const B: &str = "我们小区的情况也差不多。志愿者每天为隔离的居民送去蔬菜和药品。\
-大家在微信群里互相鼓励, 分享防护知识。这段经历让我明白了团结的力量。以后我也要做一名志愿者。";
+大家在微信群里互相鼓励, 分享防护知识。这段经历让我明白了团结的力量。以后我也要做一名志愿者。\
+周末我们还组织了线上读书会，大家轮流分享自己喜欢的书。楼下的小超市坚持营业，老板每天把菜价写在门口的黑板上。";
 // A with two words changed: most 5-character shingles survive.
 const C: &str =
     "疫情发生以后，社区工作人员挨家挨户登记信息。志愿者每天为隔离的老人送去蔬菜和药品。\
@@ -40,6 +41,7 @@ fn copied_sentences_and_near_duplicates() {
         .iter()
         .filter(|r| r["essay_a"] == "1" && r["essay_b"] == "2")
         .collect();
+    assert_eq!(ab.len(), 1, "{rows:?}");
     assert_eq!((ab[0]["kind"], ab[0]["shared"]), ("sentences", "3.000000"));
     assert!(ab[0]["detail"].contains("志愿者每天为隔离的居民送去蔬菜和药品。"));
     assert!(ab[0]["detail"].contains("这段经历让我明白了团结的力量。"));
@@ -55,15 +57,11 @@ fn copied_sentences_and_near_duplicates() {
     );
     assert_eq!(ac[0]["shared"], "2.000000");
     // The exact Jaccard similarities of the 5-character shingle sets (python3, sets of
-    // `text[i:i+5]` over the alphanumeric characters): A–C 53/77 = 0.688, A–B 45/87 = 0.517, on
-    // the threshold; the estimates from 128 bins fall within 0.15 of them.
+    // `text[i:i+5]` over the alphanumeric characters): A–C 53/77 = 0.688, and A–B 45/137 = 0.328,
+    // four standard errors of a 128-bin estimate below the 0.5 threshold. The estimate for A–C
+    // falls within 0.15 of the exact value.
     let jaccard: f64 = ac[1]["shared"].parse().unwrap();
     assert!((jaccard - 53.0 / 77.0).abs() < 0.15, "{jaccard}");
-    for r in &ab[1..] {
-        assert_eq!(r["kind"], "near-duplicate");
-        let jaccard: f64 = r["shared"].parse().unwrap();
-        assert!((jaccard - 45.0 / 87.0).abs() < 0.15, "{jaccard}");
-    }
 
     // D shares nothing with anyone.
     assert!(

@@ -388,6 +388,13 @@ mod tests {
         assert!(s.pairs.len() <= n * NEIGHBOURS);
         // Essay 0's nearest is the first other essay with the same two words: 21 (0 mod 7 and 3).
         assert_eq!(s.nearest[0].unwrap().0, 21);
+        // The kept neighbours carry the same sums as the pairwise merge.
+        for &(a, b, c) in &s.pairs {
+            assert_eq!(
+                c.to_bits(),
+                cosine(&v[a as usize], &v[b as usize]).to_bits()
+            );
+        }
     }
 
     // The inverted index gives, bit for bit, what the merge of two sorted vectors gives, and a

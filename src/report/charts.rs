@@ -31,8 +31,9 @@ pub const FONT_FAMILY: &str =
 const FONT_SCALE: f64 = 1.18;
 
 thread_local! {
-    /// The text scale of the backend being drawn: [`FONT_SCALE`] for PNG, 1 for SVG, whose text
-    /// the browser draws at the size asked. Both files then show text of the same size.
+    /// The text scale of the backend being drawn: [`FONT_SCALE`] for PNG, 1 for SVG (plotters
+    /// writes `font-size` = size / 1.24 and the browser draws that). Both files then show text of
+    /// the same size, within about 1%.
     static TEXT_SCALE: Cell<f64> = const { Cell::new(FONT_SCALE) };
 }
 
@@ -225,10 +226,7 @@ impl Plot {
 /// Writes every chart as `<dir>/<name>.png` and `.svg`; returns the files written.
 pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Result<Vec<PathBuf>> {
     register_font(None)?;
-    std::fs::create_dir_all(dir).map_err(|source| Error::OutputDir {
-        path: dir.into(),
-        source,
-    })?;
+    super::ensure_dir(dir)?;
     let mut written = Vec::new();
     for chart in charts(corpus, analysis) {
         let png = dir.join(format!("{}.png", chart.name));
@@ -340,6 +338,9 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         );
         if cloud.dropped > 0 {
             note.push_str(&format!("；{} 个词放不下，未显示", cloud.dropped));
+        }
+        if cloud.blank > 0 {
+            note.push_str(&format!("；{} 个词没有字形，未显示", cloud.blank));
         }
         charts.push(Chart {
             name: "word_cloud",
@@ -683,22 +684,26 @@ fn bar_columns<DB: DrawingBackend>(
     let row = ((height as i32 - top - 40) / rows.len().max(1) as i32).max(1);
     let label_style = font(18.0).pos(Pos::new(HPos::Right, VPos::Center));
     let value_style = font(16.0).pos(Pos::new(HPos::Left, VPos::Center));
+    // Each series is scaled to its own largest value.
+    let maxima: Vec<f64> = (0..series.len())
+        .map(|s| {
+            rows.iter()
+                .filter_map(|r| r.1.get(s))
+                .fold(0.0, |a: f64, &b| a.max(b))
+                .max(1e-9)
+        })
+        .collect();
     for (i, (label, values)) in rows.iter().enumerate() {
         let y = top + i as i32 * row;
         area.draw_text(label, &label_style, (left - 12, y + row / 2))
             .map_err(err)?;
-        for (s, value) in values.iter().enumerate() {
-            let max = rows
-                .iter()
-                .filter_map(|r| r.1.get(s))
-                .fold(0.0, |a: f64, &b| a.max(b))
-                .max(1e-9);
+        for (s, ((value, max), (_, colour))) in values.iter().zip(&maxima).zip(series).enumerate() {
             let x0 = left + s as i32 * column;
             // Room for the value after the longest bar.
             let end = x0 + ((column - 90) as f64 * value / max).round() as i32;
             area.draw(&Rectangle::new(
                 [(x0, y + 4), (end.max(x0 + 1), y + row - 4)],
-                series[s].1.filled(),
+                colour.filled(),
             ))
             .map_err(err)?;
             area.draw_text(&format_value(*value), &value_style, (end + 8, y + row / 2))
@@ -1043,14 +1048,14 @@ fn boxes<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Okabe & Ito's palette without its yellow, which is too pale on white.
+/// Okabe & Ito's palette without its yellow and sky blue, which are too pale on white.
 const CLOUD_COLOURS: [RGBColor; 6] = [
-    RGBColor(0, 114, 178),
+    BLUE,
     RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
+    GREEN,
     RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
-    RGBColor(0, 0, 0),
+    ORANGE,
+    BLACK,
 ];
 
 /// The words of a cloud in colours taken in turn (the colour means nothing but tells words apart).

@@ -22,6 +22,9 @@ pub trait Reporter {
 
 /// Creates the output folder (and its parents) if missing.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::OutputIsFile { path: dir.into() });
+    }
     std::fs::create_dir_all(dir).map_err(|source| Error::OutputDir {
         path: dir.into(),
         source,

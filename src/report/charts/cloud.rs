@@ -6,11 +6,14 @@
 //! plot, positions along an Archimedean spiral are tried until the box (with a margin) meets no box
 //! placed before. A word that fits nowhere is tried smaller, and left out (and counted) when even
 //! the smallest size does not fit. Nothing is random, so the same counts give the same picture.
+//!
+//! The ink boxes are those of the PNG rasteriser. The SVG names the same sizes and places and a
+//! browser draws them with its own copy of the font, or another CJK font: close, not exact.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::font;
+use super::{font, TextScale, FONT_SCALE};
 
 /// A rectangle of pixels, `left..right` × `top..bottom`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,18 +53,19 @@ impl Rect {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Placed {
     pub word: String,
-    pub count: u64,
     pub size: f64,
     pub anchor: (i32, i32),
     /// Where its ink is, in the chart's pixels.
     pub ink: Rect,
 }
 
-/// A laid-out cloud: the words drawn, and how many did not fit.
+/// A laid-out cloud: the words drawn, how many did not fit, and how many leave no ink (their
+/// characters are not in the font).
 #[derive(Debug, PartialEq)]
 pub struct Cloud {
     pub placed: Vec<Placed>,
     pub dropped: usize,
+    pub blank: usize,
 }
 
 /// The anchor style every word is drawn and measured with.
@@ -69,7 +73,7 @@ pub fn style(size: f64) -> TextStyle<'static> {
     font(size).pos(Pos::new(HPos::Left, VPos::Top))
 }
 
-/// The smallest size a word is drawn at (before the PNG's font compensation).
+/// The smallest size a word is asked for (the PNG's compensated size draws an em of about 12 px).
 const MIN_SIZE: f64 = 15.0;
 
 /// Where `word` at `size` leaves ink, relative to its anchor; `None` when it leaves none.
@@ -80,6 +84,8 @@ fn ink_box(word: &str, size: f64) -> Option<Rect> {
     let height = (size * 2.0).ceil() as u32 + 2 * margin;
     let mut buffer = vec![255u8; width as usize * height as usize * 3];
     {
+        // Measured as the PNG draws it, whichever backend is being drawn when this runs.
+        let _scale = TextScale::set(FONT_SCALE);
         let root = BitMapBackend::with_buffer(&mut buffer, (width, height)).into_drawing_area();
         let origin = (margin as i32, margin as i32);
         root.draw_text(word, &style(size).color(&BLACK), origin)
@@ -106,9 +112,10 @@ fn ink_box(word: &str, size: f64) -> Option<Rect> {
     ink.map(|r| r.shifted(-(margin as i32), -(margin as i32)))
 }
 
-/// The size of the largest word that makes the words' ink cover about `FILL` of `area`: a Han
-/// character at size s covers about s² pixels, so words of n characters at sizes M·√(count/top)
-/// cover M²·Σ n·count/top. Kept between 40 and a third of the area's height.
+/// The size of the largest word that makes the words' boxes cover about `FILL` of `area`,
+/// counting a Han character at size s as an s × s box (its ink is about two thirds of that): words
+/// of n characters at sizes M·√(count/top) then cover M²·Σ n·count/top. Kept between 40 and a
+/// third of the area's height.
 pub fn fitting_size(words: &[(String, u64)], area: Rect) -> f64 {
     const FILL: f64 = 0.55;
     let top = words.iter().map(|w| w.1).max().unwrap_or(0).max(1) as f64;
@@ -129,6 +136,7 @@ pub fn layout(words: &[(String, u64)], area: Rect, max_size: f64) -> Cloud {
     let mut cloud = Cloud {
         placed: Vec::new(),
         dropped: 0,
+        blank: 0,
     };
     let Some(top) = words.iter().map(|w| w.1).max().filter(|&c| c > 0) else {
         return cloud;
@@ -137,59 +145,66 @@ pub fn layout(words: &[(String, u64)], area: Rect, max_size: f64) -> Cloud {
     let mut taken: Vec<Rect> = Vec::new();
     let centre = ((area.left + area.right) / 2, (area.top + area.bottom) / 2);
     // The spiral is stretched to the shape of the area, so it fills a wide plot.
-    let aspect = (area.right - area.left) as f64 / (area.bottom - area.top).max(1) as f64;
-    let reach = ((area.right - area.left).max(area.bottom - area.top)) as f64;
+    let (width, height) = (
+        (area.right - area.left).max(1) as f64,
+        (area.bottom - area.top).max(1) as f64,
+    );
+    let aspect = width / height;
+    // The spiral's ellipse of radius r has half-axes r√aspect and r/√aspect; it takes in the
+    // corners of the area from r = √(width × height / 2) on.
+    let reach = (width * height / 2.0).sqrt();
     for (word, count) in words {
         let mut size = (max_size * (*count as f64 / top as f64).sqrt()).max(MIN_SIZE);
         let placed = loop {
-            if let Some(ink) = ink_box(word, size) {
-                let pad = (size * 0.08).ceil().max(2.0) as i32;
-                let padded = Rect {
-                    left: ink.left - pad,
-                    top: ink.top - pad,
-                    right: ink.right + pad,
-                    bottom: ink.bottom + pad,
-                };
-                let (w, h) = (padded.right - padded.left, padded.bottom - padded.top);
-                if let Some(anchor) = spiral(centre, aspect, reach).find_map(|(x, y)| {
-                    // The box centred on the spiral point.
-                    let anchor = (x - w / 2 - padded.left, y - h / 2 - padded.top);
-                    let candidate = padded.shifted(anchor.0, anchor.1);
-                    (area.contains(&candidate) && !taken.iter().any(|t| t.intersects(&candidate)))
-                        .then_some(anchor)
-                }) {
-                    taken.push(padded.shifted(anchor.0, anchor.1));
-                    break Some(Placed {
-                        word: word.clone(),
-                        count: *count,
-                        size,
-                        anchor,
-                        ink: ink.shifted(anchor.0, anchor.1),
-                    });
-                }
+            let Some(ink) = ink_box(word, size) else {
+                cloud.blank += 1;
+                break None;
+            };
+            let pad = (size * 0.08).ceil().max(2.0) as i32;
+            let padded = Rect {
+                left: ink.left - pad,
+                top: ink.top - pad,
+                right: ink.right + pad,
+                bottom: ink.bottom + pad,
+            };
+            let (w, h) = (padded.right - padded.left, padded.bottom - padded.top);
+            if let Some(anchor) = spiral(centre, aspect, reach).find_map(|(x, y)| {
+                // The box centred on the spiral point.
+                let anchor = (x - w / 2 - padded.left, y - h / 2 - padded.top);
+                let candidate = padded.shifted(anchor.0, anchor.1);
+                (area.contains(&candidate) && !taken.iter().any(|t| t.intersects(&candidate)))
+                    .then_some(anchor)
+            }) {
+                taken.push(padded.shifted(anchor.0, anchor.1));
+                break Some(Placed {
+                    word: word.clone(),
+                    size,
+                    anchor,
+                    ink: ink.shifted(anchor.0, anchor.1),
+                });
             }
             if size <= MIN_SIZE {
+                cloud.dropped += 1;
                 break None;
             }
             size = (size * 0.8).max(MIN_SIZE);
         };
-        match placed {
-            Some(placed) => cloud.placed.push(placed),
-            None => cloud.dropped += 1,
+        if let Some(placed) = placed {
+            cloud.placed.push(placed);
         }
     }
     cloud
 }
 
-/// Points of an Archimedean spiral r = bθ from `centre`, stretched by `aspect` along x, at steps of
-/// about 3 pixels along the curve, until the radius passes `reach`.
+/// Points of an Archimedean spiral r = bθ from `centre`, stretched by √aspect along x and shrunk
+/// by it along y, at steps of about 3 units of r along the curve, until r passes `reach`.
 fn spiral(centre: (i32, i32), aspect: f64, reach: f64) -> impl Iterator<Item = (i32, i32)> {
-    // 8 pixels between turns.
+    // Turns 8 units of r apart: 8√aspect pixels across, 8/√aspect down.
     let b = 8.0 / std::f64::consts::TAU;
     let mut theta = 0.0f64;
     std::iter::from_fn(move || {
         let r = b * theta;
-        if r * aspect.max(1.0) > reach {
+        if r > reach {
             return None;
         }
         let point = (
@@ -310,7 +325,11 @@ mod tests {
         let cloud = layout(&words(), small, 80.0);
         assert_eq!(cloud.placed[0].word, "社区");
         assert!(cloud.dropped > 0);
-        assert_eq!(cloud.placed.len() + cloud.dropped, words().len());
+        assert_eq!(
+            cloud.placed.len() + cloud.dropped + cloud.blank,
+            words().len()
+        );
+        assert_eq!(cloud.blank, 0);
         assert_eq!(layout(&[], small, 80.0).placed.len(), 0);
     }
 }
