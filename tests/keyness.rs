@@ -46,7 +46,8 @@ fn check(csv: &Csv) {
     let num = |row: usize, col: &str| csv.records()[row][col].parse::<f64>().unwrap();
     assert!((num(0, "g2") - 15.392).abs() < 1e-3);
     assert!((num(1, "g2") - 15.392).abs() < 1e-3);
-    assert!((num(0, "p") - 8.73e-5).abs() < 1e-6);
+    // p from python3: math.erfc(math.sqrt(15.39220822722568 / 2)) = 8.734772835e-05.
+    assert!((num(0, "p") / 8.734772835e-5 - 1.0).abs() < 1e-4);
     assert!((num(0, "log_ratio") - 2.3219).abs() < 1e-4);
     assert!((num(1, "log_ratio") + 0.848).abs() < 1e-3);
     assert_eq!(
@@ -117,4 +118,41 @@ fn bad_references_are_named() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("--reference"));
+}
+
+// A p-value far below the CSV's six decimals keeps its digits. Target 医生 ×100 of 200 words,
+// reference 医生 ×10 of 1,000: by python3 (the same four-cell G² and erfc), G² = 346.0429 and
+// p = 3.082253e-77.
+#[test]
+fn tiny_p_values_are_written_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("target")).unwrap();
+    std::fs::create_dir_all(dir.path().join("reference")).unwrap();
+    std::fs::write(
+        dir.path().join("target/a.txt"),
+        "医生。".repeat(100) + &"社区。".repeat(100),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("reference/b.txt"),
+        "医生。".repeat(10) + &"社区。".repeat(990),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .arg("keyness")
+        .arg(dir.path().join("target"))
+        .arg("--reference")
+        .arg(dir.path().join("reference"))
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
+    let csv = Csv::read(&out.path().join("keyness.csv"));
+    let rows = csv.records();
+    assert_eq!(rows[0]["word"], "医生");
+    let g2: f64 = rows[0]["g2"].parse().unwrap();
+    let p: f64 = rows[0]["p"].parse().unwrap();
+    assert!((g2 - 346.0429).abs() < 1e-3, "{g2}");
+    assert!((p / 3.082253e-77 - 1.0).abs() < 1e-4, "{}", rows[0]["p"]);
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use polars::prelude::DataFrame;
+use polars::prelude::{Column, DataFrame, DataType};
 use polars_io::csv::write::CsvWriter;
 use polars_io::parquet::write::{ParquetCompression, ParquetWriter};
 use polars_io::SerWriter;
@@ -37,13 +37,36 @@ pub struct TableReporter {
     pub bom: bool,
 }
 
+/// Columns of p-values: fixed six decimals would write 0.000000 for every p below 5e-7, so CSV
+/// gets them in scientific notation with five significant digits (`3.0823e-77`), which Excel,
+/// pandas and R read as numbers. Parquet keeps the floats.
+const SCIENTIFIC: &[&str] = &["p"];
+
 impl TableReporter {
     pub fn write_one(&self, df: &DataFrame, path: &Path) -> Result<()> {
-        let mut df = df.clone();
         let encode_error = |source| Error::Encode {
             path: path.into(),
             source,
         };
+        let mut df = df.clone();
+        if self.format == Format::Csv {
+            for &name in SCIENTIFIC {
+                let Ok(column) = df.column(name) else {
+                    continue;
+                };
+                if column.dtype() != &DataType::Float64 {
+                    continue;
+                }
+                let text: Vec<Option<String>> = column
+                    .f64()
+                    .map_err(encode_error)?
+                    .iter()
+                    .map(|p| p.map(|p| format!("{p:.4e}")))
+                    .collect();
+                df.with_column(Column::new(name.into(), text))
+                    .map_err(encode_error)?;
+            }
+        }
         write_atomically(path, |file| match self.format {
             Format::Csv => CsvWriter::new(file)
                 .include_bom(self.bom)
