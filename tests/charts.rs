@@ -121,3 +121,46 @@ fn charts_can_be_left_out_and_fonts_are_checked() {
             "is not a TrueType or OpenType font",
         ));
 }
+
+// Traditional characters outside GB2312 are not in the embedded font: the run says which ones and
+// what to do, and still writes the charts. (會, 學 and 體 are not GB2312 characters; 心, 得 are.)
+// The bundled corpus gives no such warning.
+#[test]
+fn characters_missing_from_the_font_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("traditional.txt"),
+        "這次疫情讓我們體會到社區的力量。大家互相幫助，共同學習防護知識。我們學會了團結。心得。",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = wenxi()
+        .arg("analyze")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let warning = stderr
+        .lines()
+        .find(|l| l.contains("the chart font has no glyph for"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let listed = &warning[warning.find('(').unwrap()..warning.find(')').unwrap()];
+    for c in ["會", "學", "體"] {
+        assert!(listed.contains(c), "{c} in {warning}");
+    }
+    for c in ["心", "得"] {
+        assert!(!listed.contains(c), "{c} in {warning}");
+    }
+    assert!(warning.contains("--font FILE"));
+    assert!(out.path().join("charts/word_cloud.png").exists());
+
+    let seed = wenxi()
+        .args(["analyze", "corpus", "-q", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&seed.stderr).contains("no glyph"));
+}

@@ -164,7 +164,22 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             if let Some(font) = &args.font {
                 charts::register_font(Some(font))?;
             }
-            chart_files = charts::write_charts(&corpus, &analysis, &args.output.join("charts"))?;
+            let charts = charts::write_charts(&corpus, &analysis, &args.output.join("charts"))?;
+            if !charts.missing_glyphs.is_empty() {
+                let shown: String = charts.missing_glyphs.iter().take(20).collect();
+                eprintln!(
+                    "wenxi: warning: the chart font has no glyph for {} characters of the labels \
+                     ({shown}{}); the PNG charts show them as boxes. Give a font that has them \
+                     with --font FILE (a traditional-Chinese one, say).",
+                    charts.missing_glyphs.len(),
+                    if charts.missing_glyphs.len() > 20 {
+                        "…"
+                    } else {
+                        ""
+                    },
+                );
+            }
+            chart_files = charts.files;
         }
         if !args.no_html {
             let page = html::write_html(&corpus, &analysis, &written, &chart_files, &args.output)?;

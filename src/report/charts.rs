@@ -4,6 +4,7 @@
 mod cloud;
 
 use std::cell::Cell;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -63,7 +64,8 @@ pub const MAX_ESSAYS: usize = 40;
 /// Words in the top-words chart.
 pub const TOP_WORDS: usize = 30;
 
-static FONT: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+/// The bytes of the registered font, or why it could not be registered.
+static FONT: OnceLock<std::result::Result<&'static [u8], String>> = OnceLock::new();
 
 /// Registers the font (the embedded one, or `path`) once per process.
 pub fn register_font(path: Option<&Path>) -> Result<()> {
@@ -83,12 +85,50 @@ pub fn register_font(path: Option<&Path>) -> Result<()> {
                 )
             })?;
         }
-        Ok(())
+        Ok(bytes)
     });
-    registered.clone().map_err(|message| Error::Chart {
-        name: "font",
-        message,
-    })
+    registered
+        .clone()
+        .map(drop)
+        .map_err(|message| Error::Chart {
+            name: "font",
+            message,
+        })
+}
+
+/// The characters of `text` the registered font has no glyph for: PNG charts draw them as the
+/// font's empty box. (SVG charts leave them to the browser's fonts.)
+pub fn missing_glyphs(text: &str) -> BTreeSet<char> {
+    let Some(font) = FONT
+        .get()
+        .and_then(|f| f.as_ref().ok())
+        .and_then(|bytes| ab_glyph::FontRef::try_from_slice(bytes).ok())
+    else {
+        return BTreeSet::new();
+    };
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .filter(|&c| ab_glyph::Font::glyph_id(&font, c).0 == 0)
+        .collect()
+}
+
+/// What [`write_charts`] wrote, and the characters of its labels the font lacks.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub files: Vec<PathBuf>,
+    pub missing_glyphs: BTreeSet<char>,
+}
+
+/// The text of every `<text>` element of an SVG written by plotters.
+fn svg_text(svg: &str) -> String {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let start = t.find('>')? + 1;
+            let end = t.find("</text>")?;
+            t.get(start..end)
+        })
+        .collect()
 }
 
 fn font(size: f64) -> TextStyle<'static> {
@@ -223,11 +263,12 @@ impl Plot {
     }
 }
 
-/// Writes every chart as `<dir>/<name>.png` and `.svg`; returns the files written.
-pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Result<Vec<PathBuf>> {
+/// Writes every chart as `<dir>/<name>.png` and `.svg`; returns the files written and the
+/// characters of their labels that the font lacks.
+pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Result<Written> {
     register_font(None)?;
     super::ensure_dir(dir)?;
-    let mut written = Vec::new();
+    let mut written = Written::default();
     for chart in charts(corpus, analysis) {
         let png = dir.join(format!("{}.png", chart.name));
         // The PNG encoder picks the format from the extension, so the temporary file keeps it.
@@ -250,7 +291,7 @@ pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Res
             path: png.clone(),
             source,
         })?;
-        written.push(png);
+        written.files.push(png);
 
         let svg_path = dir.join(format!("{}.svg", chart.name));
         let mut svg = String::new();
@@ -278,7 +319,10 @@ pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Res
                     source,
                 })
         })?;
-        written.push(svg_path);
+        written
+            .missing_glyphs
+            .extend(missing_glyphs(&svg_text(&svg)));
+        written.files.push(svg_path);
     }
     Ok(written)
 }
