@@ -354,9 +354,7 @@ fn essay_word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<Dat
             text("word", rows.iter().map(|r| r.2.word), options),
             Column::new(
                 "pos".into(),
-                rows.iter()
-                    .map(|r| analysis.pos_of(r.2.word))
-                    .collect::<Vec<_>>(),
+                rows.iter().map(|r| r.2.pos).collect::<Vec<_>>(),
             ),
             Column::new(
                 "count".into(),

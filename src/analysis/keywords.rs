@@ -109,22 +109,18 @@ pub fn top_n<'a>(mut scored: Vec<Keyword<'a>>, n: usize) -> Vec<Keyword<'a>> {
 }
 
 /// TF-IDF: tf = count / sum of the counts of all candidate words of the essay, score = tf × idf
-/// (Sparck Jones 1972; the normalisation is `jieba.analyse.extract_tags`'s). `counts` holds each
-/// candidate word once (stopwords already removed).
-pub fn tfidf<'a>(
-    counts: &[(&'a str, u64)],
-    idf: impl Fn(&str) -> f64,
-    n: usize,
-) -> Vec<Keyword<'a>> {
-    let total: u64 = counts.iter().map(|&(_, count)| count).sum();
+/// (Sparck Jones 1972; the normalisation is `jieba.analyse.extract_tags`'s). `candidates` holds
+/// each candidate word once (stopwords already removed) with its count and IDF.
+pub fn tfidf<'a>(candidates: &[(&'a str, u64, f64)], n: usize) -> Vec<Keyword<'a>> {
+    let total: u64 = candidates.iter().map(|&(_, count, _)| count).sum();
     if total == 0 {
         return Vec::new();
     }
-    let scored = counts
+    let scored = candidates
         .iter()
-        .map(|&(word, count)| Keyword {
+        .map(|&(word, count, idf)| Keyword {
             word,
-            score: count as f64 / total as f64 * idf(word),
+            score: count as f64 / total as f64 * idf,
         })
         .collect();
     top_n(scored, n)
@@ -261,12 +257,12 @@ mod tests {
     #[test]
     fn tfidf_by_hand() {
         let table = IdfTable::jieba();
-        let counts = [("疫情", 3), ("社区", 1)];
-        let keywords = tfidf(&counts, |w| table.idf(w), 10);
+        let counts = [("疫情", 3), ("社区", 1)].map(|(w, c)| (w, c, table.idf(w)));
+        let keywords = tfidf(&counts, 10);
         assert_eq!(keywords[0].word, "疫情");
         assert_eq!(keywords[0].score, 0.75 * table.idf("疫情"));
         assert_eq!(keywords[1].score, 0.25 * table.idf("社区"));
-        assert_eq!(tfidf(&counts, |w| table.idf(w), 1).len(), 1);
+        assert_eq!(tfidf(&counts, 1).len(), 1);
     }
 
     // Smoothed corpus IDF for 4 essays: a word in all of them gets ln(5/5) + 1 = 1, a word in one

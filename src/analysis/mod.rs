@@ -101,6 +101,8 @@ pub struct EssayWord<'a> {
     pub word: Token<'a>,
     pub count: u64,
     pub stopword: bool,
+    /// Part-of-speech tag (filled in once the corpus is tagged; `x` until then).
+    pub pos: &'a str,
     /// Byte offset of its first occurrence in the essay body.
     pub first: u32,
 }
@@ -113,6 +115,14 @@ impl<'a> EssayWord<'a> {
             first: self.first,
         }
     }
+}
+
+/// A word of the corpus: its totals, tag and jieba IDF, looked up once per essay that uses it.
+#[derive(Debug, Clone, Copy)]
+struct WordInfo<'a> {
+    count: frequency::CorpusCount,
+    pos: &'a str,
+    idf: f64,
 }
 
 /// One row of the corpus word list.
@@ -135,8 +145,8 @@ pub struct Analysis<'a> {
     pub word_freq: Vec<WordFreq<'a>>,
     pub total_tokens: u64,
     pub total_words: u64,
-    /// Part-of-speech tag of every word.
-    pub pos: FxHashMap<&'a str, &'a str>,
+    /// What the corpus knows of each of its words.
+    words: FxHashMap<&'a str, WordInfo<'a>>,
     /// How the essays resemble each other, if asked for.
     pub similarity: Option<similarity::Similarity>,
     /// Pairs of essays sharing text, if asked for.
@@ -148,7 +158,7 @@ pub struct Analysis<'a> {
 impl<'a> Analysis<'a> {
     /// The part-of-speech tag of a word of the corpus (`x` for a word not in it).
     pub fn pos_of(&self, word: &str) -> &'a str {
-        self.pos.get(word).copied().unwrap_or("x")
+        self.words.get(word).map_or("x", |w| w.pos)
     }
 }
 
@@ -190,48 +200,62 @@ impl<'a> Analysis<'a> {
             })
             .reduce(CorpusCounts::default, CorpusCounts::merge);
         let sorted = merged.into_sorted();
-        // Each distinct word is tagged once, where it first occurs.
-        let tags: Vec<&'a str> = sorted
+        // Each distinct word is tagged once, where it first occurs, and its IDF read once.
+        let infos: Vec<WordInfo<'a>> = sorted
             .par_iter()
-            .map(|(word, count)| {
+            .map(|&(word, count)| {
                 let (essay, offset) = count.first;
-                segmenter.tag_word(word, &corpus.essays[essay as usize].body, offset as usize)
+                WordInfo {
+                    count,
+                    pos: segmenter.tag_word(
+                        word,
+                        &corpus.essays[essay as usize].body,
+                        offset as usize,
+                    ),
+                    idf: idf.idf(word),
+                }
             })
             .collect();
-        let pos: FxHashMap<&'a str, &'a str> = sorted
+        let words: FxHashMap<&'a str, WordInfo<'a>> = sorted
             .iter()
             .map(|(word, _)| *word)
-            .zip(tags.iter().copied())
+            .zip(infos.iter().copied())
             .collect();
-        let corpus_counts: FxHashMap<&'a str, frequency::CorpusCount> =
-            sorted.iter().copied().collect();
         let corpus_words: u64 = essays.iter().map(|essay| essay.figures.words).sum();
         let essay_count = essays.len() as u64;
+        let view = CorpusView {
+            words: &words,
+            words_total: corpus_words,
+            essays: essay_count,
+        };
         essays.par_iter_mut().for_each(|essay| {
+            // One lookup per word of the essay serves the tags, the density and every keyword
+            // method that needs the corpus.
+            let infos: Vec<Option<WordInfo<'a>>> = essay
+                .counts
+                .iter()
+                .map(|w| words.get(w.word).copied())
+                .collect();
+            for (word, info) in essay.counts.iter_mut().zip(&infos) {
+                if let Some(info) = info {
+                    word.pos = info.pos;
+                }
+            }
             let content: u64 = essay
                 .counts
                 .iter()
-                .filter(|w| {
-                    pos.get(w.word)
-                        .is_some_and(|tag| structure::is_content_tag(tag))
-                })
+                .filter(|w| structure::is_content_tag(w.pos))
                 .map(|w| w.count)
                 .sum();
             essay.structure.lexical_density = structure::ratio(content, essay.figures.words);
-            let corpus = CorpusView {
-                counts: &corpus_counts,
-                words: corpus_words,
-                essays: essay_count,
-                pos: &pos,
-            };
-            second_pass_keywords(essay, &corpus, options);
+            second_pass_keywords(essay, &infos, &view, options);
         });
         let word_freq: Vec<WordFreq<'a>> = sorted
             .into_iter()
-            .zip(tags)
-            .map(|((word, count), pos)| WordFreq {
+            .zip(infos)
+            .map(|((word, count), info)| WordFreq {
                 word,
-                pos,
+                pos: info.pos,
                 count: count.count,
                 essays: count.essays,
                 stopword: stopwords.contains(word),
@@ -254,7 +278,7 @@ impl<'a> Analysis<'a> {
             word_freq,
             total_tokens,
             total_words,
-            pos,
+            words,
             similarity,
             reuse,
             theme_names,
@@ -294,6 +318,7 @@ fn analyse_essay<'a>(
             word: w.word,
             count: w.count,
             stopword: stopwords.contains(w.word),
+            pos: "x",
             first: w.first,
         })
         .collect();
@@ -311,11 +336,6 @@ fn analyse_essay<'a>(
         words: counts.iter().map(|w| w.count).sum(),
         types: counts.len() as u64,
     };
-    let candidates: Vec<(&'a str, u64)> = counts
-        .iter()
-        .filter(|w| !w.stopword && keywords::is_candidate(w.word))
-        .map(|w| (w.word, w.count))
-        .collect();
     let n = options.top_keywords;
     // Each method once, in the order first asked for.
     let mut methods: Vec<KeywordMethod> = Vec::new();
@@ -328,12 +348,12 @@ fn analyse_essay<'a>(
         .iter()
         .map(|&method| {
             let found = match method {
-                KeywordMethod::Tfidf => keywords::tfidf(&candidates, |w| idf.idf(w), n),
                 KeywordMethod::Jieba => keywords::jieba_extract_tags(tokens, idf, n),
-                // Filled in once the corpus counts and tags are known.
-                KeywordMethod::TfidfCorpus | KeywordMethod::Textrank | KeywordMethod::Keyness => {
-                    Vec::new()
-                }
+                // Filled in once the corpus is counted, with each word's IDF and tag read once.
+                KeywordMethod::Tfidf
+                | KeywordMethod::TfidfCorpus
+                | KeywordMethod::Textrank
+                | KeywordMethod::Keyness => Vec::new(),
             };
             (method, found)
         })
@@ -359,42 +379,58 @@ fn analyse_essay<'a>(
 
 /// What the second pass over the essays needs to know about the whole corpus.
 struct CorpusView<'c, 'a> {
-    counts: &'c FxHashMap<&'a str, frequency::CorpusCount>,
-    words: u64,
+    words: &'c FxHashMap<&'a str, WordInfo<'a>>,
+    /// Words in the corpus.
+    words_total: u64,
     essays: u64,
-    pos: &'c FxHashMap<&'a str, &'a str>,
 }
 
-/// Keyword methods that need the whole corpus: corpus IDF, keyness, TextRank (tags).
+/// Keyword methods that need the whole corpus: TF-IDF (each word's IDF is read once for the
+/// corpus), corpus IDF, keyness, TextRank (tags). `infos` holds what the corpus knows of each
+/// word of `essay.counts`, in the same order.
 fn second_pass_keywords<'a>(
     essay: &mut EssayResult<'a>,
+    infos: &[Option<WordInfo<'a>>],
     corpus: &CorpusView<'_, 'a>,
     options: &AnalysisOptions,
 ) {
     let n = options.top_keywords;
-    let candidates: Vec<&EssayWord<'a>> = essay
+    // Candidate words with what the corpus knows of them.
+    let candidates: Vec<(&EssayWord<'a>, WordInfo<'a>)> = essay
         .counts
         .iter()
-        .filter(|w| !w.stopword && keywords::is_candidate(w.word))
+        .zip(infos)
+        .filter(|(w, _)| !w.stopword && keywords::is_candidate(w.word))
+        .filter_map(|(w, info)| Some((w, (*info)?)))
         .collect();
     let sequence = essay.sequence.take();
     for (method, found) in &mut essay.keywords {
         match method {
+            KeywordMethod::Tfidf => {
+                let scored: Vec<(&'a str, u64, f64)> = candidates
+                    .iter()
+                    .map(|(w, info)| (w.word, w.count, info.idf))
+                    .collect();
+                *found = keywords::tfidf(&scored, n);
+            }
             KeywordMethod::TfidfCorpus => {
-                let counts: Vec<(&'a str, u64)> =
-                    candidates.iter().map(|w| (w.word, w.count)).collect();
-                let df = |word: &str| corpus.counts.get(word).map_or(0, |c| u64::from(c.essays));
-                *found =
-                    keywords::tfidf(&counts, |w| keywords::corpus_idf(corpus.essays, df(w)), n);
+                let scored: Vec<(&'a str, u64, f64)> = candidates
+                    .iter()
+                    .map(|(w, info)| {
+                        let df = u64::from(info.count.essays);
+                        (w.word, w.count, keywords::corpus_idf(corpus.essays, df))
+                    })
+                    .collect();
+                *found = keywords::tfidf(&scored, n);
             }
             KeywordMethod::Keyness => {
                 let c = essay.figures.words;
-                let d = corpus.words - c;
+                let d = corpus.words_total - c;
                 let scored = candidates
                     .iter()
-                    .filter_map(|w| {
+                    .filter_map(|(w, info)| {
                         let a = w.count;
-                        let b = corpus.counts.get(w.word).map_or(0, |x| x.count) - a;
+                        let b = info.count.count - a;
                         if !Keyness::positive(a, b, c, d) {
                             return None;
                         }
@@ -418,7 +454,7 @@ fn second_pass_keywords<'a>(
                     let candidate: Vec<bool> = vocab
                         .iter()
                         .map(|w| {
-                            let tag = corpus.pos.get(w).copied().unwrap_or("x");
+                            let tag = corpus.words.get(w).map_or("x", |i| i.pos);
                             TEXTRANK_TAGS.contains(&tag)
                                 && keywords::is_candidate(w)
                                 && !stop.contains(w)
@@ -434,7 +470,7 @@ fn second_pass_keywords<'a>(
                     );
                 }
             }
-            KeywordMethod::Tfidf | KeywordMethod::Jieba => {}
+            KeywordMethod::Jieba => {}
         }
     }
 }

@@ -134,6 +134,7 @@ mod tests {
             word,
             count,
             stopword: false,
+            pos: "x",
             first: 0,
         };
         let hits = profile(
