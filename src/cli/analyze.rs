@@ -169,7 +169,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 let shown: String = charts.missing_glyphs.iter().take(20).collect();
                 eprintln!(
                     "wenxi: warning: the chart font has no glyph for {} characters of the labels \
-                     ({shown}{}); the PNG charts show them as boxes. Give a font that has them \
+                     ({shown}{}); the PNG charts leave them out. Give a font that has them \
                      with --font FILE (a traditional-Chinese one, say).",
                     charts.missing_glyphs.len(),
                     if charts.missing_glyphs.len() > 20 {

@@ -96,8 +96,9 @@ pub fn register_font(path: Option<&Path>) -> Result<()> {
         })
 }
 
-/// The characters of `text` the registered font has no glyph for: PNG charts draw them as the
-/// font's empty box. (SVG charts leave them to the browser's fonts.)
+/// The characters of `text` the registered font has no glyph for: PNG charts draw the font's
+/// missing-glyph shape for them, which in the embedded subset is empty, so they are left out.
+/// (SVG charts leave them to the browser's fonts.)
 pub fn missing_glyphs(text: &str) -> BTreeSet<char> {
     let Some(font) = FONT
         .get()
@@ -1163,8 +1164,8 @@ mod tests {
     }
 
     // The glyphs are real: each character leaves ink, different characters leave different ink,
-    // and none of them is the box the font draws for a character it lacks (U+9F98 龘 is outside
-    // GB2312 and the corpus, so the subset has no glyph for it).
+    // and none of them is what the font draws for a character it lacks (U+9F98 龘 is outside
+    // GB2312 and the corpus, so the subset has no glyph for it; its missing glyph is empty).
     #[test]
     fn hanzi_are_drawn_with_their_own_glyphs() {
         let (she, qu, ren, missing) = (
@@ -1175,12 +1176,29 @@ mod tests {
         );
         for (name, glyph) in [("社", &she), ("区", &qu), ("人", &ren)] {
             assert!(ink(glyph) > 40, "{name} left {} dark pixels", ink(glyph));
-            assert_ne!(glyph, &missing, "{name} is drawn as the missing-glyph box");
+            assert_ne!(glyph, &missing, "{name} is drawn as the missing glyph");
         }
+        assert_eq!(ink(&missing), 0);
         assert_ne!(she, qu);
         assert_ne!(qu, ren);
         // 社 has more strokes than 人.
         assert!(ink(&she) > ink(&ren));
+    }
+
+    // 區 and 龘 are neither GB2312 nor in the corpus; spaces and ASCII are in the font.
+    #[test]
+    fn glyphs_the_font_lacks() {
+        register_font(None).unwrap();
+        assert_eq!(
+            missing_glyphs("社區 龘 a1，。")
+                .into_iter()
+                .collect::<String>(),
+            "區龘"
+        );
+        assert_eq!(
+            svg_text("<text x=\"1\">\n社区\n</text><text>a</text>"),
+            "\n社区\na"
+        );
     }
 
     // Hyndman & Fan type 7 on 1..=5: quartiles 2, 3, 4; on 1, 2, 3, 4: 1.75, 2.5, 3.25.
