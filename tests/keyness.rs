@@ -4,22 +4,25 @@ mod common;
 
 use common::{wenxi, Csv};
 
+/// A folder with `target/a.txt` and `reference/b.txt`.
+fn target_and_reference(target: &str, reference: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (folder, file, text) in [
+        ("target", "a.txt", target),
+        ("reference", "b.txt", reference),
+    ] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        std::fs::write(dir.path().join(folder).join(file), text).unwrap();
+    }
+    dir
+}
+
 /// Target: 医生 ×10, 社区 ×10 (20 words); reference: 社区 ×90, 医生 ×10 (100 words).
 fn texts() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("target")).unwrap();
-    std::fs::create_dir_all(dir.path().join("reference")).unwrap();
-    std::fs::write(
-        dir.path().join("target/a.txt"),
-        "医生。".repeat(10) + &"社区。".repeat(10),
+    target_and_reference(
+        &("医生。".repeat(10) + &"社区。".repeat(10)),
+        &("社区。".repeat(90) + &"医生。".repeat(10)),
     )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("reference/b.txt"),
-        "社区。".repeat(90) + &"医生。".repeat(10),
-    )
-    .unwrap();
-    dir
 }
 
 // 医生: a = 10, b = 10, c = 20, d = 100, N = 120. Expected cells: 20·20/120 = 3.333,
@@ -125,19 +128,10 @@ fn bad_references_are_named() {
 // p = 3.082253e-77.
 #[test]
 fn tiny_p_values_are_written_in_full() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("target")).unwrap();
-    std::fs::create_dir_all(dir.path().join("reference")).unwrap();
-    std::fs::write(
-        dir.path().join("target/a.txt"),
-        "医生。".repeat(100) + &"社区。".repeat(100),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("reference/b.txt"),
-        "医生。".repeat(10) + &"社区。".repeat(990),
-    )
-    .unwrap();
+    let dir = target_and_reference(
+        &("医生。".repeat(100) + &"社区。".repeat(100)),
+        &("医生。".repeat(10) + &"社区。".repeat(990)),
+    );
     let out = tempfile::tempdir().unwrap();
     wenxi()
         .arg("keyness")
