@@ -153,6 +153,9 @@ pub fn layout(words: &[(String, u64)], area: Rect, max_size: f64) -> Cloud {
     // The spiral's ellipse of radius r has half-axes r√aspect and r/√aspect; it takes in the
     // corners of the area from r = √(width × height / 2) on.
     let reach = (width * height / 2.0).sqrt();
+    // Every word walks the same spiral: its points are computed once, each pixel once.
+    let mut points: Vec<(i32, i32)> = spiral(centre, aspect, reach).collect();
+    points.dedup();
     for (word, count) in words {
         let mut size = (max_size * (*count as f64 / top as f64).sqrt()).max(MIN_SIZE);
         let placed = loop {
@@ -168,12 +171,24 @@ pub fn layout(words: &[(String, u64)], area: Rect, max_size: f64) -> Cloud {
                 bottom: ink.bottom + pad,
             };
             let (w, h) = (padded.right - padded.left, padded.bottom - padded.top);
-            if let Some(anchor) = spiral(centre, aspect, reach).find_map(|(x, y)| {
+            // Neighbouring points are mostly blocked by the same word: try that one first.
+            let mut blocker = 0;
+            if let Some(anchor) = points.iter().find_map(|&(x, y)| {
                 // The box centred on the spiral point.
                 let anchor = (x - w / 2 - padded.left, y - h / 2 - padded.top);
                 let candidate = padded.shifted(anchor.0, anchor.1);
-                (area.contains(&candidate) && !taken.iter().any(|t| t.intersects(&candidate)))
-                    .then_some(anchor)
+                if !area.contains(&candidate)
+                    || taken.get(blocker).is_some_and(|t| t.intersects(&candidate))
+                {
+                    return None;
+                }
+                match taken.iter().position(|t| t.intersects(&candidate)) {
+                    Some(i) => {
+                        blocker = i;
+                        None
+                    }
+                    None => Some(anchor),
+                }
             }) {
                 taken.push(padded.shifted(anchor.0, anchor.1));
                 break Some(Placed {
