@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::analysis::keywords::IdfTable;
 use crate::analysis::structure::MarkerLexicon;
 use crate::corpus::{decode::encoding_for_label, Corpus, LoadOptions, Splitter};
 use crate::error::{Error, Result};
@@ -63,7 +64,11 @@ impl InputArgs {
 
     /// The segmenter with the user dictionary, warning about its bad lines on stderr.
     pub fn segmenter(&self) -> Result<Segmenter> {
-        let mut segmenter = Segmenter::new();
+        // jieba's dictionary and its IDF table are both parsed at start-up: side by side.
+        let mut segmenter = std::thread::scope(|scope| {
+            scope.spawn(|| IdfTable::jieba().median());
+            Segmenter::new()
+        });
         if let Some(path) = &self.user_dict {
             for bad in segmenter.load_user_dict(path)? {
                 eprintln!(
