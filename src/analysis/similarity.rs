@@ -154,9 +154,15 @@ pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
                     .collect();
                 sums[from..].fill(0.0);
                 // Past MAX_ALL_PAIRS only the neighbours are kept, so memory stays N × 10, not N².
+                // The best ten are selected in linear time, then sorted.
                 if !all_pairs {
-                    row.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                    row.truncate(NEIGHBOURS);
+                    let order =
+                        |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+                    if row.len() > NEIGHBOURS {
+                        row.select_nth_unstable_by(NEIGHBOURS - 1, order);
+                        row.truncate(NEIGHBOURS);
+                    }
+                    row.sort_by(order);
                 }
                 row
             },
@@ -388,6 +394,20 @@ mod tests {
         assert!(s.pairs.len() <= n * NEIGHBOURS);
         // Essay 0's nearest is the first other essay with the same two words: 21 (0 mod 7 and 3).
         assert_eq!(s.nearest[0].unwrap().0, 21);
+        // Each essay's ten nearest by brute force (cosine descending, then index) are kept.
+        let kept: std::collections::HashSet<(u32, u32)> =
+            s.pairs.iter().map(|&(a, b, _)| (a, b)).collect();
+        for i in [0usize, 1, 5, n - 1] {
+            let mut all: Vec<(u32, f64)> = (0..n)
+                .filter(|&j| j != i)
+                .map(|j| (j as u32, cosine(&v[i], &v[j])))
+                .collect();
+            all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            for &(j, _) in &all[..NEIGHBOURS] {
+                let pair = (i.min(j as usize) as u32, i.max(j as usize) as u32);
+                assert!(kept.contains(&pair), "{i} {j}");
+            }
+        }
         // The kept neighbours carry the same sums as the pairwise merge.
         for &(a, b, c) in &s.pairs {
             assert_eq!(
