@@ -4,16 +4,11 @@
 
 mod common;
 
-use common::wenxi;
+use common::{analyze, wenxi};
 
 #[test]
 fn charts_of_the_seed() {
-    let out = tempfile::tempdir().unwrap();
-    wenxi()
-        .args(["analyze", "corpus", "-o"])
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = analyze("corpus");
     let charts = out.path().join("charts");
     for name in [
         "top_words",

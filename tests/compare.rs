@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{wenxi, Csv};
+use common::{analyze, wenxi, Csv};
 
 #[test]
 fn two_seed_essays_agree_with_the_analysis() {
@@ -17,12 +17,7 @@ fn two_seed_essays_agree_with_the_analysis() {
     assert!(stdout.contains("A: 疫情社区心得体会篇二 (2)"), "{stdout}");
     assert!(stdout.contains("B: 疫情社区心得体会篇六 (6)"), "{stdout}");
 
-    let analysed = tempfile::tempdir().unwrap();
-    wenxi()
-        .args(["analyze", "corpus", "-o"])
-        .arg(analysed.path())
-        .assert()
-        .success();
+    let analysed = analyze("corpus");
     // The cosine of two single essays is the one similarity.csv gives the pair.
     let similarity = Csv::read(&analysed.path().join("similarity.csv"));
     let pair = similarity

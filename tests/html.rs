@@ -6,15 +6,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{wenxi, Csv};
+use common::{analyze, Csv};
 
 fn report() -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    wenxi()
-        .args(["analyze", "corpus", "-o"])
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = analyze("corpus");
     out
 }
 

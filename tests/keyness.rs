@@ -1,8 +1,10 @@
 //! `wenxi keyness`: G² worked by hand on texts whose counts are known by construction.
 
+use std::path::Path;
+
 mod common;
 
-use common::{wenxi, Csv};
+use common::{analyze, wenxi, Csv};
 
 /// A folder with `target/a.txt` and `reference/b.txt`.
 fn target_and_reference(target: &str, reference: &str) -> tempfile::TempDir {
@@ -15,6 +17,22 @@ fn target_and_reference(target: &str, reference: &str) -> tempfile::TempDir {
         std::fs::write(dir.path().join(folder).join(file), text).unwrap();
     }
     dir
+}
+
+/// Runs `wenxi keyness DIR/target --reference REFERENCE`; returns keyness.csv and the stdout.
+fn keyness(dir: &Path, reference: &Path) -> (Csv, String) {
+    let out = tempfile::tempdir().unwrap();
+    let assert = wenxi()
+        .arg("keyness")
+        .arg(dir.join("target"))
+        .arg("--reference")
+        .arg(reference)
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    (Csv::read(&out.path().join("keyness.csv")), stdout)
 }
 
 /// Target: 医生 ×10, 社区 ×10 (20 words); reference: 社区 ×90, 医生 ×10 (100 words).
@@ -62,46 +80,19 @@ fn check(csv: &Csv) {
 #[test]
 fn keyness_of_two_folders_by_hand() {
     let dir = texts();
-    let out = tempfile::tempdir().unwrap();
-    let assert = wenxi()
-        .arg("keyness")
-        .arg(dir.path().join("target"))
-        .arg("--reference")
-        .arg(dir.path().join("reference"))
-        .arg("-o")
-        .arg(out.path())
-        .assert()
-        .success();
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let (csv, stdout) = keyness(dir.path(), &dir.path().join("reference"));
     assert!(
         stdout.contains("1 words more frequent in the target"),
         "{stdout}"
     );
-    check(&Csv::read(&out.path().join("keyness.csv")));
+    check(&csv);
 }
 
 #[test]
 fn a_word_frequency_csv_as_the_reference() {
     let dir = texts();
-    let reference = tempfile::tempdir().unwrap();
-    wenxi()
-        .arg("analyze")
-        .arg(dir.path().join("reference"))
-        .arg("-o")
-        .arg(reference.path())
-        .assert()
-        .success();
-    let out = tempfile::tempdir().unwrap();
-    wenxi()
-        .arg("keyness")
-        .arg(dir.path().join("target"))
-        .arg("--reference")
-        .arg(reference.path().join("word_freq.csv"))
-        .arg("-o")
-        .arg(out.path())
-        .assert()
-        .success();
-    check(&Csv::read(&out.path().join("keyness.csv")));
+    let reference = analyze(dir.path().join("reference"));
+    check(&keyness(dir.path(), &reference.path().join("word_freq.csv")).0);
 }
 
 #[test]
@@ -132,17 +123,7 @@ fn tiny_p_values_are_written_in_full() {
         &("医生。".repeat(100) + &"社区。".repeat(100)),
         &("医生。".repeat(10) + &"社区。".repeat(990)),
     );
-    let out = tempfile::tempdir().unwrap();
-    wenxi()
-        .arg("keyness")
-        .arg(dir.path().join("target"))
-        .arg("--reference")
-        .arg(dir.path().join("reference"))
-        .arg("-o")
-        .arg(out.path())
-        .assert()
-        .success();
-    let csv = Csv::read(&out.path().join("keyness.csv"));
+    let (csv, _) = keyness(dir.path(), &dir.path().join("reference"));
     let rows = csv.records();
     assert_eq!(rows[0]["word"], "医生");
     let g2: f64 = rows[0]["g2"].parse().unwrap();

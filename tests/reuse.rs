@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{wenxi, Csv};
+use common::{analyze, wenxi, Csv};
 
 const A: &str =
     "疫情发生以后，社区工作人员挨家挨户登记信息。志愿者每天为隔离的居民送去蔬菜和药品。\
@@ -26,14 +26,7 @@ fn copied_sentences_and_near_duplicates() {
     for (name, text) in [("a.txt", A), ("b.txt", B), ("c.txt", C), ("d.txt", D)] {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
-    let out = tempfile::tempdir().unwrap();
-    wenxi()
-        .arg("analyze")
-        .arg(dir.path())
-        .arg("-o")
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = analyze(dir.path());
     let reuse = Csv::read(&out.path().join("reuse.csv"));
     let rows = reuse.records();
 

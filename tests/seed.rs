@@ -5,19 +5,14 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{repo, wenxi, Csv};
+use common::{analyze, repo, wenxi, Csv};
 
 const TITLES: [&str; 10] = [
     "篇一", "篇二", "篇三", "篇四", "篇五", "篇六", "篇七", "篇八", "篇九", "篇十",
 ];
 
 fn analyse_seed() -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    wenxi()
-        .args(["analyze", "corpus", "-o"])
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = analyze("corpus");
     out
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{wenxi, Csv};
+use common::{analyze, wenxi, Csv};
 
 // A: 社区医生。 B: 社区志愿者。 Two essays, so N = 2 and the corpus IDF is ln(3 / (1 + df)) + 1:
 // 社区 (in both) 1, 医生 and 志愿者 (in one) ln 1.5 + 1 = 1.405465. A = (1, 1.405465, 0),
@@ -13,14 +13,7 @@ fn cosine_of_two_tiny_essays_by_hand() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), "社区医生。").unwrap();
     std::fs::write(dir.path().join("b.txt"), "社区志愿者。").unwrap();
-    let out = tempfile::tempdir().unwrap();
-    wenxi()
-        .arg("analyze")
-        .arg(dir.path())
-        .arg("-o")
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = analyze(dir.path());
     let similarity = Csv::read(&out.path().join("similarity.csv"));
     assert_eq!(similarity.rows, [["1", "2", "0.336097"]]);
     let essays = Csv::read(&out.path().join("essays.csv"));
@@ -34,12 +27,7 @@ fn cosine_of_two_tiny_essays_by_hand() {
 
 #[test]
 fn seed_similarity_is_consistent() {
-    let out = tempfile::tempdir().unwrap();
-    wenxi()
-        .args(["analyze", "corpus", "-o"])
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = analyze("corpus");
     let similarity = Csv::read(&out.path().join("similarity.csv"));
     assert_eq!(similarity.rows.len(), 45, "every pair of ten essays once");
     let cos = |a: usize, b: usize| -> f64 {

@@ -3,15 +3,10 @@
 
 mod common;
 
-use common::{wenxi, Csv};
+use common::{analyze, wenxi, Csv};
 
 fn seed_structure() -> (Csv, Csv) {
-    let out = tempfile::tempdir().unwrap();
-    wenxi()
-        .args(["analyze", "corpus", "-o"])
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = analyze("corpus");
     (
         Csv::read(&out.path().join("structure.csv")),
         Csv::read(&out.path().join("markers.csv")),
@@ -112,14 +107,7 @@ fn odd_essays_give_zeros_not_nan() {
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
-    let out = tempfile::tempdir().unwrap();
-    wenxi()
-        .arg("analyze")
-        .arg(dir.path())
-        .arg("-o")
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = analyze(dir.path());
     let structure = Csv::read(&out.path().join("structure.csv"));
     let rows = structure.records();
     assert_eq!((rows[0]["paragraphs"], rows[0]["sentences"]), ("1", "1"));

@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{wenxi, Csv};
+use common::{analyze, wenxi, Csv};
 
 // 居民戴口罩。志愿者送口罩。社区消毒。 has 8 words: 居民 戴 口罩 志愿者 送 口罩 社区 消毒.
 // 防护 (口罩, 消毒*) is hit 3 times: 375 per 1,000 words, 3 of the 4 theme hits; 志愿 (/^志愿.*$/)
@@ -45,12 +45,7 @@ fn a_small_essay_by_hand() {
 
 #[test]
 fn the_bundled_lexicon_on_the_seed() {
-    let out = tempfile::tempdir().unwrap();
-    wenxi()
-        .args(["analyze", "corpus", "-o"])
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = analyze("corpus");
     let themes = Csv::read(&out.path().join("themes.csv"));
     // The lexicon's theme names and plain words, read here from corpus/themes.toml line by line.
     let lexicon = std::fs::read_to_string(common::repo().join("corpus/themes.toml")).unwrap();

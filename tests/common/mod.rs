@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -15,6 +16,19 @@ pub fn wenxi() -> Command {
     let mut cmd = Command::cargo_bin("wenxi").unwrap();
     cmd.current_dir(repo());
     cmd
+}
+
+/// Runs `wenxi analyze INPUT -o DIR` into a fresh folder, which it returns; the run must succeed.
+pub fn analyze(input: impl AsRef<OsStr>) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .arg("analyze")
+        .arg(input)
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
+    out
 }
 
 /// A CSV report read back: header and rows of strings. The reader is written here, apart from
