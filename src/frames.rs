@@ -73,6 +73,14 @@ fn text<'s>(name: &str, values: impl Iterator<Item = &'s str>, options: FrameOpt
     }
 }
 
+/// A column holding `values`.
+pub(crate) fn column<T>(name: &str, values: impl Iterator<Item = T>) -> Column
+where
+    Series: NamedFrom<Vec<T>, [T]>,
+{
+    Column::new(name.into(), values.collect::<Vec<T>>())
+}
+
 fn frame(name: &'static str, height: usize, columns: Vec<Column>) -> Result<DataFrame> {
     DataFrame::new(height, columns).map_err(|source| Error::Frame { name, source })
 }
@@ -93,22 +101,10 @@ fn files(corpus: &Corpus, options: FrameOptions) -> Result<DataFrame> {
         f.len(),
         vec![
             text("path", f.iter().map(|x| x.path.as_str()), options),
-            Column::new(
-                "encoding".into(),
-                f.iter().map(|x| x.encoding.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "bytes".into(),
-                f.iter().map(|x| x.bytes).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "essays".into(),
-                f.iter().map(|x| x.essays as u64).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "status".into(),
-                f.iter().map(|x| x.status.as_str()).collect::<Vec<_>>(),
-            ),
+            column("encoding", f.iter().map(|x| x.encoding.as_str())),
+            column("bytes", f.iter().map(|x| x.bytes)),
+            column("essays", f.iter().map(|x| x.essays as u64)),
+            column("status", f.iter().map(|x| x.status.as_str())),
             text("message", f.iter().map(|x| x.message.as_str()), options),
         ],
     )
@@ -125,50 +121,20 @@ fn essays(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Re
         "essays",
         e.len(),
         vec![
-            Column::new(
-                "essay_id".into(),
-                e.iter().map(|x| x.id).collect::<Vec<_>>(),
-            ),
+            column("essay_id", e.iter().map(|x| x.id)),
             text("title", e.iter().map(|x| x.title.as_str()), options),
             text("source", e.iter().map(|x| x.source.as_str()), options),
-            Column::new(
-                "paragraphs".into(),
-                fig.iter().map(|x| x.paragraphs).collect::<Vec<_>>(),
+            column("paragraphs", fig.iter().map(|x| x.paragraphs)),
+            column("characters", fig.iter().map(|x| x.characters)),
+            column("han_characters", fig.iter().map(|x| x.han_characters)),
+            column("tokens", fig.iter().map(|x| x.tokens)),
+            column("words", fig.iter().map(|x| x.words)),
+            column("types", fig.iter().map(|x| x.types)),
+            column(
+                "nearest_essay",
+                nearest.iter().map(|n| n.map(|(j, _)| e[j as usize].id)),
             ),
-            Column::new(
-                "characters".into(),
-                fig.iter().map(|x| x.characters).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "han_characters".into(),
-                fig.iter().map(|x| x.han_characters).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "tokens".into(),
-                fig.iter().map(|x| x.tokens).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "words".into(),
-                fig.iter().map(|x| x.words).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "types".into(),
-                fig.iter().map(|x| x.types).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "nearest_essay".into(),
-                nearest
-                    .iter()
-                    .map(|n| n.map(|(j, _)| e[j as usize].id))
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "nearest_cosine".into(),
-                nearest
-                    .iter()
-                    .map(|n| n.map(|(_, c)| c))
-                    .collect::<Vec<_>>(),
-            ),
+            column("nearest_cosine", nearest.iter().map(|n| n.map(|(_, c)| c))),
         ],
     )
 }
@@ -200,17 +166,11 @@ fn themes_table(
         "themes",
         rows.len(),
         vec![
-            Column::new(
-                "essay_id".into(),
-                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
-            ),
+            column("essay_id", rows.iter().map(|r| r.0)),
             text("theme", rows.iter().map(|r| r.1), options),
-            Column::new("hits".into(), rows.iter().map(|r| r.2).collect::<Vec<_>>()),
-            Column::new(
-                "per_1k".into(),
-                rows.iter().map(|r| r.3).collect::<Vec<_>>(),
-            ),
-            Column::new("share".into(), rows.iter().map(|r| r.4).collect::<Vec<_>>()),
+            column("hits", rows.iter().map(|r| r.2)),
+            column("per_1k", rows.iter().map(|r| r.3)),
+            column("share", rows.iter().map(|r| r.4)),
             text("words", rows.iter().map(|r| r.5.as_str()), options),
         ],
     )?;
@@ -231,22 +191,10 @@ fn reuse_table(
         "reuse",
         reuse.len(),
         vec![
-            Column::new(
-                "essay_a".into(),
-                reuse.iter().map(|r| id(r.a)).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "essay_b".into(),
-                reuse.iter().map(|r| id(r.b)).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "kind".into(),
-                reuse.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "shared".into(),
-                reuse.iter().map(|r| r.shared).collect::<Vec<_>>(),
-            ),
+            column("essay_a", reuse.iter().map(|r| id(r.a))),
+            column("essay_b", reuse.iter().map(|r| id(r.b))),
+            column("kind", reuse.iter().map(|r| r.kind.as_str())),
+            column("shared", reuse.iter().map(|r| r.shared)),
             text("detail", reuse.iter().map(|r| r.detail.as_str()), options),
         ],
     )?;
@@ -269,15 +217,9 @@ fn similarity_tables(
             "similarity",
             p.len(),
             vec![
-                Column::new(
-                    "essay_a".into(),
-                    p.iter().map(|x| id(x.0)).collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "essay_b".into(),
-                    p.iter().map(|x| id(x.1)).collect::<Vec<_>>(),
-                ),
-                Column::new("cosine".into(), p.iter().map(|x| x.2).collect::<Vec<_>>()),
+                column("essay_a", p.iter().map(|x| id(x.0))),
+                column("essay_b", p.iter().map(|x| id(x.1))),
+                column("cosine", p.iter().map(|x| x.2)),
             ],
         )?,
     )];
@@ -288,10 +230,7 @@ fn similarity_tables(
                 "clusters",
                 c.label.len(),
                 vec![
-                    Column::new(
-                        "essay_id".into(),
-                        corpus.essays.iter().map(|e| e.id).collect::<Vec<_>>(),
-                    ),
+                    column("essay_id", corpus.essays.iter().map(|e| e.id)),
                     Column::new("cluster".into(), c.label.clone()),
                     Column::new("order".into(), c.order.clone()),
                 ],
@@ -309,25 +248,11 @@ fn word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame
         w.len(),
         vec![
             text("word", w.iter().map(|x| x.word), options),
-            Column::new("pos".into(), w.iter().map(|x| x.pos).collect::<Vec<_>>()),
-            Column::new(
-                "count".into(),
-                w.iter().map(|x| x.count).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "per_10k".into(),
-                w.iter()
-                    .map(|x| per_10k(x.count, total))
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "essays".into(),
-                w.iter().map(|x| x.essays).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "stopword".into(),
-                w.iter().map(|x| x.stopword).collect::<Vec<_>>(),
-            ),
+            column("pos", w.iter().map(|x| x.pos)),
+            column("count", w.iter().map(|x| x.count)),
+            column("per_10k", w.iter().map(|x| per_10k(x.count, total))),
+            column("essays", w.iter().map(|x| x.essays)),
+            column("stopword", w.iter().map(|x| x.stopword)),
         ],
     )
 }
@@ -347,29 +272,12 @@ fn essay_word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<Dat
         "essay_word_freq",
         rows.len(),
         vec![
-            Column::new(
-                "essay_id".into(),
-                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
-            ),
+            column("essay_id", rows.iter().map(|r| r.0)),
             text("word", rows.iter().map(|r| r.2.word), options),
-            Column::new(
-                "pos".into(),
-                rows.iter().map(|r| r.2.pos).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "count".into(),
-                rows.iter().map(|r| r.2.count).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "per_10k".into(),
-                rows.iter()
-                    .map(|r| per_10k(r.2.count, r.1))
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "stopword".into(),
-                rows.iter().map(|r| r.2.stopword).collect::<Vec<_>>(),
-            ),
+            column("pos", rows.iter().map(|r| r.2.pos)),
+            column("count", rows.iter().map(|r| r.2.count)),
+            column("per_10k", rows.iter().map(|r| per_10k(r.2.count, r.1))),
+            column("stopword", rows.iter().map(|r| r.2.stopword)),
         ],
     )
 }
@@ -391,20 +299,11 @@ fn keywords(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame>
         "keywords",
         rows.len(),
         vec![
-            Column::new(
-                "essay_id".into(),
-                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "method".into(),
-                rows.iter().map(|r| r.3).collect::<Vec<_>>(),
-            ),
-            Column::new("rank".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
+            column("essay_id", rows.iter().map(|r| r.0)),
+            column("method", rows.iter().map(|r| r.3)),
+            column("rank", rows.iter().map(|r| r.1)),
             text("word", rows.iter().map(|r| r.2.word), options),
-            Column::new(
-                "score".into(),
-                rows.iter().map(|r| r.2.score).collect::<Vec<_>>(),
-            ),
+            column("score", rows.iter().map(|r| r.2.score)),
         ],
     )
 }
@@ -431,19 +330,12 @@ pub fn structure(
 ) -> Result<DataFrame> {
     let s: Vec<&Structure> = analysis.essays.iter().map(|e| &e.structure).collect();
     let e = &corpus.essays;
-    let u64s = |name: &str, f: &dyn Fn(&Structure) -> u64| {
-        Column::new(name.into(), s.iter().map(|x| f(x)).collect::<Vec<u64>>())
-    };
-    let f64s = |name: &str, f: &dyn Fn(&Structure) -> f64| {
-        Column::new(name.into(), s.iter().map(|x| f(x)).collect::<Vec<f64>>())
-    };
+    let u64s = |name: &str, f: &dyn Fn(&Structure) -> u64| column(name, s.iter().map(|x| f(x)));
+    let f64s = |name: &str, f: &dyn Fn(&Structure) -> f64| column(name, s.iter().map(|x| f(x)));
     let heading_text: Vec<String> = s.iter().map(|x| x.headings.join(" | ")).collect();
     let sequence: Vec<String> = s.iter().map(|x| x.marker_sequence.join("→")).collect();
     let mut columns = vec![
-        Column::new(
-            "essay_id".into(),
-            e.iter().map(|x| x.id).collect::<Vec<_>>(),
-        ),
+        column("essay_id", e.iter().map(|x| x.id)),
         text("title", e.iter().map(|x| x.title.as_str()), options),
         u64s("paragraphs", &|x| x.paragraphs.into()),
         u64s("headings", &|x| x.headings.len() as u64),
@@ -458,9 +350,9 @@ pub fn structure(
             sequence.iter().map(String::as_str),
             options,
         ),
-        Column::new(
-            "closes_with_summary".into(),
-            s.iter().map(|x| x.closes_with_summary).collect::<Vec<_>>(),
+        column(
+            "closes_with_summary",
+            s.iter().map(|x| x.closes_with_summary),
         ),
         u64s("markers", &|x| x.markers.len() as u64),
     ];
@@ -515,26 +407,11 @@ fn markers(analysis: &Analysis<'_>) -> Result<DataFrame> {
         "markers",
         rows.len(),
         vec![
-            Column::new(
-                "essay_id".into(),
-                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "paragraph".into(),
-                rows.iter().map(|r| r.1.paragraph).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "position".into(),
-                rows.iter().map(|r| r.1.position).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "marker".into(),
-                rows.iter().map(|r| r.1.marker.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "kind".into(),
-                rows.iter().map(|r| r.1.kind.as_str()).collect::<Vec<_>>(),
-            ),
+            column("essay_id", rows.iter().map(|r| r.0)),
+            column("paragraph", rows.iter().map(|r| r.1.paragraph)),
+            column("position", rows.iter().map(|r| r.1.position)),
+            column("marker", rows.iter().map(|r| r.1.marker.as_str())),
+            column("kind", rows.iter().map(|r| r.1.kind.as_str())),
         ],
     )
 }
@@ -550,40 +427,18 @@ pub fn keyness_frame(rows: &[KeynessRow]) -> Result<DataFrame> {
                 rows.iter().map(|r| r.word.as_str()),
                 FrameOptions { excel_safe: true },
             ),
-            Column::new(
-                "direction".into(),
+            column(
+                "direction",
                 rows.iter()
-                    .map(|r| if r.positive { "positive" } else { "negative" })
-                    .collect::<Vec<_>>(),
+                    .map(|r| if r.positive { "positive" } else { "negative" }),
             ),
-            Column::new(
-                "freq_target".into(),
-                rows.iter().map(|r| r.a).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "freq_ref".into(),
-                rows.iter().map(|r| r.b).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "per_10k_target".into(),
-                rows.iter().map(|r| per_10k(r.a, r.c)).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "per_10k_ref".into(),
-                rows.iter().map(|r| per_10k(r.b, r.d)).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "g2".into(),
-                rows.iter().map(|r| r.keyness.g2).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "p".into(),
-                rows.iter().map(|r| r.keyness.p).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "log_ratio".into(),
-                rows.iter().map(|r| r.keyness.log_ratio).collect::<Vec<_>>(),
-            ),
+            column("freq_target", rows.iter().map(|r| r.a)),
+            column("freq_ref", rows.iter().map(|r| r.b)),
+            column("per_10k_target", rows.iter().map(|r| per_10k(r.a, r.c))),
+            column("per_10k_ref", rows.iter().map(|r| per_10k(r.b, r.d))),
+            column("g2", rows.iter().map(|r| r.keyness.g2)),
+            column("p", rows.iter().map(|r| r.keyness.p)),
+            column("log_ratio", rows.iter().map(|r| r.keyness.log_ratio)),
         ],
     )
 }

@@ -8,11 +8,6 @@ use std::process::Command;
 
 use common::{analyze, Csv};
 
-fn report() -> tempfile::TempDir {
-    let out = analyze("corpus");
-    out
-}
-
 fn titles(out: &Path) -> Vec<String> {
     Csv::read(&out.join("essays.csv"))
         .column("title")
@@ -23,7 +18,7 @@ fn titles(out: &Path) -> Vec<String> {
 
 #[test]
 fn the_page_is_self_contained_and_links_every_table() {
-    let out = report();
+    let out = analyze("corpus");
     let page = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     for title in titles(out.path()) {
         assert!(page.contains(&title), "{title}");
@@ -94,7 +89,7 @@ fn the_page_in_a_real_browser() {
         eprintln!("skipped: no chromium (apt-get install chromium)");
         return;
     };
-    let out = report();
+    let out = analyze("corpus");
     let url = format!("file://{}", out.path().join("index.html").display());
     let profile = tempfile::tempdir().unwrap();
     let dom = headless(&chromium, profile.path())

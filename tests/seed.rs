@@ -11,14 +11,9 @@ const TITLES: [&str; 10] = [
     "篇一", "篇二", "篇三", "篇四", "篇五", "篇六", "篇七", "篇八", "篇九", "篇十",
 ];
 
-fn analyse_seed() -> tempfile::TempDir {
-    let out = analyze("corpus");
-    out
-}
-
 #[test]
 fn seed_files_and_essays() {
-    let out = analyse_seed();
+    let out = analyze("corpus");
     let files = Csv::read(&out.path().join("files.csv"));
     let records = files.records();
     assert_eq!(records.len(), 1);
@@ -70,7 +65,7 @@ fn seed_files_and_essays() {
 
 #[test]
 fn seed_word_counts() {
-    let out = analyse_seed();
+    let out = analyze("corpus");
     let freq = Csv::read(&out.path().join("word_freq.csv"));
     let by_word: HashMap<&str, &[String]> = freq
         .rows
@@ -136,7 +131,7 @@ fn seed_word_counts() {
 
 #[test]
 fn seed_keywords_follow_tfidf_with_jiebas_table() {
-    let out = analyse_seed();
+    let out = analyze("corpus");
     let idf_text = std::fs::read_to_string(repo().join("src/analysis/data/jieba-idf.txt")).unwrap();
     let idf: HashMap<&str, f64> = idf_text
         .lines()
@@ -191,7 +186,7 @@ fn seed_keywords_follow_tfidf_with_jiebas_table() {
 
 #[test]
 fn reports_start_with_a_bom_unless_asked_not_to() {
-    let out = analyse_seed();
+    let out = analyze("corpus");
     for name in [
         "files",
         "essays",

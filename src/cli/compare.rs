@@ -14,7 +14,7 @@ use crate::analysis::themes::{ThemeLexicon, EMBEDDED_THEMES};
 use crate::analysis::{Analysis, AnalysisOptions, EssayResult};
 use crate::corpus::Corpus;
 use crate::error::Error;
-use crate::frames::keyness_frame;
+use crate::frames::{column, keyness_frame};
 use crate::report::{ensure_dir, Format, TableReporter};
 use crate::Stopwords;
 
@@ -174,11 +174,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let theme_frame = DataFrame::new(
             themes.themes.len(),
             vec![
-                Column::new("theme".into(), themes.themes.iter().map(|t| t.name.as_str()).collect::<Vec<_>>()),
+                column("theme", themes.themes.iter().map(|t| t.name.as_str())),
                 Column::new("hits_a".into(), hits_a.clone()),
-                Column::new("per_1k_a".into(), hits_a.iter().map(|&h| per_1k(h, sum_a.total)).collect::<Vec<_>>()),
+                column("per_1k_a", hits_a.iter().map(|&h| per_1k(h, sum_a.total))),
                 Column::new("hits_b".into(), hits_b.clone()),
-                Column::new("per_1k_b".into(), hits_b.iter().map(|&h| per_1k(h, sum_b.total)).collect::<Vec<_>>()),
+                column("per_1k_b", hits_b.iter().map(|&h| per_1k(h, sum_b.total))),
             ],
         )
         .map_err(|source| Error::Frame { name: "compare_themes", source })?;
