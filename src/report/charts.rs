@@ -12,7 +12,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::write_atomically;
+use super::write_bytes_atomically;
 use crate::analysis::Analysis;
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
@@ -296,30 +296,18 @@ pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Res
 
         let svg_path = dir.join(format!("{}.svg", chart.name));
         let mut svg = String::new();
-        {
+        (|| {
             let _scale = TextScale::set(1.0);
             let root = SVGBackend::with_string(&mut svg, chart.size).into_drawing_area();
-            root.fill(&WHITE).map_err(|e| Error::Chart {
-                name: chart.name,
-                message: err(e),
-            })?;
-            chart.plot.draw(&root).map_err(|message| Error::Chart {
-                name: chart.name,
-                message,
-            })?;
-            root.present().map_err(|e| Error::Chart {
-                name: chart.name,
-                message: err(e),
-            })?;
-        }
-        write_atomically(&svg_path, |file| {
-            use std::io::Write;
-            file.write_all(svg.as_bytes())
-                .map_err(|source| Error::Write {
-                    path: svg_path.clone(),
-                    source,
-                })
+            root.fill(&WHITE).map_err(err)?;
+            chart.plot.draw(&root)?;
+            root.present().map_err(err)
+        })()
+        .map_err(|message| Error::Chart {
+            name: chart.name,
+            message,
         })?;
+        write_bytes_atomically(&svg_path, svg.as_bytes())?;
         written
             .missing_glyphs
             .extend(missing_glyphs(&svg_text(&svg)));
@@ -883,16 +871,29 @@ fn dendrogram<DB: DrawingBackend>(
         node[n + step] = ((ya + yb) / 2.0, x);
     }
     // The distance axis under the tree.
-    let axis_y = top + n as i32 * row + 10;
+    x_axis(area, (left, right), top + n as i32 * row + 10, max, 4, 2)
+}
+
+/// A horizontal axis from `left` to `right` at height `y`, labelled at `ticks` + 1 even steps from 0
+/// to `max`, with `decimals`.
+fn x_axis<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    (left, right): (i32, i32),
+    y: i32,
+    max: f64,
+    ticks: usize,
+    decimals: usize,
+) -> Drawn {
     area.draw(&PathElement::new(
-        vec![(left, axis_y), (right, axis_y)],
+        vec![(left, y), (right, y)],
         BLACK.stroke_width(1),
     ))
     .map_err(err)?;
     let tick_style = font(14.0).pos(Pos::new(HPos::Center, VPos::Top));
-    for i in 0..=4 {
-        let d = max * i as f64 / 4.0;
-        area.draw_text(&format!("{d:.2}"), &tick_style, (x_of(d), axis_y + 6))
+    for i in 0..=ticks {
+        let v = max * i as f64 / ticks as f64;
+        let x = left + ((right - left) as f64 * v / max).round() as i32;
+        area.draw_text(&format!("{v:.decimals$}"), &tick_style, (x, y + 6))
             .map_err(err)?;
     }
     Ok(())
@@ -1078,19 +1079,14 @@ fn boxes<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    let axis_y = top + rows.len() as i32 * row + 6;
-    area.draw(&PathElement::new(
-        vec![(left, axis_y), (right, axis_y)],
-        BLACK.stroke_width(1),
-    ))
-    .map_err(err)?;
-    let tick_style = font(14.0).pos(Pos::new(HPos::Center, VPos::Top));
-    for i in 0..=5 {
-        let v = max * i as f64 / 5.0;
-        area.draw_text(&format!("{v:.0}"), &tick_style, (x_of(v), axis_y + 6))
-            .map_err(err)?;
-    }
-    Ok(())
+    x_axis(
+        area,
+        (left, right),
+        top + rows.len() as i32 * row + 6,
+        max,
+        5,
+        0,
+    )
 }
 
 /// Okabe & Ito's palette without its yellow and sky blue, which are too pale on white.

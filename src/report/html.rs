@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::write_atomically;
+use super::write_bytes_atomically;
 use crate::analysis::Analysis;
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
@@ -55,14 +55,7 @@ pub fn write_html(
     );
     let page = page(corpus, analysis, &links, &images, &font_face).into_string();
     let path = dir.join("index.html");
-    write_atomically(&path, |file| {
-        use std::io::Write;
-        file.write_all(page.as_bytes())
-            .map_err(|source| Error::Write {
-                path: path.clone(),
-                source,
-            })
-    })?;
+    write_bytes_atomically(&path, page.as_bytes())?;
     Ok(path)
 }
 

@@ -31,6 +31,16 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
     })
 }
 
+/// Writes `bytes` to `path` atomically (see [`write_atomically`]).
+pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically(path, |file| {
+        file.write_all(bytes).map_err(|source| Error::Write {
+            path: path.into(),
+            source,
+        })
+    })
+}
+
 /// Writes `path` atomically: `fill` writes into a temporary file beside it, which is renamed over
 /// `path` only if `fill` succeeded. A rename within one folder is atomic, so an interrupted run
 /// leaves either the old report or the new one. (No fsync: it guards against power loss, not
