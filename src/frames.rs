@@ -38,7 +38,7 @@ impl Tables {
             ]
             .into_iter()
             .chain(similarity_tables(corpus, analysis)?)
-            .chain(reuse_table(corpus, analysis, options)?)
+            .chain(reuse_tables(corpus, analysis, options)?)
             .chain(themes_table(analysis, options)?)
             .collect(),
         })
@@ -177,28 +177,52 @@ fn themes_table(
     Ok(Some(("themes", df)))
 }
 
-/// `reuse.csv`, when text reuse was looked for.
-fn reuse_table(
+/// `reuse.csv` (pairs sharing sentences) and `reuse_groups.csv` (near-duplicate groups), when
+/// text reuse was looked for.
+fn reuse_tables(
     corpus: &Corpus,
     analysis: &Analysis<'_>,
     options: FrameOptions,
-) -> Result<Option<(&'static str, DataFrame)>> {
+) -> Result<Vec<(&'static str, DataFrame)>> {
     let Some(reuse) = &analysis.reuse else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
     let id = |index: u32| corpus.essays[index as usize].id;
-    let df = frame(
+    let p = &reuse.pairs;
+    let examples: Vec<String> = p.iter().map(|r| r.examples.join(" | ")).collect();
+    let pairs = frame(
         "reuse",
-        reuse.len(),
+        p.len(),
         vec![
-            column("essay_a", reuse.iter().map(|r| id(r.a))),
-            column("essay_b", reuse.iter().map(|r| id(r.b))),
-            column("kind", reuse.iter().map(|r| r.kind.as_str())),
-            column("shared", reuse.iter().map(|r| r.shared)),
-            text("detail", reuse.iter().map(|r| r.detail.as_str()), options),
+            column("essay_a", p.iter().map(|r| id(r.a))),
+            column("essay_b", p.iter().map(|r| id(r.b))),
+            column("shared_sentences", p.iter().map(|r| r.count)),
+            text("examples", examples.iter().map(String::as_str), options),
         ],
     )?;
-    Ok(Some(("reuse", df)))
+    let rows: Vec<(u32, u32, u32, f64)> = reuse
+        .groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, group)| {
+            group
+                .members
+                .iter()
+                .zip(&group.jaccard)
+                .map(move |(&m, &j)| (g as u32 + 1, id(m), group.members.len() as u32, j))
+        })
+        .collect();
+    let groups = frame(
+        "reuse_groups",
+        rows.len(),
+        vec![
+            column("group", rows.iter().map(|r| r.0)),
+            column("essay_id", rows.iter().map(|r| r.1)),
+            column("essays", rows.iter().map(|r| r.2)),
+            column("jaccard", rows.iter().map(|r| r.3)),
+        ],
+    )?;
+    Ok(vec![("reuse", pairs), ("reuse_groups", groups)])
 }
 
 /// `similarity.csv` and `clusters.csv`, when the essays were compared.
@@ -211,18 +235,25 @@ fn similarity_tables(
     };
     let id = |index: u32| corpus.essays[index as usize].id;
     let p = &similarity.pairs;
-    let mut tables = vec![(
-        "similarity",
-        frame(
-            "similarity",
-            p.len(),
-            vec![
-                column("essay_a", p.iter().map(|x| id(x.0))),
-                column("essay_b", p.iter().map(|x| id(x.1))),
-                column("cosine", p.iter().map(|x| x.2)),
-            ],
-        )?,
-    )];
+    let mut columns = vec![
+        column("essay_a", p.iter().map(|x| id(x.0))),
+        column("essay_b", p.iter().map(|x| id(x.1))),
+        column("cosine", p.iter().map(|x| x.2)),
+    ];
+    if !similarity.all_pairs {
+        // Each essay's neighbours, nearest first: the rank restarts at each essay.
+        let mut rank = 0u32;
+        let ranks: Vec<u32> = p
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                rank = if i > 0 && p[i - 1].0 == x.0 { rank + 1 } else { 1 };
+                rank
+            })
+            .collect();
+        columns.push(Column::new("rank".into(), ranks));
+    }
+    let mut tables = vec![("similarity", frame("similarity", p.len(), columns)?)];
     if let Some(c) = &similarity.clusters {
         tables.push((
             "clusters",
@@ -233,6 +264,7 @@ fn similarity_tables(
                     column("essay_id", corpus.essays.iter().map(|e| e.id)),
                     Column::new("cluster".into(), c.label.clone()),
                     Column::new("order".into(), c.order.clone()),
+                    column("method", std::iter::repeat_n(c.method.as_str(), c.label.len())),
                 ],
             )?,
         ));

@@ -30,30 +30,39 @@ fn copied_sentences_and_near_duplicates() {
     let reuse = Csv::read(&out.path().join("reuse.csv"));
     let rows = reuse.records();
 
-    let ab: Vec<_> = rows
-        .iter()
-        .filter(|r| r["essay_a"] == "1" && r["essay_b"] == "2")
-        .collect();
-    assert_eq!(ab.len(), 1, "{rows:?}");
-    assert_eq!((ab[0]["kind"], ab[0]["shared"]), ("sentences", "3.000000"));
-    assert!(ab[0]["detail"].contains("志愿者每天为隔离的居民送去蔬菜和药品。"));
-    assert!(ab[0]["detail"].contains("这段经历让我明白了团结的力量。"));
-
-    // C shares A's first and third sentences, and most of its shingles.
-    let ac: Vec<_> = rows
-        .iter()
-        .filter(|r| r["essay_a"] == "1" && r["essay_b"] == "3")
-        .collect();
+    // A and B share three sentences; C, a light rewrite of A, is in a near-duplicate group with
+    // it, so their shared sentences are not listed again as a pair.
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let ab = &rows[0];
+    assert_eq!((ab["essay_a"], ab["essay_b"]), ("1", "2"));
+    assert_eq!(ab["shared_sentences"], "3");
+    let examples: Vec<&str> = ab["examples"].split(" | ").collect();
     assert_eq!(
-        ac.iter().map(|r| r["kind"]).collect::<Vec<_>>(),
-        ["sentences", "near-duplicate"]
+        examples,
+        [
+            // Quoted as the second essay to use the sentence writes it.
+            "大家在微信群里互相鼓励, 分享防护知识。",
+            "志愿者每天为隔离的居民送去蔬菜和药品。",
+            "这段经历让我明白了团结的力量。",
+        ]
     );
-    assert_eq!(ac[0]["shared"], "2.000000");
+    // B and C share the sentences C kept of A: 大家在微信群里… (the third one).
+    let bc = &rows[1];
+    assert_eq!((bc["essay_a"], bc["essay_b"]), ("2", "3"));
+    assert_eq!(bc["shared_sentences"], "1");
+
     // The exact Jaccard similarities of the 5-character shingle sets (python3, sets of
     // `text[i:i+5]` over the alphanumeric characters): A–C 53/77 = 0.688, and A–B 45/137 = 0.328,
     // four standard errors of a 128-bin estimate below the 0.5 threshold. The estimate for A–C
     // falls within 0.15 of the exact value.
-    let jaccard: f64 = ac[1]["shared"].parse().unwrap();
+    let groups = Csv::read(&out.path().join("reuse_groups.csv"));
+    let members = groups.records();
+    assert_eq!(members.len(), 2, "{members:?}");
+    assert_eq!(
+        members.iter().map(|r| (r["group"], r["essay_id"], r["essays"])).collect::<Vec<_>>(),
+        [("1", "1", "2"), ("1", "3", "2")]
+    );
+    let jaccard: f64 = members[1]["jaccard"].parse().unwrap();
     assert!((jaccard - 53.0 / 77.0).abs() < 0.15, "{jaccard}");
 
     // D shares nothing with anyone.
@@ -64,6 +73,23 @@ fn copied_sentences_and_near_duplicates() {
     );
 }
 
+// Ten copies of one essay are one group of ten, not 45 pairs, and list no sentence pairs.
+#[test]
+fn copies_are_one_group() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..10 {
+        std::fs::write(dir.path().join(format!("copy{i}.txt")), A).unwrap();
+    }
+    std::fs::write(dir.path().join("other.txt"), D).unwrap();
+    let out = analyze(dir.path());
+    let groups = Csv::read(&out.path().join("reuse_groups.csv"));
+    assert_eq!(groups.column("essay_id"), (1..=10).map(|i| i.to_string()).collect::<Vec<_>>());
+    assert!(groups.column("group").iter().all(|g| *g == "1"));
+    assert!(groups.column("essays").iter().all(|g| *g == "10"));
+    assert!(groups.column("jaccard").iter().all(|j| *j == "1.000000"));
+    assert!(Csv::read(&out.path().join("reuse.csv")).rows.is_empty());
+}
+
 #[test]
 fn reuse_can_be_left_out() {
     let out = tempfile::tempdir().unwrap();
@@ -72,7 +98,7 @@ fn reuse_can_be_left_out() {
         .arg(out.path())
         .assert()
         .success();
-    for name in ["reuse.csv", "similarity.csv", "clusters.csv"] {
+    for name in ["reuse.csv", "reuse_groups.csv", "similarity.csv", "clusters.csv"] {
         assert!(!out.path().join(name).exists(), "{name}");
     }
     wenxi()

@@ -33,6 +33,8 @@ pub struct AnalysisOptions {
     pub similarity: bool,
     /// Number of clusters; chosen by silhouette when `None`.
     pub clusters: Option<usize>,
+    /// Keep the similarity of every pair whatever the number of essays.
+    pub all_pairs: bool,
     /// Look for text reuse, reporting near-duplicates from this estimated Jaccard similarity.
     pub reuse: Option<f64>,
     /// Theme lexicon to profile the essays with.
@@ -47,6 +49,7 @@ impl Default for AnalysisOptions {
             markers: MarkerLexicon::default(),
             similarity: true,
             clusters: None,
+            all_pairs: false,
             reuse: Some(0.5),
             themes: None,
         }
@@ -149,8 +152,8 @@ pub struct Analysis<'a> {
     words: FxHashMap<&'a str, WordInfo<'a>>,
     /// How the essays resemble each other, if asked for.
     pub similarity: Option<similarity::Similarity>,
-    /// Pairs of essays sharing text, if asked for.
-    pub reuse: Option<Vec<reuse::Reuse>>,
+    /// Essays sharing text, if asked for.
+    pub reuse: Option<reuse::ReuseReport>,
     /// Names of the themes profiled, in order, if a lexicon was given.
     pub theme_names: Option<Vec<String>>,
 }
@@ -264,11 +267,15 @@ impl<'a> Analysis<'a> {
         let total_tokens = essays.iter().map(|essay| essay.figures.tokens).sum();
         let total_words = essays.iter().map(|essay| essay.figures.words).sum();
         let similarity = options.similarity.then(|| {
-            similarity::compare(&similarity::vectors(&essays, &word_freq), options.clusters)
+            similarity::compare(
+                &similarity::vectors(&essays, &word_freq),
+                options.clusters,
+                options.all_pairs,
+            )
         });
         let reuse = options
             .reuse
-            .map(|threshold| reuse::find(&corpus.essays, threshold));
+            .map(|threshold| reuse::find(corpus.essays.par_iter().map(|e| e.body.as_str()), threshold));
         let theme_names = options
             .themes
             .as_ref()

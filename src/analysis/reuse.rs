@@ -1,15 +1,21 @@
-//! Text reuse between essays: sentences shared word for word, and near-duplicate essays found by
-//! MinHash with LSH banding, so that a large corpus never needs every pair compared.
+//! Text reuse between essays: sentences shared word for word, and groups of near-duplicate
+//! essays found by MinHash with LSH banding, so that a large corpus never needs every pair
+//! compared. Essays are added in corpus order, a batch at a time, and only hashes are kept: a
+//! sentence's wording is kept only once a second essay uses it.
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::structure::sentences;
-use crate::corpus::Essay;
 
 /// Sentences shorter than this many characters (after normalising) are too common to be reuse
 /// (`谢谢！`, `是的。`).
 pub const MIN_SENTENCE_CHARS: usize = 8;
+/// A sentence found in more essays than this is boilerplate, not reuse between two of them; it
+/// would make N² pairs.
+pub const MAX_SENTENCE_ESSAYS: usize = 50;
+/// Example sentences kept per pair of essays (the first in sorted order); the count is exact.
+pub const EXAMPLES: usize = 3;
 /// Character shingles of this length make an essay's MinHash set.
 pub const SHINGLE: usize = 5;
 /// MinHash signature length, cut into `BANDS` bands of `ROWS` rows for LSH (Leskovec, Rajaraman &
@@ -19,32 +25,35 @@ pub const HASHES: usize = 128;
 pub const BANDS: usize = 32;
 pub const ROWS: usize = HASHES / BANDS;
 
-/// One pair of essays that share text.
+/// Two essays that share sentences (and are not in one near-duplicate group).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Reuse {
+pub struct SharedSentences {
     /// Essay indexes, a < b.
     pub a: u32,
     pub b: u32,
-    pub kind: ReuseKind,
-    /// Shared sentences, or the estimated Jaccard similarity of the shingle sets.
-    pub shared: f64,
-    /// The shared sentences (joined with ` | `), or how the estimate was made.
-    pub detail: String,
+    /// Distinct sentences both use.
+    pub count: u32,
+    /// Up to [`EXAMPLES`] of them, in sorted order.
+    pub examples: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ReuseKind {
-    Sentences,
-    NearDuplicate,
+/// Essays connected by estimated Jaccard similarity ≥ the threshold: ten copies of a text are
+/// one group, not 45 pairs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateGroup {
+    /// Essay indexes, ascending.
+    pub members: Vec<u32>,
+    /// Each member's estimated Jaccard similarity with the first member (1 for the first).
+    pub jaccard: Vec<f64>,
 }
 
-impl ReuseKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReuseKind::Sentences => "sentences",
-            ReuseKind::NearDuplicate => "near-duplicate",
-        }
-    }
+/// What text reuse was found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReuseReport {
+    /// Sorted by a, then b.
+    pub pairs: Vec<SharedSentences>,
+    /// Sorted by first member.
+    pub groups: Vec<DuplicateGroup>,
 }
 
 /// A sentence with punctuation and whitespace taken out, so that `大家好，我们…` and
@@ -54,62 +63,6 @@ pub fn normalise(sentence: &str) -> String {
         .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// Pairs of essays sharing sentences, and near-duplicate pairs with estimated Jaccard ≥
-/// `threshold`. Sorted by essay a, essay b, kind.
-pub fn find(essays: &[Essay], threshold: f64) -> Vec<Reuse> {
-    let mut found = shared_sentences(essays);
-    found.extend(near_duplicates(essays, threshold));
-    found.sort_by_key(|x| (x.a, x.b, x.kind));
-    found
-}
-
-fn shared_sentences(essays: &[Essay]) -> Vec<Reuse> {
-    // Normalised sentence → essays using it (each essay once), and its first wording.
-    let mut users: FxHashMap<String, (Vec<u32>, String)> = FxHashMap::default();
-    for (index, essay) in essays.iter().enumerate() {
-        let mut seen = FxHashSet::default();
-        for line in essay.body.lines() {
-            for (s, e) in sentences(line) {
-                let key = normalise(&line[s..e]);
-                if key.chars().count() < MIN_SENTENCE_CHARS || !seen.insert(key.clone()) {
-                    continue;
-                }
-                users
-                    .entry(key)
-                    .or_insert_with(|| (Vec::new(), line[s..e].trim().to_owned()))
-                    .0
-                    .push(index as u32);
-            }
-        }
-    }
-    let mut pairs: FxHashMap<(u32, u32), Vec<&str>> = FxHashMap::default();
-    for (list, wording) in users.values() {
-        // A sentence in hundreds of essays is boilerplate, not reuse between two of them; cap the
-        // pairs it makes so that it cannot make N² of them.
-        if list.len() > 50 {
-            continue;
-        }
-        for (i, &a) in list.iter().enumerate() {
-            for &b in &list[i + 1..] {
-                pairs.entry((a, b)).or_default().push(wording);
-            }
-        }
-    }
-    pairs
-        .into_iter()
-        .map(|((a, b), mut shared)| {
-            shared.sort_unstable();
-            Reuse {
-                a,
-                b,
-                kind: ReuseKind::Sentences,
-                shared: shared.len() as f64,
-                detail: shared.join(" | "),
-            }
-        })
         .collect()
 }
 
@@ -158,60 +111,221 @@ fn signature(text: &str) -> Option<Vec<u64>> {
     Some(signature)
 }
 
-fn near_duplicates(essays: &[Essay], threshold: f64) -> Vec<Reuse> {
-    let signatures: Vec<Option<Vec<u64>>> = essays
-        .par_iter()
-        .map(|essay| signature(&essay.body))
-        .collect();
-    let mut candidates: FxHashSet<(u32, u32)> = FxHashSet::default();
-    for band in 0..BANDS {
-        let mut buckets: FxHashMap<&[u64], Vec<u32>> = FxHashMap::default();
-        for (index, signature) in signatures.iter().enumerate() {
-            if let Some(signature) = signature {
-                buckets
-                    .entry(&signature[band * ROWS..(band + 1) * ROWS])
-                    .or_default()
-                    .push(index as u32);
+/// Who uses a sentence: its first essay, or the list once a second one does.
+enum Users {
+    One(u32),
+    Few(Vec<u32>),
+    /// More than [`MAX_SENTENCE_ESSAYS`]: no pairs.
+    Many,
+}
+
+/// Collects what reuse detection needs of each essay, in corpus order: its MinHash signature
+/// (128 × 4 bytes) and the hashes of its sentences.
+#[derive(Default)]
+pub struct ReuseBuilder {
+    /// `HASHES` bins per essay; an essay shorter than one shingle has none (`u32::MAX` bins).
+    signatures: Vec<u32>,
+    essays: u32,
+    sentences: FxHashMap<u64, Users>,
+    /// The wording of each sentence a second essay used.
+    wording: FxHashMap<u64, Box<str>>,
+}
+
+/// An essay's sentences: (hash of the normalised sentence, its first wording), each once.
+fn sentence_hashes(body: &str) -> Vec<(u64, &str)> {
+    let mut seen = FxHashSet::default();
+    let mut found = Vec::new();
+    for line in body.lines() {
+        for (s, e) in sentences(line) {
+            let mut chars = 0;
+            let mut hash = 0xCBF2_9CE4_8422_2325u64;
+            for c in line[s..e].chars().filter(|c| c.is_alphanumeric()) {
+                for lower in c.to_lowercase() {
+                    hash = mix(hash ^ u64::from(lower));
+                    chars += 1;
+                }
+            }
+            if chars >= MIN_SENTENCE_CHARS && seen.insert(hash) {
+                found.push((hash, line[s..e].trim()));
             }
         }
-        for bucket in buckets.values().filter(|b| b.len() > 1) {
-            for (i, &a) in bucket.iter().enumerate() {
-                for &b in &bucket[i + 1..] {
-                    candidates.insert((a, b));
+    }
+    found
+}
+
+impl ReuseBuilder {
+    /// Adds the next essays of the corpus, in order.
+    pub fn add<'t>(&mut self, bodies: impl IndexedParallelIterator<Item = &'t str>) {
+        let done: Vec<(Option<Vec<u64>>, Vec<(u64, &str)>)> = bodies
+            .map(|body| (signature(body), sentence_hashes(body)))
+            .collect();
+        for (signature, hashes) in done {
+            let index = self.essays;
+            self.essays += 1;
+            match signature {
+                // 57-bit bin values cut to 32 bits: two different values agree by chance with
+                // probability 2⁻³², far below the estimate's own error.
+                Some(bins) => self.signatures.extend(bins.iter().map(|&b| b as u32)),
+                None => self
+                    .signatures
+                    .extend(std::iter::repeat_n(u32::MAX, HASHES)),
+            }
+            for (hash, wording) in hashes {
+                match self.sentences.entry(hash) {
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(Users::One(index));
+                    }
+                    std::collections::hash_map::Entry::Occupied(mut slot) => {
+                        let users = slot.get_mut();
+                        match users {
+                            Users::One(first) => {
+                                *users = Users::Few(vec![*first, index]);
+                                self.wording.insert(hash, wording.into());
+                            }
+                            Users::Few(list) if list.len() < MAX_SENTENCE_ESSAYS => {
+                                list.push(index)
+                            }
+                            Users::Few(_) => {
+                                *users = Users::Many;
+                                self.wording.remove(&hash);
+                            }
+                            Users::Many => {}
+                        }
+                    }
                 }
             }
         }
     }
-    let mut found: Vec<Reuse> = candidates
-        .into_iter()
-        .filter_map(|(a, b)| {
-            let (sa, sb) = (signatures[a as usize].as_ref()?, signatures[b as usize].as_ref()?);
-            let jaccard = sa.iter().zip(sb).filter(|(x, y)| x == y).count() as f64 / HASHES as f64;
-            (jaccard >= threshold).then(|| Reuse {
+
+    fn signature(&self, essay: u32) -> Option<&[u32]> {
+        let bins = &self.signatures[essay as usize * HASHES..(essay as usize + 1) * HASHES];
+        bins.iter().any(|&b| b != u32::MAX).then_some(bins)
+    }
+
+    fn estimate(&self, a: u32, b: u32) -> Option<f64> {
+        let (sa, sb) = (self.signature(a)?, self.signature(b)?);
+        Some(sa.iter().zip(sb).filter(|(x, y)| x == y).count() as f64 / HASHES as f64)
+    }
+
+    /// Near-duplicate groups at estimated Jaccard ≥ `threshold`, and the pairs sharing
+    /// sentences outside them.
+    pub fn finish(self, threshold: f64) -> ReuseReport {
+        let groups = self.groups(threshold);
+        let mut group_of: FxHashMap<u32, u32> = FxHashMap::default();
+        for (g, group) in groups.iter().enumerate() {
+            for &m in &group.members {
+                group_of.insert(m, g as u32);
+            }
+        }
+        let same_group = |a: u32, b: u32| {
+            matches!((group_of.get(&a), group_of.get(&b)), (Some(x), Some(y)) if x == y)
+        };
+        // (a, b) → shared sentences and the first EXAMPLES of them in sorted order.
+        let mut pairs: FxHashMap<(u32, u32), (u32, Vec<&str>)> = FxHashMap::default();
+        for (hash, users) in &self.sentences {
+            let Users::Few(list) = users else { continue };
+            let wording: &str = &self.wording[hash];
+            for (i, &a) in list.iter().enumerate() {
+                for &b in &list[i + 1..] {
+                    if same_group(a, b) {
+                        continue;
+                    }
+                    let (count, examples) = pairs.entry((a, b)).or_default();
+                    *count += 1;
+                    let at = examples.partition_point(|&e| e < wording);
+                    if at < EXAMPLES {
+                        examples.insert(at, wording);
+                        examples.truncate(EXAMPLES);
+                    }
+                }
+            }
+        }
+        let mut pairs: Vec<SharedSentences> = pairs
+            .into_iter()
+            .map(|((a, b), (count, examples))| SharedSentences {
                 a,
                 b,
-                kind: ReuseKind::NearDuplicate,
-                shared: jaccard,
-                detail: format!("MinHash estimate of the Jaccard similarity of {SHINGLE}-character shingles, one permutation, {HASHES} bins"),
+                count,
+                examples: examples.into_iter().map(str::to_owned).collect(),
             })
-        })
-        .collect();
-    found.sort_by_key(|x| (x.a, x.b));
-    found
+            .collect();
+        pairs.sort_by_key(|p| (p.a, p.b));
+        ReuseReport { pairs, groups }
+    }
+
+    /// Candidates from LSH buckets, joined when their estimate reaches the threshold; a pair
+    /// already in one group is not compared again, so copies cost one comparison each.
+    fn groups(&self, threshold: f64) -> Vec<DuplicateGroup> {
+        let n = self.essays as usize;
+        let mut parent: Vec<u32> = (0..self.essays).collect();
+        fn find(parent: &mut [u32], mut x: u32) -> u32 {
+            while parent[x as usize] != x {
+                parent[x as usize] = parent[parent[x as usize] as usize];
+                x = parent[x as usize];
+            }
+            x
+        }
+        for band in 0..BANDS {
+            let mut buckets: FxHashMap<&[u32], Vec<u32>> = FxHashMap::default();
+            for essay in 0..self.essays {
+                if let Some(signature) = self.signature(essay) {
+                    buckets
+                        .entry(&signature[band * ROWS..(band + 1) * ROWS])
+                        .or_default()
+                        .push(essay);
+                }
+            }
+            let mut buckets: Vec<Vec<u32>> =
+                buckets.into_values().filter(|b| b.len() > 1).collect();
+            // Joining is order-independent, but sorted buckets make the work repeatable.
+            buckets.sort_unstable();
+            for bucket in buckets {
+                for (i, &a) in bucket.iter().enumerate() {
+                    for &b in &bucket[i + 1..] {
+                        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                        if ra != rb && self.estimate(a, b).is_some_and(|j| j >= threshold) {
+                            parent[ra.max(rb) as usize] = ra.min(rb);
+                        }
+                    }
+                }
+            }
+        }
+        let mut members: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for essay in 0..n as u32 {
+            members
+                .entry(find(&mut parent, essay))
+                .or_default()
+                .push(essay);
+        }
+        let mut groups: Vec<DuplicateGroup> = members
+            .into_values()
+            .filter(|m| m.len() > 1)
+            .map(|mut members| {
+                members.sort_unstable();
+                let first = members[0];
+                let jaccard = members
+                    .iter()
+                    .map(|&m| self.estimate(first, m).unwrap_or(0.0))
+                    .collect();
+                DuplicateGroup { members, jaccard }
+            })
+            .collect();
+        groups.sort_by_key(|g| g.members[0]);
+        groups
+    }
+}
+
+/// Text reuse among some essays' bodies, in order (what [`ReuseBuilder`] gives when they are
+/// added at once).
+pub fn find<'t>(bodies: impl IndexedParallelIterator<Item = &'t str>, threshold: f64) -> ReuseReport {
+    let mut builder = ReuseBuilder::default();
+    builder.add(bodies);
+    builder.finish(threshold)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn essay(id: u32, body: &str) -> Essay {
-        Essay {
-            id,
-            title: id.to_string(),
-            source: String::new(),
-            body: body.to_owned(),
-        }
-    }
 
     #[test]
     fn normalising_ignores_punctuation_and_spaces() {
@@ -252,8 +366,43 @@ mod tests {
     fn identical_essays_are_near_duplicates_and_unrelated_ones_are_not() {
         let text = "社区工作人员挨家挨户登记信息，志愿者为隔离的居民送去蔬菜和药品，大家守望相助。";
         let other = "春天来了，公园里的花都开了，孩子们在草地上放风筝，老人们在树下下棋聊天。";
-        let found = near_duplicates(&[essay(1, text), essay(2, text), essay(3, other)], 0.5);
-        assert_eq!(found.len(), 1);
-        assert_eq!((found[0].a, found[0].b, found[0].shared), (0, 1, 1.0));
+        let found = find([text, text, other, text].into_par_iter(), 0.5);
+        assert_eq!(found.groups.len(), 1);
+        assert_eq!(found.groups[0].members, [0, 1, 3]);
+        assert_eq!(found.groups[0].jaccard, [1.0, 1.0, 1.0]);
+        // The copies share their sentence, but they are one group, not three sentence pairs.
+        assert!(found.pairs.is_empty(), "{:?}", found.pairs);
+    }
+
+    // Ten essays share one sentence, and sixty another: the first makes 45 pairs with one
+    // example each, the second is boilerplate (more than 50 essays) and makes none. Adding the
+    // essays in batches of any size gives the same result.
+    #[test]
+    fn shared_sentences_are_counted_with_examples_and_boilerplate_left_out() {
+        let bodies: Vec<String> = (0..60)
+            .map(|i| {
+                let own: String = (0..30)
+                    .map(|k| char::from_u32(0x4E00 + i * 40 + k).unwrap())
+                    .collect();
+                let mut body = format!("{own}。本文由作者原创转载请注明出处。");
+                if i < 10 {
+                    body.push_str("志愿者每天为隔离的居民送去蔬菜。");
+                }
+                body
+            })
+            .collect();
+        let whole = find(bodies.par_iter().map(String::as_str), 0.5);
+        assert!(whole.groups.is_empty());
+        assert_eq!(whole.pairs.len(), 45);
+        assert!(whole.pairs.iter().all(|p| p.count == 1
+            && p.examples == ["志愿者每天为隔离的居民送去蔬菜。"]
+            && p.b < 10));
+        for batch in [1, 7, 60] {
+            let mut builder = ReuseBuilder::default();
+            for chunk in bodies.chunks(batch) {
+                builder.add(chunk.par_iter().map(String::as_str));
+            }
+            assert_eq!(builder.finish(0.5), whole, "batches of {batch}");
+        }
     }
 }

@@ -7,9 +7,13 @@ use rustc_hash::FxHashMap;
 use super::keywords::corpus_idf;
 use super::{EssayResult, WordFreq};
 
-/// Up to this many essays every pair is written and the essays are clustered; past it, only each
-/// essay's nearest neighbours are kept (pairs grow as N²: 2,557 essays make 3.3 M pairs).
-pub const MAX_ALL_PAIRS: usize = 3000;
+mod kmeans;
+
+/// Up to this many essays every pair is written (at most 499,500 rows, under Excel's 1,048,576)
+/// and the essays are clustered by average linkage; past it, only each essay's nearest
+/// neighbours are kept (pairs grow as N²: 2,557 essays make 3.3 M pairs) and the clusters come
+/// from spherical k-means. `--all-pairs` forces every pair.
+pub const MAX_ALL_PAIRS: usize = 1000;
 /// Neighbours kept per essay past [`MAX_ALL_PAIRS`].
 pub const NEIGHBOURS: usize = 10;
 /// Largest number of clusters tried when choosing k by silhouette.
@@ -21,7 +25,9 @@ pub type Vector = Vec<(u32, f64)>;
 /// The similarity results of a corpus.
 #[derive(Debug, Clone, Default)]
 pub struct Similarity {
-    /// (essay index a, essay index b, cosine), a < b, sorted by a then b.
+    /// With every pair: (essay index a, essay index b, cosine), a < b, sorted by a then b.
+    /// Otherwise each essay's nearest neighbours: (essay, neighbour, cosine), by essay, then
+    /// nearest first.
     pub pairs: Vec<(u32, u32, f64)>,
     /// Whether `pairs` holds every pair (otherwise the nearest neighbours of each essay).
     pub all_pairs: bool,
@@ -30,18 +36,39 @@ pub struct Similarity {
     pub clusters: Option<Clusters>,
 }
 
-/// A hierarchical clustering cut into k clusters.
+/// How the clusters were made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClusterMethod {
+    /// Average-linkage (UPGMA) hierarchical clustering of every pair, cut by silhouette.
+    AverageLinkage,
+    /// Spherical k-means (Dhillon & Modha 2001) on the TF-IDF vectors, k chosen by silhouette
+    /// on a fixed sample.
+    SphericalKMeans,
+}
+
+impl ClusterMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClusterMethod::AverageLinkage => "average-linkage",
+            ClusterMethod::SphericalKMeans => "spherical-k-means",
+        }
+    }
+}
+
+/// A clustering of the essays into k clusters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clusters {
+    pub method: ClusterMethod,
     pub k: usize,
-    /// Mean silhouette of the cut (Rousseeuw 1987).
+    /// Mean silhouette of the cut (Rousseeuw 1987); for k-means, on the sample k was chosen on.
     pub silhouette: f64,
-    /// Cluster of each essay, 1-based, numbered in dendrogram order.
+    /// Cluster of each essay, 1-based, numbered in dendrogram order (k-means: by first essay).
     pub label: Vec<u32>,
-    /// Position of each essay in the dendrogram's leaf order, 1-based.
+    /// Position of each essay in the dendrogram's leaf order, 1-based (k-means: by cluster,
+    /// then corpus order).
     pub order: Vec<u32>,
     /// The merges, as kodama gives them: (cluster a, cluster b, distance, size); clusters below
-    /// N are essays, N + i the cluster made by merge i.
+    /// N are essays, N + i the cluster made by merge i. Empty for k-means.
     pub merges: Vec<(usize, usize, f64, usize)>,
 }
 
@@ -113,61 +140,14 @@ pub fn cosine(a: &Vector, b: &Vector) -> f64 {
 }
 
 /// Similarities, nearest neighbours and clusters of the essays. `k` forces the number of
-/// clusters; otherwise it is chosen by silhouette among 2..=10.
-pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
+/// clusters; otherwise it is chosen by silhouette among 2..=10. `force_all_pairs` keeps every
+/// pair whatever the number of essays (`--all-pairs`).
+pub fn compare(vectors: &[Vector], k: Option<usize>, force_all_pairs: bool) -> Similarity {
     let n = vectors.len();
-    let all_pairs = n <= MAX_ALL_PAIRS;
-    // Row i holds the cosines of i with every j > i (all pairs), or with every other essay.
-    // Through an inverted index: for each word of i, the essays using it add their product to
-    // their accumulator. A pair costs one addition per word the two essays share (not one per
-    // word of either), and the index is read in order. The products of a pair are added in
-    // word-id order, as `cosine` adds them, so the sums are the same.
-    let dims = vectors
-        .iter()
-        .flat_map(|v| v.last())
-        .map(|&(id, _)| id as usize + 1)
-        .max()
-        .unwrap_or(0);
-    let mut postings: Vec<Vec<(u32, f64)>> = vec![Vec::new(); dims];
-    for (j, vector) in vectors.iter().enumerate() {
-        for &(id, w) in vector {
-            postings[id as usize].push((j as u32, w));
-        }
+    if !(force_all_pairs || n <= MAX_ALL_PAIRS) {
+        return nearest_only(vectors, k);
     }
-    let rows: Vec<Vec<(u32, f64)>> = (0..n)
-        .into_par_iter()
-        .map_init(
-            || vec![0.0f64; n],
-            |sums, i| {
-                let from = if all_pairs { i + 1 } else { 0 };
-                for &(id, w) in &vectors[i] {
-                    let list = &postings[id as usize];
-                    let start = list.partition_point(|&(j, _)| (j as usize) < from);
-                    for &(j, wj) in &list[start..] {
-                        sums[j as usize] += w * wj;
-                    }
-                }
-                // Rounding can push the cosine of identical essays a hair above 1.
-                let mut row: Vec<(u32, f64)> = (from..n)
-                    .filter(|&j| j != i)
-                    .map(|j| (j as u32, sums[j].min(1.0)))
-                    .collect();
-                sums[from..].fill(0.0);
-                // Past MAX_ALL_PAIRS only the neighbours are kept, so memory stays N × 10, not N².
-                // The best ten are selected in linear time, then sorted.
-                if !all_pairs {
-                    let order =
-                        |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-                    if row.len() > NEIGHBOURS {
-                        row.select_nth_unstable_by(NEIGHBOURS - 1, order);
-                        row.truncate(NEIGHBOURS);
-                    }
-                    row.sort_by(order);
-                }
-                row
-            },
-        )
-        .collect();
+    let pairs = all_pairs(vectors);
     let mut nearest: Vec<Option<(u32, f64)>> = vec![None; n];
     let mut offer = |i: usize, j: u32, c: f64| {
         let better = match nearest[i] {
@@ -178,39 +158,234 @@ pub fn compare(vectors: &[Vector], k: Option<usize>) -> Similarity {
             nearest[i] = Some((j, c));
         }
     };
-    let mut pairs = Vec::new();
-    if all_pairs {
-        for (i, row) in rows.iter().enumerate() {
-            for &(j, c) in row {
-                offer(i, j, c);
-                offer(j as usize, i as u32, c);
-                pairs.push((i as u32, j, c));
-            }
-        }
-    } else {
-        for (i, row) in rows.into_iter().enumerate() {
-            if let Some(&(j, c)) = row.first() {
-                nearest[i] = Some((j, c));
-            }
-            pairs.extend(
-                row.into_iter()
-                    .map(|(j, c)| (i.min(j as usize) as u32, i.max(j as usize) as u32, c)),
-            );
-        }
-        pairs.sort_by_key(|p| (p.0, p.1));
-        pairs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    for &(a, b, c) in &pairs {
+        offer(a as usize, b, c);
+        offer(b as usize, a, c);
     }
-    let clusters = if all_pairs && n >= 2 {
+    let clusters = (n >= 2).then(|| {
         let mut distances: Vec<f64> = pairs.iter().map(|&(_, _, c)| (1.0 - c).max(0.0)).collect();
-        Some(cluster(&mut distances, n, k))
-    } else {
-        None
-    };
+        cluster(&mut distances, n, k)
+    });
     Similarity {
         pairs,
-        all_pairs,
+        all_pairs: true,
         nearest,
         clusters,
+    }
+}
+
+/// The cosine of every pair (a, b), a < b, sorted by a then b.
+///
+/// Through an inverted index: for each word of a, the essays after it that use the word add
+/// their product to their accumulator. A pair costs one addition per word the two essays share
+/// (not one per word of either), and the index is read in order. The products of a pair are
+/// added in word-id order, as [`cosine`] adds them, so the sums are the same.
+fn all_pairs(vectors: &[Vector]) -> Vec<(u32, u32, f64)> {
+    let n = vectors.len();
+    let index = Index::new(vectors);
+    let rows: Vec<Vec<(u32, f64)>> = (0..n)
+        .into_par_iter()
+        .map_init(
+            || vec![0.0f64; n],
+            |sums, i| {
+                let from = i + 1;
+                for &(id, w) in &vectors[i] {
+                    let list = &index.postings[id as usize];
+                    let start = list.partition_point(|&(j, _)| (j as usize) < from);
+                    for &(j, wj) in &list[start..] {
+                        sums[j as usize] += w * wj;
+                    }
+                }
+                // Rounding can push the cosine of identical essays a hair above 1.
+                let row: Vec<(u32, f64)> = (from..n)
+                    .map(|j| (j as u32, sums[j].min(1.0)))
+                    .collect();
+                sums[from..].fill(0.0);
+                row
+            },
+        )
+        .collect();
+    rows.into_iter()
+        .enumerate()
+        .flat_map(|(i, row)| row.into_iter().map(move |(j, c)| (i as u32, j, c)))
+        .collect()
+}
+
+/// Past [`MAX_ALL_PAIRS`]: each essay's [`NEIGHBOURS`] nearest, exactly, in memory N × k, and
+/// spherical k-means clusters.
+fn nearest_only(vectors: &[Vector], k: Option<usize>) -> Similarity {
+    let n = vectors.len();
+    let index = Index::new(vectors);
+    let rows: Vec<Vec<(u32, f64)>> = (0..n)
+        .into_par_iter()
+        .map_init(
+            || Scratch::new(n),
+            |scratch, i| index.nearest(vectors, i, NEIGHBOURS, scratch),
+        )
+        .collect();
+    drop(index);
+    let nearest = rows.iter().map(|row| row.first().copied()).collect();
+    let pairs = rows
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, row)| row.into_iter().map(move |(j, c)| (i as u32, j, c)))
+        .collect();
+    Similarity {
+        pairs,
+        all_pairs: false,
+        nearest,
+        clusters: (n >= 2).then(|| kmeans::clusters(vectors, k)),
+    }
+}
+
+/// Essays by word: for each word id, the essays using it with their weights, in essay order, and
+/// the largest of those weights.
+struct Index {
+    postings: Vec<Vec<(u32, f64)>>,
+    max: Vec<f64>,
+}
+
+/// Per-thread state of the neighbour search, reused from essay to essay.
+struct Scratch {
+    /// Partial dot product with each essay (0 = not reached yet: every weight is positive).
+    sums: Vec<f64>,
+    touched: Vec<u32>,
+    /// The query's words: (essays using it, word id, weight).
+    terms: Vec<(usize, u32, f64)>,
+    /// bound[p]: the most the words from p on can add to any essay's cosine.
+    bound: Vec<f64>,
+    buffer: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Self {
+        Scratch {
+            sums: vec![0.0; n],
+            touched: Vec::new(),
+            terms: Vec::new(),
+            bound: Vec::new(),
+            buffer: Vec::new(),
+        }
+    }
+}
+
+/// Slack for the rounding of partial sums, which are added in another order than [`cosine`]'s.
+const ROUNDING: f64 = 1e-9;
+
+impl Index {
+    fn new(vectors: &[Vector]) -> Self {
+        let dims = vectors
+            .iter()
+            .flat_map(|v| v.last())
+            .map(|&(id, _)| id as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut lengths = vec![0usize; dims];
+        for vector in vectors {
+            for &(id, _) in vector {
+                lengths[id as usize] += 1;
+            }
+        }
+        let mut postings: Vec<Vec<(u32, f64)>> =
+            lengths.iter().map(|&l| Vec::with_capacity(l)).collect();
+        let mut max = vec![0.0f64; dims];
+        for (j, vector) in vectors.iter().enumerate() {
+            for &(id, w) in vector {
+                postings[id as usize].push((j as u32, w));
+                max[id as usize] = max[id as usize].max(w);
+            }
+        }
+        Index { postings, max }
+    }
+
+    /// The `k` essays most similar to essay `i` (cosine > 0, highest first, lowest index on
+    /// ties), exactly: the same as sorting every other essay's [`cosine`].
+    ///
+    /// Max-score pruning (Turtle & Flood 1995; the bound of Bayardo, Ma & Srikant 2007): the
+    /// query's words are read rarest first, each adding its products to the essays that use it.
+    /// Partial sums never exceed the final cosines (weights are positive), so the k-th largest,
+    /// θ, is a lower bound of the k-th best cosine. An essay not reached yet can gain at most
+    /// Σ w_q · max_q over the words left; once that is below θ no new essay can enter, and the
+    /// long lists of common words are not read. The essays reached whose partial sum plus that
+    /// bound still reaches θ get their exact cosine.
+    fn nearest(
+        &self,
+        vectors: &[Vector],
+        i: usize,
+        k: usize,
+        s: &mut Scratch,
+    ) -> Vec<(u32, f64)> {
+        let query = &vectors[i];
+        s.terms.clear();
+        s.terms.extend(
+            query
+                .iter()
+                .map(|&(id, w)| (self.postings[id as usize].len(), id, w)),
+        );
+        s.terms.sort_unstable_by_key(|&(len, id, _)| (len, id));
+        s.bound.clear();
+        s.bound.resize(s.terms.len() + 1, 0.0);
+        for p in (0..s.terms.len()).rev() {
+            let (_, id, w) = s.terms[p];
+            s.bound[p] = s.bound[p + 1] + w * self.max[id as usize];
+        }
+        let mut theta = f64::NEG_INFINITY;
+        let mut stop = s.terms.len();
+        for p in 0..s.terms.len() {
+            let (len, id, w) = s.terms[p];
+            // θ costs a pass over the essays reached: taken only when this word's list is at
+            // least as long, so it at most doubles the work.
+            if s.touched.len() >= k && len >= s.touched.len() {
+                s.buffer.clear();
+                s.buffer
+                    .extend(s.touched.iter().map(|&j| s.sums[j as usize]));
+                s.buffer
+                    .select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+                theta = s.buffer[k - 1];
+            }
+            if s.bound[p] + ROUNDING < theta {
+                stop = p;
+                break;
+            }
+            for &(j, wj) in &self.postings[id as usize] {
+                if j as usize == i {
+                    continue;
+                }
+                let sum = &mut s.sums[j as usize];
+                if *sum == 0.0 {
+                    s.touched.push(j);
+                }
+                *sum += w * wj;
+            }
+        }
+        let left = s.bound[stop];
+        if s.touched.len() >= k {
+            s.buffer.clear();
+            s.buffer
+                .extend(s.touched.iter().map(|&j| s.sums[j as usize]));
+            s.buffer
+                .select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+            theta = theta.max(s.buffer[k - 1]);
+        }
+        let mut found: Vec<(u32, f64)> = s
+            .touched
+            .iter()
+            .filter(|&&j| s.sums[j as usize] + left + ROUNDING >= theta)
+            .map(|&j| (j, cosine(query, &vectors[j as usize])))
+            .filter(|&(_, c)| c > 0.0)
+            .collect();
+        for &j in &s.touched {
+            s.sums[j as usize] = 0.0;
+        }
+        s.touched.clear();
+        let order = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if found.len() > k {
+            found.select_nth_unstable_by(k - 1, order);
+            found.truncate(k);
+        }
+        found.sort_by(order);
+        found.shrink_to_fit();
+        found
     }
 }
 
@@ -257,6 +432,7 @@ pub fn cluster(condensed: &mut [f64], n: usize, k: Option<usize>) -> Clusters {
         position[essay] = place as u32 + 1;
     }
     Clusters {
+        method: ClusterMethod::AverageLinkage,
         k,
         silhouette,
         label: labels,
@@ -383,38 +559,96 @@ mod tests {
         assert_eq!(forced.label, [1, 2, 3, 4]);
     }
 
+    /// Each essay's neighbours by brute force: every other essay's cosine, highest first, lowest
+    /// index on ties, zeros left out.
+    fn brute_force(v: &[Vector], i: usize) -> Vec<(u32, u64)> {
+        let mut all: Vec<(u32, f64)> = (0..v.len())
+            .filter(|&j| j != i)
+            .map(|j| (j as u32, cosine(&v[i], &v[j])))
+            .filter(|&(_, c)| c > 0.0)
+            .collect();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(NEIGHBOURS);
+        all.into_iter().map(|(j, c)| (j, c.to_bits())).collect()
+    }
+
+    fn neighbours_of(s: &Similarity, i: usize) -> Vec<(u32, u64)> {
+        s.pairs
+            .iter()
+            .filter(|p| p.0 as usize == i)
+            .map(|&(_, j, c)| (j, c.to_bits()))
+            .collect()
+    }
+
     #[test]
     fn past_the_limit_only_neighbours_are_kept() {
         let n = MAX_ALL_PAIRS + 5;
         let v: Vec<Vector> = (0..n)
             .map(|i| normalised(&[((i % 7) as u32, 1.0), (7 + (i % 3) as u32, 1.0)]))
             .collect();
-        let s = compare(&v, None);
-        assert!(!s.all_pairs && s.clusters.is_none());
-        assert!(s.pairs.len() <= n * NEIGHBOURS);
+        let s = compare(&v, None, false);
+        assert!(!s.all_pairs);
+        assert_eq!(s.pairs.len(), n * NEIGHBOURS);
         // Essay 0's nearest is the first other essay with the same two words: 21 (0 mod 7 and 3).
         assert_eq!(s.nearest[0].unwrap().0, 21);
-        // Each essay's ten nearest by brute force (cosine descending, then index) are kept.
-        let kept: std::collections::HashSet<(u32, u32)> =
-            s.pairs.iter().map(|&(a, b, _)| (a, b)).collect();
         for i in [0usize, 1, 5, n - 1] {
-            let mut all: Vec<(u32, f64)> = (0..n)
-                .filter(|&j| j != i)
-                .map(|j| (j as u32, cosine(&v[i], &v[j])))
-                .collect();
-            all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            for &(j, _) in &all[..NEIGHBOURS] {
-                let pair = (i.min(j as usize) as u32, i.max(j as usize) as u32);
-                assert!(kept.contains(&pair), "{i} {j}");
+            assert_eq!(neighbours_of(&s, i), brute_force(&v, i), "essay {i}");
+        }
+        // --all-pairs keeps every pair whatever N.
+        let all = compare(&v, None, true);
+        assert!(all.all_pairs);
+        assert_eq!(all.pairs.len(), n * (n - 1) / 2);
+    }
+
+    // The pruned search must give exactly what brute force gives, on vectors shaped like text:
+    // word frequencies falling off as 1/rank (a few words in most essays, most words in few),
+    // essays of 5 to 200 words, some essays repeated, some sharing nothing.
+    #[test]
+    fn pruned_neighbours_equal_brute_force() {
+        let mut state = 0x1234_5678_9ABC_DEF1u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let words = 5000u64;
+        let harmonic: f64 = (1..=words).map(|r| 1.0 / r as f64).sum();
+        let mut v: Vec<Vector> = Vec::new();
+        for e in 0..1500 {
+            if e % 50 == 49 {
+                let copy = v[e - 7].clone();
+                v.push(copy);
+                continue;
             }
+            let length = 5 + next() % 196;
+            let mut counts: FxHashMap<u32, f64> = FxHashMap::default();
+            for _ in 0..length {
+                // Inverse transform of Zipf's law over `words` ranks.
+                let mut x = (next() >> 11) as f64 / (1u64 << 53) as f64 * harmonic;
+                let mut rank = 1;
+                while rank < words && x > 1.0 / rank as f64 {
+                    x -= 1.0 / rank as f64;
+                    rank += 1;
+                }
+                *counts.entry(rank as u32).or_default() += 1.0;
+            }
+            let mut words: Vec<(u32, f64)> = counts
+                .into_iter()
+                .map(|(id, c)| (id, c * (1.0 + (id as f64).ln())))
+                .collect();
+            words.sort_by_key(|w| w.0);
+            v.push(normalised(&words));
         }
-        // The kept neighbours carry the same sums as the pairwise merge.
-        for &(a, b, c) in &s.pairs {
-            assert_eq!(
-                c.to_bits(),
-                cosine(&v[a as usize], &v[b as usize]).to_bits()
-            );
+        v.push(normalised(&[(9999, 1.0)]));
+        let s = compare(&v, None, false);
+        for i in 0..v.len() {
+            assert_eq!(neighbours_of(&s, i), brute_force(&v, i), "essay {i}");
         }
+        assert!(neighbours_of(&s, v.len() - 1).is_empty());
+        let c = s.clusters.unwrap();
+        assert_eq!(c.method, ClusterMethod::SphericalKMeans);
+        assert_eq!(c.label.len(), v.len());
     }
 
     // The inverted index gives, bit for bit, what the merge of two sorted vectors gives, and a
@@ -439,7 +673,7 @@ mod tests {
             })
             .collect();
         v.push(normalised(&[(1000, 1.0)]));
-        let s = compare(&v, None);
+        let s = compare(&v, None, false);
         assert_eq!(s.pairs.len(), 61 * 60 / 2);
         for &(a, b, c) in &s.pairs {
             let expected = cosine(&v[a as usize], &v[b as usize]);
@@ -459,7 +693,7 @@ mod tests {
             normalised(&[(0, 1.0), (2, 1.0)]),
             normalised(&[(0, 1.0), (1, 1.0)]),
         ];
-        let s = compare(&v, None);
+        let s = compare(&v, None, false);
         assert!(s.all_pairs);
         assert_eq!(s.pairs.len(), 3);
         let (best, c) = s.nearest[0].unwrap();

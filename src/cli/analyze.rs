@@ -57,12 +57,17 @@ pub struct Args {
     #[arg(long)]
     pub no_similarity: bool,
 
-    /// Report essay pairs whose estimated Jaccard similarity (MinHash over 5-character
-    /// shingles) reaches this as near-duplicates in reuse.csv
+    /// Write the similarity of every pair of essays even past 1,000 essays (where similarity.csv
+    /// otherwise holds each essay's 10 nearest): N essays make N(N−1)/2 rows
+    #[arg(long, conflicts_with = "no_similarity")]
+    pub all_pairs: bool,
+
+    /// Group essays whose estimated Jaccard similarity (MinHash over 5-character shingles)
+    /// reaches this as near-duplicates in reuse_groups.csv
     #[arg(long, value_name = "J", default_value_t = 0.5)]
     pub dup_threshold: f64,
 
-    /// Do not look for text reuse (no reuse.csv)
+    /// Do not look for text reuse (no reuse.csv, reuse_groups.csv)
     #[arg(long)]
     pub no_reuse: bool,
 
@@ -130,6 +135,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let themes = theme_lexicon(&args)?;
     args.input.pool()?.install(|| {
         let corpus = args.input.load(&load_options)?;
+        let n = corpus.essays.len();
+        if args.all_pairs && n > crate::analysis::similarity::MAX_ALL_PAIRS {
+            eprintln!(
+                "wenxi: warning: --all-pairs on {n} essays writes {} rows to similarity.csv, \
+                 past what Excel opens (1,048,576); without it each essay's 10 nearest are kept",
+                n * (n - 1) / 2
+            );
+        }
         let progress = progress_bar(args.quiet, corpus.text_bytes() as u64);
         let options = AnalysisOptions {
             top_keywords: args.top,
@@ -137,6 +150,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             markers,
             similarity: !args.no_similarity,
             clusters: args.clusters.map(usize::from),
+            all_pairs: args.all_pairs,
             reuse: (!args.no_reuse).then_some(args.dup_threshold),
             themes,
         };

@@ -30,6 +30,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         markers: args.input.marker_lexicon()?,
         similarity: false,
         clusters: None,
+        all_pairs: false,
         reuse: None,
         themes: None,
     };

@@ -418,6 +418,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
     if let Some(clusters) = analysis
         .similarity
         .as_ref()
+        .filter(|s| s.all_pairs)
         .and_then(|s| s.clusters.as_ref().map(|c| (s, c)))
     {
         let (similarity, clusters) = clusters;
@@ -550,7 +551,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .similarity
         .as_ref()
         .and_then(|s| s.clusters.as_ref())
-        .filter(|_| (2..=MAX_ESSAYS).contains(&n))
+        .filter(|c| !c.merges.is_empty() && (2..=MAX_ESSAYS).contains(&n))
     {
         let labels: Vec<String> = corpus
             .essays

@@ -1,0 +1,252 @@
+//! `analyze` with its defaults on generated corpora of about 5, 50 and 500 MB, as whole
+//! processes, against raw jieba-rs `cut` on the same files: wall time, MB/s, the ratio to raw
+//! `cut`'s speed and peak RSS, at all threads, and at one thread for the middle size.
+//! Criterion's repeated samples would take too long at these sizes, so each run is timed once.
+//!
+//! `cargo bench --bench scale` (sizes in MB: `WENXI_SCALE_SIZES=5,50`). It builds nothing: it runs
+//! `target/release/wenxi`, so build that first (`cargo build --release`).
+//!
+//! The corpus: essays of words drawn from jieba's IDF table, each with weight e^(−idf), so the
+//! vocabulary is as wide as real text's; each essay also takes a quarter of its words from one of
+//! 200 topics (a fixed set of 300 rarer words), as real essays on one subject share their rarer
+//! words, and one essay in fifty is a copy of an earlier one, as web corpora have. Fifty essays a
+//! file, titled `抽样文章篇N`. A fixed xorshift generator makes the same corpus on every run.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+const ESSAYS_PER_FILE: usize = 50;
+const TOPICS: usize = 200;
+const TOPIC_WORDS: usize = 300;
+
+struct Generator {
+    words: Vec<&'static str>,
+    cumulative: Vec<f64>,
+    total: f64,
+    state: u64,
+}
+
+impl Generator {
+    fn new() -> Self {
+        const IDF: &str = include_str!("../src/analysis/data/jieba-idf.txt");
+        let mut words = Vec::new();
+        let mut cumulative = Vec::new();
+        let mut total = 0.0f64;
+        for line in IDF.lines() {
+            let Some((word, idf)) = line.split_once(' ') else {
+                continue;
+            };
+            let Ok(idf) = idf.trim().parse::<f64>() else {
+                continue;
+            };
+            total += (-idf).exp();
+            words.push(word);
+            cumulative.push(total);
+        }
+        Generator {
+            words,
+            cumulative,
+            total,
+            state: 0x9E37_79B9_7F4A_7C15,
+        }
+    }
+
+    fn next(&mut self) -> u64 {
+        self.state ^= self.state << 13;
+        self.state ^= self.state >> 7;
+        self.state ^= self.state << 17;
+        self.state
+    }
+
+    fn word(&mut self) -> &'static str {
+        let x = (self.next() >> 11) as f64 / (1u64 << 53) as f64 * self.total;
+        let i = self.cumulative.partition_point(|&c| c < x);
+        self.words[i.min(self.words.len() - 1)]
+    }
+
+    /// Word `k` of topic `t`: rarer words (past the 20,000 most common), a block per topic.
+    fn topic_word(&self, t: usize, k: usize) -> &'static str {
+        self.words[(20_000 + (t * TOPIC_WORDS + k) * 7) % self.words.len()]
+    }
+
+    fn essay(&mut self, title: &str) -> String {
+        let topic = self.next() as usize % TOPICS;
+        let mut text = format!("{title}\n");
+        let paragraphs = 3 + self.next() % 6;
+        for _ in 0..paragraphs {
+            let sentences = 2 + self.next() % 5;
+            for _ in 0..sentences {
+                let length = 6 + self.next() % 25;
+                for w in 0..length {
+                    if self.next() % 4 == 0 {
+                        let k = self.next() as usize % TOPIC_WORDS;
+                        text.push_str(self.topic_word(topic, k));
+                    } else {
+                        let word = self.word();
+                        text.push_str(word);
+                    }
+                    if w + 1 < length && self.next() % 6 == 0 {
+                        text.push('，');
+                    }
+                }
+                text.push('。');
+            }
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// Writes about `mb` MB of essays into `dir` (once: kept between runs).
+fn corpus(mb: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("scale-{mb}mb"));
+    let done = dir.join(".complete");
+    if done.exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut generator = Generator::new();
+    let mut written = 0usize;
+    let mut essays: Vec<String> = Vec::new();
+    let mut file = 0;
+    while written < mb * 1_000_000 {
+        file += 1;
+        let mut page = String::new();
+        for e in 0..ESSAYS_PER_FILE {
+            let title = format!("抽样文章篇{}", e + 1);
+            let essay = if essays.len() > 10 && generator.next() % 50 == 0 {
+                let from = generator.next() as usize % essays.len();
+                let mut copy = essays[from].clone();
+                let body = copy.split_once('\n').map_or(String::new(), |x| x.1.to_owned());
+                copy = format!("{title}\n{body}");
+                copy
+            } else {
+                generator.essay(&title)
+            };
+            page.push_str(&essay);
+            if essays.len() < 2000 {
+                essays.push(essay);
+            } else {
+                let slot = generator.next() as usize % essays.len();
+                essays[slot] = essay;
+            }
+        }
+        written += page.len();
+        std::fs::write(dir.join(format!("{file:06}.txt")), page).unwrap();
+    }
+    std::fs::write(&done, "").unwrap();
+    dir
+}
+
+/// Runs a command to its end: (wall seconds, peak RSS in MB, stdout).
+fn measure(command: &mut Command) -> (f64, f64, String) {
+    let started = Instant::now();
+    let child = command
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run the command");
+    let pid = child.id() as libc::pid_t;
+    let mut stdout = child.stdout.unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut out).unwrap();
+        out
+    });
+    let mut status = 0;
+    // SAFETY: `usage` is plain old data and `pid` is our own child, not yet waited for.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
+        "{command:?} failed: {status}"
+    );
+    (seconds, usage.ru_maxrss as f64 / 1024.0, reader.join().unwrap())
+}
+
+/// In the child: load the dictionary, read every file, `cut` every line with HMM on all threads.
+fn raw_cut(dir: &Path) {
+    let jieba = jieba_rs::Jieba::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let tokens: usize = files
+        .par_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            text.lines().map(|line| jieba.cut(line, true).len()).sum::<usize>()
+        })
+        .sum();
+    println!("{tokens}");
+}
+
+fn main() {
+    if let Ok(dir) = std::env::var("WENXI_SCALE_RAW_CUT") {
+        raw_cut(Path::new(&dir));
+        return;
+    }
+    // `cargo bench` passes --bench; any other argument is a filter we do not have.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let wenxi = root.join("target/release/wenxi");
+    assert!(
+        wenxi.exists(),
+        "build the release binary first: cargo build --release"
+    );
+    let sizes: Vec<usize> = std::env::var("WENXI_SCALE_SIZES")
+        .unwrap_or_else(|_| "5,50,500".into())
+        .split(',')
+        .map(|s| s.trim().parse().expect("sizes in MB, comma-separated"))
+        .collect();
+    let all = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("| corpus | essays | threads | raw cut | analyze | MB/s | × raw cut speed | peak RSS (raw cut / analyze) |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for &mb in &sizes {
+        let dir = corpus(mb);
+        let bytes: u64 = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().len())
+            .sum();
+        let megabytes = bytes as f64 / 1e6;
+        let mut threads = vec![all];
+        if mb == sizes[sizes.len() / 2] && all > 1 {
+            threads.push(1);
+        }
+        for &jobs in &threads {
+            let (raw_s, raw_rss, raw_out) = measure(
+                Command::new(std::env::current_exe().unwrap())
+                    .env("WENXI_SCALE_RAW_CUT", &dir)
+                    .env("RAYON_NUM_THREADS", jobs.to_string()),
+            );
+            let out = tempfile::tempdir().unwrap();
+            let (s, rss, stdout) = measure(
+                Command::new(&wenxi)
+                    .arg("analyze")
+                    .arg(&dir)
+                    .arg("-o")
+                    .arg(out.path())
+                    .args(["--jobs", &jobs.to_string()]),
+            );
+            // The answer must be right, not just fast: every essay analysed, one row each.
+            let essays_csv = std::fs::read_to_string(out.path().join("essays.csv")).unwrap();
+            let essays = essays_csv.lines().count() - 1;
+            let files = std::fs::read_dir(&dir).unwrap().count() - 1;
+            assert_eq!(essays, files * ESSAYS_PER_FILE, "{stdout}");
+            assert!(raw_out.trim().parse::<usize>().unwrap() > 0);
+            println!(
+                "| {megabytes:.0} MB | {essays} | {jobs} | {raw_s:.2} s | {s:.2} s | {:.1} | {:.2} | {raw_rss:.0} / {rss:.0} MB |",
+                megabytes / s,
+                raw_s / s,
+            );
+            std::io::stdout().flush().unwrap();
+        }
+    }
+}
