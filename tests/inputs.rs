@@ -292,6 +292,7 @@ fn the_output_folder_keeps_other_files_and_parquet_works() {
             "markers.parquet",
             "notes.txt",
             "reuse.parquet",
+            "reuse_groups.parquet",
             "similarity.parquet",
             "structure.parquet",
             "themes.parquet",
