@@ -4,7 +4,7 @@ use polars::prelude::*;
 
 use crate::analysis::keyness::KeynessRow;
 use crate::analysis::structure::{Lengths, MarkerKind, Structure};
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, EssayResult, WordFreq};
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 
@@ -31,7 +31,7 @@ impl Tables {
                 ("files", files(corpus, options)?),
                 ("essays", essays(corpus, analysis, options)?),
                 ("word_freq", word_freq(analysis, options)?),
-                ("essay_word_freq", essay_word_freq(analysis, options)?),
+                ("essay_word_freq", essay_word_freq(&analysis.essays, &|id| analysis.word(id), options)?),
                 ("keywords", keywords(analysis, options)?),
                 ("structure", structure(corpus, analysis, options)?),
                 ("markers", markers(analysis)?),
@@ -289,15 +289,20 @@ fn word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame
     )
 }
 
-fn essay_word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame> {
-    let rows: Vec<_> = analysis
-        .essays
+/// `essay_word_freq`: one row per word of each essay, most frequent first. `word` gives a word
+/// id's corpus entry (its tag and whether it is a stopword). A streaming run builds it per batch.
+pub fn essay_word_freq<'w>(
+    essays: &[EssayResult<'_>],
+    word: &dyn Fn(u32) -> &'w WordFreq<'w>,
+    options: FrameOptions,
+) -> Result<DataFrame> {
+    let rows: Vec<(u32, u64, &WordFreq<'_>, u32)> = essays
         .iter()
         .flat_map(|essay| {
             essay
                 .counts
                 .iter()
-                .map(move |w| (essay.essay_id, essay.figures.words, w))
+                .map(move |&(id, count)| (essay.essay_id, essay.figures.words, word(id), count))
         })
         .collect();
     frame(
@@ -307,8 +312,8 @@ fn essay_word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<Dat
             column("essay_id", rows.iter().map(|r| r.0)),
             text("word", rows.iter().map(|r| r.2.word), options),
             column("pos", rows.iter().map(|r| r.2.pos)),
-            column("count", rows.iter().map(|r| r.2.count)),
-            column("per_10k", rows.iter().map(|r| per_10k(r.2.count, r.1))),
+            column("count", rows.iter().map(|r| u64::from(r.3))),
+            column("per_10k", rows.iter().map(|r| per_10k(u64::from(r.3), r.1))),
             column("stopword", rows.iter().map(|r| r.2.stopword)),
         ],
     )

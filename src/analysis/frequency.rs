@@ -1,4 +1,4 @@
-//! Word counts per essay and for the whole corpus.
+//! Word counts per essay (the corpus totals are kept by `AnalysisBuilder`, by word id).
 
 use rustc_hash::FxHashMap;
 
@@ -83,72 +83,6 @@ where
     });
 }
 
-/// Corpus totals of one word: occurrences, the number of essays using it, and where it first
-/// occurs (essay index, byte offset), which is where its part of speech is read.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CorpusCount {
-    pub count: u64,
-    pub essays: u32,
-    pub first: (u32, u32),
-}
-
-impl CorpusCount {
-    fn add(&mut self, other: CorpusCount) {
-        self.first = if self.count == 0 {
-            other.first
-        } else {
-            self.first.min(other.first)
-        };
-        self.count += other.count;
-        self.essays += other.essays;
-    }
-}
-
-/// Corpus counts, merged from essays in any order (folded per worker, then reduced).
-#[derive(Debug, Default)]
-pub struct CorpusCounts<'a> {
-    pub counts: FxHashMap<Token<'a>, CorpusCount>,
-}
-
-impl<'a> CorpusCounts<'a> {
-    /// Adds the counts of the essay at index `essay`.
-    pub fn add_essay(
-        mut self,
-        essay: u32,
-        counts: impl IntoIterator<Item = WordCount<'a>>,
-    ) -> Self {
-        for word in counts {
-            let count = CorpusCount {
-                count: word.count,
-                essays: 1,
-                first: (essay, word.first),
-            };
-            self.counts.entry(word.word).or_default().add(count);
-        }
-        self
-    }
-
-    pub fn merge(mut self, other: Self) -> Self {
-        let (mut big, small) = if self.counts.len() >= other.counts.len() {
-            (self, other)
-        } else {
-            (other, self)
-        };
-        for (word, count) in small.counts {
-            big.counts.entry(word).or_default().add(count);
-        }
-        self = big;
-        self
-    }
-
-    /// The counts, most frequent first.
-    pub fn into_sorted(self) -> Vec<(Token<'a>, CorpusCount)> {
-        let mut rows: Vec<_> = self.counts.into_iter().collect();
-        sort_counts(&mut rows, |&(word, count)| (count.count, word));
-        rows
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,46 +106,5 @@ mod tests {
         let words: Vec<_> = counts.iter().map(|w| (w.word, w.count, w.first)).collect();
         // 乙 (U+4E59) sorts before 甲 (U+7532) among the words counted twice.
         assert_eq!(words, [("乙", 2, 0), ("甲", 2, 3), ("丙", 1, 12)]);
-    }
-
-    #[test]
-    fn merging_in_any_order_gives_the_same_counts() {
-        let a = [
-            WordCount {
-                word: "甲",
-                count: 2,
-                first: 9,
-            },
-            WordCount {
-                word: "乙",
-                count: 1,
-                first: 0,
-            },
-        ];
-        let b = [WordCount {
-            word: "甲",
-            count: 1,
-            first: 3,
-        }];
-        let one = CorpusCounts::default()
-            .add_essay(0, a)
-            .add_essay(1, b)
-            .into_sorted();
-        let two = CorpusCounts::default()
-            .add_essay(1, b)
-            .merge(CorpusCounts::default().add_essay(0, a))
-            .into_sorted();
-        assert_eq!(one, two);
-        assert_eq!(
-            one[0],
-            (
-                "甲",
-                CorpusCount {
-                    count: 3,
-                    essays: 2,
-                    first: (0, 9)
-                }
-            )
-        );
     }
 }

@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 
 use crate::corpus::{Corpus, Essay};
 use crate::segment::{chunks, Segmenter, Token, CHUNK_BYTES};
-use frequency::{count_words, CorpusCounts, WordIndex};
+use frequency::{count_words, WordIndex};
 use keyness::Keyness;
 use keywords::{IdfTable, Keyword, KeywordMethod};
 use stopwords::Stopwords;
@@ -85,58 +85,29 @@ pub struct EssayFigures {
 pub struct EssayResult<'a> {
     pub essay_id: u32,
     pub figures: EssayFigures,
-    /// Word counts, most frequent first.
-    pub counts: Vec<EssayWord<'a>>,
+    /// (word id, count): ids index [`Analysis::word`]; most frequent first, ties by word. Only
+    /// these 8 bytes a word outlive the batch the essay came in.
+    pub counts: Vec<(u32, u32)>,
     /// Keywords by method (in the order of `AnalysisOptions::keyword_methods`), best first.
     pub keywords: Vec<(KeywordMethod, Vec<Keyword<'a>>)>,
-    /// The word sequence as ids into a vocabulary, kept only for methods that need it after the
-    /// corpus is tagged (TextRank).
-    sequence: Option<(Vec<&'a str>, Vec<u32>)>,
     /// How the essay is built.
     pub structure: Structure,
     /// Hits of each theme of the lexicon, in its order (empty without a lexicon).
     pub themes: Vec<themes::ThemeHits<'a>>,
 }
 
-/// A word of one essay with its count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EssayWord<'a> {
-    pub word: Token<'a>,
-    pub count: u64,
-    pub stopword: bool,
-    /// Part-of-speech tag (filled in once the corpus is tagged; `x` until then).
-    pub pos: &'a str,
-    /// Byte offset of its first occurrence in the essay body.
-    pub first: u32,
-}
-
-impl<'a> EssayWord<'a> {
-    fn as_count(&self) -> frequency::WordCount<'a> {
-        frequency::WordCount {
-            word: self.word,
-            count: self.count,
-            first: self.first,
-        }
-    }
-}
-
-/// A word of the corpus: its totals, tag and jieba IDF, looked up once per essay that uses it.
-#[derive(Debug, Clone, Copy)]
-struct WordInfo<'a> {
-    count: frequency::CorpusCount,
-    pos: &'a str,
-    idf: f64,
-}
-
-/// One row of the corpus word list.
+/// A word of the corpus: its totals, tag and jieba IDF.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WordFreq<'a> {
     pub word: &'a str,
+    /// Part-of-speech tag, read where the word first occurs in the corpus.
     pub pos: &'a str,
     pub count: u64,
     /// Essays that use the word.
     pub essays: u32,
     pub stopword: bool,
+    /// jieba's IDF of the word (its median for an unknown word).
+    pub idf: f64,
 }
 
 /// The results of a run over a corpus.
@@ -146,10 +117,10 @@ pub struct Analysis<'a> {
     pub essays: Vec<EssayResult<'a>>,
     /// The corpus word list, most frequent first, ties by word.
     pub word_freq: Vec<WordFreq<'a>>,
+    /// Where each word id's entry sits in `word_freq`.
+    rank: Vec<u32>,
     pub total_tokens: u64,
     pub total_words: u64,
-    /// What the corpus knows of each of its words.
-    words: FxHashMap<&'a str, WordInfo<'a>>,
     /// How the essays resemble each other, if asked for.
     pub similarity: Option<similarity::Similarity>,
     /// Essays sharing text, if asked for.
@@ -159,13 +130,19 @@ pub struct Analysis<'a> {
 }
 
 impl<'a> Analysis<'a> {
+    /// The corpus entry of a word id of [`EssayResult::counts`].
+    pub fn word(&self, id: u32) -> &WordFreq<'a> {
+        &self.word_freq[self.rank[id as usize] as usize]
+    }
+
     /// The part-of-speech tag of a word of the corpus (`x` for a word not in it).
     pub fn pos_of(&self, word: &str) -> &'a str {
-        self.words.get(word).map_or("x", |w| w.pos)
+        self.word_freq
+            .iter()
+            .find(|w| w.word == word)
+            .map_or("x", |w| w.pos)
     }
-}
 
-impl<'a> Analysis<'a> {
     /// Runs every analysis on the current rayon pool.
     pub fn run(
         corpus: &'a Corpus,
@@ -177,6 +154,8 @@ impl<'a> Analysis<'a> {
     }
 
     /// Like [`Analysis::run`], calling `progress` with the bytes of each essay when it is done.
+    /// The essays go through [`AnalysisBuilder`] in batches of about [`BATCH_BYTES`]; their words
+    /// stay slices of the corpus text.
     pub fn run_with_progress(
         corpus: &'a Corpus,
         segmenter: &'a Segmenter,
@@ -184,111 +163,420 @@ impl<'a> Analysis<'a> {
         options: &AnalysisOptions,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Self {
-        let idf = IdfTable::jieba();
-        let mut essays: Vec<EssayResult<'a>> = corpus
-            .essays
+        let mut builder = AnalysisBuilder::new(segmenter, stopwords, options);
+        for batch in batches(&corpus.essays, BATCH_BYTES) {
+            builder.add(batch, &|word| word, progress);
+        }
+        builder.finish(true)
+    }
+}
+
+/// Text analysed per batch: large enough to keep every core busy, small enough that a batch's
+/// tokens (16 bytes each) and counts stay well under the corpus's size.
+pub const BATCH_BYTES: usize = 16 << 20;
+
+/// Consecutive runs of essays of about `bytes` of text each (at least one essay each).
+pub fn batches(essays: &[Essay], bytes: usize) -> impl Iterator<Item = &[Essay]> {
+    let mut rest = essays;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut size = 0;
+        let end = rest
+            .iter()
+            .position(|e| {
+                size += e.body.len();
+                size > bytes
+            })
+            .map_or(rest.len(), |i| i.max(1));
+        let (batch, next) = rest.split_at(end);
+        rest = next;
+        Some(batch)
+    })
+}
+
+/// What one essay gives before the corpus knows its words: the batch's own slices.
+struct Pending<'b> {
+    essay_id: u32,
+    figures: EssayFigures,
+    counts: Vec<frequency::WordCount<'b>>,
+    structure: Structure,
+    jieba: Option<Vec<Keyword<'b>>>,
+    /// The word sequence (vocabulary, ids) for TextRank.
+    sequence: Option<(Vec<&'b str>, Vec<u32>)>,
+}
+
+/// The analysis of a corpus built a batch of essays at a time (tantivy's segments, in corpus
+/// order): each batch is segmented and analysed in parallel, its new words get ids, tags and IDF
+/// once, and what is left of each essay is compact (word ids and counts, figures, structure,
+/// keywords). The batch's text can then go. Corpus-wide results (keyword methods that need the
+/// corpus, similarity, reuse groups) are computed by [`AnalysisBuilder::finish`].
+///
+/// Word strings live as long as `'a`: the corpus text itself when it is all in memory, or an
+/// arena that a streaming run copies each new word into (`intern`).
+pub struct AnalysisBuilder<'a, 'o> {
+    segmenter: &'a Segmenter,
+    stopwords: &'o Stopwords,
+    options: &'o AnalysisOptions,
+    idf: &'static IdfTable,
+    ids: FxHashMap<&'a str, u32>,
+    /// By word id, in order of first occurrence in the corpus.
+    words: Vec<WordFreq<'a>>,
+    tags: FxHashMap<&'a str, ()>,
+    essays: Vec<EssayResult<'a>>,
+    reuse: Option<reuse::ReuseBuilder>,
+}
+
+impl<'a, 'o> AnalysisBuilder<'a, 'o> {
+    pub fn new(
+        segmenter: &'a Segmenter,
+        stopwords: &'o Stopwords,
+        options: &'o AnalysisOptions,
+    ) -> Self {
+        AnalysisBuilder {
+            segmenter,
+            stopwords,
+            options,
+            idf: IdfTable::jieba(),
+            ids: FxHashMap::default(),
+            words: Vec::new(),
+            tags: FxHashMap::default(),
+            essays: Vec::new(),
+            reuse: options.reuse.map(|_| reuse::ReuseBuilder::default()),
+        }
+    }
+
+    /// The essays analysed so far, in corpus order.
+    pub fn essays(&self) -> &[EssayResult<'a>] {
+        &self.essays
+    }
+
+    /// The corpus entry of a word id, with its totals so far.
+    pub fn word(&self, id: u32) -> &WordFreq<'a> {
+        &self.words[id as usize]
+    }
+
+    /// Analyses the next essays of the corpus; returns the range of [`Self::essays`] they fill.
+    /// `intern` gives a word of the batch the lifetime of the results.
+    pub fn add<'b>(
+        &mut self,
+        batch: &'b [Essay],
+        intern: &dyn Fn(&'b str) -> &'a str,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> std::ops::Range<usize>
+    where
+        'a: 'b,
+    {
+        let (segmenter, idf, options) = (self.segmenter, self.idf, self.options);
+        let pending: Vec<Pending<'_>> = batch
             .par_iter()
             .map(|essay| {
                 let tokens = segment_essay(segmenter, essay);
-                let result = analyse_essay(essay, &tokens, stopwords, idf, options);
+                let pending = analyse_essay(essay, &tokens, idf, options);
                 progress(essay.body.len() as u64);
-                result
+                pending
             })
             .collect();
-        let merged = essays
+        // Known words are looked up in parallel; new ones get the next ids in corpus order, so
+        // ids never depend on the thread count or the batch size.
+        let known: Vec<Vec<Option<u32>>> = pending
+            .par_iter()
+            .map(|p| {
+                p.counts
+                    .iter()
+                    .map(|w| self.ids.get(w.word).copied())
+                    .collect()
+            })
+            .collect();
+        let first_new = self.words.len();
+        let mut new_at: Vec<(usize, u32)> = Vec::new();
+        let mut counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(pending.len());
+        for (e, (p, known)) in pending.iter().zip(known).enumerate() {
+            let mut ids = Vec::with_capacity(p.counts.len());
+            for (w, known) in p.counts.iter().zip(known) {
+                let id = match known.or_else(|| self.ids.get(w.word).copied()) {
+                    Some(id) => id,
+                    None => {
+                        let id = self.words.len() as u32;
+                        let word = intern(w.word);
+                        self.ids.insert(word, id);
+                        self.words.push(WordFreq {
+                            word,
+                            pos: "x",
+                            count: 0,
+                            essays: 0,
+                            stopword: self.stopwords.contains(word),
+                            idf: idf.idf(word),
+                        });
+                        new_at.push((e, w.first));
+                        id
+                    }
+                };
+                let entry = &mut self.words[id as usize];
+                entry.count += w.count;
+                entry.essays += 1;
+                ids.push((id, w.count as u32));
+            }
+            counts.push(ids);
+        }
+        // Each new word is tagged once, where it first occurs.
+        let tags: Vec<&str> = new_at
             .par_iter()
             .enumerate()
-            .fold(CorpusCounts::default, |acc, (index, essay)| {
-                acc.add_essay(index as u32, essay.counts.iter().map(EssayWord::as_count))
-            })
-            .reduce(CorpusCounts::default, CorpusCounts::merge);
-        let sorted = merged.into_sorted();
-        // Each distinct word is tagged once, where it first occurs, and its IDF read once.
-        let infos: Vec<WordInfo<'a>> = sorted
-            .par_iter()
-            .map(|&(word, count)| {
-                let (essay, offset) = count.first;
-                WordInfo {
-                    count,
-                    pos: segmenter.tag_word(
-                        word,
-                        &corpus.essays[essay as usize].body,
-                        offset as usize,
-                    ),
-                    idf: idf.idf(word),
-                }
+            .map(|(k, &(e, offset))| {
+                let body = &batch[e].body;
+                let offset = offset as usize;
+                let word = &body[offset..offset + self.words[first_new + k].word.len()];
+                segmenter.tag_word(word, body, offset)
             })
             .collect();
-        let words: FxHashMap<&'a str, WordInfo<'a>> = sorted
+        for (k, tag) in tags.into_iter().enumerate() {
+            let tag = match self.tags.get_key_value(tag) {
+                Some((&known, _)) => known,
+                None => {
+                    let tag = intern(tag);
+                    self.tags.insert(tag, ());
+                    tag
+                }
+            };
+            self.words[first_new + k].pos = tag;
+        }
+        // jieba's keywords may be tokens that are not words (numbers, punctuation runs).
+        let jieba: Vec<Option<Vec<Keyword<'a>>>> = pending
             .iter()
-            .map(|(word, _)| *word)
-            .zip(infos.iter().copied())
-            .collect();
-        let corpus_words: u64 = essays.iter().map(|essay| essay.figures.words).sum();
-        let essay_count = essays.len() as u64;
-        let view = CorpusView {
-            words: &words,
-            words_total: corpus_words,
-            essays: essay_count,
-        };
-        essays.par_iter_mut().for_each(|essay| {
-            // One lookup per word of the essay serves the tags, the density and every keyword
-            // method that needs the corpus.
-            let infos: Vec<Option<WordInfo<'a>>> = essay
-                .counts
-                .iter()
-                .map(|w| words.get(w.word).copied())
-                .collect();
-            for (word, info) in essay.counts.iter_mut().zip(&infos) {
-                if let Some(info) = info {
-                    word.pos = info.pos;
-                }
-            }
-            let content: u64 = essay
-                .counts
-                .iter()
-                .filter(|w| structure::is_content_tag(w.pos))
-                .map(|w| w.count)
-                .sum();
-            essay.structure.lexical_density = structure::ratio(content, essay.figures.words);
-            second_pass_keywords(essay, &infos, &view, options);
-        });
-        let word_freq: Vec<WordFreq<'a>> = sorted
-            .into_iter()
-            .zip(infos)
-            .map(|((word, count), info)| WordFreq {
-                word,
-                pos: info.pos,
-                count: count.count,
-                essays: count.essays,
-                stopword: stopwords.contains(word),
+            .map(|p| {
+                p.jieba.as_ref().map(|found| {
+                    found
+                        .iter()
+                        .map(|k| Keyword {
+                            word: match self.ids.get(k.word) {
+                                Some(&id) => self.words[id as usize].word,
+                                None => intern(k.word),
+                            },
+                            score: k.score,
+                        })
+                        .collect()
+                })
             })
             .collect();
-        let total_tokens = essays.iter().map(|essay| essay.figures.tokens).sum();
-        let total_words = essays.iter().map(|essay| essay.figures.words).sum();
-        let similarity = options.similarity.then(|| {
-            similarity::compare(
-                &similarity::vectors(&essays, &word_freq),
-                options.clusters,
-                options.all_pairs,
-            )
+        let this = &*self;
+        let results: Vec<EssayResult<'a>> = pending
+            .into_par_iter()
+            .zip(counts)
+            .zip(jieba)
+            .map(|((p, counts), jieba)| this.finish_essay(p, counts, jieba))
+            .collect();
+        if let Some(reuse) = &mut self.reuse {
+            reuse.add(batch.par_iter().map(|e| e.body.as_str()));
+        }
+        let start = self.essays.len();
+        self.essays.extend(results);
+        start..self.essays.len()
+    }
+
+    /// What an essay needs of its words' tags and IDF: lexical density, and the keyword methods
+    /// that need no other essay (TF-IDF with jieba's IDF, TextRank, jieba's `extract_tags`).
+    fn finish_essay(
+        &self,
+        p: Pending<'_>,
+        counts: Vec<(u32, u32)>,
+        jieba: Option<Vec<Keyword<'a>>>,
+    ) -> EssayResult<'a> {
+        let n = self.options.top_keywords;
+        let mut structure = p.structure;
+        let content: u64 = counts
+            .iter()
+            .filter(|&&(id, _)| structure::is_content_tag(self.words[id as usize].pos))
+            .map(|&(_, c)| u64::from(c))
+            .sum();
+        structure.lexical_density = structure::ratio(content, p.figures.words);
+        let mut jieba = jieba;
+        let keywords = methods(self.options)
+            .into_iter()
+            .map(|method| {
+                let found = match method {
+                    KeywordMethod::Jieba => jieba.take().unwrap_or_default(),
+                    KeywordMethod::Tfidf => {
+                        let scored: Vec<(&'a str, u64, f64)> = candidates(&counts, &self.words)
+                            .map(|(w, c)| (w.word, c, w.idf))
+                            .collect();
+                        keywords::tfidf(&scored, n)
+                    }
+                    KeywordMethod::Textrank => match &p.sequence {
+                        Some((vocab, ids)) => {
+                            let entry = |w: &str| self.ids.get(w).map(|&id| &self.words[id as usize]);
+                            let candidate: Vec<bool> = vocab
+                                .iter()
+                                .map(|w| {
+                                    entry(w).is_some_and(|e| {
+                                        TEXTRANK_TAGS.contains(&e.pos)
+                                            && keywords::is_candidate(w)
+                                            && !e.stopword
+                                    })
+                                })
+                                .collect();
+                            keywords::textrank(
+                                vocab,
+                                ids,
+                                &candidate,
+                                TEXTRANK_WINDOW,
+                                TEXTRANK_DAMPING,
+                                n,
+                            )
+                            .into_iter()
+                            .filter_map(|k| {
+                                Some(Keyword {
+                                    word: entry(k.word)?.word,
+                                    score: k.score,
+                                })
+                            })
+                            .collect()
+                        }
+                        None => Vec::new(),
+                    },
+                    // Filled in by `finish`, once the whole corpus is counted.
+                    KeywordMethod::TfidfCorpus | KeywordMethod::Keyness => Vec::new(),
+                };
+                (method, found)
+            })
+            .collect();
+        let themes = self
+            .options
+            .themes
+            .as_ref()
+            .map(|lexicon| {
+                let words: Vec<(&'a str, u64)> = counts
+                    .iter()
+                    .map(|&(id, c)| (self.words[id as usize].word, u64::from(c)))
+                    .collect();
+                themes::profile(&words, lexicon)
+            })
+            .unwrap_or_default();
+        EssayResult {
+            essay_id: p.essay_id,
+            figures: p.figures,
+            counts,
+            keywords,
+            structure,
+            themes,
+        }
+    }
+
+    /// The corpus-wide results: the sorted word list, the keyword methods that need the whole
+    /// corpus, similarity and reuse. With `keep_counts` false each essay's word counts are
+    /// dropped once its TF-IDF vector is made (a streaming run has written them already).
+    pub fn finish(self, keep_counts: bool) -> Analysis<'a> {
+        let AnalysisBuilder {
+            options,
+            words,
+            mut essays,
+            reuse,
+            ..
+        } = self;
+        let mut order: Vec<u32> = (0..words.len() as u32).collect();
+        // Most frequent first, ties by word (as `frequency::sort_counts`).
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&words[a as usize], &words[b as usize]);
+            b.count.cmp(&a.count).then_with(|| a.word.cmp(b.word))
         });
-        let reuse = options
-            .reuse
-            .map(|threshold| reuse::find(corpus.essays.par_iter().map(|e| e.body.as_str()), threshold));
+        let mut rank = vec![0u32; words.len()];
+        for (place, &id) in order.iter().enumerate() {
+            rank[id as usize] = place as u32;
+        }
+        let total_tokens = essays.iter().map(|essay| essay.figures.tokens).sum();
+        let total_words: u64 = essays.iter().map(|essay| essay.figures.words).sum();
+        let essay_count = essays.len() as u64;
+        essays.par_iter_mut().for_each(|essay| {
+            corpus_keywords(essay, &words, total_words, essay_count, options);
+        });
+        let similarity = options.similarity.then(|| {
+            let vectors = similarity::vectors(&mut essays, &words, &rank, keep_counts);
+            similarity::compare(&vectors, options.clusters, options.all_pairs)
+        });
+        if !keep_counts {
+            essays.iter_mut().for_each(|e| e.counts = Vec::new());
+        }
+        let reuse = reuse
+            .zip(options.reuse)
+            .map(|(builder, threshold)| builder.finish(threshold));
         let theme_names = options
             .themes
             .as_ref()
             .map(|l| l.themes.iter().map(|t| t.name.clone()).collect());
+        let word_freq = order.iter().map(|&id| words[id as usize]).collect();
         Analysis {
             essays,
             word_freq,
+            rank,
             total_tokens,
             total_words,
-            words,
             similarity,
             reuse,
             theme_names,
+        }
+    }
+}
+
+/// Each keyword method once, in the order first asked for.
+fn methods(options: &AnalysisOptions) -> Vec<KeywordMethod> {
+    let mut methods: Vec<KeywordMethod> = Vec::new();
+    for &method in &options.keyword_methods {
+        if !methods.contains(&method) {
+            methods.push(method);
+        }
+    }
+    methods
+}
+
+/// The words of an essay that can be keywords (not stopwords, see [`keywords::is_candidate`]),
+/// with their counts.
+fn candidates<'w, 'a>(
+    counts: &'w [(u32, u32)],
+    words: &'w [WordFreq<'a>],
+) -> impl Iterator<Item = (&'w WordFreq<'a>, u64)> + 'w {
+    counts
+        .iter()
+        .map(|&(id, c)| (&words[id as usize], u64::from(c)))
+        .filter(|(w, _)| !w.stopword && keywords::is_candidate(w.word))
+}
+
+/// Keyword methods that need the whole corpus: corpus IDF and keyness.
+fn corpus_keywords<'a>(
+    essay: &mut EssayResult<'a>,
+    words: &[WordFreq<'a>],
+    words_total: u64,
+    essays: u64,
+    options: &AnalysisOptions,
+) {
+    let n = options.top_keywords;
+    for (method, found) in &mut essay.keywords {
+        match method {
+            KeywordMethod::TfidfCorpus => {
+                let scored: Vec<(&str, u64, f64)> = candidates(&essay.counts, words)
+                    .map(|(w, c)| (w.word, c, keywords::corpus_idf(essays, u64::from(w.essays))))
+                    .collect();
+                *found = keywords::tfidf(&scored, n);
+            }
+            KeywordMethod::Keyness => {
+                let c = essay.figures.words;
+                let d = words_total - c;
+                let scored = candidates(&essay.counts, words)
+                    .filter_map(|(w, a)| {
+                        let b = w.count - a;
+                        if !Keyness::positive(a, b, c, d) {
+                            return None;
+                        }
+                        let g2 = Keyness::of(a, b, c, d).g2;
+                        (g2 >= KEYNESS_MIN_G2).then_some(Keyword {
+                            word: w.word,
+                            score: g2,
+                        })
+                    })
+                    .collect();
+                *found = keywords::top_n(scored, n);
+            }
+            _ => {}
         }
     }
 }
@@ -311,24 +599,14 @@ fn segment_essay<'a>(segmenter: &'a Segmenter, essay: &'a Essay) -> Vec<Token<'a
     parts.concat()
 }
 
-fn analyse_essay<'a>(
+fn analyse_essay<'b>(
     essay: &Essay,
-    tokens: &[Token<'a>],
-    stopwords: &Stopwords,
+    tokens: &[Token<'b>],
     idf: &IdfTable,
     options: &AnalysisOptions,
-) -> EssayResult<'a> {
+) -> Pending<'b> {
     let index = WordIndex::new(tokens, &essay.body);
-    let counts: Vec<EssayWord<'a>> = count_words(&index)
-        .into_iter()
-        .map(|w| EssayWord {
-            word: w.word,
-            count: w.count,
-            stopword: stopwords.contains(w.word),
-            pos: "x",
-            first: w.first,
-        })
-        .collect();
+    let counts = count_words(&index);
     // The character classes are counted once, by the structure analysis.
     let structure = structure::analyse(&essay.body, tokens, &index, &options.markers);
     let figures = EssayFigures {
@@ -343,142 +621,20 @@ fn analyse_essay<'a>(
         words: counts.iter().map(|w| w.count).sum(),
         types: counts.len() as u64,
     };
-    let n = options.top_keywords;
-    // Each method once, in the order first asked for.
-    let mut methods: Vec<KeywordMethod> = Vec::new();
-    for &method in &options.keyword_methods {
-        if !methods.contains(&method) {
-            methods.push(method);
-        }
-    }
-    let keywords = methods
-        .iter()
-        .map(|&method| {
-            let found = match method {
-                KeywordMethod::Jieba => keywords::jieba_extract_tags(tokens, idf, n),
-                // Filled in once the corpus is counted, with each word's IDF and tag read once.
-                KeywordMethod::Tfidf
-                | KeywordMethod::TfidfCorpus
-                | KeywordMethod::Textrank
-                | KeywordMethod::Keyness => Vec::new(),
-            };
-            (method, found)
-        })
-        .collect();
+    let methods = methods(options);
+    let jieba = methods
+        .contains(&KeywordMethod::Jieba)
+        .then(|| keywords::jieba_extract_tags(tokens, idf, options.top_keywords));
     let sequence = methods
         .contains(&KeywordMethod::Textrank)
         .then(|| (index.vocab.clone(), index.ids.clone()));
-    let themes = options
-        .themes
-        .as_ref()
-        .map(|lexicon| themes::profile(&counts, lexicon))
-        .unwrap_or_default();
-    EssayResult {
+    Pending {
         essay_id: essay.id,
         figures,
         counts,
-        keywords,
         structure,
-        themes,
+        jieba,
         sequence,
-    }
-}
-
-/// What the second pass over the essays needs to know about the whole corpus.
-struct CorpusView<'c, 'a> {
-    words: &'c FxHashMap<&'a str, WordInfo<'a>>,
-    /// Words in the corpus.
-    words_total: u64,
-    essays: u64,
-}
-
-/// Keyword methods that need the whole corpus: TF-IDF (each word's IDF is read once for the
-/// corpus), corpus IDF, keyness, TextRank (tags). `infos` holds what the corpus knows of each
-/// word of `essay.counts`, in the same order.
-fn second_pass_keywords<'a>(
-    essay: &mut EssayResult<'a>,
-    infos: &[Option<WordInfo<'a>>],
-    corpus: &CorpusView<'_, 'a>,
-    options: &AnalysisOptions,
-) {
-    let n = options.top_keywords;
-    // Candidate words with what the corpus knows of them.
-    let candidates: Vec<(&EssayWord<'a>, WordInfo<'a>)> = essay
-        .counts
-        .iter()
-        .zip(infos)
-        .filter(|(w, _)| !w.stopword && keywords::is_candidate(w.word))
-        .filter_map(|(w, info)| Some((w, (*info)?)))
-        .collect();
-    let sequence = essay.sequence.take();
-    for (method, found) in &mut essay.keywords {
-        match method {
-            KeywordMethod::Tfidf => {
-                let scored: Vec<(&'a str, u64, f64)> = candidates
-                    .iter()
-                    .map(|(w, info)| (w.word, w.count, info.idf))
-                    .collect();
-                *found = keywords::tfidf(&scored, n);
-            }
-            KeywordMethod::TfidfCorpus => {
-                let scored: Vec<(&'a str, u64, f64)> = candidates
-                    .iter()
-                    .map(|(w, info)| {
-                        let df = u64::from(info.count.essays);
-                        (w.word, w.count, keywords::corpus_idf(corpus.essays, df))
-                    })
-                    .collect();
-                *found = keywords::tfidf(&scored, n);
-            }
-            KeywordMethod::Keyness => {
-                let c = essay.figures.words;
-                let d = corpus.words_total - c;
-                let scored = candidates
-                    .iter()
-                    .filter_map(|(w, info)| {
-                        let a = w.count;
-                        let b = info.count.count - a;
-                        if !Keyness::positive(a, b, c, d) {
-                            return None;
-                        }
-                        let g2 = Keyness::of(a, b, c, d).g2;
-                        (g2 >= KEYNESS_MIN_G2).then_some(Keyword {
-                            word: w.word,
-                            score: g2,
-                        })
-                    })
-                    .collect();
-                *found = keywords::top_n(scored, n);
-            }
-            KeywordMethod::Textrank => {
-                if let Some((vocab, ids)) = &sequence {
-                    let stop: rustc_hash::FxHashSet<&str> = essay
-                        .counts
-                        .iter()
-                        .filter(|w| w.stopword)
-                        .map(|w| w.word)
-                        .collect();
-                    let candidate: Vec<bool> = vocab
-                        .iter()
-                        .map(|w| {
-                            let tag = corpus.words.get(w).map_or("x", |i| i.pos);
-                            TEXTRANK_TAGS.contains(&tag)
-                                && keywords::is_candidate(w)
-                                && !stop.contains(w)
-                        })
-                        .collect();
-                    *found = keywords::textrank(
-                        vocab,
-                        ids,
-                        &candidate,
-                        TEXTRANK_WINDOW,
-                        TEXTRANK_DAMPING,
-                        n,
-                    );
-                }
-            }
-            KeywordMethod::Jieba => {}
-        }
     }
 }
 

@@ -73,13 +73,45 @@ pub struct Clusters {
 }
 
 /// TF-IDF vectors of the essays: count × (ln((1 + N) / (1 + df)) + 1) over the words that are not
-/// stopwords, normalised to length 1.
-pub fn vectors(essays: &[EssayResult<'_>], word_freq: &[WordFreq<'_>]) -> Vec<Vector> {
-    let weights = Weights::new(essays.len(), word_freq);
+/// stopwords, normalised to length 1. `words` is the corpus vocabulary by word id; a vector's
+/// dimensions are the words' places in the sorted word list (`rank`), so that the products of a
+/// pair are always added in the same order. Without `keep_counts` each essay's counts are freed
+/// as soon as its vector is made, so the two never take memory side by side.
+pub fn vectors(
+    essays: &mut [EssayResult<'_>],
+    words: &[WordFreq<'_>],
+    rank: &[u32],
+    keep_counts: bool,
+) -> Vec<Vector> {
+    let n = essays.len() as u64;
+    let idf: Vec<f64> = words
+        .iter()
+        .map(|w| corpus_idf(n, u64::from(w.essays)))
+        .collect();
     essays
-        .par_iter()
-        .map(|essay| weights.vector(essay.counts.iter().map(|w| (w.word, w.count))))
+        .par_iter_mut()
+        .map(|essay| {
+            let mut vector: Vector = essay
+                .counts
+                .iter()
+                .filter(|&&(id, _)| !words[id as usize].stopword)
+                .map(|&(id, count)| (rank[id as usize], f64::from(count) * idf[id as usize]))
+                .collect();
+            if !keep_counts {
+                essay.counts = Vec::new();
+            }
+            vector.sort_unstable_by_key(|&(id, _)| id);
+            normalise(&mut vector);
+            vector
+        })
         .collect()
+}
+
+fn normalise(vector: &mut Vector) {
+    let norm = vector.iter().map(|&(_, x)| x * x).sum::<f64>().sqrt();
+    if norm > 0.0 {
+        vector.iter_mut().for_each(|(_, x)| *x /= norm);
+    }
 }
 
 /// Word ids and corpus IDF of the words that are not stopwords.
@@ -113,10 +145,7 @@ impl<'w> Weights<'w> {
             })
             .collect();
         vector.sort_unstable_by_key(|&(id, _)| id);
-        let norm = vector.iter().map(|&(_, x)| x * x).sum::<f64>().sqrt();
-        if norm > 0.0 {
-            vector.iter_mut().for_each(|(_, x)| *x /= norm);
-        }
+        normalise(&mut vector);
         vector
     }
 }
@@ -224,6 +253,7 @@ fn nearest_only(vectors: &[Vector], k: Option<usize>) -> Similarity {
         )
         .collect();
     drop(index);
+    if std::env::var_os("WENXI_TIMING").is_some() { eprintln!("knn done"); }
     let nearest = rows.iter().map(|row| row.first().copied()).collect();
     let pairs = rows
         .into_iter()

@@ -5,7 +5,6 @@ use std::path::Path;
 use regex::Regex;
 use rustc_hash::FxHashSet;
 
-use super::EssayWord;
 use crate::segment::utf8_text;
 
 /// The theme lexicon of the bundled corpus, used with the embedded corpus.
@@ -96,7 +95,8 @@ pub struct ThemeHits<'a> {
 }
 
 /// Hits of every theme in one essay's word counts (a word may count for several themes).
-pub fn profile<'a>(counts: &[EssayWord<'a>], lexicon: &ThemeLexicon) -> Vec<ThemeHits<'a>> {
+/// `counts` holds (word, count), most frequent first, ties by word.
+pub fn profile<'a>(counts: &[(&'a str, u64)], lexicon: &ThemeLexicon) -> Vec<ThemeHits<'a>> {
     lexicon
         .themes
         .iter()
@@ -104,8 +104,8 @@ pub fn profile<'a>(counts: &[EssayWord<'a>], lexicon: &ThemeLexicon) -> Vec<Them
             // `counts` is already sorted by count descending, then word.
             let words: Vec<(&'a str, u64)> = counts
                 .iter()
-                .filter(|w| theme.matches(w.word))
-                .map(|w| (w.word, w.count))
+                .filter(|w| theme.matches(w.0))
+                .copied()
                 .collect();
             ThemeHits {
                 hits: words.iter().map(|w| w.1).sum(),
@@ -130,17 +130,7 @@ mod tests {
         let t = &lexicon.themes[0];
         assert!(t.matches("口罩") && t.matches("消毒液") && t.matches("隔离点"));
         assert!(!t.matches("口罩厂") && !t.matches("互助"));
-        let word = |word, count| EssayWord {
-            word,
-            count,
-            stopword: false,
-            pos: "x",
-            first: 0,
-        };
-        let hits = profile(
-            &[word("口罩", 3), word("互助", 2), word("消毒", 1)],
-            &lexicon,
-        );
+        let hits = profile(&[("口罩", 3), ("互助", 2), ("消毒", 1)], &lexicon);
         assert_eq!(
             hits[0],
             ThemeHits {

@@ -214,8 +214,8 @@ fn sum(analysis: &Analysis<'_>, members: &[usize]) -> WordCounts {
     let mut total = 0;
     for &i in members {
         let essay: &EssayResult<'_> = &analysis.essays[i];
-        for w in &essay.counts {
-            *counts.entry(w.word.to_owned()).or_default() += w.count;
+        for &(id, count) in &essay.counts {
+            *counts.entry(analysis.word(id).word.to_owned()).or_default() += u64::from(count);
         }
         total += essay.figures.words;
     }

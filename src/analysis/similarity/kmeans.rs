@@ -2,26 +2,23 @@
 //! where average linkage would need every pair.
 //!
 //! Each essay goes to the centroid its TF-IDF vector has the largest cosine with; a centroid is
-//! the normalised sum of its essays' vectors. k is chosen as for average linkage, by mean
-//! silhouette, but on a fixed sample of essays spread evenly through the corpus, whose pairs are
-//! all compared; the whole corpus then starts from the chosen sample's centroids. Seeding is
-//! k-means++ (Arthur & Vassilvitskii 2007) driven by a fixed xorshift generator, so that the
-//! same corpus always gives the same clusters.
+//! the normalised sum of its essays' vectors. The start is a fixed sample of essays (chosen by
+//! a hash of their position) clustered as a small corpus is: average linkage over all its
+//! pairs, cut at the k of best silhouette (or the k asked for). Its clusters' centroids start
+//! Lloyd's rounds on the whole corpus. Nothing is random, so the same corpus always gives the
+//! same clusters.
 
 use rayon::prelude::*;
 
-use super::{all_pairs, cosine, silhouette, ClusterMethod, Clusters, Vector, MAX_K};
+use super::{all_pairs, cluster, ClusterMethod, Clusters, Vector};
 
-/// Essays in the sample k is chosen on (all 1,999,000 of their pairs are compared).
-pub const SAMPLE: usize = 2000;
-/// Seedings tried for each k on the sample.
-const SEEDINGS: u64 = 5;
-/// Rounds of assignment and update on the sample, and on the whole corpus.
-const SAMPLE_ROUNDS: usize = 30;
-const CORPUS_ROUNDS: usize = 10;
+/// Essays in the sample k is chosen on (all 499,500 of their pairs are compared, as for a
+/// corpus at the all-pairs limit).
+pub const SAMPLE: usize = 1000;
+/// Rounds of assignment and update on the whole corpus, at most.
+const ROUNDS: usize = 10;
 
 /// Dense centroids, word-major: `values[id * k + c]` is centroid c's weight of word `id`.
-#[derive(Clone)]
 struct Centroids {
     k: usize,
     values: Vec<f64>,
@@ -36,47 +33,27 @@ pub(super) fn clusters(vectors: &[Vector], k: Option<usize>) -> Clusters {
         .max()
         .unwrap_or(0);
     let m = n.min(SAMPLE);
-    // The sample: the essays of the m smallest hashes of their index, so that it cannot fall
-    // in step with a period of the corpus as every (n/m)-th essay would.
+    // The m essays with the smallest hashes of their index: a sample that cannot fall in step
+    // with a period of the corpus, as every (n/m)-th essay would.
     let mut chosen: Vec<usize> = (0..n).collect();
     chosen.sort_by_key(|&i| mix(i as u64));
     chosen.truncate(m);
     chosen.sort_unstable();
     let sample: Vec<Vector> = chosen.iter().map(|&i| vectors[i].clone()).collect();
-    let pairs = all_pairs(&sample);
-    let distance = |a: usize, b: usize| {
-        if a == b {
-            return 0.0;
-        }
-        let (i, j) = (a.min(b), a.max(b));
-        (1.0 - pairs[m * i - i * (i + 1) / 2 + (j - i - 1)].2).max(0.0)
-    };
-    let tried: Vec<usize> = match k {
-        Some(k) => vec![k.clamp(1, n.min(m))],
-        None => (2..=MAX_K.min(m.saturating_sub(1))).collect(),
-    };
-    // As with average linkage, a split must have a positive silhouette to beat one cluster.
-    let mut best = (1, seed(&sample, 1, dims, 0), 0.0);
-    for (position, &k) in tried.iter().enumerate() {
-        // Lloyd's rounds cannot undo two seeds in one cluster: of several seedings, the one whose
-        // essays lie closest to their centroids (largest summed cosine) is kept.
-        let (labels, centroids) = (0..SEEDINGS)
-            .map(|attempt| lloyd(&sample, seed(&sample, k, dims, attempt), SAMPLE_ROUNDS))
-            .map(|(labels, centroids)| {
-                let fit = cohesion(&sample, &labels, &centroids);
-                (fit, labels, centroids)
-            })
-            .reduce(|best, next| if next.0 > best.0 { next } else { best })
-            .map(|(_, labels, centroids)| (labels, centroids))
-            .expect("at least one seeding");
-        let one_based: Vec<u32> = labels.iter().map(|&l| l + 1).collect();
-        let s = silhouette(&one_based, k, m, &distance);
-        if s > best.2 || (position == 0 && tried.len() == 1) {
-            best = (k, centroids, s);
+    let mut distances: Vec<f64> = all_pairs(&sample)
+        .iter()
+        .map(|&(_, _, c)| (1.0 - c).max(0.0))
+        .collect();
+    let start = cluster(&mut distances, m, k);
+    let k = start.k;
+    let mut values = vec![0.0; dims * k];
+    for (vector, &label) in sample.iter().zip(&start.label) {
+        for &(id, w) in vector {
+            values[id as usize * k + label as usize - 1] += w;
         }
     }
-    let (k, centroids, silhouette) = best;
-    let (labels, _) = lloyd(vectors, centroids, CORPUS_ROUNDS);
+    normalise_columns(&mut values, k, None);
+    let labels = lloyd(vectors, Centroids { k, values });
     // Clusters numbered by their first essay, essays ordered by cluster then corpus order.
     let mut names = vec![0u32; k];
     let mut next = 0;
@@ -99,76 +76,35 @@ pub(super) fn clusters(vectors: &[Vector], k: Option<usize>) -> Clusters {
     Clusters {
         method: ClusterMethod::SphericalKMeans,
         k: next as usize,
-        silhouette,
+        silhouette: start.silhouette,
         label,
         order,
         merges: Vec::new(),
     }
 }
 
-/// k-means++ seeding: the first centroid is an essay picked by the generator, each next one an
-/// essay picked with probability proportional to its distance (1 − cosine) from the nearest
-/// centroid so far.
-fn seed(sample: &[Vector], k: usize, dims: usize, attempt: u64) -> Centroids {
-    let mut state = 0x2545_F491_4F6C_DD1Du64 ^ mix(attempt);
-    let mut uniform = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let m = sample.len();
-    let mut chosen = vec![((uniform() * m as f64) as usize).min(m - 1)];
-    let mut gap: Vec<f64> = sample
-        .iter()
-        .map(|v| 1.0 - cosine(v, &sample[chosen[0]]))
-        .collect();
-    while chosen.len() < k {
-        let total: f64 = gap.iter().sum();
-        let next = if total > 0.0 {
-            let mut x = uniform() * total;
-            let mut pick = m - 1;
-            for (i, &g) in gap.iter().enumerate() {
-                if x < g {
-                    pick = i;
-                    break;
-                }
-                x -= g;
+/// Scales each centroid (column c of the word-major `values`) to length 1. With `keep`, a
+/// centroid that has no member keeps its old values instead.
+fn normalise_columns(values: &mut [f64], k: usize, keep: Option<(&[usize], &[f64])>) {
+    let mut norms = vec![0.0f64; k];
+    for row in values.chunks(k) {
+        for (n, &x) in norms.iter_mut().zip(row) {
+            *n += x * x;
+        }
+    }
+    for (r, row) in values.chunks_mut(k).enumerate() {
+        for c in 0..k {
+            let empty = norms[c] == 0.0 || keep.is_some_and(|(members, _)| members[c] == 0);
+            if !empty {
+                row[c] /= norms[c].sqrt();
+            } else if let Some((_, old)) = keep {
+                row[c] = old[r * k + c];
             }
-            pick
-        } else {
-            // Every essay sits on a centroid already: take the next unused one.
-            (0..m).find(|i| !chosen.contains(i)).unwrap_or(0)
-        };
-        chosen.push(next);
-        for (g, v) in gap.iter_mut().zip(sample) {
-            *g = g.min(1.0 - cosine(v, &sample[next]));
         }
     }
-    let mut values = vec![0.0; dims * k];
-    for (c, &essay) in chosen.iter().enumerate() {
-        for &(id, w) in &sample[essay] {
-            values[id as usize * k + c] = w;
-        }
-    }
-    Centroids { k, values }
 }
 
-/// The summed cosine of the essays with their centroids: what spherical k-means maximises.
-fn cohesion(vectors: &[Vector], labels: &[u32], centroids: &Centroids) -> f64 {
-    let k = centroids.k;
-    vectors
-        .iter()
-        .zip(labels)
-        .map(|(v, &c)| {
-            v.iter()
-                .map(|&(id, w)| w * centroids.values[id as usize * k + c as usize])
-                .sum::<f64>()
-        })
-        .sum()
-}
-
-/// splitmix64's finaliser (Steele, Lea & Flood 2014), to spread the seeding's attempt number.
+/// splitmix64's finaliser (Steele, Lea & Flood 2014): a well-mixed hash of an essay's index.
 fn mix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -198,11 +134,11 @@ fn assign(vector: &Vector, centroids: &Centroids, dots: &mut Vec<f64>) -> u32 {
 }
 
 /// Lloyd's rounds: assign every essay, move every centroid to the normalised sum of its essays
-/// (an empty cluster keeps its centroid), until no essay changes cluster or `rounds` are done.
-fn lloyd(vectors: &[Vector], mut centroids: Centroids, rounds: usize) -> (Vec<u32>, Centroids) {
+/// (an empty cluster keeps its centroid), until no essay changes cluster or [`ROUNDS`] are done.
+fn lloyd(vectors: &[Vector], mut centroids: Centroids) -> Vec<u32> {
     let k = centroids.k;
     let mut labels: Vec<u32> = Vec::new();
-    for _ in 0..rounds {
+    for _ in 0..ROUNDS {
         let new: Vec<u32> = vectors
             .par_iter()
             .map_init(Vec::new, |dots, v| assign(v, &centroids, dots))
@@ -220,25 +156,10 @@ fn lloyd(vectors: &[Vector], mut centroids: Centroids, rounds: usize) -> (Vec<u3
                 sums[id as usize * k + c as usize] += w;
             }
         }
-        let mut norms = vec![0.0f64; k];
-        for row in sums.chunks(k) {
-            for (n, &x) in norms.iter_mut().zip(row) {
-                *n += x * x;
-            }
-        }
-        for row in sums.chunks_mut(k).zip(centroids.values.chunks(k)) {
-            let (new, old) = row;
-            for c in 0..k {
-                if members[c] == 0 || norms[c] == 0.0 {
-                    new[c] = old[c];
-                } else {
-                    new[c] /= norms[c].sqrt();
-                }
-            }
-        }
+        normalise_columns(&mut sums, k, Some((&members, &centroids.values)));
         centroids.values = sums;
     }
-    (labels, centroids)
+    labels
 }
 
 #[cfg(test)]
