@@ -8,10 +8,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::analysis::keywords::KeywordMethod;
 use crate::analysis::themes::{ThemeLexicon, EMBEDDED_THEMES};
-use crate::analysis::{Analysis, AnalysisOptions};
+use crate::analysis::{Analysis, AnalysisBuilder, AnalysisOptions, BATCH_BYTES};
 use crate::corpus::Corpus;
-use crate::frames::{FrameOptions, Tables};
-use crate::report::{charts, ensure_dir, html, Format, Reporter, TableReporter};
+use crate::frames::{self, FrameOptions, Tables};
+use crate::report::{
+    charts, ensure_dir, html, Format, Reporter, TableAppender, TableReporter, EXCEL_ROWS,
+};
 use crate::Stopwords;
 
 use super::input::InputArgs;
@@ -111,6 +113,10 @@ pub struct Args {
     /// No progress bar and no summary
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Bytes of files read and analysed per batch (for tests: the output never depends on it)
+    #[arg(long, hide = true, value_name = "BYTES", default_value_t = BATCH_BYTES as u64)]
+    pub batch_bytes: u64,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
@@ -134,16 +140,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let segmenter = args.input.segmenter()?;
     let themes = theme_lexicon(&args)?;
     args.input.pool()?.install(|| {
-        let corpus = args.input.load(&load_options)?;
-        let n = corpus.essays.len();
-        if args.all_pairs && n > crate::analysis::similarity::MAX_ALL_PAIRS {
-            eprintln!(
-                "wenxi: warning: --all-pairs on {n} essays writes {} rows to similarity.csv, \
-                 past what Excel opens (1,048,576); without it each essay's 10 nearest are kept",
-                n * (n - 1) / 2
-            );
-        }
-        let progress = progress_bar(args.quiet, corpus.text_bytes() as u64);
         let options = AnalysisOptions {
             top_keywords: args.top,
             keyword_methods: args.keywords.clone(),
@@ -154,25 +150,85 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             reuse: (!args.no_reuse).then_some(args.dup_threshold),
             themes,
         };
-        let analysis =
-            Analysis::run_with_progress(&corpus, &segmenter, &stopwords, &options, &|bytes| {
-                progress.inc(bytes)
-            });
-        progress.finish_and_clear();
-
-        let tables = Tables::build(
-            &corpus,
-            &analysis,
-            FrameOptions {
-                excel_safe: args.format == Format::Csv,
-            },
-        )?;
         ensure_dir(&args.output)?;
         let reporter = TableReporter {
             format: args.format,
             bom: !args.no_bom,
         };
+        let frame_options = FrameOptions {
+            excel_safe: args.format == Format::Csv,
+        };
+        // The corpus is read, analysed and its per-essay word counts written a batch at a time;
+        // what stays is the vocabulary (in `arena`), each essay's compact results and the record
+        // of the files and essays (`corpus`, without the text).
+        let arena = bumpalo::Bump::new();
+        let mut builder = AnalysisBuilder::new(&segmenter, &stopwords, &options);
+        let mut corpus = Corpus::default();
+        let mut text_bytes = 0u64;
+        let mut essay_words = TableAppender::create(&args.output, "essay_word_freq", reporter)?;
+        let progress = progress_bar(args.quiet);
+        args.input.stream(
+            &load_options,
+            args.batch_bytes.max(1),
+            |total| progress.set_length(total),
+            |batch, bytes| {
+                text_bytes += batch.text_bytes() as u64;
+                let added = builder.add(&batch.essays, &|word| arena.alloc_str(word), &|_| {});
+                let rows = frames::essay_word_freq(
+                    &builder.essays()[added],
+                    &|id| builder.word(id),
+                    frame_options,
+                )?;
+                essay_words.append(&rows)?;
+                corpus.absorb_without_text(batch);
+                progress.inc(bytes);
+                progress.set_message(format!("{} essays", corpus.essays.len()));
+                Ok(())
+            },
+        )?;
+        if corpus.essays.is_empty() {
+            return Err(args.input.no_essays());
+        }
+        let n = corpus.essays.len();
+        if args.all_pairs && n > crate::analysis::similarity::MAX_ALL_PAIRS {
+            eprintln!(
+                "wenxi: warning: --all-pairs on {n} essays writes {} rows to similarity.csv, \
+                 past what Excel opens (1,048,576); without it each essay's 10 nearest are kept",
+                n * (n - 1) / 2
+            );
+        }
+        progress.set_message(format!("{n} essays; comparing them"));
+        let analysis = builder.finish(false);
+        progress.finish_and_clear();
+
+        let mut tables = Tables::build(&corpus, &analysis, frame_options)?;
+        // Written batch by batch above.
+        tables.tables.retain(|(name, _)| *name != "essay_word_freq");
         let mut written = reporter.write(&tables, &args.output)?;
+        if args.format == Format::Csv {
+            let lengths = tables
+                .tables
+                .iter()
+                .map(|(name, df)| (*name, df.height()))
+                .chain([("essay_word_freq", essay_words.rows())]);
+            for (name, rows) in lengths {
+                if rows >= EXCEL_ROWS {
+                    eprintln!(
+                        "wenxi: warning: {name}.csv has {rows} rows, more than Excel opens \
+                         ({EXCEL_ROWS} with the header); read it with pandas or R, or write \
+                         Parquet with --format parquet"
+                    );
+                }
+            }
+        }
+        let essay_words = essay_words.finish(|| {
+            frames::essay_word_freq(&[], &|_| unreachable!("no essay, no word"), frame_options)
+        })?;
+        let at = written
+            .iter()
+            .position(|p| p.file_stem().is_some_and(|s| s == "word_freq"))
+            .map_or(written.len(), |i| i + 1);
+        written.insert(at, essay_words);
         let mut chart_files = Vec::new();
         if !args.no_charts {
             if let Some(font) = &args.font {
@@ -206,6 +262,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 &analysis,
                 &written,
                 &args.output,
+                text_bytes,
                 started.elapsed().as_secs_f64(),
             )?;
         }
@@ -237,13 +294,15 @@ fn theme_lexicon(args: &Args) -> anyhow::Result<Option<ThemeLexicon>> {
     Ok(Some(ThemeLexicon::load(path).map_err(anyhow::Error::msg)?))
 }
 
-pub(crate) fn progress_bar(quiet: bool, total: u64) -> ProgressBar {
+/// Progress on stderr when it is a terminal: bytes of files analysed, the rate, the essays so
+/// far and the time left.
+pub(crate) fn progress_bar(quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(total);
+    let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} segmenting [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}")
+        ProgressStyle::with_template("{spinner} analysing [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec}, {msg}, eta {eta}")
             .expect("valid template")
             .progress_chars("=> "),
     );
@@ -255,6 +314,7 @@ fn summary(
     analysis: &Analysis<'_>,
     written: &[PathBuf],
     dir: &Path,
+    text_bytes: u64,
     seconds: f64,
 ) -> anyhow::Result<()> {
     let files = corpus.files.len();
@@ -280,7 +340,7 @@ fn summary(
         skipped,
         analysis.total_words,
         analysis.word_freq.len(),
-        corpus.text_bytes() as f64 / 1024.0,
+        text_bytes as f64 / 1024.0,
         seconds
     )?;
     writeln!(out, "reports in {}: {}", dir.display(), names.join(" "))?;

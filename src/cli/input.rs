@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::keywords::IdfTable;
 use crate::analysis::structure::MarkerLexicon;
-use crate::corpus::{decode::encoding_for_label, Corpus, LoadOptions, Splitter};
+use crate::corpus::{decode::encoding_for_label, Corpus, CorpusReader, LoadOptions, Splitter};
 use crate::error::{Error, Result};
 use crate::Segmenter;
 
@@ -94,30 +94,65 @@ impl InputArgs {
     /// Reads the inputs, or `./corpus`, or the bundled corpus; names skipped files on stderr;
     /// fails if no essay is left.
     pub fn load(&self, options: &LoadOptions) -> anyhow::Result<Corpus> {
-        let (corpus, described) = if !self.paths.is_empty() {
-            let described = self
-                .paths
+        let mut corpus = Corpus::default();
+        self.stream(options, u64::MAX, |_| {}, |batch, _| {
+            corpus.essays.extend(batch.essays);
+            corpus.files.extend(batch.files);
+            Ok(())
+        })?;
+        if corpus.essays.is_empty() {
+            return Err(self.no_essays());
+        }
+        Ok(corpus)
+    }
+
+    /// Reads the inputs like [`InputArgs::load`], a batch of about `batch_bytes` of files at a
+    /// time: `total` is told the bytes of all the files first, then `each` gets every batch with
+    /// its bytes. Skipped files are named on stderr as their batch is read; the caller checks
+    /// that some essay was found ([`InputArgs::no_essays`]).
+    pub fn stream(
+        &self,
+        options: &LoadOptions,
+        batch_bytes: u64,
+        total: impl FnOnce(u64),
+        mut each: impl FnMut(Corpus, u64) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut warn_then = |batch: Corpus, bytes: u64| {
+            for file in batch.skipped() {
+                eprintln!("wenxi: skipped {}: {}", file.path, file.message);
+            }
+            each(batch, bytes)
+        };
+        let paths = if !self.paths.is_empty() {
+            self.paths.clone()
+        } else if Path::new("corpus").is_dir() {
+            vec![PathBuf::from("corpus")]
+        } else {
+            let corpus = Corpus::embedded(options);
+            let bytes = crate::corpus::EMBEDDED_TEXT.len() as u64;
+            total(bytes);
+            return warn_then(corpus, bytes);
+        };
+        let reader = CorpusReader::new(&paths);
+        total(reader.bytes());
+        reader.read(options, batch_bytes, warn_then)
+    }
+
+    /// The error of a run that found no essay in its inputs.
+    pub fn no_essays(&self) -> anyhow::Error {
+        let described = if !self.paths.is_empty() {
+            self.paths
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
-                .join(", ");
-            (Corpus::load(&self.paths, options), described)
+                .join(", ")
         } else if Path::new("corpus").is_dir() {
-            (
-                Corpus::load(&[PathBuf::from("corpus")], options),
-                "corpus/".to_owned(),
-            )
+            "corpus/".to_owned()
         } else {
-            (Corpus::embedded(options), "the bundled corpus".to_owned())
+            "the bundled corpus".to_owned()
         };
-        for file in corpus.skipped() {
-            eprintln!("wenxi: skipped {}: {}", file.path, file.message);
-        }
-        if corpus.essays.is_empty() {
-            anyhow::bail!(
-                "no essay text found in {described}; give .txt files or folders that hold them"
-            );
-        }
-        Ok(corpus)
+        anyhow::anyhow!(
+            "no essay text found in {described}; give .txt files or folders that hold them"
+        )
     }
 }

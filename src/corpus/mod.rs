@@ -77,21 +77,25 @@ impl Corpus {
     /// Reads files and folders (walked recursively for `.txt`, in sorted path order). Files that
     /// cannot be read are recorded as skipped; this never fails as a whole.
     pub fn load(inputs: &[PathBuf], options: &LoadOptions) -> Corpus {
-        let found = walk::find_files(inputs);
-        let outcomes: Vec<(SourceFile, Vec<(Option<String>, String)>)> = found
-            .into_par_iter()
-            .map(|entry| match entry {
-                walk::Found::File(path) => read_file(&path, options),
-                walk::Found::Problem { path, message } => {
-                    (skipped(path, 0, String::new(), message), Vec::new())
-                }
-            })
-            .collect();
         let mut corpus = Corpus::default();
-        for (file, essays) in outcomes {
-            corpus.push_file(file, essays);
-        }
+        let all: Result<(), std::convert::Infallible> =
+            CorpusReader::new(inputs).read(options, u64::MAX, |batch, _| {
+                corpus.essays.extend(batch.essays);
+                corpus.files.extend(batch.files);
+                Ok(())
+            });
+        let Ok(()) = all;
         corpus
+    }
+
+    /// Takes in the record of a batch's files and its essays without their text (titles, sources
+    /// and ids: what the reports need once the batch is analysed).
+    pub fn absorb_without_text(&mut self, batch: Corpus) {
+        self.files.extend(batch.files);
+        self.essays.extend(batch.essays.into_iter().map(|essay| Essay {
+            body: String::new(),
+            ..essay
+        }));
     }
 
     /// The bundled seed corpus, read from the binary itself.
@@ -148,6 +152,75 @@ impl Corpus {
             });
         }
         self.files.push(file);
+    }
+}
+
+/// The files of some inputs, read a batch at a time (ripgrep's bounded buffer, at the scale of
+/// files): never more than a batch of text in memory.
+pub struct CorpusReader {
+    found: Vec<walk::Found>,
+    sizes: Vec<u64>,
+}
+
+impl CorpusReader {
+    /// Finds the files of `inputs` (see [`Corpus::load`]); reads nothing yet.
+    pub fn new(inputs: &[PathBuf]) -> Self {
+        let found = walk::find_files(inputs);
+        let sizes = found
+            .iter()
+            .map(|f| match f {
+                walk::Found::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+                walk::Found::Problem { .. } => 0,
+            })
+            .collect();
+        CorpusReader { found, sizes }
+    }
+
+    /// Bytes of all the files found.
+    pub fn bytes(&self) -> u64 {
+        self.sizes.iter().sum()
+    }
+
+    /// Reads the files in order, in batches of about `batch_bytes` of files (at least one file
+    /// each, read in parallel), and gives each batch to `each` with its bytes of files. Essay ids
+    /// continue from batch to batch.
+    pub fn read<E>(
+        self,
+        options: &LoadOptions,
+        batch_bytes: u64,
+        mut each: impl FnMut(Corpus, u64) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut start = 0;
+        let mut essays = 0u32;
+        while start < self.found.len() {
+            let mut end = start + 1;
+            let mut bytes = self.sizes[start];
+            while end < self.found.len() && bytes + self.sizes[end] <= batch_bytes {
+                bytes += self.sizes[end];
+                end += 1;
+            }
+            let outcomes: Vec<FileOutcome> = self.found[start..end]
+                .par_iter()
+                .map(|entry| match entry {
+                    walk::Found::File(path) => read_file(path, options),
+                    walk::Found::Problem { path, message } => (
+                        skipped(path.clone(), 0, String::new(), message.clone()),
+                        Vec::new(),
+                    ),
+                })
+                .collect();
+            let mut batch = Corpus::default();
+            for (file, found) in outcomes {
+                batch.push_file(file, found);
+            }
+            for essay in &mut batch.essays {
+                essay.id += essays;
+            }
+            essays += batch.essays.len() as u32;
+            each(batch, bytes)?;
+            start = end;
+        }
+        Ok(())
     }
 }
 

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use polars::prelude::{Column, DataFrame, DataType};
-use polars_io::csv::write::CsvWriter;
-use polars_io::parquet::write::{ParquetCompression, ParquetWriter};
+use polars_io::csv::write::{BatchedWriter as CsvBatched, CsvWriter};
+use polars_io::parquet::write::{BatchedWriter as ParquetBatched, ParquetCompression, ParquetWriter};
 use polars_io::SerWriter;
 
 use super::{write_atomically, Reporter};
@@ -91,5 +91,167 @@ impl Reporter for TableReporter {
             written.push(path);
         }
         Ok(written)
+    }
+}
+
+/// Rows per Parquet row group of an appended table: fixed, so that the file does not depend on
+/// how many rows each batch brought (polars' own default for a whole frame).
+const ROW_GROUP: usize = 512 * 512;
+
+/// The most rows Excel opens in a sheet, the header included.
+pub const EXCEL_ROWS: usize = 1_048_576;
+
+enum Sink {
+    Csv(CsvBatched<std::fs::File>),
+    Parquet {
+        writer: ParquetBatched<std::fs::File>,
+        pending: Option<DataFrame>,
+    },
+}
+
+/// A table written a batch of rows at a time, into a temporary file beside its path that
+/// [`TableAppender::finish`] renames over it: until then, and if the run fails, the old report
+/// stays as it was. CSV batches are appended as they come; Parquet rows are written in row groups
+/// of [`ROW_GROUP`], so the bytes are the same whatever the batches were.
+pub struct TableAppender {
+    path: PathBuf,
+    format: Format,
+    bom: bool,
+    temp: tempfile::NamedTempFile,
+    sink: Option<Sink>,
+    rows: usize,
+}
+
+impl TableAppender {
+    /// Starts `<dir>/<name>.<ext>`.
+    pub fn create(dir: &Path, name: &str, reporter: TableReporter) -> Result<Self> {
+        let path = dir.join(format!("{name}.{}", reporter.format.extension()));
+        let temp = tempfile::Builder::new()
+            .prefix(".wenxi-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(TableAppender {
+            path,
+            format: reporter.format,
+            bom: reporter.bom,
+            temp,
+            sink: None,
+            rows: 0,
+        })
+    }
+
+    /// Rows appended so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    fn encode_error(&self) -> impl Fn(polars::prelude::PolarsError) -> Error + '_ {
+        |source| Error::Encode {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn file(&self) -> Result<std::fs::File> {
+        self.temp.as_file().try_clone().map_err(|source| Error::Write {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    /// Appends the rows of `df` (every batch with the same columns).
+    pub fn append(&mut self, df: &DataFrame) -> Result<()> {
+        self.rows += df.height();
+        if self.sink.is_none() {
+            let file = self.file()?;
+            let sink = match self.format {
+                Format::Csv => Sink::Csv(
+                    CsvWriter::new(file)
+                        .include_bom(self.bom)
+                        .with_float_precision(Some(6))
+                        .batched(&df.schema())
+                        .map_err(self.encode_error())?,
+                ),
+                Format::Parquet => Sink::Parquet {
+                    writer: ParquetWriter::new(file)
+                        .with_compression(ParquetCompression::Zstd(None))
+                        .batched(&df.schema())
+                        .map_err(self.encode_error())?,
+                    pending: None,
+                },
+            };
+            self.sink = Some(sink);
+        }
+        let path = self.path.clone();
+        let encode = |source| Error::Encode {
+            path: path.clone(),
+            source,
+        };
+        match self.sink.as_mut().expect("made above") {
+            Sink::Csv(writer) => writer.write_batch(df).map_err(encode)?,
+            Sink::Parquet { writer, pending } => {
+                let mut rows = match pending.take() {
+                    Some(mut rows) => {
+                        rows.vstack_mut(df).map_err(encode)?;
+                        rows
+                    }
+                    None => df.clone(),
+                };
+                while rows.height() >= ROW_GROUP {
+                    let mut group = rows.slice(0, ROW_GROUP);
+                    group.rechunk_mut();
+                    writer.write_batch(&group).map_err(encode)?;
+                    rows = rows.slice(ROW_GROUP as i64, rows.height() - ROW_GROUP);
+                }
+                *pending = Some(rows);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes what is left and the file's end, and renames it over the report's path. A table
+    /// that got no batch at all is written from `empty` (its columns, no rows).
+    pub fn finish(mut self, empty: impl FnOnce() -> Result<DataFrame>) -> Result<PathBuf> {
+        if self.sink.is_none() {
+            self.append(&empty()?)?;
+        }
+        let path = self.path.clone();
+        let encode = |source| Error::Encode {
+            path: path.clone(),
+            source,
+        };
+        match self.sink.take().expect("made above") {
+            Sink::Csv(mut writer) => writer.finish().map_err(encode)?,
+            Sink::Parquet {
+                mut writer,
+                pending,
+            } => {
+                if let Some(mut rows) = pending.filter(|rows| rows.height() > 0) {
+                    rows.rechunk_mut();
+                    writer.write_batch(&rows).map_err(encode)?;
+                }
+                writer.finish().map_err(encode)?;
+            }
+        }
+        let io_error = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            self.temp
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+                .map_err(io_error)?;
+        }
+        self.temp
+            .persist(&path)
+            .map_err(|err| io_error(err.error))?;
+        Ok(path)
     }
 }
