@@ -252,6 +252,7 @@ fn similarity_tables(
             })
             .collect();
         columns.push(Column::new("rank".into(), ranks));
+        columns.push(column("exact", p.iter().map(|x| similarity.exact[x.0 as usize])));
     }
     let mut tables = vec![("similarity", frame("similarity", p.len(), columns)?)];
     if let Some(c) = &similarity.clusters {

@@ -186,7 +186,7 @@ fn tables_too_long_for_excel_are_named() {
         .success();
     assert!(assert.get_output().stderr.is_empty());
     let similarity = Csv::read(&out.path().join("similarity.csv"));
-    assert_eq!(similarity.header, ["essay_a", "essay_b", "cosine", "rank"]);
+    assert_eq!(similarity.header, ["essay_a", "essay_b", "cosine", "rank", "exact"]);
     assert_eq!(similarity.rows.len(), 1450 * 10);
     let clusters = Csv::read(&out.path().join("clusters.csv"));
     assert!(clusters.column("method").iter().all(|m| *m == "spherical-k-means"));

@@ -35,6 +35,11 @@ pub struct AnalysisOptions {
     pub clusters: Option<usize>,
     /// Keep the similarity of every pair whatever the number of essays.
     pub all_pairs: bool,
+    /// Index entries read per essay by the neighbour search past the all-pairs limit
+    /// (`usize::MAX`: exact whatever it costs).
+    pub neighbour_budget: usize,
+    /// Essays whose neighbours are checked by brute force, to measure the search's recall.
+    pub check_neighbours: usize,
     /// Look for text reuse, reporting near-duplicates from this estimated Jaccard similarity.
     pub reuse: Option<f64>,
     /// Theme lexicon to profile the essays with.
@@ -50,6 +55,8 @@ impl Default for AnalysisOptions {
             similarity: true,
             clusters: None,
             all_pairs: false,
+            neighbour_budget: similarity::BUDGET,
+            check_neighbours: 0,
             reuse: Some(0.5),
             themes: None,
         }
@@ -94,6 +101,23 @@ pub struct EssayResult<'a> {
     pub structure: Structure,
     /// Hits of each theme of the lexicon, in its order (empty without a lexicon).
     pub themes: Vec<themes::ThemeHits<'a>>,
+}
+
+impl EssayResult<'_> {
+    /// The same result in fresh allocations of exactly its size.
+    fn compacted(self) -> Self {
+        EssayResult {
+            counts: self.counts.as_slice().to_vec(),
+            keywords: self
+                .keywords
+                .iter()
+                .map(|(method, found)| (*method, found.as_slice().to_vec()))
+                .collect(),
+            structure: self.structure.clone(),
+            themes: self.themes.clone(),
+            ..self
+        }
+    }
 }
 
 /// A word of the corpus: its totals, tag and jieba IDF.
@@ -177,22 +201,28 @@ pub const BATCH_BYTES: usize = 16 << 20;
 
 /// Consecutive runs of essays of about `bytes` of text each (at least one essay each).
 pub fn batches(essays: &[Essay], bytes: usize) -> impl Iterator<Item = &[Essay]> {
-    let mut rest = essays;
+    pieces(essays, |e| e.body.len(), bytes)
+}
+
+/// Consecutive runs of `items` holding at most `max` by `size` each (at least one item each),
+/// so that work can be done and written a piece at a time.
+pub fn pieces<T>(items: &[T], size: impl Fn(&T) -> usize, max: usize) -> impl Iterator<Item = &[T]> {
+    let mut rest = items;
     std::iter::from_fn(move || {
         if rest.is_empty() {
             return None;
         }
-        let mut size = 0;
+        let mut total = 0;
         let end = rest
             .iter()
-            .position(|e| {
-                size += e.body.len();
-                size > bytes
+            .position(|item| {
+                total += size(item);
+                total > max
             })
             .map_or(rest.len(), |i| i.max(1));
-        let (batch, next) = rest.split_at(end);
+        let (piece, next) = rest.split_at(end);
         rest = next;
-        Some(batch)
+        Some(piece)
     })
 }
 
@@ -371,7 +401,12 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             reuse.add(batch.par_iter().map(|e| e.body.as_str()));
         }
         let start = self.essays.len();
-        self.essays.extend(results);
+        // The few small allocations of each result that outlive the batch were made by worker
+        // threads between the batch's large transient ones, and each pinned a page of them:
+        // resident memory grew by about 13 KB an essay for 3 KB of results. Copied here, one
+        // after another, they leave the batch's pages free for the next batch.
+        self.essays
+            .extend(results.into_iter().map(EssayResult::compacted));
         start..self.essays.len()
     }
 
@@ -492,7 +527,16 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         });
         let similarity = options.similarity.then(|| {
             let vectors = similarity::vectors(&mut essays, &words, &rank, keep_counts);
-            similarity::compare(&vectors, options.clusters, options.all_pairs)
+            let mut found = similarity::compare(
+                &vectors,
+                options.clusters,
+                options.all_pairs,
+                options.neighbour_budget,
+            );
+            if options.check_neighbours > 0 && !found.all_pairs {
+                found.recall = Some(similarity::recall(&vectors, &found, options.check_neighbours));
+            }
+            found
         });
         if !keep_counts {
             essays.iter_mut().for_each(|e| e.counts = Vec::new());

@@ -111,13 +111,12 @@ fn signature(text: &str) -> Option<Vec<u64>> {
     Some(signature)
 }
 
-/// Who uses a sentence: its first essay, or the list once a second one does.
-enum Users {
-    One(u32),
-    Few(Vec<u32>),
-    /// More than [`MAX_SENTENCE_ESSAYS`]: no pairs.
-    Many,
-}
+/// Who uses a sentence, in 4 bytes: below [`SHARED`] the one essay that does; from it, an index
+/// into the lists of sentences that several essays use; [`MANY`] once more than
+/// [`MAX_SENTENCE_ESSAYS`] do (no pairs). Most sentences are used once, so the map holds 12
+/// bytes a sentence and only shared ones have a list.
+const SHARED: u32 = 1 << 31;
+const MANY: u32 = u32::MAX;
 
 /// Collects what reuse detection needs of each essay, in corpus order: its MinHash signature
 /// (128 × 4 bytes) and the hashes of its sentences.
@@ -126,9 +125,9 @@ pub struct ReuseBuilder {
     /// `HASHES` bins per essay; an essay shorter than one shingle has none (`u32::MAX` bins).
     signatures: Vec<u32>,
     essays: u32,
-    sentences: FxHashMap<u64, Users>,
-    /// The wording of each sentence a second essay used.
-    wording: FxHashMap<u64, Box<str>>,
+    sentences: FxHashMap<u64, u32>,
+    /// Essays of each sentence several essays use, with its wording (as the second one has it).
+    shared: Vec<(Vec<u32>, Box<str>)>,
 }
 
 /// An essay's sentences: (hash of the normalised sentence, its first wording), each once.
@@ -171,25 +170,22 @@ impl ReuseBuilder {
                     .extend(std::iter::repeat_n(u32::MAX, HASHES)),
             }
             for (hash, wording) in hashes {
-                match self.sentences.entry(hash) {
-                    std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(Users::One(index));
+                let slot = self.sentences.entry(hash).or_insert(index);
+                match *slot {
+                    first if first == index => {}
+                    MANY => {}
+                    first if first < SHARED => {
+                        *slot = SHARED + self.shared.len() as u32;
+                        self.shared.push((vec![first, index], wording.into()));
                     }
-                    std::collections::hash_map::Entry::Occupied(mut slot) => {
-                        let users = slot.get_mut();
-                        match users {
-                            Users::One(first) => {
-                                *users = Users::Few(vec![*first, index]);
-                                self.wording.insert(hash, wording.into());
-                            }
-                            Users::Few(list) if list.len() < MAX_SENTENCE_ESSAYS => {
-                                list.push(index)
-                            }
-                            Users::Few(_) => {
-                                *users = Users::Many;
-                                self.wording.remove(&hash);
-                            }
-                            Users::Many => {}
+                    list => {
+                        let (essays, wording) = &mut self.shared[(list - SHARED) as usize];
+                        if essays.len() < MAX_SENTENCE_ESSAYS {
+                            essays.push(index);
+                        } else {
+                            *slot = MANY;
+                            *essays = Vec::new();
+                            *wording = Box::from("");
                         }
                     }
                 }
@@ -222,9 +218,8 @@ impl ReuseBuilder {
         };
         // (a, b) → shared sentences and the first EXAMPLES of them in sorted order.
         let mut pairs: FxHashMap<(u32, u32), (u32, Vec<&str>)> = FxHashMap::default();
-        for (hash, users) in &self.sentences {
-            let Users::Few(list) = users else { continue };
-            let wording: &str = &self.wording[hash];
+        for (list, wording) in &self.shared {
+            let wording: &str = wording;
             for (i, &a) in list.iter().enumerate() {
                 for &b in &list[i + 1..] {
                     if same_group(a, b) {

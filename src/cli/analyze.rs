@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::analysis::keywords::KeywordMethod;
 use crate::analysis::themes::{ThemeLexicon, EMBEDDED_THEMES};
-use crate::analysis::{Analysis, AnalysisBuilder, AnalysisOptions, BATCH_BYTES};
+use crate::analysis::{pieces, Analysis, AnalysisBuilder, AnalysisOptions, BATCH_BYTES};
 use crate::corpus::Corpus;
 use crate::frames::{self, FrameOptions, Tables};
 use crate::report::{
@@ -64,6 +64,22 @@ pub struct Args {
     #[arg(long, conflicts_with = "no_similarity")]
     pub all_pairs: bool,
 
+    /// Index entries the search for an essay's 10 nearest reads at most, past 1,000 essays: more
+    /// finds more of the true nearest and takes longer (the `exact` column of similarity.csv
+    /// says for which essays it was not enough to prove the result)
+    #[arg(long, value_name = "N", default_value_t = crate::analysis::similarity::BUDGET,
+          conflicts_with_all = ["no_similarity", "exact_neighbours"])]
+    pub neighbour_budget: usize,
+
+    /// Find every essay's 10 nearest exactly, however long it takes
+    #[arg(long, conflicts_with = "no_similarity")]
+    pub exact_neighbours: bool,
+
+    /// Check the nearest neighbours of N sampled essays against every other essay and print the
+    /// share found (the search's recall)
+    #[arg(long, value_name = "N", conflicts_with = "no_similarity")]
+    pub check_neighbours: Option<usize>,
+
     /// Group essays whose estimated Jaccard similarity (MinHash over 5-character shingles)
     /// reaches this as near-duplicates in reuse_groups.csv
     #[arg(long, value_name = "J", default_value_t = 0.5)]
@@ -114,10 +130,30 @@ pub struct Args {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// How to write essay_word_freq, the largest table (about 7 times the input as CSV): `auto` is
+    /// the format of --format, but Parquet past 100 MB of input files
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = EssayWords::Auto)]
+    pub essay_word_freq: EssayWords,
+
     /// Bytes of files read and analysed per batch (for tests: the output never depends on it)
     #[arg(long, hide = true, value_name = "BYTES", default_value_t = BATCH_BYTES as u64)]
     pub batch_bytes: u64,
 }
+
+/// How `essay_word_freq` is written (`--essay-word-freq`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EssayWords {
+    Auto,
+    Csv,
+    Parquet,
+    /// Not written.
+    None,
+}
+
+/// Past this many bytes of input files, `auto` writes essay_word_freq as Parquet: as CSV it
+/// would be about 700 MB, more rows than Excel opens, and writing it would take a good part of
+/// the run.
+const ESSAY_WORDS_CSV_BYTES: u64 = 100_000_000;
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let started = Instant::now();
@@ -147,6 +183,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             similarity: !args.no_similarity,
             clusters: args.clusters.map(usize::from),
             all_pairs: args.all_pairs,
+            neighbour_budget: if args.exact_neighbours {
+                usize::MAX
+            } else {
+                args.neighbour_budget.max(1)
+            },
+            check_neighbours: args.check_neighbours.unwrap_or(0),
             reuse: (!args.no_reuse).then_some(args.dup_threshold),
             themes,
         };
@@ -165,21 +207,54 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let mut builder = AnalysisBuilder::new(&segmenter, &stopwords, &options);
         let mut corpus = Corpus::default();
         let mut text_bytes = 0u64;
-        let mut essay_words = TableAppender::create(&args.output, "essay_word_freq", reporter)?;
+        let mut essay_words: Option<TableAppender> = None;
+        let input_bytes = std::cell::Cell::new(0);
         let progress = progress_bar(args.quiet);
         args.input.stream(
             &load_options,
             args.batch_bytes.max(1),
-            |total| progress.set_length(total),
+            |total| {
+                input_bytes.set(total);
+                progress.set_length(total);
+            },
             |batch, bytes| {
+                if essay_words.is_none() && args.essay_word_freq != EssayWords::None {
+                    let format = match args.essay_word_freq {
+                        EssayWords::Csv => Format::Csv,
+                        EssayWords::Parquet => Format::Parquet,
+                        _ if args.format == Format::Csv
+                            && input_bytes.get() > ESSAY_WORDS_CSV_BYTES =>
+                        {
+                            if !args.quiet {
+                                eprintln!(
+                                    "wenxi: essay_word_freq goes to Parquet past 100 MB of input \
+                                     (as CSV it would be about 7 times the input); \
+                                     --essay-word-freq csv writes CSV, none leaves it out"
+                                );
+                            }
+                            Format::Parquet
+                        }
+                        _ => args.format,
+                    };
+                    let reporter = TableReporter { format, ..reporter };
+                    essay_words = Some(TableAppender::create(
+                        &args.output,
+                        "essay_word_freq",
+                        reporter,
+                    )?);
+                }
                 text_bytes += batch.text_bytes() as u64;
                 let added = builder.add(&batch.essays, &|word| arena.alloc_str(word), &|_| {});
-                let rows = frames::essay_word_freq(
-                    &builder.essays()[added],
-                    &|id| builder.word(id),
-                    frame_options,
-                )?;
-                essay_words.append(&rows)?;
+                // A frame costs about 100 bytes a row while it exists: the batch's rows go out
+                // in pieces, so that they never cost more than the batch's text.
+                let essays = &builder.essays()[added];
+                if let Some(table) = &mut essay_words {
+                    for piece in pieces(essays, |e| e.counts.len(), FRAME_ROWS) {
+                        let rows =
+                            frames::essay_word_freq(piece, &|id| builder.word(id), frame_options)?;
+                        table.append(&rows)?;
+                    }
+                }
                 corpus.absorb_without_text(batch);
                 progress.inc(bytes);
                 progress.set_message(format!("{} essays", corpus.essays.len()));
@@ -188,6 +263,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         )?;
         if corpus.essays.is_empty() {
             return Err(args.input.no_essays());
+        }
+        if std::env::var_os("WENXI_MEM").is_some() {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let e = builder.essays();
+            let counts: usize = e.iter().map(|x| x.counts.capacity()).sum();
+            let sl: usize = e.iter().map(|x| x.structure.sentence_lengths.capacity()).sum();
+            let mk: usize = e.iter().map(|x| x.structure.markers.len()).sum();
+            let hd: usize = e.iter().map(|x| x.structure.headings.len() + x.structure.marker_sequence.len()).sum();
+            eprintln!("{} counts {counts} sentence_lengths {sl} markers {mk} headings+seq {hd} essay size {}", status.lines().filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM")).collect::<Vec<_>>().join(" "), std::mem::size_of::<crate::analysis::EssayResult>());
         }
         let n = corpus.essays.len();
         if args.all_pairs && n > crate::analysis::similarity::MAX_ALL_PAIRS {
@@ -200,6 +284,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         progress.set_message(format!("{n} essays; comparing them"));
         let analysis = builder.finish(false);
         progress.finish_and_clear();
+        if let Some((recall, checked)) = analysis.similarity.as_ref().and_then(|s| s.recall) {
+            eprintln!(
+                "wenxi: nearest neighbours checked by brute force on {checked} essays: \
+                 {:.2}% of them found",
+                recall * 100.0
+            );
+        }
 
         let mut tables = Tables::build(&corpus, &analysis, frame_options)?;
         // Written batch by batch above.
@@ -209,26 +300,33 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             let lengths = tables
                 .tables
                 .iter()
-                .map(|(name, df)| (*name, df.height()))
-                .chain([("essay_word_freq", essay_words.rows())]);
+                .map(|(name, df)| (format!("{name}.csv"), df.height()))
+                .chain(
+                    essay_words
+                        .iter()
+                        .filter(|t| t.format() == Format::Csv)
+                        .map(|t| ("essay_word_freq.csv".to_owned(), t.rows())),
+                );
             for (name, rows) in lengths {
                 if rows >= EXCEL_ROWS {
                     eprintln!(
-                        "wenxi: warning: {name}.csv has {rows} rows, more than Excel opens \
+                        "wenxi: warning: {name} has {rows} rows, more than Excel opens \
                          ({EXCEL_ROWS} with the header); read it with pandas or R, or write \
                          Parquet with --format parquet"
                     );
                 }
             }
         }
-        let essay_words = essay_words.finish(|| {
-            frames::essay_word_freq(&[], &|_| unreachable!("no essay, no word"), frame_options)
-        })?;
-        let at = written
-            .iter()
-            .position(|p| p.file_stem().is_some_and(|s| s == "word_freq"))
-            .map_or(written.len(), |i| i + 1);
-        written.insert(at, essay_words);
+        if let Some(table) = essay_words {
+            let path = table.finish(|| {
+                frames::essay_word_freq(&[], &|_| unreachable!("no essay, no word"), frame_options)
+            })?;
+            let at = written
+                .iter()
+                .position(|p| p.file_stem().is_some_and(|s| s == "word_freq"))
+                .map_or(written.len(), |i| i + 1);
+            written.insert(at, path);
+        }
         let mut chart_files = Vec::new();
         if !args.no_charts {
             if let Some(font) = &args.font {
@@ -273,6 +371,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         })
     })
 }
+
+/// Rows of `essay_word_freq` built into one frame at most.
+const FRAME_ROWS: usize = 100_000;
 
 /// `--themes`, or corpus/themes.toml when present, or the bundled lexicon with the bundled
 /// corpus.

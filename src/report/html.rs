@@ -59,6 +59,10 @@ pub fn write_html(
     Ok(path)
 }
 
+/// Essays shown in the page's table and sections; the CSVs hold them all (a section per essay of
+/// 18,000 essays made a 29 MB page).
+pub const MAX_PAGE_ESSAYS: usize = 1000;
+
 fn page(
     corpus: &Corpus,
     analysis: &Analysis<'_>,
@@ -97,9 +101,12 @@ fn page(
                     @for (name, uri) in images { figure { img src=(uri) alt=(name); figcaption.muted { (name) } } }
                 }
                 h2 { "文章" }
+                @if corpus.essays.len() > MAX_PAGE_ESSAYS {
+                    p.muted { "共 " (corpus.essays.len()) " 篇，本页列出前 " (MAX_PAGE_ESSAYS) " 篇；全部文章见 essays.csv 与 structure.csv。" }
+                }
                 table {
                     tr { th { "编号" } th { "标题" } th { "段落" } th { "字数" } th { "词数" } th { "不同词" } th { "最相似" } }
-                    @for (i, (essay, result)) in corpus.essays.iter().zip(&analysis.essays).enumerate() {
+                    @for (i, (essay, result)) in corpus.essays.iter().zip(&analysis.essays).enumerate().take(MAX_PAGE_ESSAYS) {
                         tr {
                             td.n { (essay.id) }
                             td { a href={ "#essay-" (essay.id) } { (essay.title) } }
@@ -111,7 +118,7 @@ fn page(
                         }
                     }
                 }
-                @for (i, (essay, result)) in corpus.essays.iter().zip(&analysis.essays).enumerate() {
+                @for (i, (essay, result)) in corpus.essays.iter().zip(&analysis.essays).enumerate().take(MAX_PAGE_ESSAYS) {
                     @let s = &result.structure;
                     section.essay id={ "essay-" (essay.id) } {
                         h3 { (essay.id) ". " (essay.title) }

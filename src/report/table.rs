@@ -144,6 +144,10 @@ impl TableAppender {
         })
     }
 
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
     /// Rows appended so far.
     pub fn rows(&self) -> usize {
         self.rows

@@ -49,7 +49,7 @@ pub(super) fn clusters(vectors: &[Vector], k: Option<usize>) -> Clusters {
     let mut values = vec![0.0; dims * k];
     for (vector, &label) in sample.iter().zip(&start.label) {
         for &(id, w) in vector {
-            values[id as usize * k + label as usize - 1] += w;
+            values[id as usize * k + label as usize - 1] += f64::from(w);
         }
     }
     normalise_columns(&mut values, k, None);
@@ -105,7 +105,7 @@ fn normalise_columns(values: &mut [f64], k: usize, keep: Option<(&[usize], &[f64
 }
 
 /// splitmix64's finaliser (Steele, Lea & Flood 2014): a well-mixed hash of an essay's index.
-fn mix(mut x: u64) -> u64 {
+pub(super) fn mix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -120,6 +120,7 @@ fn assign(vector: &Vector, centroids: &Centroids, dots: &mut Vec<f64>) -> u32 {
     dots.resize(k, 0.0);
     for &(id, w) in vector {
         let row = &centroids.values[id as usize * k..id as usize * k + k];
+        let w = f64::from(w);
         for (d, &c) in dots.iter_mut().zip(row) {
             *d += w * c;
         }
@@ -153,7 +154,7 @@ fn lloyd(vectors: &[Vector], mut centroids: Centroids) -> Vec<u32> {
         for (vector, &c) in vectors.iter().zip(&labels) {
             members[c as usize] += 1;
             for &(id, w) in vector {
-                sums[id as usize * k + c as usize] += w;
+                sums[id as usize * k + c as usize] += f64::from(w);
             }
         }
         normalise_columns(&mut sums, k, Some((&members, &centroids.values)));
@@ -167,8 +168,7 @@ mod tests {
     use super::*;
 
     fn normalised(v: &[(u32, f64)]) -> Vector {
-        let norm = v.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
-        v.iter().map(|&(i, x)| (i, x / norm)).collect()
+        super::super::normalised(v.to_vec())
     }
 
     // Three topics, each a block of ten words no other topic uses: every essay uses five
