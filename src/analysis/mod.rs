@@ -36,8 +36,8 @@ pub struct AnalysisOptions {
     /// Keep the similarity of every pair whatever the number of essays.
     pub all_pairs: bool,
     /// Index entries read per essay by the neighbour search past the all-pairs limit
-    /// (`usize::MAX`: exact whatever it costs).
-    pub neighbour_budget: usize,
+    /// (`usize::MAX`: exact whatever it costs; `None`: [`similarity::default_budget`]).
+    pub neighbour_budget: Option<usize>,
     /// Essays whose neighbours are checked by brute force, to measure the search's recall.
     pub check_neighbours: usize,
     /// Look for text reuse, reporting near-duplicates from this estimated Jaccard similarity.
@@ -55,7 +55,7 @@ impl Default for AnalysisOptions {
             similarity: true,
             clusters: None,
             all_pairs: false,
-            neighbour_budget: similarity::BUDGET,
+            neighbour_budget: None,
             check_neighbours: 0,
             reuse: Some(0.5),
             themes: None,
@@ -531,7 +531,9 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                 &vectors,
                 options.clusters,
                 options.all_pairs,
-                options.neighbour_budget,
+                options
+                    .neighbour_budget
+                    .unwrap_or_else(|| similarity::default_budget(vectors.len())),
             );
             if options.check_neighbours > 0 && !found.all_pairs {
                 found.recall = Some(similarity::recall(&vectors, &found, options.check_neighbours));

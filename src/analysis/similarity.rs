@@ -16,10 +16,14 @@ mod kmeans;
 pub const MAX_ALL_PAIRS: usize = 1000;
 /// Neighbours kept per essay past [`MAX_ALL_PAIRS`].
 pub const NEIGHBOURS: usize = 10;
-/// Index entries the neighbour search of one essay reads at most (see [`Index::nearest`]).
-/// With 12,000 (and 24 essays rescored), 99.9% of the exact neighbours were found on 18,350 generated
-/// essays (50 MB; `benches/scale.rs`), in a third of the exact search's time.
-pub const BUDGET: usize = 12_000;
+/// Index entries the neighbour search of one essay reads at most (see [`Index::nearest`]), by
+/// default: a quarter of the number of essays, at least 12,000. Measured with `--check-neighbours`
+/// on the generated corpora of `benches/scale.rs`: 99.9% of the exact neighbours found at 18,350
+/// essays (50 MB) with 12,000; at 183,500 essays (500 MB) 47.9% with 12,000 and 99.9% with
+/// 48,000. Common words' lists grow with the corpus, so a fixed budget covers ever fewer words.
+pub fn default_budget(essays: usize) -> usize {
+    (essays / 4).max(12_000)
+}
 /// Essays whose cosine is computed exactly when the budget runs out: one for every 500 entries
 /// of the budget, at least 24.
 fn rescored(budget: usize) -> usize {

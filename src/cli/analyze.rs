@@ -67,9 +67,9 @@ pub struct Args {
     /// Index entries the search for an essay's 10 nearest reads at most, past 1,000 essays: more
     /// finds more of the true nearest and takes longer (the `exact` column of similarity.csv
     /// says for which essays it was not enough to prove the result)
-    #[arg(long, value_name = "N", default_value_t = crate::analysis::similarity::BUDGET,
-          conflicts_with_all = ["no_similarity", "exact_neighbours"])]
-    pub neighbour_budget: usize,
+    /// [default: a quarter of the number of essays, at least 12,000]
+    #[arg(long, value_name = "N", conflicts_with_all = ["no_similarity", "exact_neighbours"])]
+    pub neighbour_budget: Option<usize>,
 
     /// Find every essay's 10 nearest exactly, however long it takes
     #[arg(long, conflicts_with = "no_similarity")]
@@ -184,9 +184,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             clusters: args.clusters.map(usize::from),
             all_pairs: args.all_pairs,
             neighbour_budget: if args.exact_neighbours {
-                usize::MAX
+                Some(usize::MAX)
             } else {
-                args.neighbour_budget.max(1)
+                args.neighbour_budget.map(|b| b.max(1))
             },
             check_neighbours: args.check_neighbours.unwrap_or(0),
             reuse: (!args.no_reuse).then_some(args.dup_threshold),
@@ -263,15 +263,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         )?;
         if corpus.essays.is_empty() {
             return Err(args.input.no_essays());
-        }
-        if std::env::var_os("WENXI_MEM").is_some() {
-            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-            let e = builder.essays();
-            let counts: usize = e.iter().map(|x| x.counts.capacity()).sum();
-            let sl: usize = e.iter().map(|x| x.structure.sentence_lengths.capacity()).sum();
-            let mk: usize = e.iter().map(|x| x.structure.markers.len()).sum();
-            let hd: usize = e.iter().map(|x| x.structure.headings.len() + x.structure.marker_sequence.len()).sum();
-            eprintln!("{} counts {counts} sentence_lengths {sl} markers {mk} headings+seq {hd} essay size {}", status.lines().filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM")).collect::<Vec<_>>().join(" "), std::mem::size_of::<crate::analysis::EssayResult>());
         }
         let n = corpus.essays.len();
         if args.all_pairs && n > crate::analysis::similarity::MAX_ALL_PAIRS {

@@ -31,7 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         similarity: false,
         clusters: None,
         all_pairs: false,
-        neighbour_budget: 0,
+        neighbour_budget: None,
         check_neighbours: 0,
         reuse: None,
         themes: None,
