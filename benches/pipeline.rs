@@ -12,9 +12,12 @@
 //! - `core`: reading and splitting the page, segmentation, counts, tags, TF-IDF keywords,
 //!   structure, the DataFrames and the CSV reports (what `analyze --no-similarity --no-reuse`
 //!   computes);
-//! - `pipeline`: the same with every default analysis (similarity of every pair, clusters,
-//!   text reuse).
+//! - `pipeline`: the same with every default analysis (similarity: past 1,000 essays each
+//!   essay's nearest, spherical k-means clusters; text reuse).
 
+mod common;
+
+use common::{Vocabulary, XorShift};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rayon::prelude::*;
 use wenxi::analysis::{Analysis, AnalysisOptions};
@@ -32,28 +35,9 @@ const SAMPLED_ESSAYS: usize = 1400;
 /// `抽样文章篇N` after a one-line preamble. A fixed xorshift generator (Marsaglia 2003) makes it
 /// the same text on every run.
 fn sampled_page(essays: usize) -> String {
-    const IDF: &str = include_str!("../src/analysis/data/jieba-idf.txt");
-    let mut words = Vec::new();
-    let mut cumulative = Vec::new();
-    let mut total = 0.0f64;
-    for line in IDF.lines() {
-        let Some((word, idf)) = line.split_once(' ') else {
-            continue;
-        };
-        let Ok(idf) = idf.trim().parse::<f64>() else {
-            continue;
-        };
-        total += (-idf).exp();
-        words.push(word);
-        cumulative.push(total);
-    }
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let vocabulary = Vocabulary::jieba();
+    let mut generator = XorShift(0x9E37_79B9_7F4A_7C15);
+    let mut next = || generator.next();
     let mut page = String::from("以下文字由词表抽样生成，仅供测速。\n");
     for e in 1..=essays {
         page.push_str(&format!("抽样文章篇{e}\n"));
@@ -62,9 +46,8 @@ fn sampled_page(essays: usize) -> String {
             for _ in 0..sentences {
                 let length = 6 + next() % 25;
                 for w in 0..length {
-                    let x = (next() >> 11) as f64 / (1u64 << 53) as f64 * total;
-                    let i = cumulative.partition_point(|&c| c < x).min(words.len() - 1);
-                    page.push_str(words[i]);
+                    let x = (next() >> 11) as f64 / (1u64 << 53) as f64;
+                    page.push_str(vocabulary.pick(x));
                     if w + 1 < length && next() % 6 == 0 {
                         page.push('，');
                     }

@@ -19,58 +19,40 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+mod common;
+
+use common::{Vocabulary, XorShift};
+
 const ESSAYS_PER_FILE: usize = 50;
 const TOPICS: usize = 200;
 const TOPIC_WORDS: usize = 300;
 
 struct Generator {
-    words: Vec<&'static str>,
-    cumulative: Vec<f64>,
-    total: f64,
-    state: u64,
+    vocabulary: Vocabulary,
+    random: XorShift,
 }
 
 impl Generator {
     fn new() -> Self {
-        const IDF: &str = include_str!("../src/analysis/data/jieba-idf.txt");
-        let mut words = Vec::new();
-        let mut cumulative = Vec::new();
-        let mut total = 0.0f64;
-        for line in IDF.lines() {
-            let Some((word, idf)) = line.split_once(' ') else {
-                continue;
-            };
-            let Ok(idf) = idf.trim().parse::<f64>() else {
-                continue;
-            };
-            total += (-idf).exp();
-            words.push(word);
-            cumulative.push(total);
-        }
         Generator {
-            words,
-            cumulative,
-            total,
-            state: 0x9E37_79B9_7F4A_7C15,
+            vocabulary: Vocabulary::jieba(),
+            random: XorShift(0x9E37_79B9_7F4A_7C15),
         }
     }
 
     fn next(&mut self) -> u64 {
-        self.state ^= self.state << 13;
-        self.state ^= self.state >> 7;
-        self.state ^= self.state << 17;
-        self.state
+        self.random.next()
     }
 
     fn word(&mut self) -> &'static str {
-        let x = (self.next() >> 11) as f64 / (1u64 << 53) as f64 * self.total;
-        let i = self.cumulative.partition_point(|&c| c < x);
-        self.words[i.min(self.words.len() - 1)]
+        let x = self.random.uniform();
+        self.vocabulary.pick(x)
     }
 
     /// Word `k` of topic `t`: rarer words (past the 20,000 most common), a block per topic.
     fn topic_word(&self, t: usize, k: usize) -> &'static str {
-        self.words[(20_000 + (t * TOPIC_WORDS + k) * 7) % self.words.len()]
+        let words = &self.vocabulary.words;
+        words[(20_000 + (t * TOPIC_WORDS + k) * 7) % words.len()]
     }
 
     fn essay(&mut self, title: &str) -> String {

@@ -142,6 +142,20 @@ fn word_lists_of_shards_sum_to_the_whole() {
     assert!(sources.column("source").iter().all(|s| s.ends_with(".txt")));
 }
 
+/// `analyze -q` without reuse, charts or page; returns what it wrote on stderr.
+fn quiet_run(input: &Path, out: &Path, extra: &[&str]) -> String {
+    let assert = wenxi()
+        .arg("analyze")
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .args(["--no-reuse", "--no-charts", "--no-html", "-q"])
+        .args(extra)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
 // 1,450 one-sentence essays: with --all-pairs, similarity.csv gets 1,050,525 rows, past Excel's
 // 1,048,576, and both warnings say so; without it, each essay's nearest ten and no warning.
 #[test]
@@ -158,15 +172,7 @@ fn tables_too_long_for_excel_are_named() {
         std::fs::write(input.path().join(format!("{i:04}.txt")), text).unwrap();
     }
     let out = tempfile::tempdir().unwrap();
-    let assert = wenxi()
-        .arg("analyze")
-        .arg(input.path())
-        .arg("-o")
-        .arg(out.path())
-        .args(["--all-pairs", "--no-reuse", "--no-charts", "--no-html", "-q"])
-        .assert()
-        .success();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let stderr = quiet_run(input.path(), out.path(), &["--all-pairs"]);
     assert!(stderr.contains("--all-pairs on 1450 essays writes 1050525 rows"), "{stderr}");
     assert!(
         stderr.contains("similarity.csv has 1050525 rows") && stderr.contains("--format parquet"),
@@ -176,15 +182,7 @@ fn tables_too_long_for_excel_are_named() {
     assert_eq!(text.lines().count(), 1_050_526);
 
     let out = tempfile::tempdir().unwrap();
-    let assert = wenxi()
-        .arg("analyze")
-        .arg(input.path())
-        .arg("-o")
-        .arg(out.path())
-        .args(["--no-reuse", "--no-charts", "--no-html", "-q"])
-        .assert()
-        .success();
-    assert!(assert.get_output().stderr.is_empty());
+    assert_eq!(quiet_run(input.path(), out.path(), &[]), "");
     let similarity = Csv::read(&out.path().join("similarity.csv"));
     assert_eq!(similarity.header, ["essay_a", "essay_b", "cosine", "rank", "exact"]);
     assert_eq!(similarity.rows.len(), 1450 * 10);

@@ -301,10 +301,8 @@ fn nearest_only(vectors: &[Vector], k: Option<usize>, budget: usize) -> Similari
 /// index), the share of each one's true nearest (by [`cosine`] with every other essay, zeros
 /// left out) that `found` holds. Returns (recall, essays checked).
 pub fn recall(vectors: &[Vector], found: &Similarity, sample: usize) -> (f64, usize) {
+    let chosen = hashed_sample(vectors.len(), sample);
     let n = vectors.len();
-    let mut chosen: Vec<usize> = (0..n).collect();
-    chosen.sort_by_key(|&i| kmeans::mix(i as u64));
-    chosen.truncate(sample);
     let mut rows: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
     for &(a, b, _) in &found.pairs {
         rows.entry(a).or_default().push(b);
@@ -365,17 +363,32 @@ impl Scratch {
     }
 }
 
+/// One more than the largest word id of the vectors.
+fn dimensions(vectors: &[Vector]) -> usize {
+    vectors
+        .iter()
+        .flat_map(|v| v.last())
+        .map(|&(id, _)| id as usize + 1)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The `m` essays of `n` with the smallest hashes of their index, in corpus order: a fixed sample
+/// that cannot fall in step with a period of the corpus, as every (n/m)-th essay would.
+fn hashed_sample(n: usize, m: usize) -> Vec<usize> {
+    let mut chosen: Vec<usize> = (0..n).collect();
+    chosen.sort_by_key(|&i| super::reuse::mix(i as u64));
+    chosen.truncate(m);
+    chosen.sort_unstable();
+    chosen
+}
+
 /// Slack for the rounding of partial sums, which are added in another order than [`cosine`]'s.
 const ROUNDING: f64 = 1e-9;
 
 impl Index {
     fn new(vectors: &[Vector], budget: usize) -> Self {
-        let dims = vectors
-            .iter()
-            .flat_map(|v| v.last())
-            .map(|&(id, _)| id as usize + 1)
-            .max()
-            .unwrap_or(0);
+        let dims = dimensions(vectors);
         let mut lengths = vec![0usize; dims];
         for vector in vectors {
             for &(id, _) in vector {

@@ -10,7 +10,7 @@
 
 use rayon::prelude::*;
 
-use super::{all_pairs, cluster, ClusterMethod, Clusters, Vector};
+use super::{all_pairs, cluster, dimensions, hashed_sample, ClusterMethod, Clusters, Vector};
 
 /// Essays in the sample k is chosen on (all 499,500 of their pairs are compared, as for a
 /// corpus at the all-pairs limit).
@@ -26,19 +26,9 @@ struct Centroids {
 
 pub(super) fn clusters(vectors: &[Vector], k: Option<usize>) -> Clusters {
     let n = vectors.len();
-    let dims = vectors
-        .iter()
-        .flat_map(|v| v.last())
-        .map(|&(id, _)| id as usize + 1)
-        .max()
-        .unwrap_or(0);
+    let dims = dimensions(vectors);
     let m = n.min(SAMPLE);
-    // The m essays with the smallest hashes of their index: a sample that cannot fall in step
-    // with a period of the corpus, as every (n/m)-th essay would.
-    let mut chosen: Vec<usize> = (0..n).collect();
-    chosen.sort_by_key(|&i| mix(i as u64));
-    chosen.truncate(m);
-    chosen.sort_unstable();
+    let chosen = hashed_sample(n, m);
     let sample: Vec<Vector> = chosen.iter().map(|&i| vectors[i].clone()).collect();
     let mut distances: Vec<f64> = all_pairs(&sample)
         .iter()
@@ -102,14 +92,6 @@ fn normalise_columns(values: &mut [f64], k: usize, keep: Option<(&[usize], &[f64
             }
         }
     }
-}
-
-/// splitmix64's finaliser (Steele, Lea & Flood 2014): a well-mixed hash of an essay's index.
-pub(super) fn mix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^ (x >> 31)
 }
 
 /// The centroid each essay is closest to (largest dot product, lowest centroid on ties; an
