@@ -26,20 +26,24 @@ impl Tables {
         analysis: &Analysis<'_>,
         options: FrameOptions,
     ) -> Result<Tables> {
+        let keys = Keys::of(corpus);
         Ok(Tables {
             tables: vec![
                 ("files", files(corpus, options)?),
-                ("essays", essays(corpus, analysis, options)?),
+                ("essays", essays(corpus, analysis, &keys, options)?),
                 ("word_freq", word_freq(analysis, options)?),
-                ("essay_word_freq", essay_word_freq(&analysis.essays, &|id| analysis.word(id), options)?),
-                ("keywords", keywords(analysis, options)?),
-                ("structure", structure(corpus, analysis, options)?),
-                ("markers", markers(analysis)?),
+                (
+                    "essay_word_freq",
+                    essay_word_freq(&analysis.essays, &|id| analysis.word(id), &keys, options)?,
+                ),
+                ("keywords", keywords(analysis, &keys, options)?),
+                ("structure", structure(corpus, analysis, &keys, options)?),
+                ("markers", markers(analysis, &keys, options)?),
             ]
             .into_iter()
             .chain(similarity_tables(corpus, analysis)?)
             .chain(reuse_tables(corpus, analysis, options)?)
-            .chain(themes_table(analysis, options)?)
+            .chain(themes_table(analysis, &keys, options)?)
             .collect(),
         })
     }
@@ -49,6 +53,30 @@ impl Tables {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, df)| df)
+    }
+}
+
+/// The stable keys of some consecutive essays (see [`Corpus::essay_keys`]), by essay id.
+pub struct Keys {
+    first_id: u32,
+    keys: Vec<String>,
+}
+
+impl Keys {
+    pub fn of(corpus: &Corpus) -> Keys {
+        Keys {
+            first_id: corpus.essays.first().map_or(1, |e| e.id),
+            keys: corpus.essay_keys(),
+        }
+    }
+
+    fn get(&self, essay_id: u32) -> &str {
+        &self.keys[(essay_id - self.first_id) as usize]
+    }
+
+    /// The `essay_key` column of rows with these essay ids.
+    fn column(&self, ids: impl Iterator<Item = u32>, options: FrameOptions) -> Column {
+        text("essay_key", ids.map(|id| self.get(id)), options)
     }
 }
 
@@ -110,7 +138,12 @@ fn files(corpus: &Corpus, options: FrameOptions) -> Result<DataFrame> {
     )
 }
 
-fn essays(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame> {
+fn essays(
+    corpus: &Corpus,
+    analysis: &Analysis<'_>,
+    keys: &Keys,
+    options: FrameOptions,
+) -> Result<DataFrame> {
     let e = &corpus.essays;
     let fig: Vec<_> = analysis.essays.iter().map(|r| r.figures).collect();
     let nearest: Vec<Option<(u32, f64)>> = match &analysis.similarity {
@@ -122,6 +155,7 @@ fn essays(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Re
         e.len(),
         vec![
             column("essay_id", e.iter().map(|x| x.id)),
+            keys.column(e.iter().map(|x| x.id), options),
             text("title", e.iter().map(|x| x.title.as_str()), options),
             text("source", e.iter().map(|x| x.source.as_str()), options),
             column("paragraphs", fig.iter().map(|x| x.paragraphs)),
@@ -142,6 +176,7 @@ fn essays(corpus: &Corpus, analysis: &Analysis<'_>, options: FrameOptions) -> Re
 /// `themes.csv`, when a theme lexicon was given: one row per essay and theme.
 fn themes_table(
     analysis: &Analysis<'_>,
+    keys: &Keys,
     options: FrameOptions,
 ) -> Result<Option<(&'static str, DataFrame)>> {
     let Some(names) = &analysis.theme_names else {
@@ -167,6 +202,7 @@ fn themes_table(
         rows.len(),
         vec![
             column("essay_id", rows.iter().map(|r| r.0)),
+            keys.column(rows.iter().map(|r| r.0), options),
             text("theme", rows.iter().map(|r| r.1), options),
             column("hits", rows.iter().map(|r| r.2)),
             column("per_1k", rows.iter().map(|r| r.3)),
@@ -295,6 +331,7 @@ fn word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame
 pub fn essay_word_freq<'w>(
     essays: &[EssayResult<'_>],
     word: &dyn Fn(u32) -> &'w WordFreq<'w>,
+    keys: &Keys,
     options: FrameOptions,
 ) -> Result<DataFrame> {
     let rows: Vec<(u32, u64, &WordFreq<'_>, u32)> = essays
@@ -311,6 +348,7 @@ pub fn essay_word_freq<'w>(
         rows.len(),
         vec![
             column("essay_id", rows.iter().map(|r| r.0)),
+            keys.column(rows.iter().map(|r| r.0), options),
             text("word", rows.iter().map(|r| r.2.word), options),
             column("pos", rows.iter().map(|r| r.2.pos)),
             column("count", rows.iter().map(|r| u64::from(r.3))),
@@ -320,7 +358,7 @@ pub fn essay_word_freq<'w>(
     )
 }
 
-fn keywords(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame> {
+fn keywords(analysis: &Analysis<'_>, keys: &Keys, options: FrameOptions) -> Result<DataFrame> {
     let rows: Vec<_> = analysis
         .essays
         .iter()
@@ -338,6 +376,7 @@ fn keywords(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame>
         rows.len(),
         vec![
             column("essay_id", rows.iter().map(|r| r.0)),
+            keys.column(rows.iter().map(|r| r.0), options),
             column("method", rows.iter().map(|r| r.3)),
             column("rank", rows.iter().map(|r| r.1)),
             text("word", rows.iter().map(|r| r.2.word), options),
@@ -364,6 +403,7 @@ fn per_1k(count: u64, total: u64) -> f64 {
 pub fn structure(
     corpus: &Corpus,
     analysis: &Analysis<'_>,
+    keys: &Keys,
     options: FrameOptions,
 ) -> Result<DataFrame> {
     let s: Vec<&Structure> = analysis.essays.iter().map(|e| &e.structure).collect();
@@ -374,6 +414,7 @@ pub fn structure(
     let sequence: Vec<String> = s.iter().map(|x| x.marker_sequence.join("→")).collect();
     let mut columns = vec![
         column("essay_id", e.iter().map(|x| x.id)),
+        keys.column(e.iter().map(|x| x.id), options),
         text("title", e.iter().map(|x| x.title.as_str()), options),
         u64s("paragraphs", &|x| x.paragraphs.into()),
         u64s("headings", &|x| x.headings.len() as u64),
@@ -435,7 +476,7 @@ pub fn structure(
 }
 
 /// `markers.csv`: one row per discourse-marker occurrence.
-fn markers(analysis: &Analysis<'_>) -> Result<DataFrame> {
+fn markers(analysis: &Analysis<'_>, keys: &Keys, options: FrameOptions) -> Result<DataFrame> {
     let rows: Vec<_> = analysis
         .essays
         .iter()
@@ -446,6 +487,7 @@ fn markers(analysis: &Analysis<'_>) -> Result<DataFrame> {
         rows.len(),
         vec![
             column("essay_id", rows.iter().map(|r| r.0)),
+            keys.column(rows.iter().map(|r| r.0), options),
             column("paragraph", rows.iter().map(|r| r.1.paragraph)),
             column("position", rows.iter().map(|r| r.1.position)),
             column("marker", rows.iter().map(|r| r.1.marker.as_str())),

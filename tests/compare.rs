@@ -31,12 +31,13 @@ fn two_seed_essays_agree_with_the_analysis() {
     let themes = Csv::read(&analysed.path().join("themes.csv"));
     let compared = Csv::read(&out.path().join("compare_themes.csv"));
     for row in compared.records() {
+        let (id, theme, hits) = (themes.col("essay_id"), themes.col("theme"), themes.col("hits"));
         let of = |essay: &str| {
             themes
                 .rows
                 .iter()
-                .find(|r| r[0] == essay && r[1] == row["theme"])
-                .unwrap()[2]
+                .find(|r| r[id] == essay && r[theme] == row["theme"])
+                .unwrap()[hits]
                 .clone()
         };
         assert_eq!(

@@ -33,9 +33,13 @@ fn corpus(dir: &Path) {
 }
 
 fn run(input: &Path, out: &Path, extra: &[&str]) {
+    run_many(&[input], out, extra)
+}
+
+fn run_many(inputs: &[&Path], out: &Path, extra: &[&str]) {
     wenxi()
         .arg("analyze")
-        .arg(input)
+        .args(inputs)
         .arg("-o")
         .arg(out)
         .args(["--keywords", "tfidf,tfidf-corpus,textrank,keyness,jieba", "--no-charts"])
@@ -103,11 +107,21 @@ fn word_freq(dir: &Path) -> BTreeMap<String, (u64, u64)> {
         .collect()
 }
 
+/// (essay_key, word) → count of an essay_word_freq.csv.
+fn essay_words(dir: &Path) -> BTreeMap<(String, String), String> {
+    let csv = Csv::read(&dir.join("essay_word_freq.csv"));
+    let (k, w, c) = (csv.col("essay_key"), csv.col("word"), csv.col("count"));
+    csv.rows
+        .iter()
+        .map(|r| ((r[k].clone(), r[w].clone()), r[c].clone()))
+        .collect()
+}
+
 // A corpus cut into two shards analysed apart: their word lists, summed by word, are the word
-// list of the whole (counts and essays), and each essay keeps its key (source path) in every
-// per-essay table.
+// list of the whole (counts and essays), and their per-essay rows, keyed by each essay's stable
+// key (source path and position in the file), are the whole's rows.
 #[test]
-fn word_lists_of_shards_sum_to_the_whole() {
+fn shards_sum_to_the_whole() {
     let all = tempfile::tempdir().unwrap();
     corpus(all.path());
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -117,29 +131,44 @@ fn word_lists_of_shards_sum_to_the_whole() {
         let shard = if name.starts_with('1') { &b } else { &a };
         std::fs::copy(&path, shard.path().join(&name)).unwrap();
     }
-    let outs: Vec<_> = [all.path(), a.path(), b.path()]
+    let core = ["--no-similarity", "--no-reuse", "--no-html"];
+    let whole = tempfile::tempdir().unwrap();
+    run_many(&[a.path(), b.path()], whole.path(), &core);
+    let shards: Vec<_> = [a.path(), b.path()]
         .iter()
         .map(|input| {
             let out = tempfile::tempdir().unwrap();
-            run(input, out.path(), &["--no-similarity", "--no-reuse", "--no-html"]);
+            run(input, out.path(), &core);
             out
         })
         .collect();
-    let whole = word_freq(outs[0].path());
     let mut summed: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for shard in &outs[1..] {
+    for shard in &shards {
         for (word, (count, essays)) in word_freq(shard.path()) {
             let entry = summed.entry(word).or_default();
             entry.0 += count;
             entry.1 += essays;
         }
     }
-    assert_eq!(whole.len(), summed.len());
-    assert_eq!(whole, summed);
-    assert_eq!(whole["社区"].1, 30);
-    let sources = Csv::read(&outs[1].path().join("essays.csv"));
-    assert_eq!(sources.rows.len(), 20);
-    assert!(sources.column("source").iter().all(|s| s.ends_with(".txt")));
+    let words = word_freq(whole.path());
+    assert_eq!(words.len(), summed.len());
+    assert_eq!(words, summed);
+    assert_eq!(words["社区"].1, 30);
+
+    let mut rows = essay_words(shards[0].path());
+    let second = essay_words(shards[1].path());
+    let both = rows.len() + second.len();
+    rows.extend(second);
+    assert_eq!(rows.len(), both, "a key in both shards");
+    assert_eq!(rows, essay_words(whole.path()));
+    // The key is the path as given and the essay's place in its file.
+    let essays = Csv::read(&shards[1].path().join("essays.csv"));
+    assert_eq!(essays.rows.len(), 10);
+    let first = b.path().join("1-00.txt");
+    assert_eq!(
+        essays.column("essay_key")[0],
+        format!("{}#1", first.display())
+    );
 }
 
 /// `analyze -q` without reuse, charts or page; returns what it wrote on stderr.

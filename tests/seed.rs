@@ -115,10 +115,15 @@ fn seed_word_counts() {
     // The corpus table is the sum of the per-essay table.
     let per_essay = Csv::read(&out.path().join("essay_word_freq.csv"));
     let mut summed: HashMap<(&str, &str), u64> = HashMap::new();
+    let (word, pos, count) = (
+        per_essay.col("word"),
+        per_essay.col("pos"),
+        per_essay.col("count"),
+    );
     for row in &per_essay.rows {
         *summed
-            .entry((row[1].as_str(), row[2].as_str()))
-            .or_default() += row[3].parse::<u64>().unwrap();
+            .entry((row[word].as_str(), row[pos].as_str()))
+            .or_default() += row[count].parse::<u64>().unwrap();
     }
     assert_eq!(summed.len(), freq.rows.len());
     for row in &freq.rows {
@@ -146,9 +151,20 @@ fn seed_keywords_follow_tfidf_with_jiebas_table() {
     let keywords = Csv::read(&out.path().join("keywords.csv"));
     assert_eq!(
         keywords.header,
-        ["essay_id", "method", "rank", "word", "score"]
+        ["essay_id", "essay_key", "method", "rank", "word", "score"]
     );
     assert_eq!(keywords.rows.len(), 100);
+    let (word, count, stop) = (
+        per_essay.col("word"),
+        per_essay.col("count"),
+        per_essay.col("stopword"),
+    );
+    let (method, rank_at, keyword, score_at) = (
+        keywords.col("method"),
+        keywords.col("rank"),
+        keywords.col("word"),
+        keywords.col("score"),
+    );
     for essay in 1..=10 {
         let id = essay.to_string();
         // Candidates by jieba.analyse's rule: two characters or more, not a stopword.
@@ -156,9 +172,9 @@ fn seed_keywords_follow_tfidf_with_jiebas_table() {
         for row in per_essay
             .rows
             .iter()
-            .filter(|r| r[0] == id && r[5] == "false" && r[1].chars().count() >= 2)
+            .filter(|r| r[0] == id && r[stop] == "false" && r[word].chars().count() >= 2)
         {
-            *counts.entry(row[1].as_str()).or_default() += row[3].parse::<u64>().unwrap();
+            *counts.entry(row[word].as_str()).or_default() += row[count].parse::<u64>().unwrap();
         }
         let total: u64 = counts.values().sum();
         let mut expected: Vec<(&str, f64)> = counts
@@ -174,14 +190,17 @@ fn seed_keywords_follow_tfidf_with_jiebas_table() {
         let got: Vec<_> = keywords.rows.iter().filter(|r| r[0] == id).collect();
         assert_eq!(got.len(), 10);
         for (rank, (row, (word, score))) in got.iter().zip(&expected).enumerate() {
-            assert_eq!(row[1], "tfidf");
-            assert_eq!(row[2], (rank + 1).to_string());
-            assert_eq!(row[3], *word, "essay {essay} rank {}", rank + 1);
-            assert!((row[4].parse::<f64>().unwrap() - score).abs() < 1e-6);
+            assert_eq!(row[method], "tfidf");
+            assert_eq!(row[rank_at], (rank + 1).to_string());
+            assert_eq!(row[keyword], *word, "essay {essay} rank {}", rank + 1);
+            assert!((row[score_at].parse::<f64>().unwrap() - score).abs() < 1e-6);
         }
     }
     // 武汉 is a keyword of 篇九, the essay about Wuhan.
-    assert!(keywords.rows.iter().any(|r| r[0] == "9" && r[3] == "武汉"));
+    assert!(keywords.rows.iter().any(|r| r[0] == "9" && r[keyword] == "武汉"));
+    // Each row carries the essay's stable key: the file and the essay's place in it.
+    assert!(keywords.rows.iter().all(|r| r[keywords.col("essay_key")]
+        == format!("corpus/epidemic-community-essays.txt#{}", r[0])));
 }
 
 #[test]

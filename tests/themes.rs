@@ -34,11 +34,12 @@ fn a_small_essay_by_hand() {
         .assert()
         .success();
     let themes = Csv::read(&out.path().join("themes.csv"));
+    let key = format!("{}#1", dir.path().join("e.txt").display());
     assert_eq!(
         themes.rows,
         [
-            ["1", "防护", "3", "375.000000", "0.750000", "口罩×2、消毒×1"],
-            ["1", "志愿", "1", "125.000000", "0.250000", "志愿者×1"],
+            ["1", &key, "防护", "3", "375.000000", "0.750000", "口罩×2、消毒×1"],
+            ["1", &key, "志愿", "1", "125.000000", "0.250000", "志愿者×1"],
         ]
     );
 }
@@ -64,13 +65,15 @@ fn the_bundled_lexicon_on_the_seed() {
         .collect();
     assert_eq!(themes.rows.len(), 10 * lexicon.len());
     let per_essay = Csv::read(&out.path().join("essay_word_freq.csv"));
+    let (word, count) = (per_essay.col("word"), per_essay.col("count"));
+    let (theme, hits, share) = (themes.col("theme"), themes.col("hits"), themes.col("share"));
     for essay in 1..=10 {
         let id = essay.to_string();
         let counts: HashMap<&str, u64> = per_essay
             .rows
             .iter()
             .filter(|r| r[0] == id)
-            .map(|r| (r[1].as_str(), r[3].parse().unwrap()))
+            .map(|r| (r[word].as_str(), r[count].parse().unwrap()))
             .collect();
         for (name, words) in &lexicon {
             // Themes without patterns can be summed from the plain word list.
@@ -81,15 +84,15 @@ fn the_bundled_lexicon_on_the_seed() {
             let row = themes
                 .rows
                 .iter()
-                .find(|r| r[0] == id && &r[1] == name)
+                .find(|r| r[0] == id && &r[theme] == name)
                 .unwrap();
-            assert_eq!(row[2], expected.to_string(), "essay {essay} theme {name}");
+            assert_eq!(row[hits], expected.to_string(), "essay {essay} theme {name}");
         }
         let shares: f64 = themes
             .rows
             .iter()
             .filter(|r| r[0] == id)
-            .map(|r| r[4].parse::<f64>().unwrap())
+            .map(|r| r[share].parse::<f64>().unwrap())
             .sum();
         assert!((shares - 1.0).abs() < 1e-5);
     }
@@ -97,9 +100,9 @@ fn the_bundled_lexicon_on_the_seed() {
     let tech = themes
         .rows
         .iter()
-        .find(|r| r[0] == "1" && r[1] == "科技应用")
+        .find(|r| r[0] == "1" && r[theme] == "科技应用")
         .unwrap();
-    assert!(tech[2].parse::<u64>().unwrap() >= 10, "{tech:?}");
+    assert!(tech[hits].parse::<u64>().unwrap() >= 10, "{tech:?}");
 }
 
 #[test]

@@ -12,7 +12,8 @@ use crate::analysis::{pieces, Analysis, AnalysisBuilder, AnalysisOptions, BATCH_
 use crate::corpus::Corpus;
 use crate::frames::{self, FrameOptions, Tables};
 use crate::report::{
-    charts, ensure_dir, html, Format, Reporter, TableAppender, TableReporter, EXCEL_ROWS,
+    charts, ensure_dir, html, AppendThread, Format, Reporter, TableAppender, TableReporter,
+    EXCEL_ROWS,
 };
 use crate::Stopwords;
 
@@ -202,65 +203,59 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         };
         // The corpus is read, analysed and its per-essay word counts written a batch at a time;
         // what stays is the vocabulary (in `arena`), each essay's compact results and the record
-        // of the files and essays (`corpus`, without the text).
+        // of the files and essays (`corpus`, without the text). The rows are written by a thread
+        // of their own while the next batch is analysed.
         let arena = bumpalo::Bump::new();
         let mut builder = AnalysisBuilder::new(&segmenter, &stopwords, &options);
         let mut corpus = Corpus::default();
         let mut text_bytes = 0u64;
-        let mut essay_words: Option<TableAppender> = None;
         let input_bytes = std::cell::Cell::new(0);
         let progress = progress_bar(args.quiet);
-        args.input.stream(
-            &load_options,
-            args.batch_bytes.max(1),
-            |total| {
-                input_bytes.set(total);
-                progress.set_length(total);
-            },
-            |batch, bytes| {
-                if essay_words.is_none() && args.essay_word_freq != EssayWords::None {
-                    let format = match args.essay_word_freq {
-                        EssayWords::Csv => Format::Csv,
-                        EssayWords::Parquet => Format::Parquet,
-                        _ if args.format == Format::Csv
-                            && input_bytes.get() > ESSAY_WORDS_CSV_BYTES =>
-                        {
-                            if !args.quiet {
-                                eprintln!(
-                                    "wenxi: essay_word_freq goes to Parquet past 100 MB of input \
-                                     (as CSV it would be about 7 times the input); \
-                                     --essay-word-freq csv writes CSV, none leaves it out"
-                                );
-                            }
-                            Format::Parquet
-                        }
-                        _ => args.format,
-                    };
-                    let reporter = TableReporter { format, ..reporter };
-                    essay_words = Some(TableAppender::create(
-                        &args.output,
-                        "essay_word_freq",
-                        reporter,
-                    )?);
-                }
-                text_bytes += batch.text_bytes() as u64;
-                let added = builder.add(&batch.essays, &|word| arena.alloc_str(word), &|_| {});
-                // A frame costs about 100 bytes a row while it exists: the batch's rows go out
-                // in pieces, so that they never cost more than the batch's text.
-                let essays = &builder.essays()[added];
-                if let Some(table) = &mut essay_words {
-                    for piece in pieces(essays, |e| e.counts.len(), FRAME_ROWS) {
-                        let rows =
-                            frames::essay_word_freq(piece, &|id| builder.word(id), frame_options)?;
-                        table.append(&rows)?;
+        let essay_words = std::thread::scope(|scope| -> anyhow::Result<Option<TableAppender>> {
+            let mut writer: Option<AppendThread<'_>> = None;
+            let streamed = args.input.stream(
+                &load_options,
+                args.batch_bytes.max(1),
+                |total| {
+                    input_bytes.set(total);
+                    progress.set_length(total);
+                },
+                |batch, bytes| {
+                    if writer.is_none() && args.essay_word_freq != EssayWords::None {
+                        let table = essay_word_table(&args, reporter, input_bytes.get())?;
+                        writer = Some(AppendThread::spawn(scope, table));
                     }
-                }
-                corpus.absorb_without_text(batch);
-                progress.inc(bytes);
-                progress.set_message(format!("{} essays", corpus.essays.len()));
-                Ok(())
-            },
-        )?;
+                    text_bytes += batch.text_bytes() as u64;
+                    let added =
+                        builder.add(&batch.essays, &|word| arena.alloc_str(word), &|_| {});
+                    if let Some(writer) = &writer {
+                        // A frame costs about 100 bytes a row while it exists: the batch's rows
+                        // go out in pieces, so that they never cost more than the batch's text.
+                        let essays = &builder.essays()[added];
+                        let keys = frames::Keys::of(&batch);
+                        for piece in pieces(essays, |e| e.counts.len(), FRAME_ROWS) {
+                            let rows = frames::essay_word_freq(
+                                piece,
+                                &|id| builder.word(id),
+                                &keys,
+                                frame_options,
+                            )?;
+                            if !writer.send(rows) {
+                                anyhow::bail!("essay_word_freq could not be written");
+                            }
+                        }
+                    }
+                    corpus.absorb_without_text(batch);
+                    progress.inc(bytes);
+                    progress.set_message(format!("{} essays", corpus.essays.len()));
+                    Ok(())
+                },
+            );
+            // The writer's own error says more than the stream's "could not be written".
+            let table = writer.map(AppendThread::finish).transpose()?;
+            streamed?;
+            Ok(table)
+        })?;
         if corpus.essays.is_empty() {
             return Err(args.input.no_essays());
         }
@@ -310,7 +305,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
         if let Some(table) = essay_words {
             let path = table.finish(|| {
-                frames::essay_word_freq(&[], &|_| unreachable!("no essay, no word"), frame_options)
+                let keys = frames::Keys::of(&Corpus::default());
+                frames::essay_word_freq(&[], &|_| unreachable!("no essay, no word"), &keys, frame_options)
             })?;
             let at = written
                 .iter()
@@ -361,6 +357,34 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             EXIT_OK
         })
     })
+}
+
+/// The `essay_word_freq` table, in the format `--essay-word-freq` asks for.
+fn essay_word_table(
+    args: &Args,
+    reporter: TableReporter,
+    input_bytes: u64,
+) -> crate::error::Result<TableAppender> {
+    let format = match args.essay_word_freq {
+        EssayWords::Csv => Format::Csv,
+        EssayWords::Parquet => Format::Parquet,
+        _ if args.format == Format::Csv && input_bytes > ESSAY_WORDS_CSV_BYTES => {
+            if !args.quiet {
+                eprintln!(
+                    "wenxi: essay_word_freq goes to Parquet past 100 MB of input (as CSV it \
+                     would be about 7 times the input); --essay-word-freq csv writes CSV, none \
+                     leaves it out"
+                );
+            }
+            Format::Parquet
+        }
+        _ => args.format,
+    };
+    TableAppender::create(
+        &args.output,
+        "essay_word_freq",
+        TableReporter { format, ..reporter },
+    )
 }
 
 /// Rows of `essay_word_freq` built into one frame at most.

@@ -127,6 +127,19 @@ impl Corpus {
         corpus
     }
 
+    /// Each essay's stable key: its source path and its position in that file (`path#3`), the
+    /// same whatever else is analysed with it, so that the tables of shards can be combined.
+    pub fn essay_keys(&self) -> Vec<String> {
+        let mut keys = Vec::with_capacity(self.essays.len());
+        let mut position = 0;
+        for (i, essay) in self.essays.iter().enumerate() {
+            let same_file = i > 0 && self.essays[i - 1].source == essay.source;
+            position = if same_file { position + 1 } else { 1 };
+            keys.push(format!("{}#{position}", essay.source));
+        }
+        keys
+    }
+
     /// Files that were skipped.
     pub fn skipped(&self) -> impl Iterator<Item = &SourceFile> {
         self.files

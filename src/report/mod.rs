@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::frames::Tables;
 
-pub use table::{Format, TableAppender, TableReporter, EXCEL_ROWS};
+pub use table::{AppendThread, Format, TableAppender, TableReporter, EXCEL_ROWS};
 
 /// Something that turns the tables of a run into files in the output folder.
 pub trait Reporter {

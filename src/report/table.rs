@@ -259,3 +259,37 @@ impl TableAppender {
         Ok(path)
     }
 }
+
+/// A [`TableAppender`] fed from a thread of its own, so that encoding and writing one batch's
+/// rows overlaps the analysis of the next. Frames are written in the order sent; at most two wait.
+pub struct AppendThread<'scope> {
+    sender: std::sync::mpsc::SyncSender<DataFrame>,
+    thread: std::thread::ScopedJoinHandle<'scope, Result<TableAppender>>,
+}
+
+impl<'scope> AppendThread<'scope> {
+    pub fn spawn<'env>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        mut table: TableAppender,
+    ) -> Self {
+        let (sender, frames) = std::sync::mpsc::sync_channel::<DataFrame>(2);
+        let thread = scope.spawn(move || {
+            for frame in frames {
+                table.append(&frame)?;
+            }
+            Ok(table)
+        });
+        AppendThread { sender, thread }
+    }
+
+    /// Queues rows; false if the writing thread has stopped ([`AppendThread::finish`] says why).
+    pub fn send(&self, frame: DataFrame) -> bool {
+        self.sender.send(frame).is_ok()
+    }
+
+    /// Waits for every queued frame to be written; gives the table back, or the writing error.
+    pub fn finish(self) -> Result<TableAppender> {
+        drop(self.sender);
+        self.thread.join().expect("the table writer does not panic")
+    }
+}
