@@ -26,26 +26,49 @@ impl Tables {
         analysis: &Analysis<'_>,
         options: FrameOptions,
     ) -> Result<Tables> {
+        let mut tables = Vec::new();
+        Self::each(corpus, analysis, options, true, &mut |name, df| {
+            tables.push((name, df));
+            Ok(())
+        })?;
+        Ok(Tables { tables })
+    }
+
+    /// Builds the tables one after another and hands each to `take`, so that a run that writes
+    /// each at once never holds them all (keywords, themes and structure of 183,000 essays take
+    /// hundreds of MB as frames). `essay_words` leaves out essay_word_freq (a streaming run
+    /// writes it batch by batch).
+    pub fn each(
+        corpus: &Corpus,
+        analysis: &Analysis<'_>,
+        options: FrameOptions,
+        essay_words: bool,
+        take: &mut dyn FnMut(&'static str, DataFrame) -> Result<()>,
+    ) -> Result<()> {
         let keys = Keys::of(corpus);
-        Ok(Tables {
-            tables: vec![
-                ("files", files(corpus, options)?),
-                ("essays", essays(corpus, analysis, &keys, options)?),
-                ("word_freq", word_freq(analysis, options)?),
-                (
-                    "essay_word_freq",
-                    essay_word_freq(&analysis.essays, &|id| analysis.word(id), &keys, options)?,
-                ),
-                ("keywords", keywords(analysis, &keys, options)?),
-                ("structure", structure(corpus, analysis, &keys, options)?),
-                ("markers", markers(analysis, &keys, options)?),
-            ]
-            .into_iter()
-            .chain(similarity_tables(corpus, analysis)?)
-            .chain(reuse_tables(corpus, analysis, options)?)
-            .chain(themes_table(analysis, &keys, options)?)
-            .collect(),
-        })
+        take("files", files(corpus, options)?)?;
+        take("essays", essays(corpus, analysis, &keys, options)?)?;
+        take("word_freq", word_freq(analysis, options)?)?;
+        if essay_words {
+            let word = |id| analysis.word(id);
+            take(
+                "essay_word_freq",
+                essay_word_freq(&analysis.essays, &word, &keys, options)?,
+            )?;
+        }
+        take("keywords", keywords(analysis, &keys, options)?)?;
+        take("structure", structure(corpus, analysis, &keys, options)?)?;
+        take("markers", markers(analysis, &keys, options)?)?;
+        for (name, df) in similarity_tables(corpus, analysis)? {
+            take(name, df)?;
+        }
+        for (name, df) in reuse_tables(corpus, analysis, options)? {
+            take(name, df)?;
+        }
+        if let Some((name, df)) = themes_table(analysis, &keys, options)? {
+            take(name, df)?;
+        }
+        Ok(())
     }
 
     pub fn get(&self, name: &str) -> Option<&DataFrame> {

@@ -12,7 +12,7 @@ use crate::analysis::{pieces, Analysis, AnalysisBuilder, AnalysisOptions, BATCH_
 use crate::corpus::Corpus;
 use crate::frames::{self, FrameOptions, Tables};
 use crate::report::{
-    charts, ensure_dir, html, AppendThread, Format, Reporter, TableAppender, TableReporter,
+    charts, ensure_dir, html, AppendThread, Format, TableAppender, TableReporter,
     EXCEL_ROWS,
 };
 use crate::Stopwords;
@@ -278,48 +278,25 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             );
         }
 
-        let mut tables = Tables::build(&corpus, &analysis, frame_options)?;
-        // Written batch by batch above.
-        tables.tables.retain(|(name, _)| *name != "essay_word_freq");
-        let mut written = reporter.write(&tables, &args.output)?;
-        if args.format == Format::Csv {
-            let lengths = tables
-                .tables
-                .iter()
-                .map(|(name, df)| (format!("{name}.csv"), df.height()))
-                .chain(
-                    essay_words
-                        .iter()
-                        .filter(|t| t.format() == Format::Csv)
-                        .map(|t| ("essay_word_freq.csv".to_owned(), t.rows())),
-                );
-            for (name, rows) in lengths {
-                if rows >= EXCEL_ROWS {
-                    eprintln!(
-                        "wenxi: warning: {name} has {rows} rows, more than Excel opens \
-                         ({EXCEL_ROWS} with the header); read it with pandas or R, or write \
-                         Parquet with --format parquet"
-                    );
-                }
-            }
-        }
-        if let Some(table) = essay_words {
-            let path = table.finish(|| {
-                let keys = frames::Keys::of(&Corpus::default());
-                frames::essay_word_freq(&[], &|_| unreachable!("no essay, no word"), &keys, frame_options)
-            })?;
-            let at = written
-                .iter()
-                .position(|p| p.file_stem().is_some_and(|s| s == "word_freq"))
-                .map_or(written.len(), |i| i + 1);
-            written.insert(at, path);
-        }
-        let mut chart_files = Vec::new();
         if !args.no_charts {
             if let Some(font) = &args.font {
                 charts::register_font(Some(font))?;
             }
-            let charts = charts::write_charts(&corpus, &analysis, &args.output.join("charts"))?;
+        }
+        // The charts are drawn on a thread of their own while the tables are built and written.
+        let (written, charts) = std::thread::scope(|scope| {
+            let charts = (!args.no_charts).then(|| {
+                scope.spawn(|| charts::write_charts(&corpus, &analysis, &args.output.join("charts")))
+            });
+            let written = write_tables(&args, &corpus, &analysis, reporter, essay_words);
+            let charts = charts
+                .map(|thread| thread.join().expect("the charts do not panic"))
+                .transpose();
+            (written, charts)
+        });
+        let mut written = written?;
+        let mut chart_files = Vec::new();
+        if let Some(charts) = charts? {
             if !charts.missing_glyphs.is_empty() {
                 let shown: String = charts.missing_glyphs.iter().take(20).collect();
                 eprintln!(
@@ -357,6 +334,56 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             EXIT_OK
         })
     })
+}
+
+/// Builds the report tables and writes them, essay_word_freq (appended batch by batch) renamed
+/// into place last; returns the files in the order the page lists them, and warns about tables
+/// too long for Excel.
+fn write_tables(
+    args: &Args,
+    corpus: &Corpus,
+    analysis: &Analysis<'_>,
+    reporter: TableReporter,
+    essay_words: Option<TableAppender>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let frame_options = FrameOptions {
+        excel_safe: args.format == Format::Csv,
+    };
+    let mut written = Vec::new();
+    let mut too_long = Vec::new();
+    Tables::each(corpus, analysis, frame_options, false, &mut |name, df| {
+        let path = args
+            .output
+            .join(format!("{name}.{}", reporter.format.extension()));
+        reporter.write_one(&df, &path)?;
+        written.push(path);
+        too_long.push((format!("{name}.{}", reporter.format.extension()), df.height()));
+        Ok(())
+    })?;
+    if let Some(table) = essay_words.as_ref().filter(|t| t.format() == Format::Csv) {
+        too_long.push(("essay_word_freq.csv".to_owned(), table.rows()));
+    }
+    for (name, rows) in too_long {
+        if name.ends_with(".csv") && rows >= EXCEL_ROWS {
+            eprintln!(
+                "wenxi: warning: {name} has {rows} rows, more than Excel opens ({EXCEL_ROWS} \
+                 with the header); read it with pandas or R, or write Parquet with --format \
+                 parquet"
+            );
+        }
+    }
+    if let Some(table) = essay_words {
+        let path = table.finish(|| {
+            let keys = frames::Keys::of(&Corpus::default());
+            frames::essay_word_freq(&[], &|_| unreachable!("no essay, no word"), &keys, frame_options)
+        })?;
+        let at = written
+            .iter()
+            .position(|p| p.file_stem().is_some_and(|s| s == "word_freq"))
+            .map_or(written.len(), |i| i + 1);
+        written.insert(at, path);
+    }
+    Ok(written)
 }
 
 /// The `essay_word_freq` table, in the format `--essay-word-freq` asks for.
