@@ -525,6 +525,10 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         essays.par_iter_mut().for_each(|essay| {
             corpus_keywords(essay, &words, total_words, essay_count, options);
         });
+        // Reuse first: its hashes and signatures are freed before the vectors are made.
+        let reuse = reuse
+            .zip(options.reuse)
+            .map(|(builder, threshold)| builder.finish(threshold));
         let similarity = options.similarity.then(|| {
             let vectors = similarity::vectors(&mut essays, &words, &rank, keep_counts);
             let mut found = similarity::compare(
@@ -543,9 +547,6 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         if !keep_counts {
             essays.iter_mut().for_each(|e| e.counts = Vec::new());
         }
-        let reuse = reuse
-            .zip(options.reuse)
-            .map(|(builder, threshold)| builder.finish(threshold));
         let theme_names = options
             .themes
             .as_ref()
