@@ -104,7 +104,9 @@ fn corpus(mb: usize) -> PathBuf {
             let essay = if essays.len() > 10 && generator.next() % 50 == 0 {
                 let from = generator.next() as usize % essays.len();
                 let mut copy = essays[from].clone();
-                let body = copy.split_once('\n').map_or(String::new(), |x| x.1.to_owned());
+                let body = copy
+                    .split_once('\n')
+                    .map_or(String::new(), |x| x.1.to_owned());
                 copy = format!("{title}\n{body}");
                 copy
             } else {
@@ -149,7 +151,11 @@ fn measure(command: &mut Command) -> (f64, f64, String) {
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
         "{command:?} failed: {status}"
     );
-    (seconds, usage.ru_maxrss as f64 / 1024.0, reader.join().unwrap())
+    (
+        seconds,
+        usage.ru_maxrss as f64 / 1024.0,
+        reader.join().unwrap(),
+    )
 }
 
 /// In the child: load the dictionary, read every file, `cut` every line with HMM on all threads.
@@ -165,7 +171,9 @@ fn raw_cut(dir: &Path) {
         .par_iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).unwrap();
-            text.lines().map(|line| jieba.cut(line, true).len()).sum::<usize>()
+            text.lines()
+                .map(|line| jieba.cut(line, true).len())
+                .sum::<usize>()
         })
         .sum();
     println!("{tokens}");

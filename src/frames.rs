@@ -306,12 +306,19 @@ fn similarity_tables(
             .iter()
             .enumerate()
             .map(|(i, x)| {
-                rank = if i > 0 && p[i - 1].0 == x.0 { rank + 1 } else { 1 };
+                rank = if i > 0 && p[i - 1].0 == x.0 {
+                    rank + 1
+                } else {
+                    1
+                };
                 rank
             })
             .collect();
         columns.push(Column::new("rank".into(), ranks));
-        columns.push(column("exact", p.iter().map(|x| similarity.exact[x.0 as usize])));
+        columns.push(column(
+            "exact",
+            p.iter().map(|x| similarity.exact[x.0 as usize]),
+        ));
     }
     let mut tables = vec![("similarity", frame("similarity", p.len(), columns)?)];
     if let Some(c) = &similarity.clusters {
@@ -324,7 +331,10 @@ fn similarity_tables(
                     column("essay_id", corpus.essays.iter().map(|e| e.id)),
                     Column::new("cluster".into(), c.label.clone()),
                     Column::new("order".into(), c.order.clone()),
-                    column("method", std::iter::repeat_n(c.method.as_str(), c.label.len())),
+                    column(
+                        "method",
+                        std::iter::repeat_n(c.method.as_str(), c.label.len()),
+                    ),
                 ],
             )?,
         ));

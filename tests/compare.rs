@@ -31,7 +31,11 @@ fn two_seed_essays_agree_with_the_analysis() {
     let themes = Csv::read(&analysed.path().join("themes.csv"));
     let compared = Csv::read(&out.path().join("compare_themes.csv"));
     for row in compared.records() {
-        let (id, theme, hits) = (themes.col("essay_id"), themes.col("theme"), themes.col("hits"));
+        let (id, theme, hits) = (
+            themes.col("essay_id"),
+            themes.col("theme"),
+            themes.col("hits"),
+        );
         let of = |essay: &str| {
             themes
                 .rows

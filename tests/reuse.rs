@@ -59,7 +59,10 @@ fn copied_sentences_and_near_duplicates() {
     let members = groups.records();
     assert_eq!(members.len(), 2, "{members:?}");
     assert_eq!(
-        members.iter().map(|r| (r["group"], r["essay_id"], r["essays"])).collect::<Vec<_>>(),
+        members
+            .iter()
+            .map(|r| (r["group"], r["essay_id"], r["essays"]))
+            .collect::<Vec<_>>(),
         [("1", "1", "2"), ("1", "3", "2")]
     );
     let jaccard: f64 = members[1]["jaccard"].parse().unwrap();
@@ -83,7 +86,10 @@ fn copies_are_one_group() {
     std::fs::write(dir.path().join("other.txt"), D).unwrap();
     let out = analyze(dir.path());
     let groups = Csv::read(&out.path().join("reuse_groups.csv"));
-    assert_eq!(groups.column("essay_id"), (1..=10).map(|i| i.to_string()).collect::<Vec<_>>());
+    assert_eq!(
+        groups.column("essay_id"),
+        (1..=10).map(|i| i.to_string()).collect::<Vec<_>>()
+    );
     assert!(groups.column("group").iter().all(|g| *g == "1"));
     assert!(groups.column("essays").iter().all(|g| *g == "10"));
     assert!(groups.column("jaccard").iter().all(|j| *j == "1.000000"));
@@ -98,7 +104,12 @@ fn reuse_can_be_left_out() {
         .arg(out.path())
         .assert()
         .success();
-    for name in ["reuse.csv", "reuse_groups.csv", "similarity.csv", "clusters.csv"] {
+    for name in [
+        "reuse.csv",
+        "reuse_groups.csv",
+        "similarity.csv",
+        "clusters.csv",
+    ] {
         assert!(!out.path().join(name).exists(), "{name}");
     }
     wenxi()

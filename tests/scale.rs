@@ -42,7 +42,11 @@ fn run_many(inputs: &[&Path], out: &Path, extra: &[&str]) {
         .args(inputs)
         .arg("-o")
         .arg(out)
-        .args(["--keywords", "tfidf,tfidf-corpus,textrank,keyness,jieba", "--no-charts"])
+        .args([
+            "--keywords",
+            "tfidf,tfidf-corpus,textrank,keyness,jieba",
+            "--no-charts",
+        ])
         .args(extra)
         .assert()
         .success();
@@ -71,7 +75,12 @@ fn batches_and_threads_do_not_change_a_byte() {
     corpus(input.path());
     for format in ["csv", "parquet"] {
         let mut outputs = Vec::new();
-        for (batch, jobs) in [("3000", "1"), ("3000", "2"), ("100000000", "2"), ("20000", "1")] {
+        for (batch, jobs) in [
+            ("3000", "1"),
+            ("3000", "2"),
+            ("100000000", "2"),
+            ("20000", "1"),
+        ] {
             let out = tempfile::tempdir().unwrap();
             run(
                 input.path(),
@@ -190,7 +199,18 @@ fn quiet_run(input: &Path, out: &Path, extra: &[&str]) -> String {
 #[test]
 fn tables_too_long_for_excel_are_named() {
     let input = tempfile::tempdir().unwrap();
-    let words = ["社区", "居民", "志愿者", "医生", "口罩", "疫苗", "学校", "老师", "隔离", "物资"];
+    let words = [
+        "社区",
+        "居民",
+        "志愿者",
+        "医生",
+        "口罩",
+        "疫苗",
+        "学校",
+        "老师",
+        "隔离",
+        "物资",
+    ];
     for i in 0..1450usize {
         let text = format!(
             "{}和{}一起守护{}。\n",
@@ -202,7 +222,10 @@ fn tables_too_long_for_excel_are_named() {
     }
     let out = tempfile::tempdir().unwrap();
     let stderr = quiet_run(input.path(), out.path(), &["--all-pairs"]);
-    assert!(stderr.contains("--all-pairs on 1450 essays writes 1050525 rows"), "{stderr}");
+    assert!(
+        stderr.contains("--all-pairs on 1450 essays writes 1050525 rows"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("similarity.csv has 1050525 rows") && stderr.contains("--format parquet"),
         "{stderr}"
@@ -213,8 +236,14 @@ fn tables_too_long_for_excel_are_named() {
     let out = tempfile::tempdir().unwrap();
     assert_eq!(quiet_run(input.path(), out.path(), &[]), "");
     let similarity = Csv::read(&out.path().join("similarity.csv"));
-    assert_eq!(similarity.header, ["essay_a", "essay_b", "cosine", "rank", "exact"]);
+    assert_eq!(
+        similarity.header,
+        ["essay_a", "essay_b", "cosine", "rank", "exact"]
+    );
     assert_eq!(similarity.rows.len(), 1450 * 10);
     let clusters = Csv::read(&out.path().join("clusters.csv"));
-    assert!(clusters.column("method").iter().all(|m| *m == "spherical-k-means"));
+    assert!(clusters
+        .column("method")
+        .iter()
+        .all(|m| *m == "spherical-k-means"));
 }

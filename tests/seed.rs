@@ -197,7 +197,10 @@ fn seed_keywords_follow_tfidf_with_jiebas_table() {
         }
     }
     // 武汉 is a keyword of 篇九, the essay about Wuhan.
-    assert!(keywords.rows.iter().any(|r| r[0] == "9" && r[keyword] == "武汉"));
+    assert!(keywords
+        .rows
+        .iter()
+        .any(|r| r[0] == "9" && r[keyword] == "武汉"));
     // Each row carries the essay's stable key: the file and the essay's place in it.
     assert!(keywords.rows.iter().all(|r| r[keywords.col("essay_key")]
         == format!("corpus/epidemic-community-essays.txt#{}", r[0])));

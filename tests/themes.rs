@@ -38,7 +38,15 @@ fn a_small_essay_by_hand() {
     assert_eq!(
         themes.rows,
         [
-            ["1", &key, "防护", "3", "375.000000", "0.750000", "口罩×2、消毒×1"],
+            [
+                "1",
+                &key,
+                "防护",
+                "3",
+                "375.000000",
+                "0.750000",
+                "口罩×2、消毒×1"
+            ],
             ["1", &key, "志愿", "1", "125.000000", "0.250000", "志愿者×1"],
         ]
     );
@@ -86,7 +94,11 @@ fn the_bundled_lexicon_on_the_seed() {
                 .iter()
                 .find(|r| r[0] == id && &r[theme] == name)
                 .unwrap();
-            assert_eq!(row[hits], expected.to_string(), "essay {essay} theme {name}");
+            assert_eq!(
+                row[hits],
+                expected.to_string(),
+                "essay {essay} theme {name}"
+            );
         }
         let shares: f64 = themes
             .rows

@@ -206,7 +206,11 @@ pub fn batches(essays: &[Essay], bytes: usize) -> impl Iterator<Item = &[Essay]>
 
 /// Consecutive runs of `items` holding at most `max` by `size` each (at least one item each),
 /// so that work can be done and written a piece at a time.
-pub fn pieces<T>(items: &[T], size: impl Fn(&T) -> usize, max: usize) -> impl Iterator<Item = &[T]> {
+pub fn pieces<T>(
+    items: &[T],
+    size: impl Fn(&T) -> usize,
+    max: usize,
+) -> impl Iterator<Item = &[T]> {
     let mut rest = items;
     std::iter::from_fn(move || {
         if rest.is_empty() {
@@ -440,7 +444,8 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                     }
                     KeywordMethod::Textrank => match &p.sequence {
                         Some((vocab, ids)) => {
-                            let entry = |w: &str| self.ids.get(w).map(|&id| &self.words[id as usize]);
+                            let entry =
+                                |w: &str| self.ids.get(w).map(|&id| &self.words[id as usize]);
                             let candidate: Vec<bool> = vocab
                                 .iter()
                                 .map(|w| {
@@ -540,7 +545,11 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                     .unwrap_or_else(|| similarity::default_budget(vectors.len())),
             );
             if options.check_neighbours > 0 && !found.all_pairs {
-                found.recall = Some(similarity::recall(&vectors, &found, options.check_neighbours));
+                found.recall = Some(similarity::recall(
+                    &vectors,
+                    &found,
+                    options.check_neighbours,
+                ));
             }
             found
         });

@@ -213,9 +213,7 @@ impl ReuseBuilder {
                 group_of.insert(m, g as u32);
             }
         }
-        let same_group = |a: u32, b: u32| {
-            matches!((group_of.get(&a), group_of.get(&b)), (Some(x), Some(y)) if x == y)
-        };
+        let same_group = |a: u32, b: u32| matches!((group_of.get(&a), group_of.get(&b)), (Some(x), Some(y)) if x == y);
         // (a, b) → shared sentences and the first EXAMPLES of them in sorted order.
         let mut pairs: FxHashMap<(u32, u32), (u32, Vec<&str>)> = FxHashMap::default();
         for (list, wording) in &self.shared {
@@ -312,7 +310,10 @@ impl ReuseBuilder {
 
 /// Text reuse among some essays' bodies, in order (what [`ReuseBuilder`] gives when they are
 /// added at once).
-pub fn find<'t>(bodies: impl IndexedParallelIterator<Item = &'t str>, threshold: f64) -> ReuseReport {
+pub fn find<'t>(
+    bodies: impl IndexedParallelIterator<Item = &'t str>,
+    threshold: f64,
+) -> ReuseReport {
     let mut builder = ReuseBuilder::default();
     builder.add(bodies);
     builder.finish(threshold)

@@ -131,7 +131,10 @@ fn normalised(mut vector: Vec<(u32, f64)>) -> Vector {
     vector.sort_unstable_by_key(|&(id, _)| id);
     let norm = vector.iter().map(|&(_, x)| x * x).sum::<f64>().sqrt();
     let scale = if norm > 0.0 { 1.0 / norm } else { 0.0 };
-    vector.into_iter().map(|(id, x)| (id, (x * scale) as f32)).collect()
+    vector
+        .into_iter()
+        .map(|(id, x)| (id, (x * scale) as f32))
+        .collect()
 }
 
 /// Word ids and corpus IDF of the words that are not stopwords.
@@ -254,9 +257,8 @@ fn all_pairs(vectors: &[Vector]) -> Vec<(u32, u32, f64)> {
                     }
                 }
                 // Rounding can push the cosine of identical essays a hair above 1.
-                let row: Vec<(u32, f64)> = (from..n)
-                    .map(|j| (j as u32, sums[j].min(1.0)))
-                    .collect();
+                let row: Vec<(u32, f64)> =
+                    (from..n).map(|j| (j as u32, sums[j].min(1.0))).collect();
                 sums[from..].fill(0.0);
                 row
             },
@@ -325,7 +327,11 @@ pub fn recall(vectors: &[Vector], found: &Similarity, sample: usize) -> (f64, us
             (hits, all.len())
         })
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    let recall = if total == 0 { 1.0 } else { hits as f64 / total as f64 };
+    let recall = if total == 0 {
+        1.0
+    } else {
+        hits as f64 / total as f64
+    };
     (recall, chosen.len())
 }
 

@@ -12,8 +12,7 @@ use crate::analysis::{pieces, Analysis, AnalysisBuilder, AnalysisOptions, BATCH_
 use crate::corpus::Corpus;
 use crate::frames::{self, FrameOptions, Tables};
 use crate::report::{
-    charts, ensure_dir, html, AppendThread, Format, TableAppender, TableReporter,
-    EXCEL_ROWS,
+    charts, ensure_dir, html, AppendThread, Format, TableAppender, TableReporter, EXCEL_ROWS,
 };
 use crate::Stopwords;
 
@@ -226,8 +225,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                         writer = Some(AppendThread::spawn(scope, table));
                     }
                     text_bytes += batch.text_bytes() as u64;
-                    let added =
-                        builder.add(&batch.essays, &|word| arena.alloc_str(word), &|_| {});
+                    let added = builder.add(&batch.essays, &|word| arena.alloc_str(word), &|_| {});
                     if let Some(writer) = &writer {
                         // A frame costs about 100 bytes a row while it exists: the batch's rows
                         // go out in pieces, so that they never cost more than the batch's text.
@@ -286,7 +284,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         // The charts are drawn on a thread of their own while the tables are built and written.
         let (written, charts) = std::thread::scope(|scope| {
             let charts = (!args.no_charts).then(|| {
-                scope.spawn(|| charts::write_charts(&corpus, &analysis, &args.output.join("charts")))
+                scope
+                    .spawn(|| charts::write_charts(&corpus, &analysis, &args.output.join("charts")))
             });
             let written = write_tables(&args, &corpus, &analysis, reporter, essay_words);
             let charts = charts
@@ -357,7 +356,10 @@ fn write_tables(
             .join(format!("{name}.{}", reporter.format.extension()));
         reporter.write_one(&df, &path)?;
         written.push(path);
-        too_long.push((format!("{name}.{}", reporter.format.extension()), df.height()));
+        too_long.push((
+            format!("{name}.{}", reporter.format.extension()),
+            df.height(),
+        ));
         Ok(())
     })?;
     if let Some(table) = essay_words.as_ref().filter(|t| t.format() == Format::Csv) {
@@ -375,7 +377,12 @@ fn write_tables(
     if let Some(table) = essay_words {
         let path = table.finish(|| {
             let keys = frames::Keys::of(&Corpus::default());
-            frames::essay_word_freq(&[], &|_| unreachable!("no essay, no word"), &keys, frame_options)
+            frames::essay_word_freq(
+                &[],
+                &|_| unreachable!("no essay, no word"),
+                &keys,
+                frame_options,
+            )
         })?;
         let at = written
             .iter()

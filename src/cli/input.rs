@@ -95,11 +95,16 @@ impl InputArgs {
     /// fails if no essay is left.
     pub fn load(&self, options: &LoadOptions) -> anyhow::Result<Corpus> {
         let mut corpus = Corpus::default();
-        self.stream(options, u64::MAX, |_| {}, |batch, _| {
-            corpus.essays.extend(batch.essays);
-            corpus.files.extend(batch.files);
-            Ok(())
-        })?;
+        self.stream(
+            options,
+            u64::MAX,
+            |_| {},
+            |batch, _| {
+                corpus.essays.extend(batch.essays);
+                corpus.files.extend(batch.files);
+                Ok(())
+            },
+        )?;
         if corpus.essays.is_empty() {
             return Err(self.no_essays());
         }

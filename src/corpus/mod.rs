@@ -92,10 +92,11 @@ impl Corpus {
     /// and ids: what the reports need once the batch is analysed).
     pub fn absorb_without_text(&mut self, batch: Corpus) {
         self.files.extend(batch.files);
-        self.essays.extend(batch.essays.into_iter().map(|essay| Essay {
-            body: String::new(),
-            ..essay
-        }));
+        self.essays
+            .extend(batch.essays.into_iter().map(|essay| Essay {
+                body: String::new(),
+                ..essay
+            }));
     }
 
     /// The bundled seed corpus, read from the binary itself.

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::{Column, DataFrame, DataType};
 use polars_io::csv::write::{BatchedWriter as CsvBatched, CsvWriter};
-use polars_io::parquet::write::{BatchedWriter as ParquetBatched, ParquetCompression, ParquetWriter};
+use polars_io::parquet::write::{
+    BatchedWriter as ParquetBatched, ParquetCompression, ParquetWriter,
+};
 use polars_io::SerWriter;
 
 use super::{write_atomically, Reporter};
@@ -161,10 +163,13 @@ impl TableAppender {
     }
 
     fn file(&self) -> Result<std::fs::File> {
-        self.temp.as_file().try_clone().map_err(|source| Error::Write {
-            path: self.path.clone(),
-            source,
-        })
+        self.temp
+            .as_file()
+            .try_clone()
+            .map_err(|source| Error::Write {
+                path: self.path.clone(),
+                source,
+            })
     }
 
     /// Appends the rows of `df` (every batch with the same columns).
