@@ -103,12 +103,8 @@ fn corpus(mb: usize) -> PathBuf {
             let title = format!("抽样文章篇{}", e + 1);
             let essay = if essays.len() > 10 && generator.next() % 50 == 0 {
                 let from = generator.next() as usize % essays.len();
-                let mut copy = essays[from].clone();
-                let body = copy
-                    .split_once('\n')
-                    .map_or(String::new(), |x| x.1.to_owned());
-                copy = format!("{title}\n{body}");
-                copy
+                let body = essays[from].split_once('\n').map_or("", |x| x.1);
+                format!("{title}\n{body}")
             } else {
                 generator.essay(&title)
             };

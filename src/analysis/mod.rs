@@ -10,7 +10,7 @@ pub mod structure;
 pub mod themes;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::corpus::{Corpus, Essay};
 use crate::segment::{chunks, Segmenter, Token, CHUNK_BYTES};
@@ -257,7 +257,8 @@ pub struct AnalysisBuilder<'a, 'o> {
     ids: FxHashMap<&'a str, u32>,
     /// By word id, in order of first occurrence in the corpus.
     words: Vec<WordFreq<'a>>,
-    tags: FxHashMap<&'a str, ()>,
+    /// Strings kept beside the words (tags, jieba keywords that are not words), each once.
+    others: FxHashSet<&'a str>,
     essays: Vec<EssayResult<'a>>,
     reuse: Option<reuse::ReuseBuilder>,
 }
@@ -275,7 +276,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             idf: IdfTable::jieba(),
             ids: FxHashMap::default(),
             words: Vec::new(),
-            tags: FxHashMap::default(),
+            others: FxHashSet::default(),
             essays: Vec::new(),
             reuse: options.reuse.map(|_| reuse::ReuseBuilder::default()),
         }
@@ -366,34 +367,24 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             })
             .collect();
         for (k, tag) in tags.into_iter().enumerate() {
-            let tag = match self.tags.get_key_value(tag) {
-                Some((&known, _)) => known,
-                None => {
-                    let tag = intern(tag);
-                    self.tags.insert(tag, ());
-                    tag
-                }
-            };
-            self.words[first_new + k].pos = tag;
+            self.words[first_new + k].pos = keep(&mut self.others, tag, intern);
         }
         // jieba's keywords may be tokens that are not words (numbers, punctuation runs).
-        let jieba: Vec<Option<Vec<Keyword<'a>>>> = pending
-            .iter()
-            .map(|p| {
-                p.jieba.as_ref().map(|found| {
-                    found
-                        .iter()
-                        .map(|k| Keyword {
-                            word: match self.ids.get(k.word) {
-                                Some(&id) => self.words[id as usize].word,
-                                None => intern(k.word),
-                            },
-                            score: k.score,
-                        })
-                        .collect()
-                })
-            })
-            .collect();
+        let mut jieba: Vec<Option<Vec<Keyword<'a>>>> = Vec::with_capacity(pending.len());
+        for p in &pending {
+            jieba.push(p.jieba.as_ref().map(|found| {
+                found
+                    .iter()
+                    .map(|k| Keyword {
+                        word: match self.ids.get(k.word) {
+                            Some(&id) => self.words[id as usize].word,
+                            None => keep(&mut self.others, k.word, intern),
+                        },
+                        score: k.score,
+                    })
+                    .collect()
+            }));
+        }
         let this = &*self;
         let results: Vec<EssayResult<'a>> = pending
             .into_par_iter()
@@ -572,6 +563,20 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             theme_names,
         }
     }
+}
+
+/// `text` with the lifetime of the results: the copy `others` holds already, or a new one.
+fn keep<'a, 'b>(
+    others: &mut FxHashSet<&'a str>,
+    text: &'b str,
+    intern: &dyn Fn(&'b str) -> &'a str,
+) -> &'a str {
+    if let Some(&kept) = others.get(text) {
+        return kept;
+    }
+    let kept = intern(text);
+    others.insert(kept);
+    kept
 }
 
 /// Each keyword method once, in the order first asked for.
