@@ -1,10 +1,12 @@
-//! `analyze` with its defaults on generated corpora of about 5, 50 and 500 MB, as whole
+//! `analyze` with its defaults (and `kwic`, `ngrams`, `collocates`) on generated corpora of about 5, 50 and 500 MB, as whole
 //! processes, against raw jieba-rs `cut` on the same files: wall time, MB/s, the ratio to raw
 //! `cut`'s speed and peak RSS, at all threads, and at one thread for the middle size.
 //! Criterion's repeated samples would take too long at these sizes, so each run is timed once.
 //!
-//! `cargo bench --bench scale` (sizes in MB: `WENXI_SCALE_SIZES=5,50`). It builds nothing: it runs
-//! `target/release/wenxi`, so build that first (`cargo build --release`).
+//! `cargo bench --bench scale` (sizes in MB: `WENXI_SCALE_SIZES=5,50`; commands:
+//! `WENXI_SCALE_COMMANDS=analyze,kwic,ngrams,collocates`, the default; `kwic` and `collocates`
+//! of 发展, `ngrams -n 2..3`). It builds nothing: it runs `target/release/wenxi`, so build that
+//! first (`cargo build --release`).
 //!
 //! The corpus: essays of words drawn from jieba's IDF table, each with weight e^(−idf), so the
 //! vocabulary is as wide as real text's; each essay also takes a quarter of its words from one of
@@ -193,8 +195,13 @@ fn main() {
         .map(|s| s.trim().parse().expect("sizes in MB, comma-separated"))
         .collect();
     let all = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("| corpus | essays | threads | raw cut | analyze | MB/s | × raw cut speed | peak RSS (raw cut / analyze) |");
-    println!("|---|---|---|---|---|---|---|---|");
+    let commands: Vec<String> = std::env::var("WENXI_SCALE_COMMANDS")
+        .unwrap_or_else(|_| "analyze,kwic,ngrams,collocates".into())
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .collect();
+    println!("| corpus | essays | command | threads | raw cut | command | MB/s | × raw cut speed | peak RSS (raw cut / command) |");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for &mb in &sizes {
         let dir = corpus(mb);
         let bytes: u64 = std::fs::read_dir(&dir)
@@ -202,6 +209,8 @@ fn main() {
             .map(|e| e.unwrap().metadata().unwrap().len())
             .sum();
         let megabytes = bytes as f64 / 1e6;
+        let files = std::fs::read_dir(&dir).unwrap().count() - 1;
+        let essays = files * ESSAYS_PER_FILE;
         let mut threads = vec![all];
         if mb == sizes[sizes.len() / 2] && all > 1 {
             threads.push(1);
@@ -212,27 +221,54 @@ fn main() {
                     .env("WENXI_SCALE_RAW_CUT", &dir)
                     .env("RAYON_NUM_THREADS", jobs.to_string()),
             );
-            let out = tempfile::tempdir().unwrap();
-            let (s, rss, stdout) = measure(
-                Command::new(&wenxi)
-                    .arg("analyze")
-                    .arg(&dir)
+            assert!(raw_out.trim().parse::<usize>().unwrap() > 0);
+            for command in &commands {
+                if jobs == 1 && command != "analyze" {
+                    continue;
+                }
+                let out = tempfile::tempdir().unwrap();
+                let mut run = Command::new(&wenxi);
+                run.arg(command);
+                // 发展 is among the commonest words the generator draws.
+                match command.as_str() {
+                    "kwic" | "collocates" => {
+                        run.arg("发展");
+                    }
+                    "ngrams" => {
+                        run.args(["-n", "2..3"]);
+                    }
+                    _ => {}
+                }
+                run.arg(&dir)
                     .arg("-o")
                     .arg(out.path())
-                    .args(["--jobs", &jobs.to_string()]),
-            );
-            // The answer must be right, not just fast: every essay analysed, one row each.
-            let essays_csv = std::fs::read_to_string(out.path().join("essays.csv")).unwrap();
-            let essays = essays_csv.lines().count() - 1;
-            let files = std::fs::read_dir(&dir).unwrap().count() - 1;
-            assert_eq!(essays, files * ESSAYS_PER_FILE, "{stdout}");
-            assert!(raw_out.trim().parse::<usize>().unwrap() > 0);
-            println!(
-                "| {megabytes:.0} MB | {essays} | {jobs} | {raw_s:.2} s | {s:.2} s | {:.1} | {:.2} | {raw_rss:.0} / {rss:.0} MB |",
-                megabytes / s,
-                raw_s / s,
-            );
-            std::io::stdout().flush().unwrap();
+                    .args(["--jobs", &jobs.to_string()]);
+                let (s, rss, stdout) = measure(&mut run);
+                // The answer must be right, not just fast.
+                let table = match command.as_str() {
+                    "analyze" => "essays.csv",
+                    "kwic" => "kwic.csv",
+                    "ngrams" => "ngrams.csv",
+                    "collocates" => "collocates.csv",
+                    other => panic!("no such command in this bench: {other}"),
+                };
+                let rows = std::fs::read_to_string(out.path().join(table))
+                    .unwrap()
+                    .lines()
+                    .count()
+                    - 1;
+                if command == "analyze" {
+                    assert_eq!(rows, essays, "{stdout}");
+                } else {
+                    assert!(rows > 0, "{command}: {stdout}");
+                }
+                println!(
+                    "| {megabytes:.0} MB | {essays} | {command} | {jobs} | {raw_s:.2} s | {s:.2} s | {:.1} | {:.2} | {raw_rss:.0} / {rss:.0} MB |",
+                    megabytes / s,
+                    raw_s / s,
+                );
+                std::io::stdout().flush().unwrap();
+            }
         }
     }
 }

@@ -93,7 +93,7 @@ impl Keys {
         }
     }
 
-    fn get(&self, essay_id: u32) -> &str {
+    pub fn get(&self, essay_id: u32) -> &str {
         &self.keys[(essay_id - self.first_id) as usize]
     }
 
@@ -354,6 +354,9 @@ fn word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame
             column("count", w.iter().map(|x| x.count)),
             column("per_10k", w.iter().map(|x| per_10k(x.count, total))),
             column("essays", w.iter().map(|x| x.essays)),
+            column("juilland_d", w.iter().map(|x| x.dispersion.juilland_d)),
+            column("dp", w.iter().map(|x| x.dispersion.dp)),
+            column("dp_norm", w.iter().map(|x| x.dispersion.dp_norm)),
             column("stopword", w.iter().map(|x| x.stopword)),
         ],
     )
@@ -529,6 +532,83 @@ fn markers(analysis: &Analysis<'_>, keys: &Keys, options: FrameOptions) -> Resul
     )
 }
 
+/// `kwic.csv`: one row per hit, in the order given.
+pub fn kwic_frame(rows: &[crate::cli::kwic::Row], options: FrameOptions) -> Result<DataFrame> {
+    frame(
+        "kwic",
+        rows.len(),
+        vec![
+            column("essay_id", rows.iter().map(|r| r.hit.essay_id)),
+            text("essay_key", rows.iter().map(|r| r.key.as_str()), options),
+            text("title", rows.iter().map(|r| r.title.as_str()), options),
+            column("paragraph", rows.iter().map(|r| r.hit.paragraph)),
+            column("sentence", rows.iter().map(|r| r.hit.sentence)),
+            column("offset", rows.iter().map(|r| r.hit.offset)),
+            text("left", rows.iter().map(|r| r.hit.left.as_str()), options),
+            text("node", rows.iter().map(|r| r.hit.node.as_str()), options),
+            text("right", rows.iter().map(|r| r.hit.right.as_str()), options),
+        ],
+    )
+}
+
+/// `collocates.csv`: one row per collocate, in the order given.
+pub fn collocates_frame(
+    rows: &[crate::cli::collocates::Collocate],
+    node_freq: u64,
+    slots: u64,
+    options: FrameOptions,
+) -> Result<DataFrame> {
+    let n = rows.len();
+    let score = |name: &str, get: fn(&crate::analysis::collocates::Scores) -> f64| {
+        column(name, rows.iter().map(|r| get(&r.scores)))
+    };
+    frame(
+        "collocates",
+        n,
+        vec![
+            text("collocate", rows.iter().map(|r| r.word.as_str()), options),
+            column("pos", rows.iter().map(|r| r.pos.as_str())),
+            column("observed", rows.iter().map(|r| r.observed)),
+            column("left", rows.iter().map(|r| r.left)),
+            column("right", rows.iter().map(|r| r.observed - r.left)),
+            score("expected", |s| s.expected),
+            column("collocate_freq", rows.iter().map(|r| r.frequency)),
+            column("node_freq", std::iter::repeat_n(node_freq, n)),
+            column("window_slots", std::iter::repeat_n(slots, n)),
+            score("mi", |s| s.mi),
+            score("mi3", |s| s.mi3),
+            score("t_score", |s| s.t),
+            score("g2", |s| s.g2),
+            score("dice", |s| s.dice),
+            score("log_dice", |s| s.log_dice),
+            score("delta_p_collocate_given_node", |s| s.delta_p_collocate),
+            score("delta_p_node_given_collocate", |s| s.delta_p_node),
+        ],
+    )
+}
+
+/// `ngrams.csv`: one row per n-gram, in the order given; `total` words (or characters).
+pub fn ngrams_frame(
+    rows: &[crate::analysis::ngrams::Ngram],
+    total: u64,
+    options: FrameOptions,
+) -> Result<DataFrame> {
+    frame(
+        "ngrams",
+        rows.len(),
+        vec![
+            text("ngram", rows.iter().map(|r| r.text.as_str()), options),
+            column("n", rows.iter().map(|r| r.n as u32)),
+            column("count", rows.iter().map(|r| r.count)),
+            column("per_10k", rows.iter().map(|r| per_10k(r.count, total))),
+            column("essays", rows.iter().map(|r| r.essays)),
+            column("juilland_d", rows.iter().map(|r| r.dispersion.juilland_d)),
+            column("dp", rows.iter().map(|r| r.dispersion.dp)),
+            column("dp_norm", rows.iter().map(|r| r.dispersion.dp_norm)),
+        ],
+    )
+}
+
 /// `keyness.csv`.
 pub fn keyness_frame(rows: &[KeynessRow]) -> Result<DataFrame> {
     frame(
@@ -552,6 +632,14 @@ pub fn keyness_frame(rows: &[KeynessRow]) -> Result<DataFrame> {
             column("g2", rows.iter().map(|r| r.keyness.g2)),
             column("p", rows.iter().map(|r| r.keyness.p)),
             column("log_ratio", rows.iter().map(|r| r.keyness.log_ratio)),
+            column(
+                "log_ratio_low",
+                rows.iter().map(|r| r.keyness.log_ratio_low),
+            ),
+            column(
+                "log_ratio_high",
+                rows.iter().map(|r| r.keyness.log_ratio_high),
+            ),
         ],
     )
 }

@@ -12,7 +12,16 @@ pub struct Keyness {
     /// Effect size: log₂ of the ratio of relative frequencies, 0.5 added to a zero frequency
     /// (Hardie 2014).
     pub log_ratio: f64,
+    /// Its 95% confidence interval: the Wald interval of the log of a ratio of two Poisson
+    /// rates, ln(ratio) ± 1.96 · √(1/a + 1/b) (the same 0.5 for a zero count), in log₂. A word
+    /// seen once against never, in corpora of equal size, is "twice as frequent" (log ratio 1)
+    /// with an interval from −3.9 to 5.9: its sign is not known.
+    pub log_ratio_low: f64,
+    pub log_ratio_high: f64,
 }
+
+/// The two-sided 95% quantile of the standard normal distribution.
+const Z_95: f64 = 1.959_963_984_540_054;
 
 impl Keyness {
     /// A word `a` times in a target of `c` words and `b` times in a reference of `d` words.
@@ -27,6 +36,8 @@ impl Keyness {
                 g2: 0.0,
                 p: 1.0,
                 log_ratio: 0.0,
+                log_ratio_low: 0.0,
+                log_ratio_high: 0.0,
             };
         }
         let cells = [
@@ -57,10 +68,18 @@ impl Keyness {
         } else {
             (relative(a, c) / relative(b, d)).log2()
         };
+        let at_least_half = |x: u64| if x == 0 { 0.5 } else { x as f64 };
+        let half_width = if c == 0 || d == 0 {
+            0.0
+        } else {
+            Z_95 * (1.0 / at_least_half(a) + 1.0 / at_least_half(b)).sqrt() / std::f64::consts::LN_2
+        };
         Keyness {
             g2,
             p: chi2_1_survival(g2),
             log_ratio,
+            log_ratio_low: log_ratio - half_width,
+            log_ratio_high: log_ratio + half_width,
         }
     }
 
@@ -92,9 +111,37 @@ pub struct KeynessRow {
     pub keyness: Keyness,
 }
 
-/// Every word of either side whose keyness reaches `max_p`: positive ones (relatively more
-/// frequent in the target) first, each direction by G² descending, then by word.
-pub fn key_words(target: &WordCounts, reference: &WordCounts, max_p: f64) -> Vec<KeynessRow> {
+/// Which words a keyness comparison keeps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Threshold {
+    /// Largest p-value kept.
+    pub max_p: f64,
+    /// Divide `max_p` by the number of words tested (Bonferroni's correction for testing
+    /// every word of the two corpora at once).
+    pub bonferroni: bool,
+    /// Words seen fewer times than this in the two corpora together are not tested.
+    pub min_freq: u64,
+}
+
+impl Threshold {
+    /// p ≤ `max_p`, no correction, every word tested.
+    pub fn p(max_p: f64) -> Self {
+        Threshold {
+            max_p,
+            bonferroni: false,
+            min_freq: 1,
+        }
+    }
+}
+
+/// Every word of either side seen at least `min_freq` times in both together whose keyness
+/// reaches the threshold: positive ones (relatively more frequent in the target) first, each
+/// direction by G² descending, then by word. Returns the rows and the p-value used.
+pub fn key_words(
+    target: &WordCounts,
+    reference: &WordCounts,
+    threshold: Threshold,
+) -> (Vec<KeynessRow>, f64) {
     let (c, d) = (target.total, reference.total);
     let mut words: Vec<&String> = target
         .counts
@@ -103,6 +150,13 @@ pub fn key_words(target: &WordCounts, reference: &WordCounts, max_p: f64) -> Vec
         .collect();
     words.sort_unstable();
     words.dedup();
+    let count = |side: &WordCounts, word: &String| side.counts.get(word).copied().unwrap_or(0);
+    words.retain(|w| count(target, w) + count(reference, w) >= threshold.min_freq.max(1));
+    let max_p = if threshold.bonferroni && !words.is_empty() {
+        threshold.max_p / words.len() as f64
+    } else {
+        threshold.max_p
+    };
     let mut rows: Vec<KeynessRow> = words
         .into_iter()
         .filter_map(|word| {
@@ -130,7 +184,7 @@ pub fn key_words(target: &WordCounts, reference: &WordCounts, max_p: f64) -> Vec
             .then(y.keyness.g2.total_cmp(&x.keyness.g2))
             .then(x.word.cmp(&y.word))
     });
-    rows
+    (rows, max_p)
 }
 
 /// P(χ²₁ > x) = erfc(√(x/2)).
@@ -182,6 +236,54 @@ mod tests {
         assert!(k.p < 1e-5);
         assert!(Keyness::positive(10, 10, 1000, 9000));
         assert!(!Keyness::positive(1, 10, 1000, 9000));
+    }
+
+    #[test]
+    fn log_ratio_interval() {
+        // ln 9 ± 1.96 √(1/10 + 1/10), in log₂: 3.1699 ± 1.96 · 0.44721 / 0.69315 = ± 1.26455.
+        let k = Keyness::of(10, 10, 1000, 9000);
+        let half = Z_95 * 0.2f64.sqrt() / std::f64::consts::LN_2;
+        assert!((half - 1.26455).abs() < 1e-4, "{half}");
+        assert!((k.log_ratio_low - (9f64.log2() - half)).abs() < 1e-12);
+        assert!((k.log_ratio_high - (9f64.log2() + half)).abs() < 1e-12);
+        // Once against never, in equal corpora: log₂(1 / 0.5) = 1 ± 1.96 √3 / ln 2 = ±4.90.
+        let k = Keyness::of(1, 0, 1000, 1000);
+        assert!(k.log_ratio_low < 0.0 && k.log_ratio_high > 0.0);
+        assert!((k.log_ratio_high - k.log_ratio - Z_95 * 3f64.sqrt() / 2f64.ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn thresholds() {
+        let side = |pairs: &[(&str, u64)], total| WordCounts {
+            counts: pairs.iter().map(|&(w, c)| (w.to_owned(), c)).collect(),
+            total,
+        };
+        let target = side(&[("甲", 40), ("乙", 4), ("丙", 30)], 1000);
+        let reference = side(&[("甲", 10), ("丙", 30)], 1000);
+        // 乙 4 against 0: G² = 8 ln 2 = 5.55, p = 0.018; under --min-freq 5 it is not tested.
+        let (all, p) = key_words(&target, &reference, Threshold::p(0.05));
+        assert_eq!(p, 0.05);
+        assert!(all.iter().any(|r| r.word == "乙"));
+        let strict = Threshold {
+            min_freq: 5,
+            ..Threshold::p(0.05)
+        };
+        let (rows, _) = key_words(&target, &reference, strict);
+        assert!(rows.iter().all(|r| r.word != "乙"));
+        // Bonferroni over the three words tested: p ≤ 0.05 / 3.
+        let (rows, p) = key_words(
+            &target,
+            &reference,
+            Threshold {
+                bonferroni: true,
+                ..Threshold::p(0.05)
+            },
+        );
+        assert!((p - 0.05 / 3.0).abs() < 1e-15);
+        assert_eq!(
+            rows.iter().map(|r| r.word.as_str()).collect::<Vec<_>>(),
+            ["甲"]
+        );
     }
 
     #[test]

@@ -1,8 +1,13 @@
 //! The analyses: each essay is segmented once and every analysis reads the same tokens.
 
+pub mod collocates;
+pub mod dispersion;
 pub mod frequency;
 pub mod keyness;
 pub mod keywords;
+pub mod kwic;
+pub mod layout;
+pub mod ngrams;
 pub mod reuse;
 pub mod similarity;
 pub mod stopwords;
@@ -132,6 +137,8 @@ pub struct WordFreq<'a> {
     pub stopword: bool,
     /// jieba's IDF of the word (its median for an unknown word).
     pub idf: f64,
+    /// How evenly it is spread over the essays (set by [`AnalysisBuilder::finish`]).
+    pub dispersion: dispersion::Dispersion,
 }
 
 /// The results of a run over a corpus.
@@ -343,6 +350,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                             essays: 0,
                             stopword: self.stopwords.contains(word),
                             idf: idf.idf(word),
+                            dispersion: Default::default(),
                         });
                         new_at.push((e, w.first));
                         id
@@ -500,7 +508,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
     pub fn finish(self, keep_counts: bool) -> Analysis<'a> {
         let AnalysisBuilder {
             options,
-            words,
+            mut words,
             mut essays,
             reuse,
             ..
@@ -515,6 +523,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         for (place, &id) in order.iter().enumerate() {
             rank[id as usize] = place as u32;
         }
+        spread(&mut words, &essays);
         let total_tokens = essays.iter().map(|essay| essay.figures.tokens).sum();
         let total_words: u64 = essays.iter().map(|essay| essay.figures.words).sum();
         let essay_count = essays.len() as u64;
@@ -562,6 +571,22 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             reuse,
             theme_names,
         }
+    }
+}
+
+/// Each word's dispersion over the essays, weighted by their words: one pass over the counts,
+/// essay by essay in corpus order.
+fn spread(words: &mut [WordFreq<'_>], essays: &[EssayResult<'_>]) {
+    let parts = dispersion::Parts::of(essays.iter().map(|e| e.figures.words));
+    let mut sums = vec![dispersion::Sums::default(); words.len()];
+    for essay in essays {
+        for &(id, count) in &essay.counts {
+            let total = words[id as usize].count;
+            sums[id as usize].add(count.into(), essay.figures.words, total, &parts);
+        }
+    }
+    for (word, sums) in words.iter_mut().zip(&sums) {
+        word.dispersion = sums.finish(&parts);
     }
 }
 
@@ -644,7 +669,7 @@ fn corpus_keywords<'a>(
 
 /// Segments one essay; a long essay's chunks are segmented in parallel too, so that one huge
 /// essay does not leave the other cores idle.
-fn segment_essay<'a>(segmenter: &'a Segmenter, essay: &'a Essay) -> Vec<Token<'a>> {
+pub(crate) fn segment_essay<'a>(segmenter: &'a Segmenter, essay: &'a Essay) -> Vec<Token<'a>> {
     if essay.body.len() <= 4 * CHUNK_BYTES {
         return segmenter.segment(&essay.body);
     }

@@ -19,7 +19,7 @@ use crate::report::{ensure_dir, Format, TableReporter};
 use crate::Stopwords;
 
 use super::input::InputArgs;
-use super::keyness::print_key_words;
+use super::keyness::{print_key_words, ThresholdArgs};
 use super::{EXIT_OK, EXIT_SKIPPED};
 
 #[derive(Debug, clap::Args)]
@@ -59,6 +59,9 @@ pub struct Args {
     /// Words of each direction printed in the terminal
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+
+    #[command(flatten)]
+    pub threshold: ThresholdArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
@@ -129,7 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let weights = Weights::new(analysis.essays.len(), &analysis.word_freq);
         let vector = |s: &WordCounts| weights.vector(s.counts.iter().map(|(w, &c)| (w.as_str(), c)));
         let similarity = cosine(&vector(&sum_a), &vector(&sum_b));
-        let words = key_words(&sum_a, &sum_b, 0.05);
+        let (words, _) = key_words(&sum_a, &sum_b, args.threshold.threshold(0.05));
 
         let theme_hits = |members: &[usize]| -> Vec<u64> {
             (0..themes.themes.len()).map(|t| members.iter().map(|&i| analysis.essays[i].themes[t].hits).sum()).collect()

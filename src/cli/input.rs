@@ -2,11 +2,24 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::analysis::keywords::IdfTable;
 use crate::analysis::structure::MarkerLexicon;
-use crate::corpus::{decode::encoding_for_label, Corpus, CorpusReader, LoadOptions, Splitter};
+use crate::analysis::BATCH_BYTES;
+use crate::corpus::{
+    decode::encoding_for_label, Corpus, CorpusReader, Essay, LoadOptions, Splitter,
+};
 use crate::error::{Error, Result};
 use crate::Segmenter;
+
+/// What [`InputArgs::each_essay`] went through.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scan {
+    pub essays: usize,
+    /// Some input file was skipped (named on stderr).
+    pub skipped: bool,
+}
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct InputArgs {
@@ -141,6 +154,39 @@ impl InputArgs {
         let reader = CorpusReader::new(&paths);
         total(reader.bytes());
         reader.read(options, batch_bytes, warn_then)
+    }
+
+    /// Runs `per_essay` on every essay, in parallel a batch of about [`BATCH_BYTES`] at a time
+    /// (on the current rayon pool), and gives each batch with its results, in corpus order, to
+    /// `merge`. Progress goes to stderr unless `quiet`. Fails if no essay was found.
+    pub fn each_essay<R: Send>(
+        &self,
+        options: &LoadOptions,
+        quiet: bool,
+        per_essay: impl Fn(&Essay) -> R + Sync,
+        mut merge: impl FnMut(&Corpus, Vec<R>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Scan> {
+        let progress = super::analyze::progress_bar(quiet);
+        let mut scan = Scan::default();
+        self.stream(
+            options,
+            BATCH_BYTES as u64,
+            |total| progress.set_length(total),
+            |batch, bytes| {
+                let results: Vec<R> = batch.essays.par_iter().map(&per_essay).collect();
+                scan.essays += batch.essays.len();
+                scan.skipped |= batch.skipped().next().is_some();
+                merge(&batch, results)?;
+                progress.inc(bytes);
+                progress.set_message(format!("{} essays", scan.essays));
+                Ok(())
+            },
+        )?;
+        progress.finish_and_clear();
+        if scan.essays == 0 {
+            return Err(self.no_essays());
+        }
+        Ok(scan)
     }
 
     /// The error of a run that found no essay in its inputs.

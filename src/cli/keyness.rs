@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::analysis::keyness::{key_words, KeynessRow, WordCounts};
+use crate::analysis::keyness::{key_words, KeynessRow, Threshold, WordCounts};
 use crate::analysis::{Analysis, AnalysisOptions};
 use crate::corpus::wordlist::WordList;
 use crate::corpus::Corpus;
@@ -19,7 +19,7 @@ use super::{EXIT_OK, EXIT_SKIPPED};
 #[command(
     after_help = "G² is the log-likelihood of the 4-cell contingency table (Dunning 1993), p its \
     χ² p-value with one degree of freedom, log_ratio the binary log of the ratio of relative \
-    frequencies (Hardie 2014).\n\n\
+    frequencies (Hardie 2014) with its 95% confidence interval (log_ratio_low, log_ratio_high).\n\n\
     Examples:\n  \
     wenxi keyness essays/2023 --reference essays/2022      one year against another\n  \
     wenxi keyness essays/ --reference reports/word_freq.csv a word list as the reference\n  \
@@ -42,6 +42,9 @@ pub struct Args {
     #[arg(long, value_name = "P", default_value_t = 0.05)]
     pub max_p: f64,
 
+    #[command(flatten)]
+    pub threshold: ThresholdArgs,
+
     /// Keywords of each direction printed in the terminal (all go to keyness.csv)
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub top: usize,
@@ -49,6 +52,29 @@ pub struct Args {
     /// Write CSV without the UTF-8 byte-order mark
     #[arg(long)]
     pub no_bom: bool,
+}
+
+/// Which words are tested, shared by `keyness` and `compare`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ThresholdArgs {
+    /// Test only words seen at least N times in the target and reference together (a word seen
+    /// once against never is not evidence of anything)
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub min_freq: u64,
+
+    /// Divide the p-value threshold by the number of words tested (Bonferroni)
+    #[arg(long)]
+    pub bonferroni: bool,
+}
+
+impl ThresholdArgs {
+    pub fn threshold(&self, max_p: f64) -> Threshold {
+        Threshold {
+            max_p,
+            bonferroni: self.bonferroni,
+            min_freq: self.min_freq,
+        }
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
@@ -88,7 +114,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         if reference.total == 0 {
             anyhow::bail!("the reference holds no words");
         }
-        let rows = key_words(&target, &reference, args.max_p);
+        let (rows, max_p) = key_words(&target, &reference, args.threshold.threshold(args.max_p));
+        if args.threshold.bonferroni {
+            println!("Bonferroni: p ≤ {max_p:.3e}");
+        }
         ensure_dir(&args.output)?;
         let path = args.output.join("keyness.csv");
         TableReporter {
@@ -149,8 +178,15 @@ pub(crate) fn print_key_words(
         for row in side.iter().take(top) {
             writeln!(
                 out,
-                "  {}\t{} vs {}\tG²={:.2}\tp={:.2e}\tlog ratio={:+.2}",
-                row.word, row.a, row.b, row.keyness.g2, row.keyness.p, row.keyness.log_ratio
+                "  {}\t{} vs {}\tG²={:.2}\tp={:.2e}\tlog ratio={:+.2} [{:+.2}, {:+.2}]",
+                row.word,
+                row.a,
+                row.b,
+                row.keyness.g2,
+                row.keyness.p,
+                row.keyness.log_ratio,
+                row.keyness.log_ratio_low,
+                row.keyness.log_ratio_high
             )?;
         }
     }

@@ -1,9 +1,12 @@
 //! The command line: one file per subcommand, each with its `Args` and `run`.
 
 pub mod analyze;
+pub mod collocates;
 pub mod compare;
 pub mod input;
 pub mod keyness;
+pub mod kwic;
+pub mod ngrams;
 pub mod structure;
 
 use clap::{Parser, Subcommand};
@@ -29,7 +32,8 @@ pub const EXIT_ERROR: u8 = 2;
         wenxi analyze essays/ -o out       analyse every .txt under essays/ into out/\n  \
         wenxi structure essays/            how each essay is built, in the terminal\n  \
         wenxi keyness a/ --reference b/    words that set a/ apart from b/\n  \
-        wenxi compare 2 6                  two essays side by side"
+        wenxi compare 2 6                  two essays side by side\n  \
+        wenxi kwic 社区                    every 社区 in context"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -46,6 +50,12 @@ pub enum Command {
     Keyness(keyness::Args),
     /// Two essays or two groups side by side: themes, distinguishing words, similarity
     Compare(compare::Args),
+    /// Concordance: every place a word, pattern, sequence or string occurs, in context
+    Kwic(kwic::Args),
+    /// Collocations of a node word: MI, t-score, log-likelihood, logDice, ΔP
+    Collocates(collocates::Args),
+    /// Word or character n-grams with range and dispersion; clusters around a word
+    Ngrams(ngrams::Args),
 }
 
 /// Runs a parsed command line and returns the exit status.
@@ -55,6 +65,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Structure(args) => structure::run(args),
         Command::Keyness(args) => keyness::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Kwic(args) => kwic::run(args),
+        Command::Collocates(args) => collocates::run(args),
+        Command::Ngrams(args) => ngrams::run(args),
     }
 }
 

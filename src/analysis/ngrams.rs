@@ -1,0 +1,429 @@
+//! Word and character n-grams over a corpus, counted a batch of essays at a time, with their
+//! range and dispersion over the essays.
+//!
+//! An n-gram never crosses punctuation, a number, a line end or an essay end: word n-grams are
+//! read inside runs of adjacent word tokens, character n-grams inside runs of Han characters.
+//! Each n-gram is a `u128` key (n and up to five 25-bit ids), counted per essay in parallel; the
+//! corpus counts are split into shards by key, each shard merged by its own thread in corpus
+//! order, so that the figures do not depend on the thread count or the batch size.
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
+use std::hash::{Hash, Hasher};
+
+use crate::corpus::{is_han, Essay};
+use crate::segment::Segmenter;
+
+use super::dispersion::{Dispersion, Parts, Sums};
+use super::frequency::is_word;
+
+/// Longest n-gram.
+pub const MAX_N: usize = 5;
+const ID_BITS: u32 = 25;
+/// Distinct words an n-gram key can hold.
+pub const MAX_WORDS: usize = 1 << ID_BITS;
+const SHARDS: usize = 16;
+
+/// What the n-grams are made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Words,
+    Chars,
+}
+
+fn key(ids: &[u32]) -> u128 {
+    let mut key = (ids.len() as u128) << (MAX_N as u32 * ID_BITS);
+    for (k, &id) in ids.iter().enumerate() {
+        key |= u128::from(id) << (k as u32 * ID_BITS);
+    }
+    key
+}
+
+fn unkey(key: u128) -> impl Iterator<Item = u32> {
+    let n = (key >> (MAX_N as u32 * ID_BITS)) as usize;
+    (0..n).map(move |k| ((key >> (k as u32 * ID_BITS)) as u32) & ((1 << ID_BITS) - 1))
+}
+
+fn shard_of(key: u128) -> usize {
+    let mut h = FxHasher::default();
+    key.hash(&mut h);
+    (h.finish() >> 59) as usize % SHARDS
+}
+
+/// The n-grams of one essay before the corpus knows its words.
+#[derive(Debug, Default)]
+pub struct EssayGrams {
+    /// The essay's distinct items: byte ranges of its body (words), or chars.
+    vocab: Vec<(u32, u32)>,
+    /// (key over indexes of `vocab`, count).
+    grams: Vec<(u128, u32)>,
+    /// Words (or Han characters) of the essay: its size as a corpus part.
+    pub size: u64,
+}
+
+/// Counts the n-grams of lengths `ns` of one essay.
+pub fn essay_grams(
+    segmenter: &Segmenter,
+    essay: &Essay,
+    unit: Unit,
+    ns: std::ops::RangeInclusive<usize>,
+) -> EssayGrams {
+    let body = essay.body.as_str();
+    let mut runs: Vec<Vec<u32>> = Vec::new();
+    let mut vocab: Vec<(u32, u32)> = Vec::new();
+    let mut size = 0u64;
+    match unit {
+        Unit::Words => {
+            let tokens = super::segment_essay(segmenter, essay);
+            let base = body.as_ptr() as usize;
+            let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+            let mut run: Vec<u32> = Vec::new();
+            let mut last_end = usize::MAX;
+            for token in tokens {
+                let start = token.as_ptr() as usize - base;
+                // Whitespace (a line end) between two tokens ends a run too.
+                if (!is_word(token) || start != last_end) && !run.is_empty() {
+                    runs.push(std::mem::take(&mut run));
+                }
+                last_end = start + token.len();
+                if is_word(token) {
+                    size += 1;
+                    let next = vocab.len() as u32;
+                    let id = *ids.entry(token).or_insert(next);
+                    if id == next {
+                        vocab.push((start as u32, token.len() as u32));
+                    }
+                    run.push(id);
+                }
+            }
+            if !run.is_empty() {
+                runs.push(run);
+            }
+        }
+        Unit::Chars => {
+            let mut run: Vec<u32> = Vec::new();
+            for c in body.chars() {
+                if is_han(c) {
+                    size += 1;
+                    run.push(c as u32);
+                } else if !run.is_empty() {
+                    runs.push(std::mem::take(&mut run));
+                }
+            }
+            if !run.is_empty() {
+                runs.push(run);
+            }
+        }
+    }
+    let mut counts: FxHashMap<u128, u32> = FxHashMap::default();
+    for run in &runs {
+        for n in ns.clone() {
+            for window in run.windows(n) {
+                *counts.entry(key(window)).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut grams: Vec<(u128, u32)> = counts.into_iter().collect();
+    grams.sort_unstable();
+    EssayGrams { vocab, grams, size }
+}
+
+/// One shard of the corpus counts.
+#[derive(Default)]
+struct Shard {
+    index: FxHashMap<u128, u32>,
+    keys: Vec<u128>,
+    counts: Vec<u64>,
+    essays: Vec<u32>,
+    /// (n-gram, essay, count), in corpus order.
+    postings: Vec<(u32, u32, u32)>,
+}
+
+/// The n-grams of a corpus, built a batch at a time.
+pub struct NgramCounter<'a> {
+    unit: Unit,
+    ids: FxHashMap<&'a str, u32>,
+    /// Words by id (word n-grams).
+    pub words: Vec<&'a str>,
+    shards: Vec<Shard>,
+    /// Size of each essay so far.
+    sizes: Vec<u64>,
+}
+
+/// A row of ngrams.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ngram {
+    pub text: String,
+    pub n: usize,
+    pub count: u64,
+    pub essays: u32,
+    pub dispersion: Dispersion,
+}
+
+/// Which n-grams to report.
+pub struct Filter<'f> {
+    pub min_freq: u64,
+    pub min_range: u32,
+    /// Keep an n-gram made of stopwords only.
+    pub keep: &'f (dyn Fn(&[&str]) -> bool + Sync),
+}
+
+impl<'a> NgramCounter<'a> {
+    pub fn new(unit: Unit) -> Self {
+        NgramCounter {
+            unit,
+            ids: FxHashMap::default(),
+            words: Vec::new(),
+            shards: (0..SHARDS).map(|_| Shard::default()).collect(),
+            sizes: Vec::new(),
+        }
+    }
+
+    /// Adds the next essays (`grams[i]` of `essays[i]`); `intern` gives a word of the batch
+    /// the counter's lifetime.
+    pub fn add<'b>(
+        &mut self,
+        essays: &'b [Essay],
+        grams: Vec<EssayGrams>,
+        intern: &dyn Fn(&'b str) -> &'a str,
+    ) -> Result<(), String> {
+        let first = self.sizes.len() as u32;
+        // Words get corpus ids in corpus order.
+        let global: Vec<Vec<u32>> = match self.unit {
+            Unit::Chars => Vec::new(),
+            Unit::Words => {
+                let mut global = Vec::with_capacity(grams.len());
+                for (essay, g) in essays.iter().zip(&grams) {
+                    let mut ids = Vec::with_capacity(g.vocab.len());
+                    for &(start, len) in &g.vocab {
+                        let word = &essay.body[start as usize..(start + len) as usize];
+                        let id = match self.ids.get(word) {
+                            Some(&id) => id,
+                            None => {
+                                let id = self.words.len() as u32;
+                                if self.words.len() >= MAX_WORDS {
+                                    return Err(format!(
+                                        "more than {MAX_WORDS} distinct words: n-grams of words \
+                                         cannot be counted; try --chars"
+                                    ));
+                                }
+                                let word = intern(word);
+                                self.ids.insert(word, id);
+                                self.words.push(word);
+                                id
+                            }
+                        };
+                        ids.push(id);
+                    }
+                    global.push(ids);
+                }
+                global
+            }
+        };
+        self.sizes.extend(grams.iter().map(|g| g.size));
+        // Keys in corpus ids, grouped by shard (each group sorted, so in a fixed order).
+        let unit = self.unit;
+        let keyed: Vec<(Vec<(u128, u32)>, [u32; SHARDS + 1])> = grams
+            .into_par_iter()
+            .enumerate()
+            .map(|(e, g)| {
+                let mut keys: Vec<(usize, u128, u32)> = g
+                    .grams
+                    .iter()
+                    .map(|&(k, c)| {
+                        let k = match unit {
+                            Unit::Chars => k,
+                            Unit::Words => {
+                                let ids: Vec<u32> =
+                                    unkey(k).map(|local| global[e][local as usize]).collect();
+                                key(&ids)
+                            }
+                        };
+                        (shard_of(k), k, c)
+                    })
+                    .collect();
+                keys.sort_unstable();
+                let mut bounds = [0u32; SHARDS + 1];
+                for &(s, _, _) in &keys {
+                    bounds[s + 1] += 1;
+                }
+                for s in 0..SHARDS {
+                    bounds[s + 1] += bounds[s];
+                }
+                (keys.into_iter().map(|(_, k, c)| (k, c)).collect(), bounds)
+            })
+            .collect();
+        self.shards
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(s, shard)| {
+                for (e, (keys, bounds)) in keyed.iter().enumerate() {
+                    let essay = first + e as u32;
+                    for &(k, c) in &keys[bounds[s] as usize..bounds[s + 1] as usize] {
+                        let next = shard.keys.len() as u32;
+                        let idx = *shard.index.entry(k).or_insert(next);
+                        if idx == next {
+                            shard.keys.push(k);
+                            shard.counts.push(0);
+                            shard.essays.push(0);
+                        }
+                        shard.counts[idx as usize] += u64::from(c);
+                        shard.essays[idx as usize] += 1;
+                        shard.postings.push((idx, essay, c));
+                    }
+                }
+            });
+        Ok(())
+    }
+
+    /// Word or character tokens counted: the denominator of per_10k.
+    pub fn total(&self) -> u64 {
+        self.sizes.iter().sum()
+    }
+
+    /// The text of an n-gram key: words joined by a space, characters by nothing.
+    fn items(&self, key: u128) -> Vec<String> {
+        unkey(key)
+            .map(|id| match self.unit {
+                Unit::Words => self.words[id as usize].to_owned(),
+                Unit::Chars => char::from_u32(id).map(String::from).unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    /// The n-grams that pass `filter`, most frequent first, ties by text.
+    pub fn finish(self, filter: &Filter<'_>) -> Vec<Ngram> {
+        let parts = Parts::of(self.sizes.iter().copied());
+        let this = &self;
+        let mut rows: Vec<Ngram> = self
+            .shards
+            .par_iter()
+            .flat_map_iter(|shard| {
+                let mut kept: Vec<Option<(u32, Vec<String>)>> = vec![None; shard.keys.len()];
+                let mut count = 0u32;
+                for (i, &k) in shard.keys.iter().enumerate() {
+                    if shard.counts[i] < filter.min_freq || shard.essays[i] < filter.min_range {
+                        continue;
+                    }
+                    let items = this.items(k);
+                    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+                    if (filter.keep)(&refs) {
+                        kept[i] = Some((count, items));
+                        count += 1;
+                    }
+                }
+                let mut sums = vec![Sums::default(); count as usize];
+                for &(idx, essay, c) in &shard.postings {
+                    if let Some((slot, _)) = &kept[idx as usize] {
+                        let total = shard.counts[idx as usize];
+                        sums[*slot as usize].add(
+                            c.into(),
+                            this.sizes[essay as usize],
+                            total,
+                            &parts,
+                        );
+                    }
+                }
+                let joiner = match this.unit {
+                    Unit::Words => " ",
+                    Unit::Chars => "",
+                };
+                kept.into_iter()
+                    .enumerate()
+                    .filter_map(|(i, kept)| kept.map(|(slot, items)| (i, slot, items)))
+                    .map(|(i, slot, items)| Ngram {
+                        n: items.len(),
+                        text: items.join(joiner),
+                        count: shard.counts[i],
+                        essays: shard.essays[i],
+                        dispersion: sums[slot as usize].finish(&parts),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        rows.sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
+        rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn essay(id: u32, body: &str) -> Essay {
+        Essay {
+            id,
+            title: String::new(),
+            source: "t.txt".into(),
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn keys_round_trip() {
+        let ids = [0, 7, (1 << 25) - 1, 12345];
+        assert_eq!(unkey(key(&ids)).collect::<Vec<_>>(), ids);
+        assert_ne!(key(&[1, 2]), key(&[1, 2, 0]));
+    }
+
+    #[test]
+    fn ngrams_stop_at_punctuation_and_line_ends() {
+        let segmenter = Segmenter::new();
+        let essays = [
+            essay(1, "社区居民，社区居民\n居民社区"),
+            essay(2, "社区居民很团结"),
+        ];
+        let mut counter = NgramCounter::new(Unit::Words);
+        let grams: Vec<EssayGrams> = essays
+            .iter()
+            .map(|e| essay_grams(&segmenter, e, Unit::Words, 2..=2))
+            .collect();
+        counter.add(&essays, grams, &|w| w).unwrap();
+        let all = |_: &[&str]| true;
+        let rows = counter.finish(&Filter {
+            min_freq: 1,
+            min_range: 1,
+            keep: &all,
+        });
+        let found: Vec<(&str, u64, u32)> = rows
+            .iter()
+            .map(|r| (r.text.as_str(), r.count, r.essays))
+            .collect();
+        // 居民 社区 once (line 2); never 居民 居民 across the line end or 居民 社区 across the comma.
+        assert_eq!(
+            found,
+            [
+                ("社区 居民", 3, 2),
+                ("居民 很", 1, 1),
+                ("居民 社区", 1, 1),
+                ("很 团结", 1, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn character_ngrams() {
+        let segmenter = Segmenter::new();
+        let essays = [essay(1, "抗疫，抗疫英雄")];
+        let mut counter = NgramCounter::new(Unit::Chars);
+        let grams = vec![essay_grams(&segmenter, &essays[0], Unit::Chars, 2..=3)];
+        counter.add(&essays, grams, &|w| w).unwrap();
+        let all = |_: &[&str]| true;
+        let rows = counter.finish(&Filter {
+            min_freq: 2,
+            min_range: 1,
+            keep: &all,
+        });
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].text.as_str(), rows[0].count), ("抗疫", 2));
+        assert_eq!(counter_total_of(&essays), 6);
+    }
+
+    fn counter_total_of(essays: &[Essay]) -> u64 {
+        let segmenter = Segmenter::new();
+        essays
+            .iter()
+            .map(|e| essay_grams(&segmenter, e, Unit::Chars, 1..=1).size)
+            .sum()
+    }
+}

@@ -1,0 +1,233 @@
+//! `wenxi kwic`: the concordance of a word, a pattern, a sequence or a character string.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::analysis::kwic::{self, Context, Hit, Query, SortKey};
+use crate::frames::{kwic_frame, FrameOptions, Keys};
+use crate::report::{ensure_dir, Format, TableReporter};
+
+use super::input::InputArgs;
+use super::{EXIT_OK, EXIT_SKIPPED};
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "A query is a word (the whole token, as jieba cuts it), a glob on tokens (防*, ?情), \
+    a regex on tokens between slashes (/^防.+$/), or several of these separated by spaces for \
+    adjacent tokens (社区 居民). With --chars the query is a plain string found in the text \
+    whatever the segmentation (印度尼西亚 is cut into 印度 + 尼西亚: only --chars finds it).\n\n\
+    Examples:\n  \
+    wenxi kwic 社区                          every 社区 in ./corpus (or the bundled corpus)\n  \
+    wenxi kwic '防*' essays/ --sort R1,R2     words starting with 防, sorted by the words after\n  \
+    wenxi kwic '社区 居民' --width 5          a two-word sequence, five words each side\n  \
+    wenxi kwic 印度尼西亚 --chars            a string, whatever jieba makes of it\n  \
+    wenxi kwic 发展 --pos v --sample 100      发展 as a verb, 100 hits chosen at random"
+)]
+pub struct Args {
+    /// The word, pattern, sequence or (with --chars) string to look for
+    pub query: String,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Search the text for QUERY as a character string instead of matching tokens
+    #[arg(long)]
+    pub chars: bool,
+
+    /// Keep token hits whose tokens have one of these part-of-speech tags (jieba's: n, v, vn, ...)
+    #[arg(
+        long,
+        value_name = "TAGS",
+        value_delimiter = ',',
+        conflicts_with = "chars"
+    )]
+    pub pos: Vec<String>,
+
+    /// Words of context on each side (punctuation between them comes along)
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub width: usize,
+
+    /// Characters of context on each side, instead of --width words
+    #[arg(long, value_name = "N")]
+    pub char_width: Option<usize>,
+
+    /// Sort by these keys in turn: node, L1-L3, R1-R3 (the words left and right), essay
+    #[arg(
+        long,
+        value_name = "KEYS",
+        value_delimiter = ',',
+        default_value = "essay"
+    )]
+    pub sort: Vec<String>,
+
+    /// Keep N hits chosen at random (the same every run) before sorting
+    #[arg(long, value_name = "N")]
+    pub sample: Option<usize>,
+
+    /// Keep at most the first N hits after sorting
+    #[arg(long, value_name = "N")]
+    pub max: Option<usize>,
+
+    /// Hits printed in the terminal (all go to kwic.csv)
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    pub show: usize,
+
+    /// Folder for kwic.csv (created if missing)
+    #[arg(short, long, value_name = "DIR", default_value = "reports")]
+    pub output: PathBuf,
+
+    /// Write CSV without the UTF-8 byte-order mark
+    #[arg(long)]
+    pub no_bom: bool,
+
+    /// No progress bar
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// One row of kwic.csv: a hit and the essay it is in.
+pub struct Row {
+    pub hit: Hit,
+    pub key: String,
+    pub title: String,
+}
+
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let query = Query::parse(&args.query, args.chars).map_err(anyhow::Error::msg)?;
+    let keys = args
+        .sort
+        .iter()
+        .map(|k| SortKey::parse(k))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::msg)?;
+    let context = match args.char_width {
+        Some(n) => Context::Chars(n),
+        None => Context::Words(args.width),
+    };
+    let load_options = args.input.load_options()?;
+    let segmenter = args.input.segmenter()?;
+    args.input.pool()?.install(|| {
+        let mut rows: Vec<Row> = Vec::new();
+        let mut essays_with = 0usize;
+        let scan = args.input.each_essay(
+            &load_options,
+            args.quiet,
+            |essay| kwic::find(&segmenter, essay, &query, context, &args.pos),
+            |batch, hits| {
+                let keys = Keys::of(batch);
+                for (essay, hits) in batch.essays.iter().zip(hits) {
+                    essays_with += usize::from(!hits.is_empty());
+                    rows.extend(hits.into_iter().map(|hit| Row {
+                        key: keys.get(essay.id).to_owned(),
+                        title: essay.title.clone(),
+                        hit,
+                    }));
+                }
+                Ok(())
+            },
+        )?;
+        let found = rows.len();
+        let mut notes = Vec::new();
+        if let Some(n) = args.sample {
+            if found > n {
+                kwic::sample(&mut rows, |r| &r.hit, n);
+                notes.push(format!("a random sample of {n}"));
+            }
+        }
+        kwic::sort(&mut rows, |r| &r.hit, &keys);
+        if let Some(n) = args.max {
+            if rows.len() > n {
+                rows.truncate(n);
+                notes.push(format!("the first {n} after sorting"));
+            }
+        }
+        ensure_dir(&args.output)?;
+        let path = args.output.join("kwic.csv");
+        TableReporter {
+            format: Format::Csv,
+            bom: !args.no_bom,
+        }
+        .write_one(
+            &kwic_frame(&rows, FrameOptions { excel_safe: true })?,
+            &path,
+        )?;
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "{}: {found} hits in {essays_with} of {} essays{}",
+            args.query,
+            scan.essays,
+            if notes.is_empty() {
+                String::new()
+            } else {
+                format!("; kept {}", notes.join(", then "))
+            }
+        )?;
+        print_lines(&mut out, &rows, args.show)?;
+        writeln!(out, "all {} in {}", rows.len(), path.display())?;
+        Ok(if scan.skipped { EXIT_SKIPPED } else { EXIT_OK })
+    })
+}
+
+/// Columns of context on each side in the terminal.
+const SIDE: usize = 34;
+
+/// The hits aligned on the node: CJK characters are two columns wide.
+fn print_lines(out: &mut impl Write, rows: &[Row], show: usize) -> std::io::Result<()> {
+    if rows.len() > show {
+        writeln!(out, "showing the first {show} (--show to change):")?;
+    }
+    for row in rows.iter().take(show) {
+        let h = &row.hit;
+        let place = format!("{}:{}", h.essay_id, h.sentence);
+        let left = last_columns(&h.left, SIDE);
+        let pad = SIDE - left.width();
+        writeln!(
+            out,
+            "{place:>9}  {}{left} 【{}】 {}",
+            " ".repeat(pad),
+            h.node,
+            first_columns(&h.right, SIDE)
+        )?;
+    }
+    Ok(())
+}
+
+/// The end of `text` that fits in `columns`.
+fn last_columns(text: &str, columns: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in text.char_indices().rev() {
+        used += c.width().unwrap_or(0);
+        if used > columns {
+            return &text[i + c.len_utf8()..];
+        }
+    }
+    text
+}
+
+/// The start of `text` that fits in `columns`.
+fn first_columns(text: &str, columns: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        used += c.width().unwrap_or(0);
+        if used > columns {
+            return &text[..i];
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_cjk_as_two() {
+        assert_eq!(last_columns("我们社区", 4), "社区");
+        assert_eq!(last_columns("ab社区", 5), "b社区");
+        assert_eq!(first_columns("社区居民", 5), "社区");
+        assert_eq!("社区".width(), 4);
+    }
+}

@@ -1,0 +1,196 @@
+//! `wenxi ngrams`: word or character n-grams with their range and dispersion, and clusters
+//! around a word.
+
+use std::io::Write;
+use std::ops::RangeInclusive;
+use std::path::PathBuf;
+
+use crate::analysis::ngrams::{self, Filter, NgramCounter, Unit, MAX_N};
+use crate::frames::{ngrams_frame, FrameOptions};
+use crate::report::{ensure_dir, Format, TableReporter, EXCEL_ROWS};
+use crate::Stopwords;
+
+use super::input::InputArgs;
+use super::{EXIT_OK, EXIT_SKIPPED};
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "An n-gram never crosses punctuation, a number, a line end or an essay \
+    end. juilland_d, dp and dp_norm say how evenly each one is spread over the essays (see the \
+    README).\n\n\
+    Examples:\n  \
+    wenxi ngrams                              2- and 3-word n-grams of ./corpus (or the bundled corpus)\n  \
+    wenxi ngrams essays/ -n 2..5 --min-range 3 used in at least three essays\n  \
+    wenxi ngrams --chars -n 4                 four-character strings (set phrases, templates)\n  \
+    wenxi ngrams --around 社区 -n 3           clusters: 3-grams holding 社区"
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Lengths: one (3) or a range (2..5), from 1 to 5
+    #[arg(short = 'n', long = "n", value_name = "RANGE", default_value = "2..3", value_parser = parse_range)]
+    pub lengths: RangeInclusive<usize>,
+
+    /// Character n-grams (runs of Han characters) instead of words
+    #[arg(long)]
+    pub chars: bool,
+
+    /// Keep n-grams seen at least N times
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub min_freq: u64,
+
+    /// Keep n-grams used in at least N essays
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_range: u32,
+
+    /// Keep word n-grams made of stopwords only (的 是, 了 一)
+    #[arg(long)]
+    pub keep_stopwords: bool,
+
+    /// Only n-grams holding this word (characters with --chars): AntConc's clusters
+    #[arg(long, value_name = "WORD")]
+    pub around: Option<String>,
+
+    /// N-grams printed in the terminal (all go to ngrams.csv)
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub top: usize,
+
+    /// Folder for ngrams.csv (created if missing)
+    #[arg(short, long, value_name = "DIR", default_value = "reports")]
+    pub output: PathBuf,
+
+    /// Write CSV without the UTF-8 byte-order mark
+    #[arg(long)]
+    pub no_bom: bool,
+
+    /// No progress bar
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `3`, `2..5`, `2..=5` or `2-5`.
+fn parse_range(text: &str) -> Result<RangeInclusive<usize>, String> {
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("{text:?} is not a length or a range such as 2..5"))
+    };
+    let (lo, hi) = match text.split_once("..") {
+        Some((lo, hi)) => (parse(lo)?, parse(hi.trim_start_matches('='))?),
+        None => match text.split_once('-') {
+            Some((lo, hi)) => (parse(lo)?, parse(hi)?),
+            None => {
+                let n = parse(text)?;
+                (n, n)
+            }
+        },
+    };
+    if lo == 0 || hi > MAX_N || lo > hi {
+        return Err(format!(
+            "lengths go from 1 to {MAX_N}, low to high: not {text}"
+        ));
+    }
+    Ok(lo..=hi)
+}
+
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let unit = if args.chars { Unit::Chars } else { Unit::Words };
+    let load_options = args.input.load_options()?;
+    let segmenter = args.input.segmenter()?;
+    let stopwords = Stopwords::builtin();
+    args.input.pool()?.install(|| {
+        let arena = bumpalo::Bump::new();
+        let mut counter = NgramCounter::new(unit);
+        let scan = args.input.each_essay(
+            &load_options,
+            args.quiet,
+            |essay| ngrams::essay_grams(&segmenter, essay, unit, args.lengths.clone()),
+            |batch, grams| {
+                counter
+                    .add(&batch.essays, grams, &|w| arena.alloc_str(w))
+                    .map_err(anyhow::Error::msg)
+            },
+        )?;
+        let total = counter.total();
+        let around = args.around.as_deref();
+        let keep = |items: &[&str]| {
+            let content = match unit {
+                Unit::Words => args.keep_stopwords || items.iter().any(|w| !stopwords.contains(w)),
+                Unit::Chars => true,
+            };
+            content
+                && match (around, unit) {
+                    (None, _) => true,
+                    (Some(node), Unit::Words) => items.contains(&node),
+                    (Some(node), Unit::Chars) => items.concat().contains(node),
+                }
+        };
+        let rows = counter.finish(&Filter {
+            min_freq: args.min_freq,
+            min_range: args.min_range,
+            keep: &keep,
+        });
+        ensure_dir(&args.output)?;
+        let path = args.output.join("ngrams.csv");
+        TableReporter {
+            format: Format::Csv,
+            bom: !args.no_bom,
+        }
+        .write_one(
+            &ngrams_frame(&rows, total, FrameOptions { excel_safe: true })?,
+            &path,
+        )?;
+        if rows.len() > EXCEL_ROWS {
+            eprintln!(
+                "wenxi: warning: {} has {} rows, more than Excel opens ({EXCEL_ROWS}): raise \
+                 --min-freq or --min-range, or read it with pandas or R",
+                path.display(),
+                rows.len()
+            );
+        }
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "{} {}-grams ({}..{}) seen at least {} times in at least {} essays, of {} essays \
+             ({total} {})",
+            rows.len(),
+            if args.chars { "character" } else { "word" },
+            args.lengths.start(),
+            args.lengths.end(),
+            args.min_freq,
+            args.min_range,
+            scan.essays,
+            if args.chars {
+                "Han characters"
+            } else {
+                "words"
+            },
+        )?;
+        for row in rows.iter().take(args.top) {
+            writeln!(
+                out,
+                "  {}\t{}\t{} essays\tDP={:.3}",
+                row.text, row.count, row.essays, row.dispersion.dp
+            )?;
+        }
+        writeln!(out, "all in {}", path.display())?;
+        Ok(if scan.skipped { EXIT_SKIPPED } else { EXIT_OK })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_range;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range("2..3"), Ok(2..=3));
+        assert_eq!(parse_range("2..=5"), Ok(2..=5));
+        assert_eq!(parse_range("4"), Ok(4..=4));
+        assert_eq!(parse_range("1-2"), Ok(1..=2));
+        assert!(parse_range("0..2").is_err());
+        assert!(parse_range("3..2").is_err());
+        assert!(parse_range("2..6").is_err());
+    }
+}

@@ -1,0 +1,429 @@
+//! The corpus-linguistics core from the command line: `kwic`, `ngrams`, `collocates`, and the
+//! dispersion columns of `word_freq.csv`, each checked by a route other than its own code.
+
+use std::collections::{BTreeMap, HashMap};
+
+mod common;
+
+use common::{wenxi, Csv};
+
+/// `wenxi analyze` of the bundled corpus (./corpus) into a fresh folder.
+fn analyze_bundled() -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .args(["analyze", "--no-charts", "--no-html", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    out
+}
+
+/// Runs a subcommand with `-o` a fresh folder; returns the folder and the stdout.
+fn run(args: &[&str]) -> (tempfile::TempDir, String) {
+    let out = tempfile::tempdir().unwrap();
+    let assert = wenxi()
+        .args(args)
+        .arg("-q")
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    (out, stdout)
+}
+
+fn counts(freq: &Csv) -> HashMap<String, u64> {
+    freq.records()
+        .iter()
+        .map(|r| (r["word"].to_owned(), r["count"].parse().unwrap()))
+        .collect()
+}
+
+#[test]
+fn kwic_hits_equal_word_counts() {
+    let analysed = analyze_bundled();
+    let freq = counts(&Csv::read(&analysed.path().join("word_freq.csv")));
+    for word in ["社区", "疫情", "我们", "志愿者"] {
+        let (out, stdout) = run(&["kwic", word]);
+        let kwic = Csv::read(&out.path().join("kwic.csv"));
+        assert_eq!(kwic.rows.len() as u64, freq[word], "{word}");
+        assert!(kwic.column("node").iter().all(|n| *n == word));
+        assert!(
+            stdout.starts_with(&format!("{word}: {} hits in ", freq[word])),
+            "{stdout}"
+        );
+    }
+    // A glob: its hits are the counts of the words it matches, read from word_freq.csv.
+    let (out, _) = run(&["kwic", "防*"]);
+    let kwic = Csv::read(&out.path().join("kwic.csv"));
+    let expected: u64 = freq
+        .iter()
+        .filter(|(w, _)| w.starts_with('防'))
+        .map(|(_, c)| c)
+        .sum();
+    assert!(expected > 0);
+    assert_eq!(kwic.rows.len() as u64, expected);
+    assert!(kwic.column("node").iter().all(|n| n.starts_with('防')));
+    // The same as a regex.
+    let (out, _) = run(&["kwic", "/^防/"]);
+    assert_eq!(
+        Csv::read(&out.path().join("kwic.csv")).rows.len() as u64,
+        expected
+    );
+}
+
+#[test]
+fn kwic_rows_place_each_hit_in_its_essay() {
+    let analysed = analyze_bundled();
+    let essays = Csv::read(&analysed.path().join("essays.csv"));
+    let titles: HashMap<&str, &str> = essays
+        .column("essay_id")
+        .into_iter()
+        .zip(essays.column("title"))
+        .collect();
+    let (out, _) = run(&["kwic", "社区 居民", "--width", "3"]);
+    let kwic = Csv::read(&out.path().join("kwic.csv"));
+    assert!(!kwic.rows.is_empty());
+    for r in kwic.records() {
+        assert_eq!(r["node"], "社区居民");
+        assert_eq!(titles[r["essay_id"]], r["title"]);
+        assert!(r["essay_key"].contains('#'));
+        assert!(r["paragraph"].parse::<u32>().unwrap() >= 1);
+        assert!(r["sentence"].parse::<u32>().unwrap() >= 1);
+    }
+    // Rows are in corpus order by default, and the same whatever the thread count.
+    let ids: Vec<u32> = kwic
+        .column("essay_id")
+        .iter()
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] <= w[1]));
+    let (one, _) = run(&["kwic", "社区 居民", "--width", "3", "--jobs", "1"]);
+    assert_eq!(
+        std::fs::read(one.path().join("kwic.csv")).unwrap(),
+        std::fs::read(out.path().join("kwic.csv")).unwrap()
+    );
+}
+
+#[test]
+fn kwic_sample_and_max_say_what_they_kept() {
+    let (all, _) = run(&["kwic", "社区"]);
+    let total = Csv::read(&all.path().join("kwic.csv")).rows.len();
+    let (sampled, stdout) = run(&["kwic", "社区", "--sample", "25", "--sort", "R1,node"]);
+    let sample = Csv::read(&sampled.path().join("kwic.csv"));
+    assert_eq!(sample.rows.len(), 25);
+    assert!(stdout.contains("a random sample of 25"), "{stdout}");
+    assert!(stdout.contains(&format!("{total} hits")), "{stdout}");
+    let (again, _) = run(&["kwic", "社区", "--sample", "25", "--sort", "R1,node"]);
+    assert_eq!(
+        std::fs::read(again.path().join("kwic.csv")).unwrap(),
+        std::fs::read(sampled.path().join("kwic.csv")).unwrap()
+    );
+    let (capped, stdout) = run(&["kwic", "社区", "--max", "7"]);
+    assert_eq!(Csv::read(&capped.path().join("kwic.csv")).rows.len(), 7);
+    assert!(stdout.contains("the first 7 after sorting"), "{stdout}");
+}
+
+/// Essays with strings jieba cuts apart.
+fn string_corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let texts = [
+        "我去过印度尼西亚。印度尼西亚的朋友很热情，哈哈哈哈。\n大家一起抗疫。",
+        "印度尼西亚，印度，尼西亚。",
+        "这里没有那个国家，只有抗疫故事。",
+    ];
+    for (i, text) in texts.iter().enumerate() {
+        std::fs::write(dir.path().join(format!("{i}.txt")), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn kwic_chars_equals_a_substring_count() {
+    let dir = string_corpus();
+    let raw: Vec<String> = (0..3)
+        .map(|i| std::fs::read_to_string(dir.path().join(format!("{i}.txt"))).unwrap())
+        .collect();
+    let input = dir.path().to_str().unwrap();
+    for query in ["印度尼西亚", "哈哈", "抗疫", "度尼"] {
+        let expected: usize = raw.iter().map(|t| t.matches(query).count()).sum();
+        let (out, _) = run(&["kwic", query, input, "--chars"]);
+        let kwic = Csv::read(&out.path().join("kwic.csv"));
+        assert_eq!(kwic.rows.len(), expected, "{query}");
+    }
+    // Context in characters, and the hit's offset in characters from the essay's start.
+    let (out, _) = run(&["kwic", "印度尼西亚", input, "--chars", "--char-width", "2"]);
+    let rows = Csv::read(&out.path().join("kwic.csv"));
+    let records = rows.records();
+    let r = &records[0];
+    assert_eq!(
+        (r["left"], r["node"], r["right"]),
+        ("去过", "印度尼西亚", "。印")
+    );
+    assert_eq!(r["offset"], "3");
+}
+
+#[test]
+fn character_ngrams_equal_substring_counts() {
+    let dir = string_corpus();
+    let raw: String = (0..3)
+        .map(|i| std::fs::read_to_string(dir.path().join(format!("{i}.txt"))).unwrap())
+        .collect();
+    let (out, _) = run(&[
+        "ngrams",
+        dir.path().to_str().unwrap(),
+        "--chars",
+        "-n",
+        "2",
+        "--min-freq",
+        "1",
+    ]);
+    let grams = Csv::read(&out.path().join("ngrams.csv"));
+    let found: HashMap<&str, &str> = grams
+        .column("ngram")
+        .into_iter()
+        .zip(grams.column("count"))
+        .collect();
+    // 抗疫 and 印度 cannot overlap themselves: every occurrence is one 2-gram.
+    for gram in ["抗疫", "印度", "尼西"] {
+        assert_eq!(found[gram], raw.matches(gram).count().to_string(), "{gram}");
+    }
+    // 哈哈哈哈 holds three overlapping 哈哈; none crosses punctuation (亚。印 is not a 2-gram).
+    assert_eq!(found["哈哈"], "3");
+    assert!(!found.contains_key("亚印"));
+}
+
+#[test]
+fn unigrams_are_the_word_list() {
+    let analysed = analyze_bundled();
+    let freq = Csv::read(&analysed.path().join("word_freq.csv"));
+    let (out, _) = run(&["ngrams", "-n", "1", "--min-freq", "1", "--keep-stopwords"]);
+    let grams = Csv::read(&out.path().join("ngrams.csv"));
+    let by_word = |csv: &Csv, key: &str| -> BTreeMap<String, Vec<String>> {
+        csv.records()
+            .iter()
+            .map(|r| {
+                (
+                    r[key].to_owned(),
+                    ["count", "essays", "juilland_d", "dp", "dp_norm"]
+                        .iter()
+                        .map(|c| r[c].to_owned())
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    // Counted twice, by two paths through the code: the builder's word ids and the n-gram
+    // shards agree on every count, range and dispersion figure.
+    assert_eq!(by_word(&grams, "ngram"), by_word(&freq, "word"));
+}
+
+#[test]
+fn word_ngrams_leave_out_stopword_only_ones() {
+    let (out, stdout) = run(&["ngrams", "-n", "2..3", "--min-range", "3"]);
+    let grams = Csv::read(&out.path().join("ngrams.csv"));
+    assert!(!grams.rows.is_empty(), "{stdout}");
+    let stop = ["的", "了", "是", "在", "和"];
+    for r in grams.records() {
+        let words: Vec<&str> = r["ngram"].split(' ').collect();
+        assert_eq!(words.len().to_string(), r["n"]);
+        assert!(r["essays"].parse::<u32>().unwrap() >= 3);
+        assert!(!words.iter().all(|w| stop.contains(w)), "{}", r["ngram"]);
+    }
+    let (around, _) = run(&["ngrams", "-n", "3", "--around", "社区"]);
+    let around = Csv::read(&around.path().join("ngrams.csv"));
+    assert!(!around.rows.is_empty());
+    assert!(around
+        .column("ngram")
+        .iter()
+        .all(|g| g.split(' ').any(|w| w == "社区")));
+}
+
+/// DP worked from essay_word_freq.csv and essays.csv, apart from the code that writes it.
+#[test]
+fn dispersion_matches_a_computation_from_the_per_essay_table() {
+    let analysed = analyze_bundled();
+    let dir = analysed.path();
+    let essays = Csv::read(&dir.join("essays.csv"));
+    let sizes: BTreeMap<String, f64> = essays
+        .records()
+        .iter()
+        .map(|r| (r["essay_id"].to_owned(), r["words"].parse().unwrap()))
+        .collect();
+    let total: f64 = sizes.values().sum();
+    let per_essay = Csv::read(&dir.join("essay_word_freq.csv"));
+    let freq = Csv::read(&dir.join("word_freq.csv"));
+    for word in ["社区", "疫情", "武汉", "志愿者"] {
+        let mut sub: BTreeMap<&str, f64> = BTreeMap::new();
+        for r in per_essay.records() {
+            if r["word"] == word {
+                sub.insert(r["essay_id"], r["count"].parse().unwrap());
+            }
+        }
+        let f: f64 = sub.values().sum();
+        let dp: f64 = sizes
+            .iter()
+            .map(|(id, size)| {
+                (sub.get(id.as_str()).copied().unwrap_or(0.0) / f - size / total).abs()
+            })
+            .sum::<f64>()
+            / 2.0;
+        let k = sizes.len() as f64;
+        let r: Vec<f64> = sizes
+            .iter()
+            .map(|(id, size)| sub.get(id.as_str()).copied().unwrap_or(0.0) / size)
+            .collect();
+        let mean = r.iter().sum::<f64>() / k;
+        let sd = (r.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / k).sqrt();
+        let d = 1.0 - sd / (mean * (k - 1.0).sqrt());
+        let row = freq
+            .records()
+            .into_iter()
+            .find(|r| r["word"] == word)
+            .unwrap()
+            .clone();
+        let got = |c: &str| row[c].parse::<f64>().unwrap();
+        assert!(
+            (got("dp") - dp).abs() < 1e-5,
+            "{word}: {} vs {dp}",
+            got("dp")
+        );
+        assert!(
+            (got("juilland_d") - d).abs() < 1e-5,
+            "{word}: {} vs {d}",
+            got("juilland_d")
+        );
+        let smallest = sizes.values().cloned().fold(f64::MAX, f64::min) / total;
+        assert!((got("dp_norm") - dp / (1.0 - smallest)).abs() < 1e-5);
+    }
+}
+
+/// A corpus whose counts are known by construction: every word stands between punctuation, so
+/// jieba cannot join or split it.
+fn collocation_corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "社区，医生，居民。".repeat(10) + &"口罩，居民。".repeat(20);
+    std::fs::write(dir.path().join("a.txt"), text).unwrap();
+    dir
+}
+
+#[test]
+fn collocate_statistics_worked_by_hand() {
+    let dir = collocation_corpus();
+    let (out, stdout) = run(&["collocates", "社区", dir.path().to_str().unwrap()]);
+    let csv = Csv::read(&out.path().join("collocates.csv"));
+    let rows: HashMap<String, HashMap<&str, &str>> = csv
+        .records()
+        .into_iter()
+        .map(|r| (r["collocate"].to_owned(), r))
+        .collect();
+    assert_eq!(rows.len(), 2, "{stdout}");
+    // N = 30 + 40 = 70 words; 社区 10 times; each window (inside its sentence) reads 医生 and
+    // 居民 to the right: S = 20 slots. 医生: O = 10, f = 10; 居民: O = 10, f = 30.
+    let n = 70.0f64;
+    let s = 20.0f64;
+    for (word, f) in [("医生", 10.0f64), ("居民", 30.0f64)] {
+        let r = &rows[word];
+        let num = |c: &str| r[c].parse::<f64>().unwrap();
+        let o = 10.0f64;
+        let e = f * s / n;
+        assert_eq!((r["observed"], r["left"], r["right"]), ("10", "0", "10"));
+        assert_eq!((r["node_freq"], r["window_slots"]), ("10", "20"));
+        assert_eq!(r["collocate_freq"], (f as u64).to_string());
+        let close =
+            |c: &str, v: f64| assert!((num(c) - v).abs() < 1e-5, "{word} {c}: {} vs {v}", num(c));
+        close("expected", e);
+        close("mi", (o / e).log2());
+        close("mi3", (o.powi(3) / e).log2());
+        close("t_score", (o - e) / o.sqrt());
+        close("dice", 2.0 * o / (10.0 + f));
+        close("log_dice", 14.0 + (2.0 * o / (10.0 + f)).log2());
+        // The 4-cell table: O11 = O, O12 = S − O, O21 = f − O, O22 = N − S − f + O.
+        let cells = [o, s - o, f - o, n - s - f + o];
+        let rows_ = [s, s, n - s, n - s];
+        let cols = [f, n - f, f, n - f];
+        let g2: f64 = 2.0
+            * (0..4)
+                .filter(|&i| cells[i] > 0.0)
+                .map(|i| cells[i] * (cells[i] / (rows_[i] * cols[i] / n)).ln())
+                .sum::<f64>();
+        close("g2", g2);
+        close("delta_p_collocate_given_node", o / s - (f - o) / (n - s));
+        close("delta_p_node_given_collocate", o / f - (s - o) / (n - f));
+    }
+    // logDice ranks 医生 (all its uses are near 社区) first.
+    assert_eq!(csv.column("collocate")[0], "医生");
+    // With --cross-sentences the window reaches into the next sentence too.
+    let (out, _) = run(&[
+        "collocates",
+        "社区",
+        dir.path().to_str().unwrap(),
+        "--cross-sentences",
+    ]);
+    let crossed = Csv::read(&out.path().join("collocates.csv"));
+    let slots: u64 = crossed.column("window_slots")[0].parse().unwrap();
+    assert!(slots > 20, "{slots}");
+}
+
+#[test]
+fn keyness_leaves_out_rare_words_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    for (folder, text) in [
+        ("target", "医生。".repeat(30) + "口罩。"),
+        ("reference", "医生。".repeat(30) + &"社区。".repeat(30)),
+    ] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        std::fs::write(dir.path().join(folder).join("a.txt"), text).unwrap();
+    }
+    let keyness = |extra: &[&str]| {
+        let mut args = vec![
+            "keyness".to_owned(),
+            dir.path().join("target").display().to_string(),
+            "--reference".to_owned(),
+            dir.path().join("reference").display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let out = tempfile::tempdir().unwrap();
+        wenxi()
+            .args(&args)
+            .arg("-o")
+            .arg(out.path())
+            .assert()
+            .success();
+        Csv::read(&out.path().join("keyness.csv"))
+    };
+    let words =
+        |csv: &Csv| -> Vec<String> { csv.column("word").iter().map(|w| w.to_string()).collect() };
+    // 口罩 once against never is left out by the default --min-freq 5.
+    let default = keyness(&[]);
+    assert!(!words(&default).contains(&"口罩".to_owned()));
+    assert!(words(&default).contains(&"医生".to_owned()));
+    let all = keyness(&["--min-freq", "1", "--max-p", "1"]);
+    let rows = all.records();
+    let row = rows.iter().find(|r| r["word"] == "口罩").unwrap();
+    // Its log ratio's interval spans 0: log2((1/31)/(0.5/60)) ± 1.96·√(1 + 2)/ln 2.
+    let lr = (1.0f64 / 31.0 / (0.5 / 60.0)).log2();
+    let half = 1.959964 * 3f64.sqrt() / 2f64.ln();
+    let num = |c: &str| row[c].parse::<f64>().unwrap();
+    assert!((num("log_ratio") - lr).abs() < 1e-5);
+    assert!((num("log_ratio_low") - (lr - half)).abs() < 1e-4);
+    assert!((num("log_ratio_high") - (lr + half)).abs() < 1e-4);
+    assert!(num("log_ratio_low") < 0.0);
+}
+
+#[test]
+fn bad_queries_are_clear_errors() {
+    for (args, message) in [
+        (vec!["kwic", "/(/"], "bad regex"),
+        (vec!["kwic", "社区", "--sort", "L9"], "bad sort key"),
+        (vec!["ngrams", "-n", "2..9"], "lengths go from 1 to 5"),
+        (
+            vec!["collocates", "社区", "--left", "0", "--right", "0"],
+            "window is empty",
+        ),
+    ] {
+        let assert = wenxi().args(&args).assert().failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
