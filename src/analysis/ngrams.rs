@@ -123,20 +123,53 @@ pub fn essay_grams(
             }
         }
     }
-    let mut grams: Vec<(u128, u32)> = counts.into_iter().collect();
-    grams.sort_unstable();
+    // In the map's order, which depends only on the keys inserted (FxHash has no random seed).
+    let grams: Vec<(u128, u32)> = counts.into_iter().collect();
     EssayGrams { vocab, grams, size }
+}
+
+/// An n-gram's corpus totals, and where it was first seen (all there is to know of the many
+/// n-grams used in one essay only, which then need no postings).
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    count: u32,
+    essays: u32,
+    first_essay: u32,
+    first_count: u32,
 }
 
 /// One shard of the corpus counts.
 #[derive(Default)]
 struct Shard {
-    index: FxHashMap<u128, u32>,
-    keys: Vec<u128>,
-    counts: Vec<u64>,
-    essays: Vec<u32>,
-    /// (n-gram, essay, count), in corpus order.
-    postings: Vec<(u32, u32, u32)>,
+    entries: FxHashMap<u128, Entry>,
+    /// (n-gram, essay, count) of the n-grams used in more than one essay, each n-gram's in
+    /// corpus order.
+    postings: Vec<(u128, u32, u32)>,
+}
+
+impl Shard {
+    fn add(&mut self, key: u128, essay: u32, count: u32) {
+        use std::collections::hash_map::Entry as Slot;
+        match self.entries.entry(key) {
+            Slot::Vacant(slot) => {
+                slot.insert(Entry {
+                    count,
+                    essays: 1,
+                    first_essay: essay,
+                    first_count: count,
+                });
+            }
+            Slot::Occupied(slot) => {
+                let e = slot.into_mut();
+                if e.essays == 1 {
+                    self.postings.push((key, e.first_essay, e.first_count));
+                }
+                e.count = e.count.saturating_add(count);
+                e.essays += 1;
+                self.postings.push((key, essay, count));
+            }
+        }
+    }
 }
 
 /// The n-grams of a corpus, built a batch at a time.
@@ -188,61 +221,80 @@ impl<'a> NgramCounter<'a> {
         intern: &dyn Fn(&'b str) -> &'a str,
     ) -> Result<(), String> {
         let first = self.sizes.len() as u32;
-        // Words get corpus ids in corpus order.
+        // Words get corpus ids in corpus order: known words are looked up in parallel, the new
+        // ones (few, past the first batches) numbered one after another.
         let global: Vec<Vec<u32>> = match self.unit {
             Unit::Chars => Vec::new(),
             Unit::Words => {
-                let mut global = Vec::with_capacity(grams.len());
-                for (essay, g) in essays.iter().zip(&grams) {
-                    let mut ids = Vec::with_capacity(g.vocab.len());
-                    for &(start, len) in &g.vocab {
+                let ids = &self.ids;
+                let known: Vec<Vec<u32>> = essays
+                    .par_iter()
+                    .zip(&grams)
+                    .map(|(essay, g)| {
+                        g.vocab
+                            .iter()
+                            .map(|&(start, len)| {
+                                let word = &essay.body[start as usize..(start + len) as usize];
+                                ids.get(word).copied().unwrap_or(u32::MAX)
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let mut global = known;
+                for ((essay, g), ids) in essays.iter().zip(&grams).zip(&mut global) {
+                    for (&(start, len), id) in g.vocab.iter().zip(ids.iter_mut()) {
+                        if *id != u32::MAX {
+                            continue;
+                        }
                         let word = &essay.body[start as usize..(start + len) as usize];
-                        let id = match self.ids.get(word) {
+                        *id = match self.ids.get(word) {
                             Some(&id) => id,
                             None => {
-                                let id = self.words.len() as u32;
                                 if self.words.len() >= MAX_WORDS {
                                     return Err(format!(
                                         "more than {MAX_WORDS} distinct words: n-grams of words \
                                          cannot be counted; try --chars"
                                     ));
                                 }
+                                let id = self.words.len() as u32;
                                 let word = intern(word);
                                 self.ids.insert(word, id);
                                 self.words.push(word);
                                 id
                             }
                         };
-                        ids.push(id);
                     }
-                    global.push(ids);
                 }
                 global
             }
         };
         self.sizes.extend(grams.iter().map(|g| g.size));
-        // Keys in corpus ids, grouped by shard (each group sorted, so in a fixed order).
+        // Keys in corpus ids, grouped by shard (a counting sort: each group keeps the essay's
+        // order of keys, which is the same every run).
         let unit = self.unit;
         let keyed: Vec<(Vec<(u128, u32)>, [u32; SHARDS + 1])> = grams
             .into_par_iter()
             .enumerate()
             .map(|(e, g)| {
-                let mut keys: Vec<(usize, u128, u32)> = g
+                let keys: Vec<(usize, u128, u32)> = g
                     .grams
                     .iter()
                     .map(|&(k, c)| {
                         let k = match unit {
                             Unit::Chars => k,
                             Unit::Words => {
-                                let ids: Vec<u32> =
-                                    unkey(k).map(|local| global[e][local as usize]).collect();
-                                key(&ids)
+                                let mut ids = [0u32; MAX_N];
+                                let mut n = 0;
+                                for local in unkey(k) {
+                                    ids[n] = global[e][local as usize];
+                                    n += 1;
+                                }
+                                key(&ids[..n])
                             }
                         };
                         (shard_of(k), k, c)
                     })
                     .collect();
-                keys.sort_unstable();
                 let mut bounds = [0u32; SHARDS + 1];
                 for &(s, _, _) in &keys {
                     bounds[s + 1] += 1;
@@ -250,7 +302,13 @@ impl<'a> NgramCounter<'a> {
                 for s in 0..SHARDS {
                     bounds[s + 1] += bounds[s];
                 }
-                (keys.into_iter().map(|(_, k, c)| (k, c)).collect(), bounds)
+                let mut next = bounds;
+                let mut grouped = vec![(0u128, 0u32); keys.len()];
+                for (s, k, c) in keys {
+                    grouped[next[s] as usize] = (k, c);
+                    next[s] += 1;
+                }
+                (grouped, bounds)
             })
             .collect();
         self.shards
@@ -260,16 +318,7 @@ impl<'a> NgramCounter<'a> {
                 for (e, (keys, bounds)) in keyed.iter().enumerate() {
                     let essay = first + e as u32;
                     for &(k, c) in &keys[bounds[s] as usize..bounds[s + 1] as usize] {
-                        let next = shard.keys.len() as u32;
-                        let idx = *shard.index.entry(k).or_insert(next);
-                        if idx == next {
-                            shard.keys.push(k);
-                            shard.counts.push(0);
-                            shard.essays.push(0);
-                        }
-                        shard.counts[idx as usize] += u64::from(c);
-                        shard.essays[idx as usize] += 1;
-                        shard.postings.push((idx, essay, c));
+                        shard.add(k, essay, c);
                     }
                 }
             });
@@ -295,50 +344,51 @@ impl<'a> NgramCounter<'a> {
     pub fn finish(self, filter: &Filter<'_>) -> Vec<Ngram> {
         let parts = Parts::of(self.sizes.iter().copied());
         let this = &self;
+        let joiner = match self.unit {
+            Unit::Words => " ",
+            Unit::Chars => "",
+        };
         let mut rows: Vec<Ngram> = self
             .shards
             .par_iter()
             .flat_map_iter(|shard| {
-                let mut kept: Vec<Option<(u32, Vec<String>)>> = vec![None; shard.keys.len()];
-                let mut count = 0u32;
-                for (i, &k) in shard.keys.iter().enumerate() {
-                    if shard.counts[i] < filter.min_freq || shard.essays[i] < filter.min_range {
+                let mut rows = Vec::new();
+                // The n-grams of several essays: their rows wait for their postings' sums.
+                let mut spread: FxHashMap<u128, (usize, u64, Sums)> = FxHashMap::default();
+                for (&k, e) in &shard.entries {
+                    if u64::from(e.count) < filter.min_freq || e.essays < filter.min_range {
                         continue;
                     }
                     let items = this.items(k);
                     let refs: Vec<&str> = items.iter().map(String::as_str).collect();
-                    if (filter.keep)(&refs) {
-                        kept[i] = Some((count, items));
-                        count += 1;
+                    if !(filter.keep)(&refs) {
+                        continue;
                     }
-                }
-                let mut sums = vec![Sums::default(); count as usize];
-                for &(idx, essay, c) in &shard.postings {
-                    if let Some((slot, _)) = &kept[idx as usize] {
-                        let total = shard.counts[idx as usize];
-                        sums[*slot as usize].add(
-                            c.into(),
-                            this.sizes[essay as usize],
-                            total,
-                            &parts,
-                        );
+                    let mut sums = Sums::default();
+                    if e.essays == 1 {
+                        let size = this.sizes[e.first_essay as usize];
+                        sums.add(e.count.into(), size, e.count.into(), &parts);
+                    } else {
+                        spread.insert(k, (rows.len(), e.count.into(), Sums::default()));
                     }
-                }
-                let joiner = match this.unit {
-                    Unit::Words => " ",
-                    Unit::Chars => "",
-                };
-                kept.into_iter()
-                    .enumerate()
-                    .filter_map(|(i, kept)| kept.map(|(slot, items)| (i, slot, items)))
-                    .map(|(i, slot, items)| Ngram {
+                    rows.push(Ngram {
                         n: items.len(),
                         text: items.join(joiner),
-                        count: shard.counts[i],
-                        essays: shard.essays[i],
-                        dispersion: sums[slot as usize].finish(&parts),
-                    })
-                    .collect::<Vec<_>>()
+                        count: e.count.into(),
+                        essays: e.essays,
+                        dispersion: sums.finish(&parts),
+                    });
+                }
+                for &(k, essay, c) in &shard.postings {
+                    if let Some((_, total, sums)) = spread.get_mut(&k) {
+                        let size = this.sizes[essay as usize];
+                        sums.add(c.into(), size, *total, &parts);
+                    }
+                }
+                for (row, _, sums) in spread.into_values() {
+                    rows[row].dispersion = sums.finish(&parts);
+                }
+                rows
             })
             .collect();
         rows.sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));

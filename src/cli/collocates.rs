@@ -3,11 +3,13 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::analysis::collocates::{self, Scores, Window};
 use crate::analysis::kwic::Pattern;
 use crate::analysis::layout::Layout;
+use crate::corpus::Essay;
 use crate::frames::{collocates_frame, FrameOptions};
 use crate::report::{ensure_dir, Format, TableReporter};
 use crate::Stopwords;
@@ -89,6 +91,14 @@ pub struct Args {
     pub quiet: bool,
 }
 
+/// What one essay gives, its words as byte ranges of its body.
+struct Counted {
+    words: Vec<((u32, u32), u32)>,
+    node: u32,
+    slots: u32,
+    near: Vec<((u32, u32), u32, u32)>,
+}
+
 /// One row of collocates.csv.
 #[derive(Debug, Clone)]
 pub struct Collocate {
@@ -114,8 +124,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let segmenter = args.input.segmenter()?;
     let stopwords = Stopwords::builtin();
     args.input.pool()?.install(|| {
-        let mut frequency: FxHashMap<String, u64> = FxHashMap::default();
-        let mut near: FxHashMap<String, (u64, u64)> = FxHashMap::default();
+        // Words are kept once each in an arena; the essays' results name them by byte range,
+        // read in the batch they came from.
+        let arena = bumpalo::Bump::new();
+        let mut frequency: FxHashMap<&str, u64> = FxHashMap::default();
+        let mut near: FxHashMap<&str, (u64, u64)> = FxHashMap::default();
         let (mut total, mut node_freq, mut slots) = (0u64, 0u64, 0u64);
         let scan = args.input.each_essay(
             &load_options,
@@ -123,33 +136,66 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             |essay| {
                 let layout = Layout::new(&segmenter, essay);
                 let c = collocates::count(&layout, &node, window);
-                // Owned, so that the batch's text can go.
-                (
-                    c.words
-                        .iter()
-                        .map(|&(w, n)| (w.to_owned(), n))
-                        .collect::<Vec<_>>(),
-                    c.node,
-                    c.slots,
-                    c.near
-                        .iter()
-                        .map(|&(w, n, l)| (w.to_owned(), n, l))
-                        .collect::<Vec<_>>(),
-                )
+                let base = essay.body.as_ptr() as usize;
+                let range = |w: &str| ((w.as_ptr() as usize - base) as u32, w.len() as u32);
+                Counted {
+                    words: c.words.iter().map(|&(w, n)| (range(w), n)).collect(),
+                    node: c.node,
+                    slots: c.slots,
+                    near: c.near.iter().map(|&(w, n, l)| (range(w), n, l)).collect(),
+                }
             },
-            |_, results| {
-                for (words, nodes, window_slots, found) in results {
-                    for (word, n) in words {
-                        total += u64::from(n);
-                        *frequency.entry(word).or_insert(0) += u64::from(n);
+            |batch, results| {
+                // The batch's words are summed in parallel, then merged once each.
+                fn word(essay: &Essay, (start, len): (u32, u32)) -> &str {
+                    &essay.body[start as usize..(start + len) as usize]
+                }
+                type Sums<'b> = (FxHashMap<&'b str, u64>, FxHashMap<&'b str, (u64, u64)>);
+                let (words, close): Sums<'_> = batch
+                    .essays
+                    .par_iter()
+                    .zip(&results)
+                    .fold(Sums::default, |(mut words, mut close), (essay, counted)| {
+                        for &(at, n) in &counted.words {
+                            *words.entry(word(essay, at)).or_insert(0) += u64::from(n);
+                        }
+                        for &(at, n, l) in &counted.near {
+                            let e = close.entry(word(essay, at)).or_insert((0, 0));
+                            e.0 += u64::from(n);
+                            e.1 += u64::from(l);
+                        }
+                        (words, close)
+                    })
+                    .reduce(Sums::default, |(mut w1, mut c1), (w2, c2)| {
+                        for (w, n) in w2 {
+                            *w1.entry(w).or_insert(0) += n;
+                        }
+                        for (w, (n, l)) in c2 {
+                            let e = c1.entry(w).or_insert((0, 0));
+                            e.0 += n;
+                            e.1 += l;
+                        }
+                        (w1, c1)
+                    });
+                for counted in &results {
+                    node_freq += u64::from(counted.node);
+                    slots += u64::from(counted.slots);
+                }
+                for (w, n) in words {
+                    total += n;
+                    match frequency.get_mut(w) {
+                        Some(f) => *f += n,
+                        None => {
+                            frequency.insert(arena.alloc_str(w), n);
+                        }
                     }
-                    node_freq += u64::from(nodes);
-                    slots += u64::from(window_slots);
-                    for (word, n, l) in found {
-                        let e = near.entry(word).or_insert((0, 0));
-                        e.0 += u64::from(n);
-                        e.1 += u64::from(l);
-                    }
+                }
+                for (w, (n, l)) in close {
+                    // Every word near the node is in `frequency` already: share its copy.
+                    let (kept, _) = frequency.get_key_value(w).expect("counted above");
+                    let e = near.entry(kept).or_insert((0, 0));
+                    e.0 += n;
+                    e.1 += l;
                 }
                 Ok(())
             },
@@ -160,11 +206,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 *n >= args.min_freq && (args.keep_stopwords || !stopwords.contains(word))
             })
             .map(|(word, (observed, left))| {
-                let f = frequency[&word];
+                let f = frequency[word];
                 let scores = collocates::scores(observed, node_freq, f, slots, total);
                 Collocate {
-                    pos: segmenter.tag_word(&word, &word, 0).to_owned(),
-                    word,
+                    pos: segmenter.tag_word(word, word, 0).to_owned(),
+                    word: word.to_owned(),
                     observed,
                     left,
                     frequency: f,

@@ -150,17 +150,29 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             );
         }
         let mut out = std::io::stdout().lock();
+        let plural =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         writeln!(
             out,
-            "{} {}-grams ({}..{}) seen at least {} times in at least {} essays, of {} essays \
-             ({total} {})",
-            rows.len(),
-            if args.chars { "character" } else { "word" },
+            "{} (n = {}..{}) seen at least {} in at least {}, of {} ({total} {})",
+            plural(
+                rows.len() as u64,
+                if args.chars {
+                    "character n-gram"
+                } else {
+                    "word n-gram"
+                },
+                if args.chars {
+                    "character n-grams"
+                } else {
+                    "word n-grams"
+                },
+            ),
             args.lengths.start(),
             args.lengths.end(),
-            args.min_freq,
-            args.min_range,
-            scan.essays,
+            plural(args.min_freq, "time", "times"),
+            plural(args.min_range.into(), "essay", "essays"),
+            plural(scan.essays as u64, "essay", "essays"),
             if args.chars {
                 "Han characters"
             } else {
@@ -170,8 +182,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         for row in rows.iter().take(args.top) {
             writeln!(
                 out,
-                "  {}\t{}\t{} essays\tDP={:.3}",
-                row.text, row.count, row.essays, row.dispersion.dp
+                "  {}\t{}\t{}\tDP={:.3}",
+                row.text,
+                row.count,
+                plural(row.essays.into(), "essay", "essays"),
+                row.dispersion.dp
             )?;
         }
         writeln!(out, "all in {}", path.display())?;
