@@ -49,6 +49,9 @@ impl Tables {
         take("files", files(corpus, options)?)?;
         take("essays", essays(corpus, analysis, &keys, options)?)?;
         take("word_freq", word_freq(analysis, options)?)?;
+        if let Some((rows, total)) = &analysis.ngrams {
+            take("ngrams", ngrams_frame(rows, *total, options)?)?;
+        }
         if essay_words {
             let word = |id| analysis.word(id);
             take(

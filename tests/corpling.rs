@@ -218,6 +218,22 @@ fn unigrams_are_the_word_list() {
     assert_eq!(by_word(&grams, "ngram"), by_word(&freq, "word"));
 }
 
+/// `analyze --ngrams` counts from the tokens it segments anyway; `wenxi ngrams` segments again
+/// on its own: the two tables are the same bytes.
+#[test]
+fn analyze_ngrams_equal_the_subcommand() {
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .args(["analyze", "--ngrams", "--no-charts", "--no-html", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let (alone, _) = run(&["ngrams"]);
+    let analysed = std::fs::read(out.path().join("ngrams.csv")).unwrap();
+    assert!(Csv::read(&out.path().join("ngrams.csv")).rows.len() > 100);
+    assert_eq!(analysed, std::fs::read(alone.path().join("ngrams.csv")).unwrap());
+}
+
 #[test]
 fn word_ngrams_leave_out_stopword_only_ones() {
     let (out, stdout) = run(&["ngrams", "-n", "2..3", "--min-range", "3"]);

@@ -85,12 +85,21 @@ fn batches_and_threads_do_not_change_a_byte() {
             run(
                 input.path(),
                 out.path(),
-                &["--format", format, "--batch-bytes", batch, "--jobs", jobs],
+                &[
+                    "--format",
+                    format,
+                    "--batch-bytes",
+                    batch,
+                    "--jobs",
+                    jobs,
+                    "--ngrams",
+                ],
             );
             outputs.push((batch, jobs, files(out.path())));
         }
         let (_, _, first) = &outputs[0];
         assert!(first.len() >= 12, "{:?}", first.keys());
+        assert!(first.keys().any(|name| name.starts_with("ngrams.")));
         for (batch, jobs, other) in &outputs[1..] {
             assert_eq!(
                 first.keys().collect::<Vec<_>>(),

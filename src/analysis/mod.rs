@@ -49,6 +49,8 @@ pub struct AnalysisOptions {
     pub reuse: Option<f64>,
     /// Theme lexicon to profile the essays with.
     pub themes: Option<themes::ThemeLexicon>,
+    /// Count word n-grams of these lengths.
+    pub ngrams: Option<std::ops::RangeInclusive<usize>>,
 }
 
 impl Default for AnalysisOptions {
@@ -64,6 +66,7 @@ impl Default for AnalysisOptions {
             check_neighbours: 0,
             reuse: Some(0.5),
             themes: None,
+            ngrams: None,
         }
     }
 }
@@ -158,6 +161,10 @@ pub struct Analysis<'a> {
     pub reuse: Option<reuse::ReuseReport>,
     /// Names of the themes profiled, in order, if a lexicon was given.
     pub theme_names: Option<Vec<String>>,
+    /// Word n-grams seen at least twice, not of stopwords only, and the words counted, if asked.
+    pub ngrams: Option<(Vec<ngrams::Ngram>, u64)>,
+    /// Why n-grams could not be counted, if they could not.
+    pub ngram_error: Option<String>,
 }
 
 impl<'a> Analysis<'a> {
@@ -246,6 +253,7 @@ struct Pending<'b> {
     jieba: Option<Vec<Keyword<'b>>>,
     /// The word sequence (vocabulary, ids) for TextRank.
     sequence: Option<(Vec<&'b str>, Vec<u32>)>,
+    grams: Option<ngrams::EssayGrams>,
 }
 
 /// The analysis of a corpus built a batch of essays at a time (tantivy's segments, in corpus
@@ -268,6 +276,8 @@ pub struct AnalysisBuilder<'a, 'o> {
     others: FxHashSet<&'a str>,
     essays: Vec<EssayResult<'a>>,
     reuse: Option<reuse::ReuseBuilder>,
+    ngrams: Option<ngrams::NgramCounter<'a>>,
+    ngram_error: Option<String>,
 }
 
 impl<'a, 'o> AnalysisBuilder<'a, 'o> {
@@ -286,6 +296,11 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             others: FxHashSet::default(),
             essays: Vec::new(),
             reuse: options.reuse.map(|_| reuse::ReuseBuilder::default()),
+            ngrams: options
+                .ngrams
+                .as_ref()
+                .map(|_| ngrams::NgramCounter::new(ngrams::Unit::Words)),
+            ngram_error: None,
         }
     }
 
@@ -311,7 +326,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         'a: 'b,
     {
         let (segmenter, idf, options) = (self.segmenter, self.idf, self.options);
-        let pending: Vec<Pending<'_>> = batch
+        let mut pending: Vec<Pending<'_>> = batch
             .par_iter()
             .map(|essay| {
                 let tokens = segment_essay(segmenter, essay);
@@ -392,6 +407,18 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                     })
                     .collect()
             }));
+        }
+        if let Some(mut counter) = self.ngrams.take() {
+            let grams = pending
+                .iter_mut()
+                .map(|p| p.grams.take().unwrap_or_default())
+                .collect();
+            // Every word of the batch has its corpus copy already.
+            let (ids, words) = (&self.ids, &self.words);
+            match counter.add(batch, grams, &|w| words[ids[w] as usize].word) {
+                Ok(()) => self.ngrams = Some(counter),
+                Err(message) => self.ngram_error = Some(message),
+            }
         }
         let this = &*self;
         let results: Vec<EssayResult<'a>> = pending
@@ -508,11 +535,24 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
     pub fn finish(self, keep_counts: bool) -> Analysis<'a> {
         let AnalysisBuilder {
             options,
+            stopwords,
             mut words,
             mut essays,
             reuse,
+            ngrams,
+            ngram_error,
             ..
         } = self;
+        let ngrams = ngrams.map(|counter| {
+            let total = counter.total();
+            let content = |items: &[&str]| items.iter().any(|w| !stopwords.contains(w));
+            let rows = counter.finish(&ngrams::Filter {
+                min_freq: 2,
+                min_range: 1,
+                keep: &content,
+            });
+            (rows, total)
+        });
         let mut order: Vec<u32> = (0..words.len() as u32).collect();
         // Most frequent first, ties by word (as `frequency::sort_counts`).
         order.sort_unstable_by(|&a, &b| {
@@ -570,6 +610,8 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             similarity,
             reuse,
             theme_names,
+            ngrams,
+            ngram_error,
         }
     }
 }
@@ -721,6 +763,10 @@ fn analyse_essay<'b>(
         structure,
         jieba,
         sequence,
+        grams: options
+            .ngrams
+            .clone()
+            .map(|ns| ngrams::word_grams(&essay.body, tokens, ns)),
     }
 }
 

@@ -12,7 +12,8 @@ use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::{Hash, Hasher};
 
 use crate::corpus::{is_han, Essay};
-use crate::segment::Segmenter;
+use crate::segment::{Segmenter, Token};
+use std::ops::RangeInclusive;
 
 use super::dispersion::{Dispersion, Parts, Sums};
 use super::frequency::is_word;
@@ -61,71 +62,86 @@ pub struct EssayGrams {
     pub size: u64,
 }
 
-/// Counts the n-grams of lengths `ns` of one essay.
+/// Counts the n-grams of lengths `ns` of one essay, segmenting it for word n-grams.
 pub fn essay_grams(
     segmenter: &Segmenter,
     essay: &Essay,
     unit: Unit,
-    ns: std::ops::RangeInclusive<usize>,
+    ns: RangeInclusive<usize>,
 ) -> EssayGrams {
-    let body = essay.body.as_str();
-    let mut runs: Vec<Vec<u32>> = Vec::new();
-    let mut vocab: Vec<(u32, u32)> = Vec::new();
-    let mut size = 0u64;
     match unit {
-        Unit::Words => {
-            let tokens = super::segment_essay(segmenter, essay);
-            let base = body.as_ptr() as usize;
-            let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
-            let mut run: Vec<u32> = Vec::new();
-            let mut last_end = usize::MAX;
-            for token in tokens {
-                let start = token.as_ptr() as usize - base;
-                // Whitespace (a line end) between two tokens ends a run too.
-                if (!is_word(token) || start != last_end) && !run.is_empty() {
-                    runs.push(std::mem::take(&mut run));
-                }
-                last_end = start + token.len();
-                if is_word(token) {
-                    size += 1;
-                    let next = vocab.len() as u32;
-                    let id = *ids.entry(token).or_insert(next);
-                    if id == next {
-                        vocab.push((start as u32, token.len() as u32));
-                    }
-                    run.push(id);
-                }
-            }
-            if !run.is_empty() {
-                runs.push(run);
-            }
-        }
-        Unit::Chars => {
-            let mut run: Vec<u32> = Vec::new();
-            for c in body.chars() {
-                if is_han(c) {
-                    size += 1;
-                    run.push(c as u32);
-                } else if !run.is_empty() {
-                    runs.push(std::mem::take(&mut run));
-                }
-            }
-            if !run.is_empty() {
-                runs.push(run);
-            }
+        Unit::Words => word_grams(&essay.body, &super::segment_essay(segmenter, essay), ns),
+        Unit::Chars => char_grams(&essay.body, ns),
+    }
+}
+
+/// Adds the n-grams of one run of items to `counts`.
+fn count_run(run: &[u32], ns: &RangeInclusive<usize>, counts: &mut FxHashMap<u128, u32>) {
+    for n in ns.clone() {
+        for window in run.windows(n) {
+            *counts.entry(key(window)).or_insert(0) += 1;
         }
     }
-    let mut counts: FxHashMap<u128, u32> = FxHashMap::default();
-    for run in &runs {
-        for n in ns.clone() {
-            for window in run.windows(n) {
-                *counts.entry(key(window)).or_insert(0) += 1;
-            }
-        }
-    }
+}
+
+fn finish_grams(vocab: Vec<(u32, u32)>, counts: FxHashMap<u128, u32>, size: u64) -> EssayGrams {
     // In the map's order, which depends only on the keys inserted (FxHash has no random seed).
-    let grams: Vec<(u128, u32)> = counts.into_iter().collect();
-    EssayGrams { vocab, grams, size }
+    EssayGrams {
+        vocab,
+        grams: counts.into_iter().collect(),
+        size,
+    }
+}
+
+/// The word n-grams of an essay's `tokens` (slices of `body`, whitespace left out): inside runs
+/// of adjacent words.
+pub fn word_grams(body: &str, tokens: &[Token<'_>], ns: RangeInclusive<usize>) -> EssayGrams {
+    let base = body.as_ptr() as usize;
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut vocab: Vec<(u32, u32)> = Vec::new();
+    let mut counts: FxHashMap<u128, u32> = FxHashMap::default();
+    let mut run: Vec<u32> = Vec::new();
+    let mut size = 0u64;
+    let mut last_end = usize::MAX;
+    for &token in tokens {
+        let start = token.as_ptr() as usize - base;
+        let word = is_word(token);
+        // Whitespace (a line end) between two tokens ends a run too.
+        if !word || start != last_end {
+            count_run(&run, &ns, &mut counts);
+            run.clear();
+        }
+        last_end = start + token.len();
+        if word {
+            size += 1;
+            let next = vocab.len() as u32;
+            let id = *ids.entry(token).or_insert(next);
+            if id == next {
+                vocab.push((start as u32, token.len() as u32));
+            }
+            run.push(id);
+        }
+    }
+    count_run(&run, &ns, &mut counts);
+    finish_grams(vocab, counts, size)
+}
+
+/// The character n-grams of an essay: inside runs of Han characters.
+pub fn char_grams(body: &str, ns: RangeInclusive<usize>) -> EssayGrams {
+    let mut counts: FxHashMap<u128, u32> = FxHashMap::default();
+    let mut run: Vec<u32> = Vec::new();
+    let mut size = 0u64;
+    for c in body.chars() {
+        if is_han(c) {
+            size += 1;
+            run.push(c as u32);
+        } else {
+            count_run(&run, &ns, &mut counts);
+            run.clear();
+        }
+    }
+    count_run(&run, &ns, &mut counts);
+    finish_grams(Vec::new(), counts, size)
 }
 
 /// An n-gram's corpus totals, and where it was first seen (all there is to know of the many

@@ -89,6 +89,12 @@ pub struct Args {
     #[arg(long)]
     pub no_reuse: bool,
 
+    /// Also write ngrams.csv: word n-grams of these lengths (2..3 if none is given) seen at least
+    /// twice, with their range and dispersion (`wenxi ngrams` has every option)
+    #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "2..3",
+          value_parser = super::ngrams::parse_range)]
+    pub ngrams: Option<std::ops::RangeInclusive<usize>>,
+
     /// Theme lexicon (TOML: name = ["word", "prefix*", "/regex/"]) for themes.csv
     /// [default: corpus/themes.toml if present, or the bundled one with the bundled corpus]
     #[arg(long, value_name = "FILE")]
@@ -191,6 +197,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             check_neighbours: args.check_neighbours.unwrap_or(0),
             reuse: (!args.no_reuse).then_some(args.dup_threshold),
             themes,
+            ngrams: args.ngrams.clone(),
         };
         ensure_dir(&args.output)?;
         let reporter = TableReporter {
@@ -268,6 +275,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         progress.set_message(format!("{n} essays; comparing them"));
         let analysis = builder.finish(false);
         progress.finish_and_clear();
+        if let Some(message) = &analysis.ngram_error {
+            eprintln!("wenxi: warning: no ngrams.csv: {message}");
+        }
         if let Some((recall, checked)) = analysis.similarity.as_ref().and_then(|s| s.recall) {
             eprintln!(
                 "wenxi: nearest neighbours checked by brute force on {checked} essays: \

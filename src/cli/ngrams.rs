@@ -70,7 +70,7 @@ pub struct Args {
 }
 
 /// `3`, `2..5`, `2..=5` or `2-5`.
-fn parse_range(text: &str) -> Result<RangeInclusive<usize>, String> {
+pub(crate) fn parse_range(text: &str) -> Result<RangeInclusive<usize>, String> {
     let parse = |s: &str| {
         s.trim()
             .parse::<usize>()

@@ -35,6 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         check_neighbours: 0,
         reuse: None,
         themes: None,
+        ngrams: None,
     };
     let segmenter = args.input.segmenter()?;
     args.input.pool()?.install(|| {
