@@ -231,7 +231,10 @@ fn analyze_ngrams_equal_the_subcommand() {
     let (alone, _) = run(&["ngrams"]);
     let analysed = std::fs::read(out.path().join("ngrams.csv")).unwrap();
     assert!(Csv::read(&out.path().join("ngrams.csv")).rows.len() > 100);
-    assert_eq!(analysed, std::fs::read(alone.path().join("ngrams.csv")).unwrap());
+    assert_eq!(
+        analysed,
+        std::fs::read(alone.path().join("ngrams.csv")).unwrap()
+    );
 }
 
 #[test]
