@@ -195,8 +195,56 @@ fn essays(
                 nearest.iter().map(|n| n.map(|(j, _)| e[j as usize].id)),
             ),
             column("nearest_cosine", nearest.iter().map(|n| n.map(|(_, c)| c))),
-        ],
+        ]
+        .into_iter()
+        .chain(meta_columns(corpus, options))
+        .collect(),
     )
+}
+
+/// The metadata columns of spreadsheet input (class, student, score …), in the order first
+/// seen; empty for an essay whose file lacks the column. A name that clashes with one of
+/// wenxi's own columns gets `meta_` in front.
+fn meta_columns(corpus: &Corpus, options: FrameOptions) -> Vec<Column> {
+    let mut names: Vec<&str> = Vec::new();
+    for essay in &corpus.essays {
+        for (name, _) in &essay.meta {
+            if !names.contains(&name.as_str()) {
+                names.push(name);
+            }
+        }
+    }
+    const TAKEN: &[&str] = &[
+        "essay_id",
+        "essay_key",
+        "title",
+        "source",
+        "paragraphs",
+        "characters",
+        "han_characters",
+        "tokens",
+        "words",
+        "types",
+        "nearest_essay",
+        "nearest_cosine",
+    ];
+    names
+        .iter()
+        .map(|&name| {
+            let values = corpus.essays.iter().map(|e| {
+                e.meta
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map_or("", |(_, v)| v.as_str())
+            });
+            let header = if TAKEN.contains(&name) || name.is_empty() {
+                format!("meta_{name}")
+            } else {
+                name.to_owned()
+            };
+            text(&header, values, options)
+        })
+        .collect()
 }
 
 /// `themes.csv`, when a theme lexicon was given: one row per essay and theme.

@@ -53,7 +53,9 @@ fn fixtures() -> tempfile::TempDir {
         "nested/deeper/h_nested.txt",
         "嵌套文件夹里的文章。".as_bytes(),
     );
-    write(d, "nested/ignored.md", "不是文本文件。".as_bytes());
+    write(d, "nested/notes.md", "Markdown 也是文本文件。".as_bytes());
+    write(d, "nested/ignored.png", b"\x89PNG\r\n\x1a\n");
+    write(d, "nested/report.csv", "word,count\n社区,3\n".as_bytes());
     dir
 }
 
@@ -90,11 +92,14 @@ fn every_kind_of_file() {
         ("f_binary.txt", "", "skipped", "0"),
         ("g_crlf.txt", "UTF-8", "ok", "1"),
         ("h_nested.txt", "UTF-8", "ok", "1"),
+        ("notes.md", "UTF-8", "ok", "1"),
     ];
+    // A folder is searched for .txt, .md and .docx: not images, nor the CSVs a folder of
+    // reports holds.
     assert_eq!(
         files.rows.len(),
         expect.len(),
-        "ignored.md must not be read"
+        "ignored.png and report.csv must not be read"
     );
     for (name, encoding, status, essays) in expect {
         let row = by_name(name);
@@ -123,11 +128,12 @@ fn every_kind_of_file() {
             "抗疫心得篇一",
             "抗疫心得篇二",
             "g_crlf",
-            "h_nested"
+            "h_nested",
+            "notes"
         ]
     );
     let paragraphs = essays.column("paragraphs");
-    assert_eq!(paragraphs, ["1", "1", "1", "1", "1", "2", "1"]);
+    assert_eq!(paragraphs, ["1", "1", "1", "1", "1", "2", "1", "1"]);
     // 30 characters, 26 of them Han, in each of the three encoded essays.
     for i in 0..3 {
         assert_eq!(essays.column("characters")[i], "30");

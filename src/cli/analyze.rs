@@ -27,7 +27,7 @@ use super::{EXIT_OK, EXIT_SKIPPED};
     wenxi analyze essays/ --user-dict words.txt --stopwords stop.txt --top 20\n  \
     wenxi analyze essays/ --format parquet         Parquet instead of CSV\n  \
     wenxi analyze essays/ --keywords tfidf,textrank,keyness\n  \
-    wenxi analyze page.txt --split-regex '^第.+篇$' cut a compiled page at lines like 第三篇\n  \
+    wenxi analyze page.txt --split-regex '第.{1,4}篇.*' cut a page at lines like 第三篇 我的老师\n  \
     wenxi analyze essays/ --markers markers.txt    more discourse markers (`marker kind` a line)")]
 pub struct Args {
     #[command(flatten)]

@@ -8,7 +8,8 @@ use crate::analysis::keywords::IdfTable;
 use crate::analysis::structure::MarkerLexicon;
 use crate::analysis::BATCH_BYTES;
 use crate::corpus::{
-    decode::encoding_for_label, Corpus, CorpusReader, Essay, LoadOptions, Splitter,
+    decode::encoding_for_label, sheet::ColumnChoice, Corpus, CorpusReader, Essay, LoadOptions,
+    Splitter,
 };
 use crate::error::{Error, Result};
 use crate::Segmenter;
@@ -23,7 +24,8 @@ pub struct Scan {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct InputArgs {
-    /// Files and folders to analyse; folders are searched recursively for .txt files
+    /// Files and folders to analyse: folders are searched recursively for .txt, .md and .docx
+    /// files; a spreadsheet named here (.csv, .xlsx, .xls, .ods) is one essay a row
     /// [default: ./corpus if it exists, else the bundled corpus]
     pub paths: Vec<PathBuf>,
 
@@ -49,6 +51,16 @@ pub struct InputArgs {
     /// contrast, cause, example, summary
     #[arg(long, value_name = "FILE")]
     pub markers: Option<PathBuf>,
+
+    /// The column of a spreadsheet (.csv, .xlsx, .xls, .ods) holding the essays, by header or
+    /// letter [default: the column with the most Chinese text]
+    #[arg(long, value_name = "COLUMN")]
+    pub text_column: Option<String>,
+
+    /// The column of a spreadsheet holding the titles, by header or letter [default: a column
+    /// headed 题目 or 标题, else the row number]
+    #[arg(long, value_name = "COLUMN")]
+    pub title_column: Option<String>,
 }
 
 impl InputArgs {
@@ -63,6 +75,10 @@ impl InputArgs {
             splitter: match &self.split_regex {
                 Some(pattern) => Splitter::with_pattern(pattern)?,
                 None => Splitter::default(),
+            },
+            columns: ColumnChoice {
+                text: self.text_column.clone(),
+                title: self.title_column.clone(),
             },
         })
     }
@@ -135,10 +151,15 @@ impl InputArgs {
         total: impl FnOnce(u64),
         mut each: impl FnMut(Corpus, u64) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
+        let mut split_any = false;
         let mut warn_then = |batch: Corpus, bytes: u64| {
             for file in batch.skipped() {
                 eprintln!("wenxi: skipped {}: {}", file.path, file.message);
             }
+            split_any |= batch
+                .files
+                .iter()
+                .any(|f| f.message.starts_with("compiled page"));
             each(batch, bytes)
         };
         let paths = if !self.paths.is_empty() {
@@ -153,7 +174,14 @@ impl InputArgs {
         };
         let reader = CorpusReader::new(&paths);
         total(reader.bytes());
-        reader.read(options, batch_bytes, warn_then)
+        reader.read(options, batch_bytes, &mut warn_then)?;
+        if let (Some(pattern), false) = (&self.split_regex, split_any) {
+            eprintln!(
+                "wenxi: warning: --split-regex {pattern:?} matched no line (it must match a whole \
+                 trimmed line): no file was split"
+            );
+        }
+        Ok(())
     }
 
     /// Runs `per_essay` on every essay, in parallel a batch of about [`BATCH_BYTES`] at a time

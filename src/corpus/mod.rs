@@ -2,6 +2,8 @@
 
 pub mod clean;
 pub mod decode;
+pub mod docx;
+pub mod sheet;
 pub mod split;
 mod walk;
 pub mod wordlist;
@@ -18,7 +20,7 @@ pub const EMBEDDED_NAME: &str = "epidemic-community-essays.txt";
 pub const EMBEDDED_TEXT: &str = include_str!("../../corpus/epidemic-community-essays.txt");
 
 /// One essay: its title is metadata, its body the text analysed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Essay {
     /// 1-based, in corpus order (sorted paths, then position in the file).
     pub id: u32,
@@ -27,6 +29,8 @@ pub struct Essay {
     pub source: String,
     /// Paragraphs, one a line, cleaned.
     pub body: String,
+    /// The other columns of its spreadsheet row (header, value); empty for a text file.
+    pub meta: Vec<(String, String)>,
 }
 
 /// Whether a file went into the analysis.
@@ -64,6 +68,8 @@ pub struct LoadOptions {
     /// Forced encoding (`--encoding`); detection otherwise.
     pub encoding: Option<&'static Encoding>,
     pub splitter: Splitter,
+    /// The columns of spreadsheet input.
+    pub columns: sheet::ColumnChoice,
 }
 
 /// Essays and the record of every file read for them.
@@ -153,16 +159,17 @@ impl Corpus {
         self.essays.iter().map(|essay| essay.body.len()).sum()
     }
 
-    fn push_file(&mut self, file: SourceFile, essays: Vec<(Option<String>, String)>) {
+    fn push_file(&mut self, file: SourceFile, essays: Vec<FoundEssay>) {
         let stem = file_stem(&file.path);
-        for (title, body) in essays {
+        for found in essays {
             let id = self.essays.len() as u32 + 1;
-            let title = title.unwrap_or_else(|| stem.clone());
+            let title = found.title.unwrap_or_else(|| stem.clone());
             self.essays.push(Essay {
                 id,
                 title,
                 source: file.path.clone(),
-                body,
+                body: found.body,
+                meta: found.meta,
             });
         }
         self.files.push(file);
@@ -238,7 +245,15 @@ impl CorpusReader {
     }
 }
 
-type FileOutcome = (SourceFile, Vec<(Option<String>, String)>);
+/// An essay as read from its file.
+#[derive(Debug, Clone, Default)]
+struct FoundEssay {
+    title: Option<String>,
+    body: String,
+    meta: Vec<(String, String)>,
+}
+
+type FileOutcome = (SourceFile, Vec<FoundEssay>);
 
 fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
     let shown = path.to_string_lossy().into_owned();
@@ -252,7 +267,26 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
         }
     };
     let size = bytes.len() as u64;
+    if sheet::is_workbook(path) {
+        return match sheet::read_workbook(path) {
+            Ok(table) => from_sheet(shown, size, "XLSX", table, options),
+            Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
+        };
+    }
+    if docx::is_docx(path) {
+        return match docx::text(&bytes) {
+            Ok(text) => from_decoded(shown, size, "DOCX", &text, false, options),
+            Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
+        };
+    }
     match decode::decode(&bytes, options.encoding) {
+        Ok(decoded) if sheet::is_sheet(path) => from_sheet(
+            shown,
+            size,
+            decoded.encoding,
+            sheet::parse_csv(&decoded.text),
+            options,
+        ),
         Ok(decoded) => from_decoded(
             shown,
             size,
@@ -290,7 +324,9 @@ fn from_decoded(
         );
     }
     let mut notes = Vec::new();
-    if split.essays.len() > 1 || split.essays[0].title.is_some() {
+    if split.first_line_title {
+        notes.push("first line taken as the title".to_owned());
+    } else if split.essays.len() > 1 || split.essays[0].title.is_some() {
         notes.push(format!("compiled page: {} essays", split.essays.len()));
     }
     if split.preamble_lines > 0 {
@@ -315,9 +351,106 @@ fn from_decoded(
         split
             .essays
             .into_iter()
-            .map(|essay| (essay.title, essay.body))
+            .map(|essay| FoundEssay {
+                title: essay.title,
+                body: essay.body,
+                meta: Vec::new(),
+            })
             .collect(),
     )
+}
+
+/// A spreadsheet: one essay a row with text in its text column, the title column (if any)
+/// naming it, every other column kept as metadata.
+fn from_sheet(
+    path: String,
+    bytes: u64,
+    encoding: &str,
+    table: sheet::Sheet,
+    options: &LoadOptions,
+) -> FileOutcome {
+    let columns = match sheet::columns(&table, &options.columns) {
+        Ok(columns) => columns,
+        Err(message) => {
+            return (
+                skipped(path, bytes, encoding.to_owned(), message),
+                Vec::new(),
+            )
+        }
+    };
+    let name = |i: usize| format!("{} ({})", table.header[i], sheet::column_letter(i));
+    let stem = file_stem(&path);
+    let mut essays = Vec::new();
+    let mut empty = 0;
+    for (r, row) in table.rows.iter().enumerate() {
+        let cleaned = clean::clean(&row[columns.text]);
+        let body: Vec<&str> = cleaned
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect();
+        if body.is_empty() {
+            empty += 1;
+            continue;
+        }
+        // Row numbers as Excel shows them: the header is row 1.
+        let title = columns
+            .title
+            .map(|t| row[t].trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| format!("{stem} 第{}行", r + 2));
+        let meta = table
+            .header
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != columns.text && Some(i) != columns.title)
+            .map(|(i, h)| (h.clone(), row[i].trim().to_owned()))
+            .collect();
+        essays.push(FoundEssay {
+            title: Some(title),
+            body: body.join("\n"),
+            meta,
+        });
+    }
+    let mut message = format!(
+        "spreadsheet: {} essays from column {}{}",
+        essays.len(),
+        name(columns.text),
+        if columns.found {
+            ", found by its text"
+        } else {
+            ""
+        }
+    );
+    if let Some(t) = columns.title {
+        message.push_str(&format!(", titles from {}", name(t)));
+    }
+    if empty > 0 {
+        message.push_str(&format!("; {empty} row(s) without text skipped"));
+    }
+    if columns.found {
+        eprintln!("wenxi: {path}: {message}");
+    }
+    if essays.is_empty() {
+        return (
+            skipped(
+                path,
+                bytes,
+                encoding.to_owned(),
+                format!("{message}: no essay text"),
+            ),
+            Vec::new(),
+        );
+    }
+    let file = SourceFile {
+        path,
+        encoding: encoding.to_owned(),
+        bytes,
+        essays: essays.len(),
+        status: FileStatus::Ok,
+        message,
+    };
+    (file, essays)
 }
 
 fn skipped(path: String, bytes: u64, encoding: String, message: String) -> SourceFile {

@@ -4,9 +4,19 @@ use regex::Regex;
 
 use crate::error::Result;
 
-/// A title line: short text ending in `篇` and a number in Chinese numerals or digits.
-pub const DEFAULT_TITLE_PATTERN: &str =
-    r"^\S.{0,39}篇(?:[一二三四五六七八九十百零〇两]{1,4}|[0-9０-９]{1,4})[:：]?$";
+/// A title line of a compiled page, with a number `N` in Chinese numerals or digits: short text
+/// ending in `篇N` (`疫情心得体会篇三`); `第N篇` alone or followed by a separator and a title
+/// (`第一篇 我的老师`, `第2篇：春`); `作文N` or `范文N`, alone or with a title (`范文3：我的妈妈`).
+pub const DEFAULT_TITLE_PATTERN: &str = concat!(
+    r"^(?:\S.{0,39}篇(?:[一二三四五六七八九十百零〇两]{1,4}|[0-9０-９]{1,4})[:：]?",
+    r"|第(?:[一二三四五六七八九十百零〇两]{1,4}|[0-9０-９]{1,4})篇(?:[\s:：、.．]+\S.{0,39})?",
+    r"|(?:作文|范文)(?:[一二三四五六七八九十百零〇两]{1,4}|[0-9０-９]{1,4})(?:[\s:：、.．]+\S.{0,39})?",
+    r")$"
+);
+
+/// A one-essay file's first line is its title when it is at most this many characters, ends
+/// without sentence punctuation and more lines follow (`我的妈妈`).
+const MAX_TITLE_CHARS: usize = 24;
 
 /// Button labels and navigation scraped along with a page; a line that is exactly one of these
 /// belongs to no essay.
@@ -78,6 +88,10 @@ pub struct Split {
     /// Non-empty lines before the first title of a compiled page.
     pub preamble_lines: usize,
     pub junk_lines: usize,
+    /// Lines that matched the title pattern.
+    pub title_lines: usize,
+    /// A one-essay file whose first line was taken as its title.
+    pub first_line_title: bool,
 }
 
 /// Decides whether a file is a compiled page and cuts it at its title lines.
@@ -99,10 +113,11 @@ impl Default for Splitter {
 }
 
 impl Splitter {
-    /// A splitter whose title lines match `pattern` (the whole trimmed line is tested).
+    /// A splitter whose title lines match `pattern` as a whole: the whole trimmed line must
+    /// match, as if the pattern were anchored with `^…$` (`老师` matches the line `老师` only).
     pub fn with_pattern(pattern: &str) -> Result<Self> {
         Ok(Splitter {
-            title: Regex::new(pattern)?,
+            title: Regex::new(&format!("^(?:{pattern})$"))?,
             min_titles: 1,
         })
     }
@@ -124,12 +139,21 @@ impl Splitter {
             .iter()
             .filter(|line| self.title.is_match(line))
             .count();
+        split.title_lines = titles;
         if titles < self.min_titles {
-            if !lines.is_empty() {
-                split.essays.push(RawEssay {
+            match lines.as_slice() {
+                [] => {}
+                [first, rest @ ..] if !rest.is_empty() && is_title_line(first) => {
+                    split.essays.push(RawEssay {
+                        title: Some((*first).to_owned()),
+                        body: rest.join("\n"),
+                    });
+                    split.first_line_title = true;
+                }
+                _ => split.essays.push(RawEssay {
                     title: None,
                     body: lines.join("\n"),
-                });
+                }),
             }
             return split;
         }
@@ -157,6 +181,17 @@ impl Splitter {
         }
         split
     }
+}
+
+/// A line that reads as a title: short, not ending as a sentence or clause does, and not an
+/// enumerated heading (`一、引言` opens a section, it does not name the essay).
+fn is_title_line(line: &str) -> bool {
+    line.chars().count() <= MAX_TITLE_CHARS
+        && !crate::analysis::structure::is_heading(line)
+        && !line.ends_with([
+            '。', '！', '？', '!', '?', '…', '；', ';', '，', ',', '：', ':', '、', '”', '"', '）',
+            ')',
+        ])
 }
 
 /// A junk line is a known button or navigation label, or a line with no letter, digit or Han
@@ -189,14 +224,66 @@ mod tests {
 
     #[test]
     fn one_title_line_is_not_a_page() {
+        // It is the title of the one essay the file holds.
         let split = Splitter::default().split("读书笔记篇一\n正文。");
         assert_eq!(
             split.essays,
             [RawEssay {
-                title: None,
-                body: "读书笔记篇一\n正文。".into()
+                title: Some("读书笔记篇一".into()),
+                body: "正文。".into()
             }]
         );
+    }
+
+    #[test]
+    fn a_short_first_line_is_the_title() {
+        let split = Splitter::default().split("我的妈妈\n我的妈妈很温柔。\n她爱我。");
+        assert_eq!(split.essays[0].title.as_deref(), Some("我的妈妈"));
+        assert_eq!(split.essays[0].body, "我的妈妈很温柔。\n她爱我。");
+        assert!(split.first_line_title);
+        // A sentence, a long line, or a file of one line is body text.
+        for text in [
+            "妈妈很温柔。\n她爱我。",
+            "我的妈妈是一位非常非常温柔而且总是把家里收拾得干干净净的人\n她爱我。",
+            "我的妈妈",
+            "一、引言\n二、结论",
+        ] {
+            let split = Splitter::default().split(text);
+            assert_eq!(split.essays[0].title, None, "{text}");
+        }
+    }
+
+    #[test]
+    fn more_title_forms() {
+        for page in [
+            "第一篇 我的老师\n老师很好。\n第二篇 我的同学\n同学很好。",
+            "第1篇：春\n春天来了。\n第2篇：夏\n夏天热。",
+            "作文一\n春天来了。\n作文二\n夏天热。",
+            "范文1 春\n春天来了。\n范文2、夏\n夏天热。",
+        ] {
+            let split = Splitter::default().split(page);
+            assert_eq!(split.essays.len(), 2, "{page}");
+            assert_eq!(split.preamble_lines, 0, "{page}");
+        }
+        // 第一篇文章 is a sentence, not a title.
+        let split = Splitter::default().split("第一篇文章让我感动。\n第二篇文章也是。");
+        assert_eq!(split.essays.len(), 1);
+    }
+
+    #[test]
+    fn user_patterns_match_the_whole_line() {
+        // 老师 is in body sentences, but no line is 老师 alone.
+        let split = Splitter::with_pattern("老师")
+            .unwrap()
+            .split("我的老师很好。\n老师教我们读书。");
+        assert_eq!(split.title_lines, 0);
+        assert_eq!(split.essays.len(), 1);
+        // The help's example.
+        let split = Splitter::with_pattern("第.{1,4}篇.*")
+            .unwrap()
+            .split("第一篇 我的老师\n老师很好。\n第二篇 我的同学\n同学很好。");
+        assert_eq!(split.essays.len(), 2);
+        assert_eq!(split.essays[0].title.as_deref(), Some("第一篇 我的老师"));
     }
 
     #[test]

@@ -71,7 +71,12 @@ pub fn find_files(inputs: &[PathBuf]) -> Vec<Found> {
     found
 }
 
+/// Files a folder is searched for: text (`.txt`, `.md`) and Word documents. Spreadsheets are
+/// read when named, since a folder often holds report CSVs too.
 fn is_txt(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("txt"))
+    path.extension().is_some_and(|ext| {
+        ["txt", "md", "docx"]
+            .iter()
+            .any(|x| ext.eq_ignore_ascii_case(x))
+    })
 }

@@ -1,0 +1,248 @@
+//! Essays as teachers have them: a CSV (GBK, as Excel saves it on Chinese Windows), an Excel
+//! workbook and Word documents, each checked against the same text read as a plain .txt file.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+mod common;
+
+use common::{wenxi, Csv};
+
+const ESSAYS: [(&str, &str, &str, &str); 3] = [
+    (
+        "一班",
+        "张三",
+        "我的妈妈",
+        "我的妈妈是一名社区医生。疫情期间，她每天早出晚归，为居民检测体温。\n我为她感到骄傲。",
+    ),
+    (
+        "一班",
+        "李四",
+        "难忘的春节",
+        "那个春节，我们没有走亲访友。社区的志愿者给我们送来了蔬菜和口罩，让我很感动。",
+    ),
+    (
+        "二班",
+        "王五",
+        "抗疫英雄",
+        "抗疫英雄们逆行而上，守护着我们的城市。我要向他们学习，努力读书，将来报效祖国。",
+    ),
+];
+
+/// `wenxi analyze INPUT… -o DIR` (no charts or page); returns essays.csv and the stderr.
+fn analyze(inputs: &[&Path], extra: &[&str]) -> (Csv, String, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let assert = wenxi()
+        .arg("analyze")
+        .args(inputs)
+        .args(["--no-charts", "--no-html", "-q"])
+        .args(extra)
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    (Csv::read(&out.path().join("essays.csv")), stderr, out)
+}
+
+/// The word counts of each text read as a .txt file of its own: the other route.
+fn words_of_plain_texts() -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (_, _, _, text)) in ESSAYS.iter().enumerate() {
+        std::fs::write(dir.path().join(format!("{i}.txt")), text).unwrap();
+    }
+    let (essays, _, _) = analyze(&[dir.path()], &[]);
+    essays
+        .column("words")
+        .iter()
+        .map(|w| w.to_string())
+        .collect()
+}
+
+fn check_sheet(essays: &Csv, plain: &[String]) {
+    assert_eq!(essays.rows.len(), 3);
+    let rows = essays.records();
+    for (row, ((class, student, title, _), words)) in rows.iter().zip(ESSAYS.iter().zip(plain)) {
+        assert_eq!(row["title"], *title);
+        assert_eq!(row["班级"], *class);
+        assert_eq!(row["姓名"], *student);
+        assert_eq!(&row["words"], words, "{title}");
+    }
+    let scores: Vec<&str> = rows.iter().map(|r| r["分数"]).collect();
+    assert_eq!(scores, ["85", "92", "78"]);
+}
+
+fn csv_text() -> String {
+    let mut text = String::from("班级,姓名,题目,作文,分数\r\n");
+    for ((class, student, title, essay), score) in ESSAYS.iter().zip(["85", "92", "78"]) {
+        text.push_str(&format!(
+            "{class},{student},{title},\"{}\",{score}\r\n",
+            essay.replace('"', "\"\"")
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_gbk_csv_is_one_essay_a_row_with_its_columns() {
+    let plain = words_of_plain_texts();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("作文.csv");
+    let text = csv_text();
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    std::fs::write(&path, &gbk).unwrap();
+    let (essays, stderr, out) = analyze(&[&path], &[]);
+    check_sheet(&essays, &plain);
+    // The text column was found by its content, and the run says so.
+    assert!(stderr.contains("作文 (D), found by its text"), "{stderr}");
+    let files = Csv::read(&out.path().join("files.csv"));
+    assert_eq!(files.column("encoding"), ["GBK"]);
+    // Named by letter, the same.
+    let (named, _, _) = analyze(&[&path], &["--text-column", "D", "--title-column", "题目"]);
+    assert_eq!(named.rows, essays.rows);
+    // A column that is not there is a clear error naming the columns.
+    let assert = wenxi()
+        .arg("analyze")
+        .arg(&path)
+        .args(["--text-column", "正文", "-q", "-o"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr);
+    assert!(stderr.contains("no column \"正文\""), "{stderr}");
+    assert!(stderr.contains("班级, 姓名, 题目, 作文, 分数"), "{stderr}");
+}
+
+/// A minimal workbook: one sheet of inline strings, as the OOXML standard allows.
+fn write_xlsx(path: &Path, rows: &[Vec<String>]) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let options: zip::write::SimpleFileOptions = Default::default();
+    let mut put = |name: &str, body: &str| {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    };
+    put(
+        "[Content_Types].xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+    );
+    put(
+        "_rels/.rels",
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+    );
+    put(
+        "xl/workbook.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+    );
+    put(
+        "xl/_rels/workbook.xml.rels",
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+    );
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, row) in rows.iter().enumerate() {
+        sheet.push_str(&format!("<row r=\"{}\">", r + 1));
+        for (c, cell) in row.iter().enumerate() {
+            let at = format!("{}{}", (b'A' + c as u8) as char, r + 1);
+            if let Ok(number) = cell.parse::<f64>() {
+                sheet.push_str(&format!("<c r=\"{at}\"><v>{number}</v></c>"));
+            } else {
+                let escaped = cell.replace('&', "&amp;").replace('<', "&lt;");
+                sheet.push_str(&format!(
+                    "<c r=\"{at}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{escaped}</t></is></c>"
+                ));
+            }
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    put("xl/worksheets/sheet1.xml", &sheet);
+    zip.finish().unwrap();
+}
+
+#[test]
+fn an_excel_workbook_is_one_essay_a_row() {
+    let plain = words_of_plain_texts();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("class.xlsx");
+    let mut rows = vec![["班级", "姓名", "题目", "作文", "分数"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()];
+    for ((class, student, title, essay), score) in ESSAYS.iter().zip(["85", "92", "78"]) {
+        rows.push(
+            [*class, *student, *title, *essay, score]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        );
+    }
+    write_xlsx(&path, &rows);
+    let (essays, _, _) = analyze(&[&path], &[]);
+    check_sheet(&essays, &plain);
+}
+
+fn write_docx(path: &Path, paragraphs: &[&str]) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let options: zip::write::SimpleFileOptions = Default::default();
+    zip.start_file("word/document.xml", options).unwrap();
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
+    );
+    for p in paragraphs {
+        // Each paragraph in two runs, as Word often splits them.
+        let cut = p.char_indices().nth(3).map_or(p.len(), |(i, _)| i);
+        xml.push_str(&format!(
+            "<w:p><w:r><w:t>{}</w:t></w:r><w:r><w:t>{}</w:t></w:r></w:p>",
+            &p[..cut],
+            &p[cut..]
+        ));
+    }
+    xml.push_str("</w:body></w:document>");
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+}
+
+#[test]
+fn word_documents_in_a_folder_are_read() {
+    let plain = words_of_plain_texts();
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (_, _, title, essay)) in ESSAYS.iter().enumerate() {
+        let mut paragraphs = vec![*title];
+        paragraphs.extend(essay.lines());
+        write_docx(&dir.path().join(format!("{i}.docx")), &paragraphs);
+    }
+    let (essays, _, out) = analyze(&[dir.path()], &[]);
+    assert_eq!(essays.rows.len(), 3);
+    let rows = essays.records();
+    let titles: Vec<&str> = rows.iter().map(|r| r["title"]).collect();
+    // The short first line of each document is its title, not a paragraph.
+    assert_eq!(titles, ["我的妈妈", "难忘的春节", "抗疫英雄"]);
+    let words: Vec<String> = rows.iter().map(|r| r["words"].to_string()).collect();
+    assert_eq!(words, plain);
+    let files = Csv::read(&out.path().join("files.csv"));
+    let encodings: HashMap<&str, usize> =
+        files
+            .column("encoding")
+            .iter()
+            .fold(HashMap::new(), |mut m, e| {
+                *m.entry(*e).or_default() += 1;
+                m
+            });
+    assert_eq!(encodings["DOCX"], 3);
+    // A .docx renamed .txt is not read as text.
+    std::fs::copy(dir.path().join("0.docx"), dir.path().join("renamed.txt")).unwrap();
+    let assert = wenxi()
+        .arg("analyze")
+        .arg(dir.path().join("renamed.txt"))
+        .args(["-q", "-o"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr);
+    assert!(stderr.contains("renamed.txt"), "{stderr}");
+}
