@@ -172,8 +172,14 @@ fn essays(
 ) -> Result<DataFrame> {
     let e = &corpus.essays;
     let fig: Vec<_> = analysis.essays.iter().map(|r| r.figures).collect();
+    // An essay that shares no weighted word with any other has no nearest essay (not one at
+    // cosine 0).
     let nearest: Vec<Option<(u32, f64)>> = match &analysis.similarity {
-        Some(s) => s.nearest.clone(),
+        Some(s) => s
+            .nearest
+            .iter()
+            .map(|n| n.filter(|&(_, cosine)| cosine > 0.0))
+            .collect(),
         None => vec![None; e.len()],
     };
     frame(

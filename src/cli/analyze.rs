@@ -37,8 +37,9 @@ pub struct Args {
     #[arg(short, long, value_name = "DIR", default_value = "reports")]
     pub output: PathBuf,
 
-    /// Keywords per essay and method
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    /// Keywords per essay and method (1 or more)
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..), usize::from))]
     pub top: usize,
 
     /// Keyword methods, comma-separated; all go to keywords.csv
@@ -265,6 +266,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             return Err(args.input.no_essays());
         }
         let n = corpus.essays.len();
+        if let Some(k) = args.clusters {
+            if usize::from(k) > n {
+                eprintln!(
+                    "wenxi: warning: --clusters {k} on {n} essays: there can be at most {n} \
+                     clusters, so clusters.csv has {n}"
+                );
+            }
+        }
         if args.all_pairs && n > crate::analysis::similarity::MAX_ALL_PAIRS {
             eprintln!(
                 "wenxi: warning: --all-pairs on {n} essays writes {} rows to similarity.csv, \
