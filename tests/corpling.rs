@@ -446,3 +446,38 @@ fn bad_queries_are_clear_errors() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
 }
+
+/// `wenxi … | head -1`: the reader goes away, and every subcommand ends quietly with status 0.
+#[test]
+fn a_closed_pipe_ends_every_subcommand_quietly() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let runs: [&[&str]; 7] = [
+        &["analyze", "--no-charts", "--no-html", "-o", o],
+        &["structure"],
+        &["compare", "2", "6", "-o", o],
+        &["keyness", "corpus", "--reference", "corpus", "-o", o],
+        &["kwic", "社区", "-o", o],
+        &["ngrams", "-o", o],
+        &["collocates", "社区", "-o", o],
+    ];
+    for args in runs {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wenxi"))
+            .args(args)
+            .current_dir(common::repo())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Closed before the first line is written.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success(),
+            "{args:?}: {:?} {stderr}",
+            output.status
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

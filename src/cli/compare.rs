@@ -188,7 +188,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         reporter.write_one(&summary, &args.output.join("compare_summary.csv"))?;
         reporter.write_one(&theme_frame, &args.output.join("compare_themes.csv"))?;
         reporter.write_one(&keyness_frame(&words)?, &args.output.join("compare_words.csv"))?;
-        println!("written to {}: compare_summary.csv compare_themes.csv compare_words.csv", args.output.display());
+        writeln!(std::io::stdout(), "written to {}: compare_summary.csv compare_themes.csv compare_words.csv", args.output.display())?;
         Ok(if corpus.skipped().next().is_some() { EXIT_SKIPPED } else { EXIT_OK })
     })
 }

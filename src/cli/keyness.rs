@@ -116,7 +116,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
         let (rows, max_p) = key_words(&target, &reference, args.threshold.threshold(args.max_p));
         if args.threshold.bonferroni {
-            println!("Bonferroni: p ≤ {max_p:.3e}");
+            writeln!(std::io::stdout(), "Bonferroni: p ≤ {max_p:.3e}")?;
         }
         ensure_dir(&args.output)?;
         let path = args.output.join("keyness.csv");
@@ -126,7 +126,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
         .write_one(&keyness_frame(&rows)?, &path)?;
         print_key_words(&rows, args.top, "the target")?;
-        println!("all in {}", path.display());
+        writeln!(std::io::stdout(), "all in {}", path.display())?;
         Ok(if target_skipped || reference_skipped {
             EXIT_SKIPPED
         } else {
