@@ -299,6 +299,7 @@ fn the_output_folder_keeps_other_files_and_parquet_works() {
             "notes.txt",
             "reuse.parquet",
             "reuse_groups.parquet",
+            "run.json",
             "similarity.parquet",
             "structure.parquet",
             "themes.parquet",
@@ -307,6 +308,40 @@ fn the_output_folder_keeps_other_files_and_parquet_works() {
     );
     let bytes = std::fs::read(out.path().join("essays.parquet")).unwrap();
     assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"));
+
+    // A second run into the same folder, as CSV and without themes, charts or page: the first
+    // run's reports go (its run.json lists them), a killed run's temporary file goes, and the
+    // user's own file stays.
+    std::fs::write(out.path().join(".wenxi-killed.tmp"), "partial").unwrap();
+    wenxi()
+        .args([
+            "analyze",
+            "corpus",
+            "--no-themes",
+            "--no-charts",
+            "--no-html",
+            "-o",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let mut names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.ends_with(".parquet") && !n.ends_with(".tmp")),
+        "{names:?}"
+    );
+    assert!(!names.contains(&"themes.csv".to_owned()) && !names.contains(&"index.html".to_owned()));
+    assert!(names.contains(&"notes.txt".to_owned()) && names.contains(&"essays.csv".to_owned()));
+    let charts = out.path().join("charts");
+    assert!(!charts.exists() || std::fs::read_dir(&charts).unwrap().next().is_none());
+    let run = std::fs::read_to_string(out.path().join("run.json")).unwrap();
+    assert!(run.contains("\"essays.csv\"") && run.contains("epidemic-community-essays.txt"));
 }
 
 #[cfg(unix)]

@@ -57,7 +57,8 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
+        // run.json records the command line, which differs from run to run by design.
+        .filter(|p| p.is_file() && !p.ends_with("run.json"))
         .map(|p| {
             (
                 p.file_name().unwrap().to_string_lossy().into_owned(),

@@ -12,7 +12,7 @@ use crate::analysis::{pieces, Analysis, AnalysisBuilder, AnalysisOptions, BATCH_
 use crate::corpus::Corpus;
 use crate::frames::{self, FrameOptions, Tables};
 use crate::report::{
-    charts, ensure_dir, html, AppendThread, Format, TableAppender, TableReporter, EXCEL_ROWS,
+    charts, ensure_dir, html, run, AppendThread, Format, TableAppender, TableReporter, EXCEL_ROWS,
 };
 use crate::Stopwords;
 
@@ -201,6 +201,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             ngrams: args.ngrams.clone(),
         };
         ensure_dir(&args.output)?;
+        let leftovers = run::remove_temporaries(&args.output);
+        if leftovers > 0 && !args.quiet {
+            eprintln!(
+                "wenxi: removed {leftovers} temporary file(s) an interrupted run left in {}",
+                args.output.display()
+            );
+        }
         let reporter = TableReporter {
             format: args.format,
             bom: !args.no_bom,
@@ -336,6 +343,17 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             written.push(page);
         }
         written.extend(chart_files);
+        // The record of this run, and the reports of the previous one it did not write again.
+        let record = run::Run::new(&corpus.files, &written, &args.output);
+        for stale in run::record(&args.output, &record)? {
+            if !args.quiet {
+                eprintln!(
+                    "wenxi: removed {}: an earlier run wrote it and this one did not",
+                    stale.display()
+                );
+            }
+        }
+        written.push(args.output.join(run::RUN_FILE));
         if !args.quiet {
             summary(
                 &corpus,

@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod html;
+pub mod run;
 mod table;
 
 use std::io::Write;
