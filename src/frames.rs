@@ -48,6 +48,9 @@ impl Tables {
         let keys = Keys::of(corpus);
         take("files", files(corpus, options)?)?;
         take("essays", essays(corpus, analysis, &keys, options)?)?;
+        if let Some((groups, _)) = &analysis.groups {
+            take("groups", groups_frame(groups, options)?)?;
+        }
         take("word_freq", word_freq(analysis, options)?)?;
         if let Some((rows, total)) = &analysis.ngrams {
             take("ngrams", ngrams_frame(rows, *total, options)?)?;
@@ -585,6 +588,43 @@ fn markers(analysis: &Analysis<'_>, keys: &Keys, options: FrameOptions) -> Resul
             column("position", rows.iter().map(|r| r.1.position)),
             column("marker", rows.iter().map(|r| r.1.marker.as_str())),
             column("kind", rows.iter().map(|r| r.1.kind.as_str())),
+        ],
+    )
+}
+
+/// `groups.csv`: one row per group of `--group-by`, by name.
+fn groups_frame(
+    groups: &[crate::analysis::groups::Group],
+    options: FrameOptions,
+) -> Result<DataFrame> {
+    let g = groups;
+    let keywords: Vec<String> = g
+        .iter()
+        .map(|x| {
+            x.keywords
+                .iter()
+                .map(|(w, _)| w.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    frame(
+        "groups",
+        g.len(),
+        vec![
+            text("group", g.iter().map(|x| x.name.as_str()), options),
+            column("essays", g.iter().map(|x| x.essays as u64)),
+            column("words", g.iter().map(|x| x.words)),
+            column("mean_words", g.iter().map(|x| x.mean_words)),
+            column("mean_sentences", g.iter().map(|x| x.mean_sentences)),
+            column("mean_sentence_han", g.iter().map(|x| x.mean_sentence_han)),
+            column("mean_ttr", g.iter().map(|x| x.mean_ttr)),
+            column("mean_mtld", g.iter().map(|x| x.mean_mtld)),
+            column(
+                "mean_lexical_density",
+                g.iter().map(|x| x.mean_lexical_density),
+            ),
+            text("keywords", keywords.iter().map(String::as_str), options),
         ],
     )
 }

@@ -246,3 +246,32 @@ fn word_documents_in_a_folder_are_read() {
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr);
     assert!(stderr.contains("renamed.txt"), "{stderr}");
 }
+
+#[test]
+fn groups_by_a_column_sum_to_their_essays() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("作文.csv");
+    std::fs::write(&path, csv_text()).unwrap();
+    let (essays, _, out) = analyze(&[&path], &["--group-by", "班级"]);
+    let groups = Csv::read(&out.path().join("groups.csv"));
+    assert_eq!(groups.column("group"), ["一班", "二班"]);
+    // By another route: essays.csv's words summed and averaged by its 班级 column.
+    for g in groups.records() {
+        let words: Vec<f64> = essays
+            .records()
+            .iter()
+            .filter(|e| e["班级"] == g["group"])
+            .map(|e| e["words"].parse().unwrap())
+            .collect();
+        assert_eq!(g["essays"], words.len().to_string());
+        assert_eq!(g["words"], (words.iter().sum::<f64>() as u64).to_string());
+        let mean: f64 = g["mean_words"].parse().unwrap();
+        assert!((mean - words.iter().sum::<f64>() / words.len() as f64).abs() < 1e-6);
+    }
+    // A column no essay has is said.
+    let (_, stderr, _) = analyze(&[&path], &["--group-by", "年级"]);
+    assert!(
+        stderr.contains("no essay has a column \"年级\""),
+        "{stderr}"
+    );
+}

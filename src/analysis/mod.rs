@@ -3,6 +3,7 @@
 pub mod collocates;
 pub mod dispersion;
 pub mod frequency;
+pub mod groups;
 pub mod keyness;
 pub mod keywords;
 pub mod kwic;
@@ -51,6 +52,8 @@ pub struct AnalysisOptions {
     pub themes: Option<themes::ThemeLexicon>,
     /// Count word n-grams of these lengths.
     pub ngrams: Option<std::ops::RangeInclusive<usize>>,
+    /// Group the essays by this metadata column (groups.csv).
+    pub group_by: Option<String>,
 }
 
 impl Default for AnalysisOptions {
@@ -67,6 +70,7 @@ impl Default for AnalysisOptions {
             reuse: Some(0.5),
             themes: None,
             ngrams: None,
+            group_by: None,
         }
     }
 }
@@ -165,6 +169,8 @@ pub struct Analysis<'a> {
     pub ngrams: Option<(Vec<ngrams::Ngram>, u64)>,
     /// Why n-grams could not be counted, if they could not.
     pub ngram_error: Option<String>,
+    /// The groups of `AnalysisOptions::group_by`, and whether any essay had the column.
+    pub groups: Option<(Vec<groups::Group>, bool)>,
 }
 
 impl<'a> Analysis<'a> {
@@ -278,6 +284,7 @@ pub struct AnalysisBuilder<'a, 'o> {
     reuse: Option<reuse::ReuseBuilder>,
     ngrams: Option<ngrams::NgramCounter<'a>>,
     ngram_error: Option<String>,
+    groups: Option<groups::GroupCounter>,
 }
 
 impl<'a, 'o> AnalysisBuilder<'a, 'o> {
@@ -301,6 +308,10 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                 .as_ref()
                 .map(|_| ngrams::NgramCounter::new(ngrams::Unit::Words)),
             ngram_error: None,
+            groups: options
+                .group_by
+                .as_ref()
+                .map(|_| groups::GroupCounter::default()),
         }
     }
 
@@ -430,6 +441,12 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         if let Some(reuse) = &mut self.reuse {
             reuse.add(batch.par_iter().map(|e| e.body.as_str()));
         }
+        if let (Some(counter), Some(column)) = (&mut self.groups, &self.options.group_by) {
+            for (essay, result) in batch.iter().zip(&results) {
+                let value = essay.meta.iter().find(|(name, _)| name == column);
+                counter.add(value.map(|(_, v)| v.as_str()), result);
+            }
+        }
         let start = self.essays.len();
         // The few small allocations of each result that outlive the batch were made by worker
         // threads between the batch's large transient ones, and each pinned a page of them:
@@ -541,8 +558,13 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             reuse,
             ngrams,
             ngram_error,
+            groups,
             ..
         } = self;
+        let groups = groups.map(|counter| {
+            let found = counter.found();
+            (counter.finish(&essays, &words), found)
+        });
         let ngrams = ngrams.map(|counter| {
             let total = counter.total();
             let content = |items: &[&str]| items.iter().any(|w| !stopwords.contains(w));
@@ -612,6 +634,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             theme_names,
             ngrams,
             ngram_error,
+            groups,
         }
     }
 }

@@ -96,6 +96,12 @@ pub struct Args {
           value_parser = super::ngrams::parse_range)]
     pub ngrams: Option<std::ops::RangeInclusive<usize>>,
 
+    /// Group the essays by this column of their spreadsheet (班级, 年级 …): groups.csv gives
+    /// each group's size, the means of its structure figures and the words that set it apart
+    /// from the rest
+    #[arg(long, value_name = "COLUMN")]
+    pub group_by: Option<String>,
+
     /// Theme lexicon (TOML: name = ["word", "prefix*", "/regex/"]) for themes.csv
     /// [default: corpus/themes.toml if present, or the bundled one with the bundled corpus]
     #[arg(long, value_name = "FILE")]
@@ -199,6 +205,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             reuse: (!args.no_reuse).then_some(args.dup_threshold),
             themes,
             ngrams: args.ngrams.clone(),
+            group_by: args.group_by.clone(),
         };
         ensure_dir(&args.output)?;
         let leftovers = run::remove_temporaries(&args.output);
@@ -291,6 +298,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         progress.set_message(format!("{n} essays; comparing them"));
         let analysis = builder.finish(false);
         progress.finish_and_clear();
+        if let (Some((_, false)), Some(column)) = (&analysis.groups, &args.group_by) {
+            eprintln!(
+                "wenxi: warning: no essay has a column {column:?} (--group-by takes a column of \
+                 spreadsheet input): groups.csv has one group, {}",
+                crate::analysis::groups::NO_VALUE
+            );
+        }
         if let Some(message) = &analysis.ngram_error {
             eprintln!("wenxi: warning: no ngrams.csv: {message}");
         }

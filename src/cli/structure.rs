@@ -36,6 +36,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         reuse: None,
         themes: None,
         ngrams: None,
+        group_by: None,
     };
     let segmenter = args.input.segmenter()?;
     args.input.pool()?.install(|| {
