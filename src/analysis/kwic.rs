@@ -222,19 +222,20 @@ pub fn find(
                 let start = layout.offsets[i] as usize;
                 let last = i + n - 1;
                 let end = layout.offsets[last] as usize + tokens[last].len();
+                // The word tokens on each side, nearest first: context and sort keys.
+                let words_left = (0..i).rev().filter(|&k| is_word(tokens[k]));
+                let words_right = (last + 1..tokens.len()).filter(|&k| is_word(tokens[k]));
                 let (left, right) = match context {
                     Context::Chars(_) => char_context(body, start, end, context),
                     Context::Words(width) => {
-                        let from = word_back(&layout, i, width)
+                        let from = (words_left.clone().take(width).last())
                             .map_or(start, |k| layout.offsets[k] as usize);
-                        let to = word_forward(&layout, last, width)
+                        let to = (words_right.clone().take(width).last())
                             .map_or(end, |k| layout.offsets[k] as usize + tokens[k].len());
                         (flat(&body[from..start]), flat(&body[end..to]))
                     }
                 };
                 let (sentence, paragraph) = layout.place(start as u32);
-                let words_left = (0..i).rev().filter(|&k| is_word(tokens[k]));
-                let words_right = (last + 1..tokens.len()).filter(|&k| is_word(tokens[k]));
                 hits.push(Hit {
                     essay_id: essay.id,
                     paragraph,
@@ -257,37 +258,6 @@ pub fn find(
             hits
         }
     }
-}
-
-/// The token index of the `width`-th word token before token `i` (the first word if fewer).
-fn word_back(layout: &Layout<'_>, i: usize, width: usize) -> Option<usize> {
-    let mut found = None;
-    for (seen, k) in (0..i)
-        .rev()
-        .filter(|&k| is_word(layout.tokens[k]))
-        .enumerate()
-    {
-        if seen >= width {
-            break;
-        }
-        found = Some(k);
-    }
-    found
-}
-
-/// The token index of the `width`-th word token after token `i` (the last word if fewer).
-fn word_forward(layout: &Layout<'_>, i: usize, width: usize) -> Option<usize> {
-    let mut found = None;
-    for (seen, k) in (i + 1..layout.tokens.len())
-        .filter(|&k| is_word(layout.tokens[k]))
-        .enumerate()
-    {
-        if seen >= width {
-            break;
-        }
-        found = Some(k);
-    }
-    found
 }
 
 /// `width` characters each side of `start..end`, within the essay.

@@ -1,7 +1,6 @@
 //! `wenxi collocates`: the words that keep company with a node word.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -11,10 +10,11 @@ use crate::analysis::kwic::Pattern;
 use crate::analysis::layout::Layout;
 use crate::corpus::Essay;
 use crate::frames::{collocates_frame, FrameOptions};
-use crate::report::{ensure_dir, Format, TableReporter};
+
 use crate::Stopwords;
 
 use super::input::InputArgs;
+use super::output::TableOutput;
 use super::{EXIT_OK, EXIT_SKIPPED};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -78,17 +78,8 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub top: usize,
 
-    /// Folder for collocates.csv (created if missing)
-    #[arg(short, long, value_name = "DIR", default_value = "reports")]
-    pub output: PathBuf,
-
-    /// Write CSV without the UTF-8 byte-order mark
-    #[arg(long)]
-    pub no_bom: bool,
-
-    /// No progress bar
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub table: TableOutput,
 }
 
 /// What one essay gives, its words as byte ranges of its body.
@@ -132,7 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let (mut total, mut node_freq, mut slots) = (0u64, 0u64, 0u64);
         let scan = args.input.each_essay(
             &load_options,
-            args.quiet,
+            args.table.quiet,
             |essay| {
                 let layout = Layout::new(&segmenter, essay);
                 let c = collocates::count(&layout, &node, window);
@@ -219,15 +210,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             })
             .collect();
         sort(&mut rows, args.sort);
-        ensure_dir(&args.output)?;
-        let path = args.output.join("collocates.csv");
-        TableReporter {
-            format: Format::Csv,
-            bom: !args.no_bom,
-        }
-        .write_one(
+        let path = args.table.write_csv(
+            "collocates",
             &collocates_frame(&rows, node_freq, slots, FrameOptions { excel_safe: true })?,
-            &path,
         )?;
         let mut out = std::io::stdout().lock();
         writeln!(

@@ -1,15 +1,14 @@
 //! `wenxi kwic`: the concordance of a word, a pattern, a sequence or a character string.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::analysis::kwic::{self, Context, Hit, Query, SortKey};
 use crate::frames::{kwic_frame, FrameOptions, Keys};
-use crate::report::{ensure_dir, Format, TableReporter};
 
 use super::input::InputArgs;
+use super::output::TableOutput;
 use super::{EXIT_OK, EXIT_SKIPPED};
 
 #[derive(Debug, clap::Args)]
@@ -74,17 +73,8 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 40)]
     pub show: usize,
 
-    /// Folder for kwic.csv (created if missing)
-    #[arg(short, long, value_name = "DIR", default_value = "reports")]
-    pub output: PathBuf,
-
-    /// Write CSV without the UTF-8 byte-order mark
-    #[arg(long)]
-    pub no_bom: bool,
-
-    /// No progress bar
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub table: TableOutput,
 }
 
 /// One row of kwic.csv: a hit and the essay it is in.
@@ -113,7 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let mut essays_with = 0usize;
         let scan = args.input.each_essay(
             &load_options,
-            args.quiet,
+            args.table.quiet,
             |essay| kwic::find(&segmenter, essay, &query, context, &args.pos),
             |batch, hits| {
                 let keys = Keys::of(batch);
@@ -143,15 +133,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 notes.push(format!("the first {n} after sorting"));
             }
         }
-        ensure_dir(&args.output)?;
-        let path = args.output.join("kwic.csv");
-        TableReporter {
-            format: Format::Csv,
-            bom: !args.no_bom,
-        }
-        .write_one(
+        let path = args.table.write_csv(
+            "kwic",
             &kwic_frame(&rows, FrameOptions { excel_safe: true })?,
-            &path,
         )?;
         let mut out = std::io::stdout().lock();
         writeln!(

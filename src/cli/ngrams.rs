@@ -3,14 +3,14 @@
 
 use std::io::Write;
 use std::ops::RangeInclusive;
-use std::path::PathBuf;
 
 use crate::analysis::ngrams::{self, Filter, NgramCounter, Unit, MAX_N};
 use crate::frames::{ngrams_frame, FrameOptions};
-use crate::report::{ensure_dir, Format, TableReporter, EXCEL_ROWS};
+use crate::report::EXCEL_ROWS;
 use crate::Stopwords;
 
 use super::input::InputArgs;
+use super::output::TableOutput;
 use super::{EXIT_OK, EXIT_SKIPPED};
 
 #[derive(Debug, clap::Args)]
@@ -56,17 +56,8 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub top: usize,
 
-    /// Folder for ngrams.csv (created if missing)
-    #[arg(short, long, value_name = "DIR", default_value = "reports")]
-    pub output: PathBuf,
-
-    /// Write CSV without the UTF-8 byte-order mark
-    #[arg(long)]
-    pub no_bom: bool,
-
-    /// No progress bar
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub table: TableOutput,
 }
 
 /// `3`, `2..5`, `2..=5` or `2-5`.
@@ -104,7 +95,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let mut counter = NgramCounter::new(unit);
         let scan = args.input.each_essay(
             &load_options,
-            args.quiet,
+            args.table.quiet,
             |essay| ngrams::essay_grams(&segmenter, essay, unit, args.lengths.clone()),
             |batch, grams| {
                 counter
@@ -131,15 +122,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             min_range: args.min_range,
             keep: &keep,
         });
-        ensure_dir(&args.output)?;
-        let path = args.output.join("ngrams.csv");
-        TableReporter {
-            format: Format::Csv,
-            bom: !args.no_bom,
-        }
-        .write_one(
+        let path = args.table.write_csv(
+            "ngrams",
             &ngrams_frame(&rows, total, FrameOptions { excel_safe: true })?,
-            &path,
         )?;
         if rows.len() > EXCEL_ROWS {
             eprintln!(

@@ -22,18 +22,15 @@ impl WordList {
         let text = super::decode::decode(&bytes, None)
             .map_err(|err| format!("{}: {err}", path.display()))?
             .text;
-        let mut records = parse_csv(text.trim_start_matches('\u{FEFF}'));
-        if records.is_empty() {
+        let sheet = super::sheet::parse_csv(&text);
+        if sheet.header.is_empty() {
             return Err(format!(
                 "{} is empty; expected a header with word and count columns",
                 path.display()
             ));
         }
-        let header: Vec<String> = records
-            .remove(0)
-            .into_iter()
-            .map(|h| h.trim().to_lowercase())
-            .collect();
+        let header: Vec<String> = sheet.header.iter().map(|h| h.to_lowercase()).collect();
+        let records = sheet.rows;
         let find = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
         let (Some(word_col), Some(count_col)) = (
             find(&["word", "词", "词语"]),
@@ -66,36 +63,6 @@ impl WordList {
         }
         Ok(list)
     }
-}
-
-/// RFC 4180 records: commas, double quotes doubled inside quoted fields, CRLF or LF.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    let (mut record, mut field, mut quoted) = (Vec::new(), String::new(), false);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => record.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                record.push(std::mem::take(&mut field));
-                records.push(std::mem::take(&mut record));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        records.push(record);
-    }
-    records
 }
 
 #[cfg(test)]
