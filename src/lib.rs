@@ -26,6 +26,7 @@ pub mod error;
 pub mod frames;
 pub mod report;
 pub mod segment;
+pub mod timing;
 
 pub use analysis::stopwords::Stopwords;
 pub use corpus::{Corpus, Essay, SourceFile};

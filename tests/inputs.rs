@@ -370,3 +370,101 @@ fn symlink_loops_and_non_utf8_names() {
     let essays = Csv::read(&out.path().join("essays.csv"));
     assert_eq!(essays.column("title"), ["one", "\u{FFFD}name"]);
 }
+
+/// Han characters of a text, counted here rather than by wenxi.
+fn han(text: &str) -> usize {
+    text.chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count()
+}
+
+#[test]
+fn damaged_files_are_read_with_a_warning_and_odd_entries_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // One stray NUL in UTF-8 text.
+    let mut nul = SIMPLIFIED.as_bytes().to_vec();
+    nul.insert(12, 0);
+    write(d, "a_nul.txt", &nul);
+    // GBK cut one byte short, inside its last character (。).
+    let gbk = GBK.encode(SIMPLIFIED).0;
+    write(d, "b_cut.txt", &gbk[..gbk.len() - 1]);
+    // UTF-8 lines, then a GBK one: two sources pasted together.
+    let second = "第二部分从另一个网页复制，用的是国标码。\n";
+    let mut mixed = format!("{SIMPLIFIED}\n").into_bytes();
+    mixed.extend_from_slice(&GBK.encode(second).0);
+    write(d, "c_mixed.txt", &mixed);
+    // wenxi's own report folder, with a text file in it, is not input.
+    write(d, "reports/run.json", b"{}");
+    write(d, "reports/notes.txt", SIMPLIFIED.as_bytes());
+    // A FIFO named like a text file would block a reader forever.
+    let fifo = d.join("d_fifo.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let has_fifo = made.is_ok_and(|s| s.success());
+
+    let out = tempfile::tempdir().unwrap();
+    let assert = wenxi()
+        .args(["analyze", "--no-charts", "--no-html", "-o"])
+        .arg(out.path())
+        .arg(d)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    for name in ["a_nul.txt", "b_cut.txt", "c_mixed.txt"] {
+        assert!(
+            stderr.contains(&format!("{name} is damaged but was read")),
+            "{name}: {stderr}"
+        );
+    }
+    let files = Csv::read(&out.path().join("files.csv"));
+    let row = |name: &str| {
+        files
+            .records()
+            .into_iter()
+            .find(|r| r["path"].ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not in files.csv"))
+            .clone()
+    };
+    let nul_row = row("a_nul.txt");
+    assert_eq!(
+        (nul_row["status"], nul_row["encoding"]),
+        ("repaired", "UTF-8")
+    );
+    assert_eq!(nul_row["message"], "1 stray NUL byte(s) removed");
+    let cut = row("b_cut.txt");
+    assert_eq!((cut["status"], cut["encoding"]), ("repaired", "GBK"));
+    assert!(cut["message"].contains("cut short"), "{}", cut["message"]);
+    let mixed_row = row("c_mixed.txt");
+    assert_eq!(
+        (mixed_row["status"], mixed_row["encoding"]),
+        ("repaired", "mixed")
+    );
+    assert!(mixed_row["message"].contains("1 line(s) of UTF-8 and 1 of gb18030"));
+    let reports = row("reports");
+    assert_eq!(reports["status"], "skipped");
+    assert!(reports["message"].contains("wenxi report folder"));
+    assert!(files
+        .records()
+        .iter()
+        .all(|r| !r["path"].ends_with("notes.txt")));
+    if has_fifo {
+        let fifo = row("d_fifo.txt");
+        assert_eq!(fifo["status"], "skipped");
+        assert!(fifo["message"].contains("not a regular file"));
+    }
+
+    // Nothing of the text is lost: Han characters as counted in the source strings (the cut
+    // file loses only its last, non-Han character).
+    let essays = Csv::read(&out.path().join("essays.csv"));
+    let han_of = |name: &str| -> usize {
+        essays
+            .records()
+            .iter()
+            .filter(|r| r["source"].ends_with(name))
+            .map(|r| r["han_characters"].parse::<usize>().unwrap())
+            .sum()
+    };
+    assert_eq!(han_of("a_nul.txt"), han(SIMPLIFIED));
+    assert_eq!(han_of("b_cut.txt"), han(SIMPLIFIED));
+    assert_eq!(han_of("c_mixed.txt"), han(SIMPLIFIED) + han(second));
+}

@@ -20,6 +20,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::corpus::{Corpus, Essay};
 use crate::segment::{chunks, Segmenter, Token, CHUNK_BYTES};
+use crate::timing;
 use frequency::{count_words, WordIndex};
 use keyness::Keyness;
 use keywords::{IdfTable, Keyword, KeywordMethod};
@@ -337,15 +338,18 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         'a: 'b,
     {
         let (segmenter, idf, options) = (self.segmenter, self.idf, self.options);
-        let mut pending: Vec<Pending<'_>> = batch
-            .par_iter()
-            .map(|essay| {
-                let tokens = segment_essay(segmenter, essay);
-                let pending = analyse_essay(essay, &tokens, idf, options);
-                progress(essay.body.len() as u64);
-                pending
-            })
-            .collect();
+        let mut pending: Vec<Pending<'_>> = timing::time("segment + per-essay", || {
+            batch
+                .par_iter()
+                .map(|essay| {
+                    let tokens = segment_essay(segmenter, essay);
+                    let pending = analyse_essay(essay, &tokens, idf, options);
+                    progress(essay.body.len() as u64);
+                    pending
+                })
+                .collect()
+        });
+        let ids_started = timing::stage_start();
         // Known words are looked up in parallel; new ones get the next ids in corpus order, so
         // ids never depend on the thread count or the batch size.
         let known: Vec<Vec<Option<u32>>> = pending
@@ -389,7 +393,9 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             }
             counts.push(ids);
         }
+        timing::add("word ids", ids_started);
         // Each new word is tagged once, where it first occurs.
+        let tags_started = timing::stage_start();
         let tags: Vec<&str> = new_at
             .par_iter()
             .enumerate()
@@ -403,6 +409,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         for (k, tag) in tags.into_iter().enumerate() {
             self.words[first_new + k].pos = keep(&mut self.others, tag, intern);
         }
+        timing::add("tags of new words", tags_started);
         // jieba's keywords may be tokens that are not words (numbers, punctuation runs).
         let mut jieba: Vec<Option<Vec<Keyword<'a>>>> = Vec::with_capacity(pending.len());
         for p in &pending {
@@ -432,14 +439,18 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             }
         }
         let this = &*self;
-        let results: Vec<EssayResult<'a>> = pending
-            .into_par_iter()
-            .zip(counts)
-            .zip(jieba)
-            .map(|((p, counts), jieba)| this.finish_essay(p, counts, jieba))
-            .collect();
+        let results: Vec<EssayResult<'a>> = timing::time("density, keywords, themes", || {
+            pending
+                .into_par_iter()
+                .zip(counts)
+                .zip(jieba)
+                .map(|((p, counts), jieba)| this.finish_essay(p, counts, jieba))
+                .collect()
+        });
         if let Some(reuse) = &mut self.reuse {
-            reuse.add(batch.par_iter().map(|e| e.body.as_str()));
+            timing::time("reuse hashes", || {
+                reuse.add(batch.par_iter().map(|e| e.body.as_str()))
+            });
         }
         if let (Some(counter), Some(column)) = (&mut self.groups, &self.options.group_by) {
             for (essay, result) in batch.iter().zip(&results) {
@@ -452,8 +463,10 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         // threads between the batch's large transient ones, and each pinned a page of them:
         // resident memory grew by about 13 KB an essay for 3 KB of results. Copied here, one
         // after another, they leave the batch's pages free for the next batch.
-        self.essays
-            .extend(results.into_iter().map(EssayResult::compacted));
+        timing::time("compacting results", || {
+            self.essays
+                .extend(results.into_iter().map(EssayResult::compacted))
+        });
         start..self.essays.len()
     }
 
@@ -585,19 +598,23 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         for (place, &id) in order.iter().enumerate() {
             rank[id as usize] = place as u32;
         }
-        spread(&mut words, &essays);
+        timing::time("dispersion", || spread(&mut words, &essays));
         let total_tokens = essays.iter().map(|essay| essay.figures.tokens).sum();
         let total_words: u64 = essays.iter().map(|essay| essay.figures.words).sum();
         let essay_count = essays.len() as u64;
-        essays.par_iter_mut().for_each(|essay| {
-            corpus_keywords(essay, &words, total_words, essay_count, options);
+        timing::time("corpus keywords", || {
+            essays.par_iter_mut().for_each(|essay| {
+                corpus_keywords(essay, &words, total_words, essay_count, options);
+            })
         });
         // Reuse first: its hashes and signatures are freed before the vectors are made.
         let reuse = reuse
             .zip(options.reuse)
-            .map(|(builder, threshold)| builder.finish(threshold));
+            .map(|(builder, threshold)| timing::time("reuse groups", || builder.finish(threshold)));
         let similarity = options.similarity.then(|| {
-            let vectors = similarity::vectors(&mut essays, &words, &rank, keep_counts);
+            let vectors = timing::time("tf-idf vectors", || {
+                similarity::vectors(&mut essays, &words, &rank, keep_counts)
+            });
             let mut found = similarity::compare(
                 &vectors,
                 options.clusters,

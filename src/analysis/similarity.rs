@@ -274,6 +274,7 @@ fn all_pairs(vectors: &[Vector]) -> Vec<(u32, u32, f64)> {
 /// spherical k-means clusters.
 fn nearest_only(vectors: &[Vector], k: Option<usize>, budget: usize) -> Similarity {
     let n = vectors.len();
+    let _stage = crate::timing::stage("nearest neighbours");
     let index = Index::new(vectors, budget);
     let (rows, exact): (Vec<Vec<(u32, f64)>>, Vec<bool>) = (0..n)
         .into_par_iter()
@@ -295,7 +296,10 @@ fn nearest_only(vectors: &[Vector], k: Option<usize>, budget: usize) -> Similari
         nearest,
         exact,
         recall: None,
-        clusters: (n >= 2).then(|| kmeans::clusters(vectors, k)),
+        clusters: (n >= 2).then(|| {
+            let _stage = crate::timing::stage("spherical k-means");
+            kmeans::clusters(vectors, k)
+        }),
     }
 }
 

@@ -232,6 +232,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let mut text_bytes = 0u64;
         let input_bytes = std::cell::Cell::new(0);
         let progress = progress_bar(args.quiet);
+        let batches = crate::timing::stage("batches");
         let essay_words = std::thread::scope(|scope| -> anyhow::Result<Option<TableAppender>> {
             let mut writer: Option<AppendThread<'_>> = None;
             let streamed = args.input.stream(
@@ -247,19 +248,23 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                         writer = Some(AppendThread::spawn(scope, table));
                     }
                     text_bytes += batch.text_bytes() as u64;
-                    let added = builder.add(&batch.essays, &|word| arena.alloc_str(word), &|_| {});
+                    let added = crate::timing::time("analyse batch (all)", || {
+                        builder.add(&batch.essays, &|word| arena.alloc_str(word), &|_| {})
+                    });
                     if let Some(writer) = &writer {
                         // A frame costs about 100 bytes a row while it exists: the batch's rows
                         // go out in pieces, so that they never cost more than the batch's text.
                         let essays = &builder.essays()[added];
                         let keys = frames::Keys::of(&batch);
                         for piece in pieces(essays, |e| e.counts.len(), FRAME_ROWS) {
-                            let rows = frames::essay_word_freq(
-                                piece,
-                                &|id| builder.word(id),
-                                &keys,
-                                frame_options,
-                            )?;
+                            let rows = crate::timing::time("essay_word_freq frames", || {
+                                frames::essay_word_freq(
+                                    piece,
+                                    &|id| builder.word(id),
+                                    &keys,
+                                    frame_options,
+                                )
+                            })?;
                             if !writer.send(rows) {
                                 anyhow::bail!("essay_word_freq could not be written");
                             }
@@ -276,6 +281,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             streamed?;
             Ok(table)
         })?;
+        drop(batches);
         if corpus.essays.is_empty() {
             return Err(args.input.no_essays());
         }
@@ -296,7 +302,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             );
         }
         progress.set_message(format!("{n} essays; comparing them"));
-        let analysis = builder.finish(false);
+        crate::timing::totals();
+        let analysis = {
+            let _stage = crate::timing::stage("corpus-wide (finish)");
+            builder.finish(false)
+        };
         progress.finish_and_clear();
         if let (Some((_, false)), Some(column)) = (&analysis.groups, &args.group_by) {
             eprintln!(
@@ -324,10 +334,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         // The charts are drawn on a thread of their own while the tables are built and written.
         let (written, charts) = std::thread::scope(|scope| {
             let charts = (!args.no_charts).then(|| {
-                scope
-                    .spawn(|| charts::write_charts(&corpus, &analysis, &args.output.join("charts")))
+                scope.spawn(|| {
+                    let _stage = crate::timing::stage("charts (own thread)");
+                    charts::write_charts(&corpus, &analysis, &args.output.join("charts"))
+                })
             });
-            let written = write_tables(&args, &corpus, &analysis, reporter, essay_words);
+            let written = {
+                let _stage = crate::timing::stage("tables");
+                write_tables(&args, &corpus, &analysis, reporter, essay_words)
+            };
             let charts = charts
                 .map(|thread| thread.join().expect("the charts do not panic"))
                 .transpose();
@@ -353,6 +368,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             chart_files = charts.files;
         }
         if !args.no_html {
+            let _stage = crate::timing::stage("html");
             let page = html::write_html(&corpus, &analysis, &written, &chart_files, &args.output)?;
             written.push(page);
         }

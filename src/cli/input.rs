@@ -8,8 +8,8 @@ use crate::analysis::keywords::IdfTable;
 use crate::analysis::structure::MarkerLexicon;
 use crate::analysis::BATCH_BYTES;
 use crate::corpus::{
-    decode::encoding_for_label, sheet::ColumnChoice, Corpus, CorpusReader, Essay, LoadOptions,
-    Splitter,
+    decode::encoding_for_label, sheet::ColumnChoice, Corpus, CorpusReader, Essay, FileStatus,
+    LoadOptions, Splitter,
 };
 use crate::error::{Error, Result};
 use crate::Segmenter;
@@ -153,8 +153,17 @@ impl InputArgs {
     ) -> anyhow::Result<()> {
         let mut split_any = false;
         let mut warn_then = |batch: Corpus, bytes: u64| {
-            for file in batch.skipped() {
-                eprintln!("wenxi: skipped {}: {}", file.path, file.message);
+            for file in &batch.files {
+                match file.status {
+                    FileStatus::Skipped => {
+                        eprintln!("wenxi: skipped {}: {}", file.path, file.message)
+                    }
+                    FileStatus::Repaired => eprintln!(
+                        "wenxi: warning: {} is damaged but was read: {}",
+                        file.path, file.message
+                    ),
+                    FileStatus::Ok => {}
+                }
             }
             split_any |= batch
                 .files

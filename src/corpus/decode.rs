@@ -16,7 +16,15 @@ pub struct Decoded {
     pub encoding: &'static str,
     /// Set when a forced encoding met invalid bytes, which became U+FFFD.
     pub replaced: bool,
+    /// What was mended to read a damaged file (stray NUL bytes, a last character cut short,
+    /// lines in two encodings), said in `files.csv` and on stderr.
+    pub repair: Option<String>,
 }
+
+/// NUL bytes taken as strays in text: up to this many whatever the size, or up to one byte in a
+/// hundred; binary files (images, archives) have far more.
+const STRAY_NULS: usize = 4;
+const STRAY_NULS_PER_MILLE: usize = 10;
 
 /// Why a file could not be decoded; the message says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -51,40 +59,177 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
             text: text.into_owned(),
             encoding: encoding.name(),
             replaced: had_errors,
+            repair: None,
         });
     }
     if let Some((encoding, len)) = bom {
-        return strict(encoding, &bytes[len..]);
+        return strict(encoding, &bytes[len..])
+            .or_else(|err| cut_short(encoding, &bytes[len..]).ok_or(err));
     }
     if bytes.contains(&0) {
         // UTF-16 without a BOM has NULs in every ASCII character (a line end is `0A 00`).
-        return match utf16_without_bom(bytes) {
-            Some(encoding) => strict(encoding, bytes),
-            None => Err(DecodeError::Binary),
-        };
+        if let Some(encoding) = utf16_without_bom(bytes) {
+            return strict(encoding, bytes);
+        }
+        return without_stray_nuls(bytes);
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Decoded {
-            text: text.to_owned(),
-            encoding: UTF_8.name(),
-            replaced: false,
+    detected(bytes)
+}
+
+/// Text without a BOM or NUL bytes: strict UTF-8, else the encoding chardetng guesses among
+/// the Chinese ones; a file damaged at its end or made of two encodings is mended.
+fn detected(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let invalid = match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            return Ok(Decoded {
+                text: text.to_owned(),
+                encoding: UTF_8.name(),
+                replaced: false,
+                repair: None,
+            })
+        }
+        Err(err) => err,
+    };
+    // Valid UTF-8 up to an incomplete last character: a file cut short.
+    if invalid.error_len().is_none() && !bytes[..invalid.valid_up_to()].is_ascii() {
+        if let Some(decoded) = cut_short(UTF_8, bytes) {
+            return Ok(decoded);
+        }
+    }
+    let guessed = guess(bytes);
+    if is_chinese(guessed) {
+        return strict(guessed, bytes).or_else(|err| {
+            cut_short(guessed, bytes)
+                .or_else(|| mixed_lines(bytes))
+                .ok_or(err)
         });
     }
+    if let Some(encoding) = utf16_without_bom(bytes) {
+        // Chinese UTF-16 without line ends or ASCII has no NUL byte; chardetng calls it
+        // windows-1252.
+        return strict(encoding, bytes);
+    }
+    // chardetng says windows-1252 for GBK whose last character is cut, and for UTF-8 followed
+    // by GBK (NOTES.md): look again without the last bytes, then line by line.
+    (1..=3)
+        .filter(|&k| bytes.len() > k)
+        .find_map(|k| {
+            let trimmed = guess(&bytes[..bytes.len() - k]);
+            is_chinese(trimmed)
+                .then(|| cut_short(trimmed, bytes))
+                .flatten()
+        })
+        .or_else(|| mixed_lines(bytes))
+        .ok_or(DecodeError::Undetected {
+            guess: guessed.name(),
+        })
+}
+
+fn is_chinese(encoding: &'static Encoding) -> bool {
+    encoding == GBK || encoding == GB18030 || encoding == BIG5
+}
+
+/// chardetng's guess on the first [`DETECT_PREFIX`] bytes.
+fn guess(bytes: &[u8]) -> &'static Encoding {
     let prefix = &bytes[..bytes.len().min(DETECT_PREFIX)];
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(prefix, prefix.len() == bytes.len());
-    let guess = detector.guess(None, true);
-    if guess == GBK || guess == GB18030 || guess == BIG5 {
-        strict(guess, bytes)
-    } else if let Some(encoding) = utf16_without_bom(bytes) {
-        // Chinese UTF-16 without line ends or ASCII has no NUL byte; chardetng calls it
-        // windows-1252.
-        strict(encoding, bytes)
-    } else {
-        Err(DecodeError::Undetected {
-            guess: guess.name(),
+    detector.guess(None, true)
+}
+
+/// Valid `encoding` but for its last one to three bytes (a character cut short by a truncated
+/// download or copy): decoded, the broken character becoming U+FFFD.
+fn cut_short(encoding: &'static Encoding, bytes: &[u8]) -> Option<Decoded> {
+    (1..=3).filter(|&k| bytes.len() > k).find_map(|k| {
+        let (body, tail) = bytes.split_at(bytes.len() - k);
+        let text = encoding.decode_without_bom_handling_and_without_replacement(body)?;
+        // The tail must be the start of a character, not more text in another encoding.
+        let (rest, errors) = encoding.decode_without_bom_handling(tail);
+        if !errors || rest.chars().any(|c| c != '\u{FFFD}') {
+            return None;
+        }
+        Some(Decoded {
+            text: format!("{text}\u{FFFD}"),
+            encoding: encoding.name(),
+            replaced: false,
+            repair: Some(format!(
+                "the last character is cut short ({k} byte(s) of an incomplete {} character \
+                 at the end, a truncated file?): replaced with U+FFFD",
+                encoding.name()
+            )),
         })
+    })
+}
+
+/// A file whose lines are each valid UTF-8 or valid GBK/GB18030 (or Big5), with some of both
+/// that are not plain ASCII: two sources pasted together. Decoded line by line.
+fn mixed_lines(bytes: &[u8]) -> Option<Decoded> {
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+    let other: Vec<u8> = lines
+        .iter()
+        .filter(|line| std::str::from_utf8(line).is_err())
+        .flat_map(|line| line.iter().copied())
+        .collect();
+    if other.is_empty() {
+        return None;
     }
+    // Big5 only when chardetng says so and those lines read as Big5; otherwise GB18030, which
+    // reads every GBK file.
+    let encoding = if guess(&other) == BIG5
+        && BIG5
+            .decode_without_bom_handling_and_without_replacement(&other)
+            .is_some()
+    {
+        BIG5
+    } else {
+        GB18030
+    };
+    let (mut text, mut utf8, mut legacy) = (String::with_capacity(bytes.len()), 0, 0);
+    for line in &lines {
+        match std::str::from_utf8(line) {
+            Ok(line) => {
+                utf8 += usize::from(!line.is_ascii());
+                text.push_str(line);
+            }
+            Err(_) => {
+                text.push_str(&encoding.decode_without_bom_handling_and_without_replacement(line)?);
+                legacy += 1;
+            }
+        }
+    }
+    (utf8 > 0).then(|| Decoded {
+        text,
+        encoding: "mixed",
+        replaced: false,
+        repair: Some(format!(
+            "mixed encodings, read line by line: {utf8} line(s) of UTF-8 and {legacy} of {}",
+            encoding.name()
+        )),
+    })
+}
+
+/// NUL bytes in what is otherwise text (a few: see [`STRAY_NULS`]): dropped, with a note. More
+/// of them, or what is left not text, is a binary file.
+fn without_stray_nuls(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let nuls = bytes.iter().filter(|&&b| b == 0).count();
+    if nuls > STRAY_NULS && nuls * 1000 > bytes.len() * STRAY_NULS_PER_MILLE {
+        return Err(DecodeError::Binary);
+    }
+    let kept: Vec<u8> = bytes.iter().copied().filter(|&b| b != 0).collect();
+    // Other control characters than tab, line ends and form feed also mark binary data.
+    if kept
+        .iter()
+        .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+    {
+        return Err(DecodeError::Binary);
+    }
+    let mut decoded = detected(&kept).map_err(|_| DecodeError::Binary)?;
+    let note = format!("{nuls} stray NUL byte(s) removed");
+    decoded.repair = Some(match decoded.repair {
+        Some(other) => format!("{note}; {other}"),
+        None => note,
+    });
+    Ok(decoded)
 }
 
 /// UTF-16 without a BOM, recognised when nearly every code unit of the prefix (95%) is one that
@@ -118,6 +263,7 @@ fn strict(encoding: &'static Encoding, bytes: &[u8]) -> Result<Decoded, DecodeEr
             text: text.into_owned(),
             encoding: encoding.name(),
             replaced: false,
+            repair: None,
         }),
         None => Err(DecodeError::Malformed {
             encoding: encoding.name(),
@@ -200,5 +346,56 @@ mod tests {
         let decoded = decode(&[0xE7, 0xA4, b'a'], encoding_for_label("utf-8")).unwrap();
         assert!(decoded.replaced);
         assert!(decoded.text.contains('\u{FFFD}'));
+    }
+
+    const LONG: &str = "疫情期间，社区居民守望相助，志愿者们挨家挨户送去蔬菜和药品。\n大家都说，这是一个温暖的冬天。\n";
+
+    #[test]
+    fn a_few_stray_nuls_are_dropped_with_a_note() {
+        let mut bytes = LONG.as_bytes().to_vec();
+        bytes.insert(9, 0);
+        let decoded = decode(&bytes, None).unwrap();
+        assert_eq!(decoded.text, LONG);
+        assert_eq!(
+            decoded.repair.as_deref(),
+            Some("1 stray NUL byte(s) removed")
+        );
+        // Many NULs (an image, an archive) are still binary.
+        let mut zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
+        zip.extend_from_slice(LONG.as_bytes());
+        assert_eq!(decode(&zip, None).unwrap_err(), DecodeError::Binary);
+    }
+
+    #[test]
+    fn a_file_cut_inside_its_last_character_is_read() {
+        let (gbk, _, _) = GBK.encode(LONG.trim_end());
+        let cut = &gbk[..gbk.len() - 1];
+        let decoded = decode(cut, None).unwrap();
+        let expected: String = LONG
+            .trim_end()
+            .chars()
+            .take(LONG.trim_end().chars().count() - 1)
+            .collect();
+        assert_eq!(decoded.text, format!("{expected}\u{FFFD}"));
+        assert_eq!(decoded.encoding, "GBK");
+        assert!(decoded.repair.unwrap().contains("cut short"));
+        let utf8 = LONG.trim_end().as_bytes();
+        let decoded = decode(&utf8[..utf8.len() - 2], None).unwrap();
+        assert_eq!(decoded.text, format!("{expected}\u{FFFD}"));
+        assert_eq!(decoded.encoding, "UTF-8");
+    }
+
+    #[test]
+    fn utf8_then_gbk_is_read_line_by_line() {
+        let second = "第二部分是从另一个网页复制来的，用的是国标码。\n";
+        let mut bytes = LONG.as_bytes().to_vec();
+        bytes.extend_from_slice(&GBK.encode(second).0);
+        let decoded = decode(&bytes, None).unwrap();
+        assert_eq!(decoded.text, format!("{LONG}{second}"));
+        assert_eq!(decoded.encoding, "mixed");
+        assert_eq!(
+            decoded.repair.as_deref(),
+            Some("mixed encodings, read line by line: 2 line(s) of UTF-8 and 1 of gb18030")
+        );
     }
 }

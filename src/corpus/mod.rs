@@ -37,6 +37,9 @@ pub struct Essay {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileStatus {
     Ok,
+    /// Read, but damaged: what was mended is in the message (stray NULs, a last character cut
+    /// short, two encodings in one file).
+    Repaired,
     Skipped,
 }
 
@@ -44,6 +47,7 @@ impl FileStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             FileStatus::Ok => "ok",
+            FileStatus::Repaired => "repaired",
             FileStatus::Skipped => "skipped",
         }
     }
@@ -127,7 +131,7 @@ impl Corpus {
             text.len() as u64,
             "UTF-8",
             text,
-            false,
+            None,
             options,
         );
         corpus.push_file(file, essays);
@@ -275,7 +279,7 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
     }
     if docx::is_docx(path) {
         return match docx::text(&bytes) {
-            Ok(text) => from_decoded(shown, size, "DOCX", &text, false, options),
+            Ok(text) => from_decoded(shown, size, "DOCX", &text, None, options),
             Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
         };
     }
@@ -292,7 +296,11 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
             size,
             decoded.encoding,
             &decoded.text,
-            decoded.replaced,
+            decoded.repair.or_else(|| {
+                decoded.replaced.then(|| {
+                    "invalid bytes for the forced encoding replaced with U+FFFD".to_owned()
+                })
+            }),
             options,
         ),
         Err(err) => (
@@ -307,7 +315,7 @@ fn from_decoded(
     bytes: u64,
     encoding: &str,
     text: &str,
-    replaced: bool,
+    repair: Option<String>,
     options: &LoadOptions,
 ) -> FileOutcome {
     let cleaned = clean::clean(text);
@@ -335,15 +343,18 @@ fn from_decoded(
     if split.junk_lines > 0 {
         notes.push(format!("{} junk line(s) dropped", split.junk_lines));
     }
-    if replaced {
-        notes.push("invalid bytes for the forced encoding replaced with U+FFFD".to_owned());
-    }
+    let status = if repair.is_some() {
+        FileStatus::Repaired
+    } else {
+        FileStatus::Ok
+    };
+    notes.extend(repair);
     let file = SourceFile {
         path,
         encoding: encoding.to_owned(),
         bytes,
         essays: split.essays.len(),
-        status: FileStatus::Ok,
+        status,
         message: notes.join("; "),
     };
     (

@@ -39,13 +39,40 @@ pub fn find_files(inputs: &[PathBuf]) -> Vec<Found> {
             }),
             Ok(meta) if meta.is_file() => push_file(input.clone(), &mut found),
             Ok(meta) if meta.is_dir() => {
-                let walker = WalkDir::new(input).follow_links(true).sort_by_file_name();
-                for entry in walker {
+                let mut walker = WalkDir::new(input)
+                    .follow_links(true)
+                    .sort_by_file_name()
+                    .into_iter();
+                while let Some(entry) = walker.next() {
                     match entry {
-                        Ok(entry) if entry.file_type().is_file() && is_txt(entry.path()) => {
-                            push_file(entry.into_path(), &mut found)
+                        Ok(entry) if entry.file_type().is_dir() => {
+                            // wenxi's own reports (CSV, a page) are never its input.
+                            if entry.path().join(crate::report::run::RUN_FILE).is_file() {
+                                found.push(Found::Problem {
+                                    path: entry.path().to_string_lossy().into_owned(),
+                                    message: format!(
+                                        "a wenxi report folder (it has {}): not read",
+                                        crate::report::run::RUN_FILE
+                                    ),
+                                });
+                                walker.skip_current_dir();
+                            }
                         }
-                        Ok(_) => {}
+                        Ok(entry) if entry.file_type().is_file() => {
+                            if is_txt(entry.path()) {
+                                push_file(entry.into_path(), &mut found)
+                            }
+                        }
+                        Ok(entry) => {
+                            if is_txt(entry.path()) {
+                                found.push(Found::Problem {
+                                    path: entry.path().to_string_lossy().into_owned(),
+                                    message: "not a regular file (a FIFO, socket or device): \
+                                              not read"
+                                        .to_owned(),
+                                });
+                            }
+                        }
                         Err(err) => {
                             let path = err.path().unwrap_or(input).to_string_lossy().into_owned();
                             let message = if err.loop_ancestor().is_some() {
@@ -64,7 +91,8 @@ pub fn find_files(inputs: &[PathBuf]) -> Vec<Found> {
             }
             Ok(_) => found.push(Found::Problem {
                 path: shown,
-                message: "not a regular file or folder".to_owned(),
+                message: "not a regular file or folder (a FIFO, socket or device): not read"
+                    .to_owned(),
             }),
         }
     }
