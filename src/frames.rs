@@ -436,7 +436,7 @@ pub fn essay_word_freq<'w>(
             essay
                 .counts
                 .iter()
-                .map(move |&(id, count)| (essay.essay_id, essay.figures.words, word(id), count))
+                .map(move |(id, count)| (essay.essay_id, essay.figures.words, word(id), count))
         })
         .collect();
     frame(

@@ -47,7 +47,7 @@ impl GroupCounter {
         };
         self.essays[g].push(self.seen);
         self.seen += 1;
-        for &(id, count) in &result.counts {
+        for (id, count) in result.counts.iter() {
             *self.counts[g].entry(id).or_insert(0) += u64::from(count);
         }
         self.words[g] += result.figures.words;

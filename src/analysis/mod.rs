@@ -107,7 +107,7 @@ pub struct EssayResult<'a> {
     pub figures: EssayFigures,
     /// (word id, count): ids index [`Analysis::word`]; most frequent first, ties by word. Only
     /// these 8 bytes a word outlive the batch the essay came in.
-    pub counts: Vec<(u32, u32)>,
+    pub counts: frequency::PackedCounts,
     /// Keywords by method (in the order of `AnalysisOptions::keyword_methods`), best first.
     pub keywords: Vec<(KeywordMethod, Vec<Keyword<'a>>)>,
     /// How the essay is built.
@@ -120,7 +120,7 @@ impl EssayResult<'_> {
     /// The same result in fresh allocations of exactly its size.
     fn compacted(self) -> Self {
         EssayResult {
-            counts: self.counts.as_slice().to_vec(),
+            counts: self.counts.clone(),
             keywords: self
                 .keywords
                 .iter()
@@ -493,9 +493,10 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                 let found = match method {
                     KeywordMethod::Jieba => jieba.take().unwrap_or_default(),
                     KeywordMethod::Tfidf => {
-                        let scored: Vec<(&'a str, u64, f64)> = candidates(&counts, &self.words)
-                            .map(|(w, c)| (w.word, c, w.idf))
-                            .collect();
+                        let scored: Vec<(&'a str, u64, f64)> =
+                            candidates(counts.iter().copied(), &self.words)
+                                .map(|(w, c)| (w.word, c, w.idf))
+                                .collect();
                         keywords::tfidf(&scored, n)
                     }
                     KeywordMethod::Textrank => match &p.sequence {
@@ -552,7 +553,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         EssayResult {
             essay_id: p.essay_id,
             figures: p.figures,
-            counts,
+            counts: frequency::PackedCounts::pack(&counts),
             keywords,
             structure,
             themes,
@@ -633,7 +634,9 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             found
         });
         if !keep_counts {
-            essays.iter_mut().for_each(|e| e.counts = Vec::new());
+            essays
+                .iter_mut()
+                .for_each(|e| e.counts = Default::default());
         }
         let theme_names = options
             .themes
@@ -662,7 +665,7 @@ fn spread(words: &mut [WordFreq<'_>], essays: &[EssayResult<'_>]) {
     let parts = dispersion::Parts::of(essays.iter().map(|e| e.figures.words));
     let mut sums = vec![dispersion::Sums::default(); words.len()];
     for essay in essays {
-        for &(id, count) in &essay.counts {
+        for (id, count) in essay.counts.iter() {
             let total = words[id as usize].count;
             sums[id as usize].add(count.into(), essay.figures.words, total, &parts);
         }
@@ -700,12 +703,11 @@ fn methods(options: &AnalysisOptions) -> Vec<KeywordMethod> {
 /// The words of an essay that can be keywords (not stopwords, see [`keywords::is_candidate`]),
 /// with their counts.
 fn candidates<'w, 'a>(
-    counts: &'w [(u32, u32)],
+    counts: impl Iterator<Item = (u32, u32)> + 'w,
     words: &'w [WordFreq<'a>],
 ) -> impl Iterator<Item = (&'w WordFreq<'a>, u64)> + 'w {
     counts
-        .iter()
-        .map(|&(id, c)| (&words[id as usize], u64::from(c)))
+        .map(|(id, c)| (&words[id as usize], u64::from(c)))
         .filter(|(w, _)| !w.stopword && keywords::is_candidate(w.word))
 }
 
@@ -721,7 +723,7 @@ fn corpus_keywords<'a>(
     for (method, found) in &mut essay.keywords {
         match method {
             KeywordMethod::TfidfCorpus => {
-                let scored: Vec<(&str, u64, f64)> = candidates(&essay.counts, words)
+                let scored: Vec<(&str, u64, f64)> = candidates(essay.counts.iter(), words)
                     .map(|(w, c)| (w.word, c, keywords::corpus_idf(essays, u64::from(w.essays))))
                     .collect();
                 *found = keywords::tfidf(&scored, n);
@@ -729,7 +731,7 @@ fn corpus_keywords<'a>(
             KeywordMethod::Keyness => {
                 let c = essay.figures.words;
                 let d = words_total - c;
-                let scored = candidates(&essay.counts, words)
+                let scored = candidates(essay.counts.iter(), words)
                     .filter_map(|(w, a)| {
                         let b = w.count - a;
                         if !Keyness::positive(a, b, c, d) {

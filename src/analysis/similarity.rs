@@ -115,11 +115,11 @@ pub fn vectors(
             let vector: Vec<(u32, f64)> = essay
                 .counts
                 .iter()
-                .filter(|&&(id, _)| !words[id as usize].stopword)
-                .map(|&(id, count)| (rank[id as usize], f64::from(count) * idf[id as usize]))
+                .filter(|&(id, _)| !words[id as usize].stopword)
+                .map(|(id, count)| (rank[id as usize], f64::from(count) * idf[id as usize]))
                 .collect();
             if !keep_counts {
-                essay.counts = Vec::new();
+                essay.counts = Default::default();
             }
             normalised(vector)
         })
@@ -275,7 +275,11 @@ fn all_pairs(vectors: &[Vector]) -> Vec<(u32, u32, f64)> {
 fn nearest_only(vectors: &[Vector], k: Option<usize>, budget: usize) -> Similarity {
     let n = vectors.len();
     let _stage = crate::timing::stage("nearest neighbours");
-    let index = Index::new(vectors, budget);
+    let index = {
+        let _stage = crate::timing::stage("neighbour index");
+        Index::new(vectors, budget)
+    };
+    let search = crate::timing::stage("neighbour search");
     let (rows, exact): (Vec<Vec<(u32, f64)>>, Vec<bool>) = (0..n)
         .into_par_iter()
         .map_init(
@@ -283,6 +287,7 @@ fn nearest_only(vectors: &[Vector], k: Option<usize>, budget: usize) -> Similari
             |scratch, i| index.nearest(vectors, i, NEIGHBOURS, budget, scratch),
         )
         .unzip();
+    drop(search);
     drop(index);
     let nearest = rows.iter().map(|row| row.first().copied()).collect();
     let pairs = rows

@@ -4,6 +4,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::analysis::keywords::KeywordMethod;
@@ -253,20 +255,30 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     });
                     if let Some(writer) = &writer {
                         // A frame costs about 100 bytes a row while it exists: the batch's rows
-                        // go out in pieces, so that they never cost more than the batch's text.
+                        // go out in pieces, so that they never cost more than the batch's text,
+                        // as many built at once as there are threads, and sent in order.
                         let essays = &builder.essays()[added];
                         let keys = frames::Keys::of(&batch);
-                        for piece in pieces(essays, |e| e.counts.len(), FRAME_ROWS) {
-                            let rows = crate::timing::time("essay_word_freq frames", || {
-                                frames::essay_word_freq(
-                                    piece,
-                                    &|id| builder.word(id),
-                                    &keys,
-                                    frame_options,
-                                )
+                        let pieces: Vec<_> =
+                            pieces(essays, |e| e.counts.len(), FRAME_ROWS).collect();
+                        for together in pieces.chunks(rayon::current_num_threads().max(1)) {
+                            let frames = crate::timing::time("essay_word_freq frames", || {
+                                together
+                                    .par_iter()
+                                    .map(|piece| {
+                                        frames::essay_word_freq(
+                                            piece,
+                                            &|id| builder.word(id),
+                                            &keys,
+                                            frame_options,
+                                        )
+                                    })
+                                    .collect::<Result<Vec<_>, _>>()
                             })?;
-                            if !writer.send(rows) {
-                                anyhow::bail!("essay_word_freq could not be written");
+                            for rows in frames {
+                                if !writer.send(rows) {
+                                    anyhow::bail!("essay_word_freq could not be written");
+                                }
                             }
                         }
                     }

@@ -217,7 +217,7 @@ fn sum(analysis: &Analysis<'_>, members: &[usize]) -> WordCounts {
     let mut total = 0;
     for &i in members {
         let essay: &EssayResult<'_> = &analysis.essays[i];
-        for &(id, count) in &essay.counts {
+        for (id, count) in essay.counts.iter() {
             *counts.entry(analysis.word(id).word.to_owned()).or_default() += u64::from(count);
         }
         total += essay.figures.words;
