@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use common::{wenxi, Csv};
@@ -22,6 +23,15 @@ fn utf16le_with_bom(text: &str) -> Vec<u8> {
         bytes.extend_from_slice(&unit.to_le_bytes());
     }
     bytes
+}
+
+/// The row of files.csv whose path ends with `name`.
+fn file_row<'a>(files: &'a Csv, name: &str) -> HashMap<&'a str, &'a str> {
+    files
+        .records()
+        .into_iter()
+        .find(|r| r["path"].ends_with(name))
+        .unwrap_or_else(|| panic!("{name} not in files.csv"))
 }
 
 /// A folder holding one file of every kind the issue names.
@@ -75,14 +85,7 @@ fn every_kind_of_file() {
     assert!(stderr.contains("f_binary.txt: looks binary"), "{stderr}");
 
     let files = Csv::read(&out.path().join("files.csv"));
-    let by_name = |name: &str| {
-        files
-            .records()
-            .into_iter()
-            .find(|r| r["path"].ends_with(name))
-            .unwrap_or_else(|| panic!("{name}"))
-            .clone()
-    };
+    let by_name = |name: &str| file_row(&files, name);
     let expect = [
         ("a_gbk.txt", "GBK", "ok", "1"),
         ("b_big5.txt", "Big5", "ok", "1"),
@@ -417,14 +420,7 @@ fn damaged_files_are_read_with_a_warning_and_odd_entries_are_listed() {
         );
     }
     let files = Csv::read(&out.path().join("files.csv"));
-    let row = |name: &str| {
-        files
-            .records()
-            .into_iter()
-            .find(|r| r["path"].ends_with(name))
-            .unwrap_or_else(|| panic!("{name} not in files.csv"))
-            .clone()
-    };
+    let row = |name: &str| file_row(&files, name);
     let nul_row = row("a_nul.txt");
     assert_eq!(
         (nul_row["status"], nul_row["encoding"]),

@@ -105,8 +105,8 @@ pub struct EssayFigures {
 pub struct EssayResult<'a> {
     pub essay_id: u32,
     pub figures: EssayFigures,
-    /// (word id, count): ids index [`Analysis::word`]; most frequent first, ties by word. Only
-    /// these 8 bytes a word outlive the batch the essay came in.
+    /// (word id, count): ids index [`Analysis::word`]; most frequent first, ties by word.
+    /// Packed (about 3 bytes a word), they are what outlives the batch the essay came in.
     pub counts: frequency::PackedCounts,
     /// Keywords by method (in the order of `AnalysisOptions::keyword_methods`), best first.
     pub keywords: Vec<(KeywordMethod, Vec<Keyword<'a>>)>,

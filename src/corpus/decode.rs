@@ -14,10 +14,9 @@ const DETECT_PREFIX: usize = 64 * 1024;
 pub struct Decoded {
     pub text: String,
     pub encoding: &'static str,
-    /// Set when a forced encoding met invalid bytes, which became U+FFFD.
-    pub replaced: bool,
     /// What was mended to read a damaged file (stray NUL bytes, a last character cut short,
-    /// lines in two encodings), said in `files.csv` and on stderr.
+    /// lines in two encodings, invalid bytes for a forced encoding), said in `files.csv` and on
+    /// stderr.
     pub repair: Option<String>,
 }
 
@@ -58,8 +57,8 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
         return Ok(Decoded {
             text: text.into_owned(),
             encoding: encoding.name(),
-            replaced: had_errors,
-            repair: None,
+            repair: had_errors
+                .then(|| "invalid bytes for the forced encoding replaced with U+FFFD".to_owned()),
         });
     }
     if let Some((encoding, len)) = bom {
@@ -84,7 +83,6 @@ fn detected(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             return Ok(Decoded {
                 text: text.to_owned(),
                 encoding: UTF_8.name(),
-                replaced: false,
                 repair: None,
             })
         }
@@ -151,7 +149,6 @@ fn cut_short(encoding: &'static Encoding, bytes: &[u8]) -> Option<Decoded> {
         Some(Decoded {
             text: format!("{text}\u{FFFD}"),
             encoding: encoding.name(),
-            replaced: false,
             repair: Some(format!(
                 "the last character is cut short ({k} byte(s) of an incomplete {} character \
                  at the end, a truncated file?): replaced with U+FFFD",
@@ -200,7 +197,6 @@ fn mixed_lines(bytes: &[u8]) -> Option<Decoded> {
     (utf8 > 0).then(|| Decoded {
         text,
         encoding: "mixed",
-        replaced: false,
         repair: Some(format!(
             "mixed encodings, read line by line: {utf8} line(s) of UTF-8 and {legacy} of {}",
             encoding.name()
@@ -262,7 +258,6 @@ fn strict(encoding: &'static Encoding, bytes: &[u8]) -> Result<Decoded, DecodeEr
         Some(text) => Ok(Decoded {
             text: text.into_owned(),
             encoding: encoding.name(),
-            replaced: false,
             repair: None,
         }),
         None => Err(DecodeError::Malformed {
@@ -344,7 +339,7 @@ mod tests {
     #[test]
     fn forced_encoding_replaces_invalid_bytes_and_says_so() {
         let decoded = decode(&[0xE7, 0xA4, b'a'], encoding_for_label("utf-8")).unwrap();
-        assert!(decoded.replaced);
+        assert!(decoded.repair.unwrap().contains("forced encoding"));
         assert!(decoded.text.contains('\u{FFFD}'));
     }
 

@@ -296,11 +296,7 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
             size,
             decoded.encoding,
             &decoded.text,
-            decoded.repair.or_else(|| {
-                decoded.replaced.then(|| {
-                    "invalid bytes for the forced encoding replaced with U+FFFD".to_owned()
-                })
-            }),
+            decoded.repair,
             options,
         ),
         Err(err) => (
