@@ -63,7 +63,12 @@ impl Tables {
             )?;
         }
         take("keywords", keywords(analysis, &keys, options)?)?;
-        take("structure", structure(corpus, analysis, &keys, options)?)?;
+        let structure = structure(corpus, analysis, &keys, options)?;
+        let correlations = correlations(corpus, &structure, options)?;
+        take("structure", structure)?;
+        if let Some(df) = correlations {
+            take("correlations", df)?;
+        }
         take("markers", markers(analysis, &keys, options)?)?;
         for (name, df) in similarity_tables(corpus, analysis)? {
             take(name, df)?;
@@ -185,36 +190,50 @@ fn essays(
             .collect(),
         None => vec![None; e.len()],
     };
-    frame(
-        "essays",
-        e.len(),
-        vec![
-            column("essay_id", e.iter().map(|x| x.id)),
-            keys.column(e.iter().map(|x| x.id), options),
-            text("title", e.iter().map(|x| x.title.as_str()), options),
-            text("source", e.iter().map(|x| x.source.as_str()), options),
-            column("paragraphs", fig.iter().map(|x| x.paragraphs)),
-            column("characters", fig.iter().map(|x| x.characters)),
-            column("han_characters", fig.iter().map(|x| x.han_characters)),
-            column("tokens", fig.iter().map(|x| x.tokens)),
-            column("words", fig.iter().map(|x| x.words)),
-            column("types", fig.iter().map(|x| x.types)),
-            column(
-                "nearest_essay",
-                nearest.iter().map(|n| n.map(|(j, _)| e[j as usize].id)),
-            ),
-            column("nearest_cosine", nearest.iter().map(|n| n.map(|(_, c)| c))),
-        ]
-        .into_iter()
-        .chain(meta_columns(corpus, options))
-        .collect(),
-    )
+    let mut columns = vec![
+        column("essay_id", e.iter().map(|x| x.id)),
+        keys.column(e.iter().map(|x| x.id), options),
+        text("title", e.iter().map(|x| x.title.as_str()), options),
+        text("source", e.iter().map(|x| x.source.as_str()), options),
+        column("paragraphs", fig.iter().map(|x| x.paragraphs)),
+        column("characters", fig.iter().map(|x| x.characters)),
+        column("han_characters", fig.iter().map(|x| x.han_characters)),
+        column("tokens", fig.iter().map(|x| x.tokens)),
+        column("words", fig.iter().map(|x| x.words)),
+        column("types", fig.iter().map(|x| x.types)),
+        column(
+            "nearest_essay",
+            nearest.iter().map(|n| n.map(|(j, _)| e[j as usize].id)),
+        ),
+        column("nearest_cosine", nearest.iter().map(|n| n.map(|(_, c)| c))),
+    ];
+    with_meta(&mut columns, corpus, options);
+    frame("essays", e.len(), columns)
 }
 
-/// The metadata columns of spreadsheet input (class, student, score …), in the order first
-/// seen; empty for an essay whose file lacks the column. A name that clashes with one of
-/// wenxi's own columns gets `meta_` in front.
-fn meta_columns(corpus: &Corpus, options: FrameOptions) -> Vec<Column> {
+/// Appends the metadata columns (spreadsheet columns and `--metadata`: class, student, score …)
+/// in the order first seen; empty for an essay without the column. A name that clashes with a
+/// column already there gets `meta_` in front.
+fn with_meta(columns: &mut Vec<Column>, corpus: &Corpus, options: FrameOptions) {
+    for name in meta_names(corpus) {
+        let values = corpus.essays.iter().map(|e| {
+            e.meta
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or("", |(_, v)| v.as_str())
+        });
+        let taken = columns.iter().any(|c| c.name().as_str() == name);
+        let header = if taken || name.is_empty() {
+            format!("meta_{name}")
+        } else {
+            name.to_owned()
+        };
+        columns.push(text(&header, values, options));
+    }
+}
+
+/// The names of the essays' metadata columns, in the order first seen.
+pub fn meta_names(corpus: &Corpus) -> Vec<&str> {
     let mut names: Vec<&str> = Vec::new();
     for essay in &corpus.essays {
         for (name, _) in &essay.meta {
@@ -223,37 +242,7 @@ fn meta_columns(corpus: &Corpus, options: FrameOptions) -> Vec<Column> {
             }
         }
     }
-    const TAKEN: &[&str] = &[
-        "essay_id",
-        "essay_key",
-        "title",
-        "source",
-        "paragraphs",
-        "characters",
-        "han_characters",
-        "tokens",
-        "words",
-        "types",
-        "nearest_essay",
-        "nearest_cosine",
-    ];
     names
-        .iter()
-        .map(|&name| {
-            let values = corpus.essays.iter().map(|e| {
-                e.meta
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map_or("", |(_, v)| v.as_str())
-            });
-            let header = if TAKEN.contains(&name) || name.is_empty() {
-                format!("meta_{name}")
-            } else {
-                name.to_owned()
-            };
-            text(&header, values, options)
-        })
-        .collect()
 }
 
 /// `themes.csv`, when a theme lexicon was given: one row per essay and theme.
@@ -568,7 +557,96 @@ pub fn structure(
         u64s("questions", &|x| x.questions.into()),
         u64s("exclamations", &|x| x.exclamations.into()),
     ]);
+    with_meta(&mut columns, corpus, options);
     frame("structure", e.len(), columns)
+}
+
+/// `correlations.csv`: every numeric metadata column (a score, a grade: each of its non-empty
+/// cells a number, at least three of them, not all equal) set against every numeric figure of
+/// `structure.csv`, as Spearman's ρ with its p-value over the essays that have both; per
+/// column, the figures by p-value, smallest first. `None` without such a column.
+fn correlations(
+    corpus: &Corpus,
+    structure: &DataFrame,
+    options: FrameOptions,
+) -> Result<Option<DataFrame>> {
+    use crate::analysis::correlation::spearman;
+    let numeric = |name: &str| -> Option<Vec<Option<f64>>> {
+        let mut values = Vec::with_capacity(corpus.essays.len());
+        for essay in &corpus.essays {
+            let cell = essay
+                .meta
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or("", |(_, v)| v.trim());
+            if cell.is_empty() {
+                values.push(None);
+            } else {
+                values.push(Some(cell.parse::<f64>().ok().filter(|x| x.is_finite())?));
+            }
+        }
+        let mut present = values.iter().flatten();
+        let first = *present.clone().next()?;
+        (present.clone().count() >= 3 && present.any(|&x| x != first)).then_some(values)
+    };
+    let columns: Vec<(&str, Vec<Option<f64>>)> = meta_names(corpus)
+        .into_iter()
+        .filter_map(|name| numeric(name).map(|values| (name, values)))
+        .collect();
+    if columns.is_empty() {
+        return Ok(None);
+    }
+    let mut figures: Vec<(String, Vec<Option<f64>>)> = Vec::new();
+    for c in structure.columns() {
+        if c.name().as_str() == "essay_id" || !c.dtype().is_primitive_numeric() {
+            continue;
+        }
+        let values = c
+            .cast(&DataType::Float64)
+            .and_then(|c| c.f64().map(|a| a.iter().collect::<Vec<_>>()))
+            .map_err(|source| Error::Frame {
+                name: "correlations",
+                source,
+            })?;
+        figures.push((c.name().to_string(), values));
+    }
+    let mut rows: Vec<(&str, &str, u64, Option<f64>, Option<f64>)> = Vec::new();
+    for (name, values) in &columns {
+        let start = rows.len();
+        for (figure, figure_values) in &figures {
+            let (xs, ys): (Vec<f64>, Vec<f64>) = values
+                .iter()
+                .zip(figure_values)
+                .filter_map(|(x, y)| Some((x.as_ref()?, y.as_ref().filter(|y| y.is_finite())?)))
+                .unzip();
+            let result = spearman(&xs, &ys);
+            rows.push((
+                name,
+                figure,
+                xs.len() as u64,
+                result.map(|r| r.0),
+                result.map(|r| r.1),
+            ));
+        }
+        rows[start..].sort_by(|a, b| match (a.4, b.4) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+    }
+    frame(
+        "correlations",
+        rows.len(),
+        vec![
+            text("column", rows.iter().map(|r| r.0), options),
+            text("figure", rows.iter().map(|r| r.1), options),
+            column("n", rows.iter().map(|r| r.2)),
+            column("rho", rows.iter().map(|r| r.3)),
+            column("p", rows.iter().map(|r| r.4)),
+        ],
+    )
+    .map(Some)
 }
 
 /// `markers.csv`: one row per discourse-marker occurrence.

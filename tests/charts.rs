@@ -105,16 +105,19 @@ fn charts_can_be_left_out_and_fonts_are_checked() {
     assert!(!out.path().join("charts").exists());
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("font.ttf"), b"not a font").unwrap();
+    // Checked before any work: nothing is written.
+    let fresh = dir.path().join("out");
     wenxi()
         .args(["analyze", "corpus", "--font"])
         .arg(dir.path().join("font.ttf"))
         .arg("-o")
-        .arg(out.path())
+        .arg(&fresh)
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
             "is not a TrueType or OpenType font",
         ));
+    assert!(!fresh.exists());
 }
 
 // Traditional characters outside GB2312 are not in the embedded font: the run says which ones and

@@ -400,7 +400,7 @@ mod tests {
             title: String::new(),
             source: "t.txt".into(),
             body: body.into(),
-            meta: Vec::new(),
+            ..Essay::default()
         }
     }
 

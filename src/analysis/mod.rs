@@ -1,6 +1,7 @@
 //! The analyses: each essay is segmented once and every analysis reads the same tokens.
 
 pub mod collocates;
+pub mod correlation;
 pub mod dispersion;
 pub mod frequency;
 pub mod groups;

@@ -105,7 +105,8 @@ pub struct Args {
     pub group_by: Option<String>,
 
     /// Theme lexicon (TOML: name = ["word", "prefix*", "/regex/"]) for themes.csv
-    /// [default: corpus/themes.toml if present, or the bundled one with the bundled corpus]
+    /// [default: themes.toml in the one folder analysed (./corpus when no path is given), or the
+    /// bundled one with the bundled corpus]
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
 
@@ -178,6 +179,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             args.dup_threshold
         );
     }
+    // A font that cannot be read fails the run before any work, not after the tables.
+    if !args.no_charts {
+        if let Some(font) = &args.font {
+            charts::register_font(Some(font))?;
+        }
+    }
     let load_options = args.input.load_options()?;
     let markers = args.input.marker_lexicon()?;
     let mut stopwords = if args.no_builtin_stopwords {
@@ -189,7 +196,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         stopwords.load_file(path)?;
     }
     let segmenter = args.input.segmenter()?;
-    let themes = theme_lexicon(&args)?;
+    let (themes, themes_from) = match theme_lexicon(&args)? {
+        Some((lexicon, from)) => (Some(lexicon), Some(from)),
+        None => (None, None),
+    };
     args.input.pool()?.install(|| {
         let options = AnalysisOptions {
             top_keywords: args.top,
@@ -338,11 +348,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             );
         }
 
-        if !args.no_charts {
-            if let Some(font) = &args.font {
-                charts::register_font(Some(font))?;
-            }
-        }
         // The charts are drawn on a thread of their own while the tables are built and written.
         let (written, charts) = std::thread::scope(|scope| {
             let charts = (!args.no_charts).then(|| {
@@ -405,6 +410,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 text_bytes,
                 started.elapsed().as_secs_f64(),
             )?;
+            if let Some(from) = &themes_from {
+                writeln!(std::io::stdout(), "themes from {from}")?;
+            }
         }
         Ok(if corpus.skipped().next().is_some() {
             EXIT_SKIPPED
@@ -503,24 +511,30 @@ fn essay_word_table(
 /// Rows of `essay_word_freq` built into one frame at most.
 const FRAME_ROWS: usize = 100_000;
 
-/// `--themes`, or corpus/themes.toml when present, or the bundled lexicon with the bundled
-/// corpus.
-fn theme_lexicon(args: &Args) -> anyhow::Result<Option<ThemeLexicon>> {
+/// `--themes`; else the `themes.toml` of the one folder analysed (`./corpus` when no path is
+/// given), so that a folder's lexicon goes with that corpus only; else the bundled lexicon with
+/// the bundled corpus. With where it came from, which the summary prints.
+fn theme_lexicon(args: &Args) -> anyhow::Result<Option<(ThemeLexicon, String)>> {
     if args.no_themes {
         return Ok(None);
     }
-    let default = Path::new("corpus/themes.toml");
-    let path = match &args.themes {
-        Some(path) => path.as_path(),
-        None if default.is_file() => default,
-        None if args.input.paths.is_empty() && !Path::new("corpus").is_dir() => {
-            return Ok(Some(
-                ThemeLexicon::parse(EMBEDDED_THEMES).map_err(anyhow::Error::msg)?,
-            ));
-        }
-        None => return Ok(None),
+    let load = |path: &Path| -> anyhow::Result<Option<(ThemeLexicon, String)>> {
+        let lexicon = ThemeLexicon::load(path).map_err(anyhow::Error::msg)?;
+        let from = format!("{} ({} themes)", path.display(), lexicon.themes.len());
+        Ok(Some((lexicon, from)))
     };
-    Ok(Some(ThemeLexicon::load(path).map_err(anyhow::Error::msg)?))
+    if let Some(path) = &args.themes {
+        return load(path);
+    }
+    if let Some(own) = args.input.own_themes() {
+        return load(&own);
+    }
+    if args.input.paths.is_empty() && !Path::new("corpus").is_dir() {
+        let lexicon = ThemeLexicon::parse(EMBEDDED_THEMES).map_err(anyhow::Error::msg)?;
+        let from = format!("the bundled lexicon ({} themes)", lexicon.themes.len());
+        return Ok(Some((lexicon, from)));
+    }
+    Ok(None)
 }
 
 /// Progress on stderr when it is a terminal: bytes of files analysed, the rate, the essays so
@@ -572,6 +586,17 @@ fn summary(
         text_bytes as f64 / 1024.0,
         seconds
     )?;
+    if corpus
+        .files
+        .iter()
+        .any(|f| f.path.starts_with("<embedded>/"))
+    {
+        writeln!(
+            out,
+            "this is wenxi's bundled sample corpus (no path was given and there is no ./corpus \
+             folder): give files or folders to analyse your own, e.g. wenxi analyze essays/"
+        )?;
+    }
     writeln!(out, "reports in {}: {}", dir.display(), names.join(" "))?;
     Ok(())
 }

@@ -12,6 +12,7 @@ use crate::analysis::keyness::{key_words, WordCounts};
 use crate::analysis::similarity::{cosine, Weights};
 use crate::analysis::themes::{ThemeLexicon, EMBEDDED_THEMES};
 use crate::analysis::{Analysis, AnalysisOptions, EssayResult};
+use crate::corpus::metadata::Selection;
 use crate::corpus::Corpus;
 use crate::error::Error;
 use crate::frames::{column, keyness_frame};
@@ -24,14 +25,18 @@ use super::{EXIT_OK, EXIT_SKIPPED};
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "A and B are each an essay (its id in essays.csv, or its title), or a file or folder \
-    of essays; with --group-by, the values of the pattern's first group in file paths or titles.\n\n\
+    after_help = "A and B are each an essay (its id in essays.csv, or its title), a file or folder \
+    of essays, or COLUMN=VALUE: the essays whose metadata (a spreadsheet column, or --metadata) \
+    has that value; with --group-by, the values of the pattern's first group in file paths or \
+    titles. A title that starts with '-' goes after `--`: wenxi compare 3 -- -减负\n\n\
     Writes compare_summary.csv (sizes and cosine), compare_themes.csv (theme hits per 1,000 words \
     of each side) and compare_words.csv (keyness of A against B).\n\n\
     Examples:\n  \
     wenxi compare 2 6                             essays 2 and 6 of the bundled corpus\n  \
     wenxi compare 疫情社区心得体会篇二 疫情社区心得体会篇十\n  \
     wenxi compare class_a/ class_b/                two folders of essays\n  \
+    wenxi compare 班级=一班 班级=二班 essays.xlsx      two classes of a spreadsheet\n  \
+    wenxi compare class=1 class=2 essays/ --metadata students.csv   classes from a table\n  \
     wenxi compare 2022 2023 essays/ --group-by '^essays/(\\d{4})'   groups by a part of the path"
 )]
 pub struct Args {
@@ -48,7 +53,8 @@ pub struct Args {
     #[arg(long, value_name = "REGEX")]
     pub group_by: Option<String>,
 
-    /// Theme lexicon [default: corpus/themes.toml if present, or the bundled one]
+    /// Theme lexicon [default: themes.toml in the one folder analysed (./corpus when no path is
+    /// given), or the bundled one]
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
 
@@ -67,11 +73,8 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let load_options = args.input.load_options()?;
     let segmenter = args.input.segmenter()?;
-    let themes = match &args.themes {
-        Some(path) => ThemeLexicon::load(path),
-        None if Path::new("corpus/themes.toml").is_file() => {
-            ThemeLexicon::load(Path::new("corpus/themes.toml"))
-        }
+    let themes = match args.themes.clone().or_else(|| args.input.own_themes()) {
+        Some(path) => ThemeLexicon::load(&path),
         None => ThemeLexicon::parse(EMBEDDED_THEMES),
     }
     .map_err(anyhow::Error::msg)?;
@@ -119,11 +122,18 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     .filter(|(_, e)| group(&e.source).or_else(|| group(&e.title)).as_deref() == Some(key))
                     .map(|(i, _)| i)
                     .collect()
+            } else if let Some(selection) = Selection::parse(key).filter(|s| s.has_column(&corpus)) {
+                corpus.essays.iter().enumerate().filter(|(_, e)| selection.matches(e)).map(|(i, _)| i).collect()
             } else {
                 find_essay(&corpus, key).into_iter().collect()
             };
+            if let (true, Some(selection)) = (members.is_empty(), Selection::parse(key)) {
+                if let Err(message) = selection.select(&corpus) {
+                    anyhow::bail!("`{key}`: {message}");
+                }
+            }
             if members.is_empty() {
-                anyhow::bail!("`{key}` names no essay: give an essay id or title from essays.csv, a file or folder, or a --group-by value");
+                anyhow::bail!("`{key}` names no essay: give an essay id or title from essays.csv, a file or folder, COLUMN=VALUE of the essays' metadata, or a --group-by value");
             }
             Ok(members)
         };
@@ -193,10 +203,20 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     })
 }
 
-/// An essay by id, by exact title, or by the one title containing `key`.
+/// An essay by id, by exact title, or by the one title containing `key`. A title as
+/// essays.csv shows it, with the apostrophe that keeps Excel from running it as a formula
+/// (`'-减负`), finds its essay too.
 fn find_essay(corpus: &Corpus, key: &str) -> Option<usize> {
     if let Ok(id) = key.parse::<u32>() {
         return corpus.essays.iter().position(|e| e.id == id);
+    }
+    if let Some(unguarded) = key
+        .strip_prefix('\'')
+        .filter(|rest| rest.starts_with(['=', '+', '-', '@']))
+    {
+        if let Some(i) = corpus.essays.iter().position(|e| e.title == unguarded) {
+            return Some(i);
+        }
     }
     if let Some(i) = corpus.essays.iter().position(|e| e.title == key) {
         return Some(i);

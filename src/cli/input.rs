@@ -8,8 +8,10 @@ use crate::analysis::keywords::IdfTable;
 use crate::analysis::structure::MarkerLexicon;
 use crate::analysis::BATCH_BYTES;
 use crate::corpus::{
-    decode::encoding_for_label, sheet::ColumnChoice, Corpus, CorpusReader, Essay, FileStatus,
-    LoadOptions, Splitter,
+    decode::encoding_for_label,
+    metadata::{MatchOn, Metadata},
+    sheet::ColumnChoice,
+    Corpus, CorpusReader, Essay, FileStatus, LoadOptions, Splitter,
 };
 use crate::error::{Error, Result};
 use crate::Segmenter;
@@ -61,6 +63,28 @@ pub struct InputArgs {
     /// headed 题目 or 标题, else the row number]
     #[arg(long, value_name = "COLUMN")]
     pub title_column: Option<String>,
+
+    /// The column of a spreadsheet that identifies each row (a student number), by header or
+    /// letter: the essays' keys are then `file#ID` instead of `file#row position`
+    #[arg(long, value_name = "COLUMN")]
+    pub id_column: Option<String>,
+
+    /// A table of facts about the essays (CSV or .xlsx: class, student, score …), a row an
+    /// essay, joined on --metadata-key: its columns go into essays.csv and structure.csv, can
+    /// be grouped by (--group-by) and set against the structure figures (correlations.csv)
+    #[arg(long, value_name = "FILE")]
+    pub metadata: Option<PathBuf>,
+
+    /// The column of --metadata that names each row's essay, by header or letter
+    /// [default: the first column]
+    #[arg(long, value_name = "COLUMN", requires = "metadata")]
+    pub metadata_key: Option<String>,
+
+    /// What the key column's cells are: `auto` tries each essay's key, id, path, file name
+    /// (with or without extension), title and number in turn, the first that matches
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = MatchOn::Auto,
+          requires = "metadata")]
+    pub metadata_match: MatchOn,
 }
 
 impl InputArgs {
@@ -79,6 +103,7 @@ impl InputArgs {
             columns: ColumnChoice {
                 text: self.text_column.clone(),
                 title: self.title_column.clone(),
+                id: self.id_column.clone(),
             },
         })
     }
@@ -109,6 +134,17 @@ impl InputArgs {
             }
         }
         Ok(segmenter)
+    }
+
+    /// The theme lexicon that goes with the corpus: `themes.toml` in the one folder analysed
+    /// (`./corpus` when no path is given), if there is one.
+    pub fn own_themes(&self) -> Option<PathBuf> {
+        let folder = match self.paths.as_slice() {
+            [] => Path::new("corpus"),
+            [one] => one.as_path(),
+            _ => return None,
+        };
+        Some(folder.join("themes.toml")).filter(|p| folder.is_dir() && p.is_file())
     }
 
     /// A rayon pool of `--jobs` threads.
@@ -151,7 +187,51 @@ impl InputArgs {
         total: impl FnOnce(u64),
         mut each: impl FnMut(Corpus, u64) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
+        let mut metadata = match &self.metadata {
+            Some(path) => Some(
+                Metadata::load(path, self.metadata_key.as_deref(), self.metadata_match).map_err(
+                    |message| anyhow::anyhow!("--metadata {}: {message}", path.display()),
+                )?,
+            ),
+            None => None,
+        };
         let mut split_any = false;
+        let read = self.read(options, batch_bytes, total, |mut batch, bytes| {
+            if let Some(metadata) = &mut metadata {
+                metadata.attach(&mut batch);
+            }
+            split_any |= batch
+                .files
+                .iter()
+                .any(|f| f.message.starts_with("compiled page"));
+            each(batch, bytes)
+        });
+        if let Some(metadata) = &metadata {
+            for line in metadata.report() {
+                eprintln!("{line}");
+            }
+        }
+        read?;
+        if let (Some(pattern), false) = (&self.split_regex, split_any) {
+            if !self.paths.is_empty() || Path::new("corpus").is_dir() {
+                eprintln!(
+                    "wenxi: warning: --split-regex {pattern:?} matched no line (it must match a \
+                     whole trimmed line): no file was split"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The batches of [`InputArgs::stream`], before metadata is joined; skipped and damaged
+    /// files are named on stderr.
+    fn read(
+        &self,
+        options: &LoadOptions,
+        batch_bytes: u64,
+        total: impl FnOnce(u64),
+        mut each: impl FnMut(Corpus, u64) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
         let mut warn_then = |batch: Corpus, bytes: u64| {
             for file in &batch.files {
                 match file.status {
@@ -165,10 +245,6 @@ impl InputArgs {
                     FileStatus::Ok => {}
                 }
             }
-            split_any |= batch
-                .files
-                .iter()
-                .any(|f| f.message.starts_with("compiled page"));
             each(batch, bytes)
         };
         let paths = if !self.paths.is_empty() {
@@ -183,14 +259,7 @@ impl InputArgs {
         };
         let reader = CorpusReader::new(&paths);
         total(reader.bytes());
-        reader.read(options, batch_bytes, &mut warn_then)?;
-        if let (Some(pattern), false) = (&self.split_regex, split_any) {
-            eprintln!(
-                "wenxi: warning: --split-regex {pattern:?} matched no line (it must match a whole \
-                 trimmed line): no file was split"
-            );
-        }
-        Ok(())
+        reader.read(options, batch_bytes, &mut warn_then)
     }
 
     /// Runs `per_essay` on every essay, in parallel a batch of about [`BATCH_BYTES`] at a time

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::analysis::keyness::{key_words, KeynessRow, Threshold, WordCounts};
 use crate::analysis::{Analysis, AnalysisOptions};
+use crate::corpus::metadata::Selection;
 use crate::corpus::wordlist::WordList;
 use crate::corpus::Corpus;
 use crate::frames::keyness_frame;
@@ -23,16 +24,24 @@ use super::{EXIT_OK, EXIT_SKIPPED};
     Examples:\n  \
     wenxi keyness essays/2023 --reference essays/2022      one year against another\n  \
     wenxi keyness essays/ --reference reports/word_freq.csv a word list as the reference\n  \
-    wenxi keyness mine.txt --reference corpus --max-p 0.01 -o out"
+    wenxi keyness mine.txt --reference corpus --max-p 0.01 -o out\n  \
+    wenxi keyness essays.xlsx --target 班级=一班 --reference 班级=二班   one class against another\n  \
+    wenxi keyness essays/ --metadata students.csv --target class=1    class 1 against the rest"
 )]
 pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// The reference: files and folders of essays, or a word-frequency CSV (word and count columns,
-    /// such as a word_freq.csv of wenxi)
-    #[arg(short, long, value_name = "PATH", required = true, num_args = 1..)]
+    /// The reference: files and folders of essays, a word-frequency CSV (word and count columns,
+    /// such as a word_freq.csv of wenxi), or COLUMN=VALUE: the essays of the input whose
+    /// metadata has that value [default with --target: the other essays of the input]
+    #[arg(short, long, value_name = "PATH", required_unless_present = "target", num_args = 1..)]
     pub reference: Vec<PathBuf>,
+
+    /// The target as COLUMN=VALUE: the essays of the input whose metadata (a spreadsheet column,
+    /// or --metadata) has that value [default: all of the input]
+    #[arg(short, long, value_name = "COLUMN=VALUE")]
+    pub target: Option<String>,
 
     /// Folder for keyness.csv (created if missing)
     #[arg(short, long, value_name = "DIR", default_value = "reports")]
@@ -84,10 +93,45 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let load_options = args.input.load_options()?;
     let segmenter = args.input.segmenter()?;
     let stopwords = Stopwords::builtin();
+    let target_selection = match &args.target {
+        Some(text) => Some(Selection::parse(text).ok_or_else(|| {
+            anyhow::anyhow!("--target {text:?}: give COLUMN=VALUE, such as 班级=一班")
+        })?),
+        None => None,
+    };
+    // A reference that is no file or folder but COLUMN=VALUE selects essays of the input.
+    let reference_selection = match args.reference.as_slice() {
+        [one] if !one.exists() => one.to_str().and_then(Selection::parse),
+        _ => None,
+    };
     args.input.pool()?.install(|| {
-        let (target, target_skipped) =
-            count(&args.input.load(&load_options)?, &segmenter, &stopwords);
+        let input = args.input.load(&load_options)?;
+        let part = |selection: &Selection, flag: &str| {
+            selection
+                .select(&input)
+                .map_err(|message| anyhow::anyhow!("{flag} {}={}: {message}", selection.column, selection.value))
+        };
+        let (target, target_skipped) = match &target_selection {
+            Some(selection) => count(&part(selection, "--target")?, &segmenter, &stopwords),
+            None => count(&input, &segmenter, &stopwords),
+        };
         let (reference, reference_skipped) = match args.reference.as_slice() {
+            _ if reference_selection.is_some() => {
+                let selection = reference_selection.as_ref().expect("a selection");
+                count(&part(selection, "--reference")?, &segmenter, &stopwords)
+            }
+            [] => {
+                let selection = target_selection.as_ref().expect("clap requires --reference or --target");
+                let rest = selection.rest(&input);
+                if rest.essays.is_empty() {
+                    anyhow::bail!(
+                        "every essay has {}={}: no essay is left for the reference; give --reference",
+                        selection.column,
+                        selection.value
+                    );
+                }
+                count(&rest, &segmenter, &stopwords)
+            }
             [path]
                 if path.is_file()
                     && path

@@ -3,6 +3,7 @@
 pub mod clean;
 pub mod decode;
 pub mod docx;
+pub mod metadata;
 pub mod sheet;
 pub mod split;
 mod walk;
@@ -29,8 +30,12 @@ pub struct Essay {
     pub source: String,
     /// Paragraphs, one a line, cleaned.
     pub body: String,
-    /// The other columns of its spreadsheet row (header, value); empty for a text file.
+    /// The other columns of its spreadsheet row (header, value), then those joined from
+    /// `--metadata`; empty for a text file without metadata.
     pub meta: Vec<(String, String)>,
+    /// Its row's cell in the `--id-column` of a spreadsheet (a student number): its key is then
+    /// `path#id` instead of `path#position`.
+    pub row_id: Option<String>,
 }
 
 /// Whether a file went into the analysis.
@@ -138,15 +143,19 @@ impl Corpus {
         corpus
     }
 
-    /// Each essay's stable key: its source path and its position in that file (`path#3`), the
-    /// same whatever else is analysed with it, so that the tables of shards can be combined.
+    /// Each essay's stable key: its source path and its position in that file (`path#3`), or its
+    /// `--id-column` cell (`path#20230105`), the same whatever else is analysed with it, so that
+    /// the tables of shards can be combined.
     pub fn essay_keys(&self) -> Vec<String> {
         let mut keys = Vec::with_capacity(self.essays.len());
         let mut position = 0;
         for (i, essay) in self.essays.iter().enumerate() {
             let same_file = i > 0 && self.essays[i - 1].source == essay.source;
             position = if same_file { position + 1 } else { 1 };
-            keys.push(format!("{}#{position}", essay.source));
+            match &essay.row_id {
+                Some(id) => keys.push(format!("{}#{id}", essay.source)),
+                None => keys.push(format!("{}#{position}", essay.source)),
+            }
         }
         keys
     }
@@ -174,6 +183,7 @@ impl Corpus {
                 source: file.path.clone(),
                 body: found.body,
                 meta: found.meta,
+                row_id: found.row_id,
             });
         }
         self.files.push(file);
@@ -255,6 +265,7 @@ struct FoundEssay {
     title: Option<String>,
     body: String,
     meta: Vec<(String, String)>,
+    row_id: Option<String>,
 }
 
 type FileOutcome = (SourceFile, Vec<FoundEssay>);
@@ -362,6 +373,7 @@ fn from_decoded(
                 title: essay.title,
                 body: essay.body,
                 meta: Vec::new(),
+                row_id: None,
             })
             .collect(),
     )
@@ -389,6 +401,9 @@ fn from_sheet(
     let stem = file_stem(&path);
     let mut essays = Vec::new();
     let mut empty = 0;
+    // Ids that are empty or repeat cannot key an essay: those rows keep a key of their row.
+    let mut seen_ids = rustc_hash::FxHashSet::default();
+    let mut bad_ids = Vec::new();
     for (r, row) in table.rows.iter().enumerate() {
         let cleaned = clean::clean(&row[columns.text]);
         let body: Vec<&str> = cleaned
@@ -413,10 +428,20 @@ fn from_sheet(
             .filter(|&(i, _)| i != columns.text && Some(i) != columns.title)
             .map(|(i, h)| (h.clone(), row[i].trim().to_owned()))
             .collect();
+        let row_id = columns.id.map(|c| {
+            let id = row[c].trim();
+            if id.is_empty() || !seen_ids.insert(id.to_owned()) {
+                bad_ids.push(r + 2);
+                format!("row{}", r + 2)
+            } else {
+                id.to_owned()
+            }
+        });
         essays.push(FoundEssay {
             title: Some(title),
             body: body.join("\n"),
             meta,
+            row_id,
         });
     }
     let mut message = format!(
@@ -432,8 +457,27 @@ fn from_sheet(
     if let Some(t) = columns.title {
         message.push_str(&format!(", titles from {}", name(t)));
     }
+    if let Some(i) = columns.id {
+        message.push_str(&format!(", ids from {}", name(i)));
+    }
     if empty > 0 {
         message.push_str(&format!("; {empty} row(s) without text skipped"));
+    }
+    if !bad_ids.is_empty() {
+        let rows: Vec<String> = bad_ids.iter().take(10).map(|r| r.to_string()).collect();
+        let more = if bad_ids.len() > 10 { ", …" } else { "" };
+        message.push_str(&format!(
+            "; {} row(s) with an empty or repeated id keyed as rowN (rows {}{more})",
+            bad_ids.len(),
+            rows.join(", ")
+        ));
+        eprintln!(
+            "wenxi: warning: {path}: {} row(s) have an empty or repeated {} id; their essays are \
+             keyed by their row (rows {}{more})",
+            bad_ids.len(),
+            name(columns.id.expect("ids were read")),
+            rows.join(", ")
+        );
     }
     if columns.found {
         eprintln!("wenxi: {path}: {message}");

@@ -15,11 +15,13 @@ pub struct Sheet {
     pub rows: Vec<Vec<String>>,
 }
 
-/// The columns asked for (`--text-column`, `--title-column`), by header name or letter.
+/// The columns asked for (`--text-column`, `--title-column`, `--id-column`), by header name or
+/// letter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnChoice {
     pub text: Option<String>,
     pub title: Option<String>,
+    pub id: Option<String>,
 }
 
 /// The columns used, by index.
@@ -27,6 +29,8 @@ pub struct ColumnChoice {
 pub struct Columns {
     pub text: usize,
     pub title: Option<usize>,
+    /// The column whose cells identify the rows (a student number), which then key the essays.
+    pub id: Option<usize>,
     /// The text column was found by its content, not named.
     pub found: bool,
 }
@@ -159,6 +163,17 @@ fn sheet_of(mut records: Vec<Vec<String>>) -> Sheet {
     }
 }
 
+/// A table of rows from a file: a workbook (by its extension) or CSV text in any encoding that
+/// [`super::decode::decode`] reads; with the encoding it was read in.
+pub fn read_table(path: &Path) -> Result<(Sheet, &'static str), String> {
+    if is_workbook(path) {
+        return Ok((read_workbook(path)?, "XLSX"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let decoded = super::decode::decode(&bytes, None).map_err(|e| e.to_string())?;
+    Ok((parse_csv(&decoded.text), decoded.encoding))
+}
+
 /// Excel's name of column `i` (0 → A, 25 → Z, 26 → AA).
 pub fn column_letter(mut i: usize) -> String {
     let mut name = Vec::new();
@@ -174,7 +189,7 @@ pub fn column_letter(mut i: usize) -> String {
 }
 
 /// A column named by its header or by its letter (`C`, `AB`).
-fn named(sheet: &Sheet, name: &str) -> Option<usize> {
+pub fn named(sheet: &Sheet, name: &str) -> Option<usize> {
     sheet.header.iter().position(|h| h == name).or_else(|| {
         let upper = name.to_ascii_uppercase();
         (0..sheet.header.len()).find(|&i| column_letter(i) == upper)
@@ -240,7 +255,21 @@ pub fn columns(sheet: &Sheet, choice: &ColumnChoice) -> Result<Columns, String> 
             .position(|h| TITLE_HEADERS.contains(&h.as_str()))
             .filter(|&i| i != text),
     };
-    Ok(Columns { text, title, found })
+    let id = match &choice.id {
+        Some(name) => Some(named(sheet, name).ok_or_else(|| {
+            format!(
+                "no column {name:?} (--id-column); the columns are: {}",
+                headers()
+            )
+        })?),
+        None => None,
+    };
+    Ok(Columns {
+        text,
+        title,
+        id,
+        found,
+    })
 }
 
 #[cfg(test)]
@@ -283,15 +312,19 @@ mod tests {
             &ColumnChoice {
                 text: Some("C".into()),
                 title: Some("学号".into()),
+                id: Some("A".into()),
             },
         )
         .unwrap();
-        assert_eq!((c.text, c.title, c.found), (2, Some(0), false));
+        assert_eq!(
+            (c.text, c.title, c.id, c.found),
+            (2, Some(0), Some(0), false)
+        );
         let err = columns(
             &sheet,
             &ColumnChoice {
                 text: Some("作文".into()),
-                title: None,
+                ..ColumnChoice::default()
             },
         )
         .unwrap_err();
