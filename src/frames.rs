@@ -201,6 +201,12 @@ fn essays(
         column("tokens", fig.iter().map(|x| x.tokens)),
         column("words", fig.iter().map(|x| x.words)),
         column("types", fig.iter().map(|x| x.types)),
+        text(
+            "script",
+            e.iter().map(|x| x.script.map_or("", |s| s.as_str())),
+            options,
+        ),
+        column("converted", e.iter().map(|x| x.converted)),
         column(
             "nearest_essay",
             nearest.iter().map(|n| n.map(|(j, _)| e[j as usize].id)),
@@ -610,7 +616,9 @@ fn correlations(
             })?;
         figures.push((c.name().to_string(), values));
     }
-    let mut rows: Vec<(&str, &str, u64, Option<f64>, Option<f64>)> = Vec::new();
+    // (column, figure, n, ρ, p)
+    type Row<'a> = (&'a str, &'a str, u64, Option<f64>, Option<f64>);
+    let mut rows: Vec<Row<'_>> = Vec::new();
     for (name, values) in &columns {
         let start = rows.len();
         for (figure, figure_values) in &figures {

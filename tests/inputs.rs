@@ -96,14 +96,12 @@ fn every_kind_of_file() {
         ("g_crlf.txt", "UTF-8", "ok", "1"),
         ("h_nested.txt", "UTF-8", "ok", "1"),
         ("notes.md", "UTF-8", "ok", "1"),
+        // A folder is searched for .txt, .md and .docx: not images, nor the CSVs a folder of
+        // reports holds, which are listed as not read.
+        ("ignored.png", "", "not read", "0"),
+        ("report.csv", "", "not read", "0"),
     ];
-    // A folder is searched for .txt, .md and .docx: not images, nor the CSVs a folder of
-    // reports holds.
-    assert_eq!(
-        files.rows.len(),
-        expect.len(),
-        "ignored.png and report.csv must not be read"
-    );
+    assert_eq!(files.rows.len(), expect.len());
     for (name, encoding, status, essays) in expect {
         let row = by_name(name);
         assert_eq!(
@@ -148,11 +146,24 @@ fn every_kind_of_file() {
     for absent in ["nbsp", "`", "一键复制", "\r", "以下", "小编"] {
         assert!(!words.contains(&absent), "{absent} must not be a word");
     }
-    // Big5 was not read as GBK: its traditional characters survived.
-    assert!(
-        words.contains(&"期間") && words.contains(&"物資"),
-        "{words:?}"
-    );
+    // Big5 was not read as GBK: its traditional characters survived, were found traditional
+    // and were converted to the simplified words of the same text in GBK.
+    let big5 = essays
+        .records()
+        .into_iter()
+        .find(|r| r["source"].ends_with("b_big5.txt"))
+        .unwrap();
+    assert_eq!((big5["script"], big5["converted"]), ("traditional", "true"));
+    let count = |w: &str| {
+        freq.records()
+            .iter()
+            .find(|r| r["word"] == w)
+            .map(|r| r["count"].to_owned())
+    };
+    // 期间 and 物资: once in each of the three encoded essays.
+    assert_eq!(count("期间").as_deref(), Some("3"), "{words:?}");
+    assert_eq!(count("物资").as_deref(), Some("3"), "{words:?}");
+    assert!(!words.contains(&"期間"));
     assert!(words.contains(&"防控"));
 }
 
@@ -437,7 +448,7 @@ fn damaged_files_are_read_with_a_warning_and_odd_entries_are_listed() {
     );
     assert!(mixed_row["message"].contains("1 line(s) of UTF-8 and 1 of gb18030"));
     let reports = row("reports");
-    assert_eq!(reports["status"], "skipped");
+    assert_eq!(reports["status"], "not read");
     assert!(reports["message"].contains("wenxi report folder"));
     assert!(files
         .records()
@@ -463,4 +474,64 @@ fn damaged_files_are_read_with_a_warning_and_odd_entries_are_listed() {
     assert_eq!(han_of("a_nul.txt"), han(SIMPLIFIED));
     assert_eq!(han_of("b_cut.txt"), han(SIMPLIFIED));
     assert_eq!(han_of("c_mixed.txt"), han(SIMPLIFIED) + han(second));
+}
+
+#[test]
+fn other_files_in_folders_are_listed_as_not_read_and_include_takes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.txt", SIMPLIFIED.as_bytes());
+    write(d, "b.png", b"\x89PNG\r\n\x1a\n");
+    let long = SIMPLIFIED.repeat(2);
+    let sheet = format!("姓名,作文\n张三,{long}\n李四,{long}\n");
+    write(d, "c.csv", sheet.as_bytes());
+    write(d, "~$d.docx", b"lock");
+    let out = tempfile::tempdir().unwrap();
+    // Not a failure: every file that is input was read.
+    let assert = wenxi()
+        .args(["analyze", "--no-charts", "--no-html", "-o"])
+        .arg(out.path())
+        .arg(d)
+        .assert()
+        .code(0);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("3 other file(s) in the folders were not read"),
+        "{stderr}"
+    );
+    let files = Csv::read(&out.path().join("files.csv"));
+    for (name, reason) in [
+        ("b.png", "not a .txt, .md or .docx file"),
+        ("c.csv", "--include '*.csv'"),
+        ("~$d.docx", "Office lock file"),
+    ] {
+        let row = file_row(&files, name);
+        assert_eq!(row["status"], "not read", "{name}");
+        assert!(
+            row["message"].contains(reason),
+            "{name}: {}",
+            row["message"]
+        );
+    }
+    assert_eq!(Csv::read(&out.path().join("essays.csv")).rows.len(), 1);
+
+    // --include takes the spreadsheet in, one essay a row.
+    wenxi()
+        .args([
+            "analyze",
+            "--no-charts",
+            "--no-html",
+            "--include",
+            "*.CSV",
+            "-o",
+        ])
+        .arg(out.path())
+        .arg(d)
+        .assert()
+        .code(0);
+    let files = Csv::read(&out.path().join("files.csv"));
+    assert_eq!(file_row(&files, "c.csv")["status"], "ok");
+    let essays = Csv::read(&out.path().join("essays.csv"));
+    assert_eq!(essays.rows.len(), 3);
+    assert_eq!(essays.column("姓名"), ["", "张三", "李四"]);
 }

@@ -10,6 +10,7 @@ use crate::analysis::BATCH_BYTES;
 use crate::corpus::{
     decode::encoding_for_label,
     metadata::{MatchOn, Metadata},
+    script::{Conversion, ScriptChoice},
     sheet::ColumnChoice,
     Corpus, CorpusReader, Essay, FileStatus, LoadOptions, Splitter,
 };
@@ -85,6 +86,22 @@ pub struct InputArgs {
     #[arg(long, value_enum, value_name = "WHAT", default_value_t = MatchOn::Auto,
           requires = "metadata")]
     pub metadata_match: MatchOn,
+
+    /// In folders, also read the files whose names match this pattern (`*` any characters, `?`
+    /// one), such as '*.csv' or '*.xlsx' for spreadsheets of essays; repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Traditional Chinese: `auto` finds each essay's script and converts traditional essays
+    /// to simplified before segmenting (essays.csv says which); `traditional` converts every
+    /// essay, `simplified` none, `keep` none but still says which are traditional
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = ScriptChoice::Auto)]
+    pub script: ScriptChoice,
+
+    /// OpenCC's conversion to simplified: t2s (standard traditional characters and phrases),
+    /// tw2sp (Taiwan usage and vocabulary: 軟體 → 软件), hk2s (Hong Kong forms)
+    #[arg(long, value_enum, value_name = "CONFIG", default_value_t = Conversion::T2s)]
+    pub opencc: Conversion,
 }
 
 impl InputArgs {
@@ -105,6 +122,8 @@ impl InputArgs {
                 title: self.title_column.clone(),
                 id: self.id_column.clone(),
             },
+            script: self.script,
+            conversion: self.opencc,
         })
     }
 
@@ -196,7 +215,14 @@ impl InputArgs {
             None => None,
         };
         let mut split_any = false;
+        let mut converted = 0;
         let read = self.read(options, batch_bytes, total, |mut batch, bytes| {
+            if options.script != ScriptChoice::Simplified {
+                batch.essays.par_iter_mut().for_each(|essay| {
+                    crate::corpus::script::apply(essay, options.script, options.conversion);
+                });
+                converted += batch.essays.iter().filter(|e| e.converted).count();
+            }
             if let Some(metadata) = &mut metadata {
                 metadata.attach(&mut batch);
             }
@@ -212,6 +238,14 @@ impl InputArgs {
             }
         }
         read?;
+        if converted > 0 {
+            eprintln!(
+                "wenxi: {converted} essay(s) in traditional characters converted to simplified \
+                 before segmenting (OpenCC {}; essays.csv says which; --script keep analyses \
+                 them as written)",
+                options.conversion.name()
+            );
+        }
         if let (Some(pattern), false) = (&self.split_regex, split_any) {
             if !self.paths.is_empty() || Path::new("corpus").is_dir() {
                 eprintln!(
@@ -232,6 +266,13 @@ impl InputArgs {
         total: impl FnOnce(u64),
         mut each: impl FnMut(Corpus, u64) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
+        let include = self
+            .include
+            .iter()
+            .map(|pattern| crate::corpus::glob(pattern))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("--include: {e}"))?;
+        let mut not_read = 0;
         let mut warn_then = |batch: Corpus, bytes: u64| {
             for file in &batch.files {
                 match file.status {
@@ -242,6 +283,7 @@ impl InputArgs {
                         "wenxi: warning: {} is damaged but was read: {}",
                         file.path, file.message
                     ),
+                    FileStatus::NotRead => not_read += 1,
                     FileStatus::Ok => {}
                 }
             }
@@ -257,9 +299,16 @@ impl InputArgs {
             total(bytes);
             return warn_then(corpus, bytes);
         };
-        let reader = CorpusReader::new(&paths);
+        let reader = CorpusReader::new(&paths, &include);
         total(reader.bytes());
-        reader.read(options, batch_bytes, &mut warn_then)
+        let read = reader.read(options, batch_bytes, &mut warn_then);
+        if not_read > 0 {
+            eprintln!(
+                "wenxi: {not_read} other file(s) in the folders were not read (files.csv lists \
+                 each with the reason; --include GLOB takes more, such as --include '*.csv')"
+            );
+        }
+        read
     }
 
     /// Runs `per_essay` on every essay, in parallel a batch of about [`BATCH_BYTES`] at a time

@@ -4,9 +4,12 @@ pub mod clean;
 pub mod decode;
 pub mod docx;
 pub mod metadata;
+pub mod script;
 pub mod sheet;
 pub mod split;
 mod walk;
+
+pub use walk::glob;
 pub mod wordlist;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +39,10 @@ pub struct Essay {
     /// Its row's cell in the `--id-column` of a spreadsheet (a student number): its key is then
     /// `path#id` instead of `path#position`.
     pub row_id: Option<String>,
+    /// The script its body was found in (`None`: no Han character, or not looked for).
+    pub script: Option<script::Script>,
+    /// Its body was converted from traditional to simplified before it was analysed.
+    pub converted: bool,
 }
 
 /// Whether a file went into the analysis.
@@ -46,6 +53,9 @@ pub enum FileStatus {
     /// short, two encodings in one file).
     Repaired,
     Skipped,
+    /// A file of a folder that is not input (an image, a spreadsheet, a report folder): listed
+    /// so that nothing is passed over without a word, but not a failure.
+    NotRead,
 }
 
 impl FileStatus {
@@ -54,6 +64,7 @@ impl FileStatus {
             FileStatus::Ok => "ok",
             FileStatus::Repaired => "repaired",
             FileStatus::Skipped => "skipped",
+            FileStatus::NotRead => "not read",
         }
     }
 }
@@ -79,6 +90,9 @@ pub struct LoadOptions {
     pub splitter: Splitter,
     /// The columns of spreadsheet input.
     pub columns: sheet::ColumnChoice,
+    /// Traditional characters: found and converted (`--script`, `--opencc`).
+    pub script: script::ScriptChoice,
+    pub conversion: script::Conversion,
 }
 
 /// Essays and the record of every file read for them.
@@ -94,7 +108,7 @@ impl Corpus {
     pub fn load(inputs: &[PathBuf], options: &LoadOptions) -> Corpus {
         let mut corpus = Corpus::default();
         let all: Result<(), std::convert::Infallible> =
-            CorpusReader::new(inputs).read(options, u64::MAX, |batch, _| {
+            CorpusReader::new(inputs, &[]).read(options, u64::MAX, |batch, _| {
                 corpus.essays.extend(batch.essays);
                 corpus.files.extend(batch.files);
                 Ok(())
@@ -184,6 +198,7 @@ impl Corpus {
                 body: found.body,
                 meta: found.meta,
                 row_id: found.row_id,
+                ..Essay::default()
             });
         }
         self.files.push(file);
@@ -198,14 +213,15 @@ pub struct CorpusReader {
 }
 
 impl CorpusReader {
-    /// Finds the files of `inputs` (see [`Corpus::load`]); reads nothing yet.
-    pub fn new(inputs: &[PathBuf]) -> Self {
-        let found = walk::find_files(inputs);
+    /// Finds the files of `inputs` (see [`Corpus::load`]), and in folders also those whose
+    /// names match an `include` pattern ([`glob`]); reads nothing yet.
+    pub fn new(inputs: &[PathBuf], include: &[regex::Regex]) -> Self {
+        let found = walk::find_files(inputs, include);
         let sizes = found
             .iter()
             .map(|f| match f {
                 walk::Found::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
-                walk::Found::Problem { .. } => 0,
+                walk::Found::Problem { .. } | walk::Found::NotRead { .. } => 0,
             })
             .collect();
         CorpusReader { found, sizes }
@@ -240,6 +256,13 @@ impl CorpusReader {
                     walk::Found::File(path) => read_file(path, options),
                     walk::Found::Problem { path, message } => (
                         skipped(path.clone(), 0, String::new(), message.clone()),
+                        Vec::new(),
+                    ),
+                    walk::Found::NotRead { path, message } => (
+                        SourceFile {
+                            status: FileStatus::NotRead,
+                            ..skipped(path.clone(), 0, String::new(), message.clone())
+                        },
                         Vec::new(),
                     ),
                 })

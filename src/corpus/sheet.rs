@@ -41,6 +41,8 @@ const TITLE_HEADERS: &[&str] = &[
     "标题",
     "作文题目",
     "篇名",
+    "題目",
+    "標題",
     "title",
     "Title",
     "TITLE",

@@ -5,17 +5,20 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-/// A file to read, or a path that could not be used (recorded and skipped).
+/// A file to read, a path that could not be used (recorded and skipped), or a file of a folder
+/// that is not input (recorded as not read).
 #[derive(Debug)]
 pub enum Found {
     File(PathBuf),
     Problem { path: String, message: String },
+    NotRead { path: String, message: String },
 }
 
 /// Expands `inputs` in order: a file stands for itself whatever its extension; a folder for its
-/// `.txt` files, depth first in sorted name order. Symbolic links are followed; a link back to an
+/// `.txt`, `.md` and `.docx` files and those whose names match an `include` pattern, depth
+/// first in sorted name order, every other file of it listed as not read. Symbolic links are followed; a link back to an
 /// ancestor is reported instead of followed forever. A file reached twice is read once.
-pub fn find_files(inputs: &[PathBuf]) -> Vec<Found> {
+pub fn find_files(inputs: &[PathBuf], include: &[regex::Regex]) -> Vec<Found> {
     let mut found = Vec::new();
     let mut seen = HashSet::new();
     let mut push_file = |path: PathBuf, found: &mut Vec<Found>| {
@@ -48,7 +51,7 @@ pub fn find_files(inputs: &[PathBuf]) -> Vec<Found> {
                         Ok(entry) if entry.file_type().is_dir() => {
                             // wenxi's own reports (CSV, a page) are never its input.
                             if entry.path().join(crate::report::run::RUN_FILE).is_file() {
-                                found.push(Found::Problem {
+                                found.push(Found::NotRead {
                                     path: entry.path().to_string_lossy().into_owned(),
                                     message: format!(
                                         "a wenxi report folder (it has {}): not read",
@@ -59,8 +62,25 @@ pub fn find_files(inputs: &[PathBuf]) -> Vec<Found> {
                             }
                         }
                         Ok(entry) if entry.file_type().is_file() => {
-                            if is_txt(entry.path()) {
+                            let name = entry.file_name().to_string_lossy();
+                            if entry.depth() == 1 && name == "themes.toml" {
+                                // The folder's theme lexicon, used for themes.csv.
+                            } else if name.starts_with("~$") {
+                                found.push(Found::NotRead {
+                                    path: entry.path().to_string_lossy().into_owned(),
+                                    message: "an Office lock file (its document is open in \
+                                              Word or Excel): not read"
+                                        .to_owned(),
+                                });
+                            } else if is_txt(entry.path())
+                                || include.iter().any(|glob| glob.is_match(&name))
+                            {
                                 push_file(entry.into_path(), &mut found)
+                            } else {
+                                found.push(Found::NotRead {
+                                    path: entry.path().to_string_lossy().into_owned(),
+                                    message: not_read(entry.path()),
+                                });
                             }
                         }
                         Ok(entry) => {
@@ -97,6 +117,33 @@ pub fn find_files(inputs: &[PathBuf]) -> Vec<Found> {
         }
     }
     found
+}
+
+/// Why a file of a folder is not read.
+fn not_read(path: &Path) -> String {
+    match path.extension() {
+        Some(ext) if super::sheet::is_sheet(path) => format!(
+            "a spreadsheet in a folder (it may be a report): read when named on the command line \
+             or taken in with --include '*.{}'",
+            ext.to_string_lossy()
+        ),
+        _ => "not a .txt, .md or .docx file: not read (--include GLOB takes more)".to_owned(),
+    }
+}
+
+/// `--include` patterns: `*` any run of characters, `?` one, matched against whole file names,
+/// whatever the case.
+pub fn glob(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    let mut re = String::from("(?i)^");
+    for c in pattern.chars() {
+        match c {
+            '*' => re.push_str(".*"),
+            '?' => re.push('.'),
+            c => re.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    re.push('$');
+    regex::Regex::new(&re)
 }
 
 /// Files a folder is searched for: text (`.txt`, `.md`) and Word documents. Spreadsheets are
