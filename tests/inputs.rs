@@ -535,3 +535,48 @@ fn other_files_in_folders_are_listed_as_not_read_and_include_takes_them() {
     assert_eq!(essays.rows.len(), 3);
     assert_eq!(essays.column("姓名"), ["", "张三", "李四"]);
 }
+
+#[test]
+fn a_run_that_fails_half_way_leaves_the_previous_reports_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", SIMPLIFIED.as_bytes());
+    write(
+        dir.path(),
+        "b.txt",
+        "春天来了，社区的花开了。居民们在花园里散步。".as_bytes(),
+    );
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .args(["analyze", "--no-html", "-q", "-o"])
+        .arg(out.path())
+        .arg(dir.path())
+        .assert()
+        .success();
+    let before: Vec<(String, Vec<u8>)> = ["essays.csv", "word_freq.csv", "essay_word_freq.csv"]
+        .iter()
+        .map(|n| (n.to_string(), std::fs::read(out.path().join(n)).unwrap()))
+        .collect();
+    // The charts cannot be written (their folder is now a file), after the tables were.
+    std::fs::remove_dir_all(out.path().join("charts")).unwrap();
+    std::fs::write(out.path().join("charts"), "in the way").unwrap();
+    let assert = wenxi()
+        .args(["analyze", "--no-html", "-q", "-o"])
+        .arg(out.path())
+        .arg(dir.path().join("a.txt"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr);
+    assert!(stderr.contains("charts"), "{stderr}");
+    for (name, bytes) in before {
+        assert!(
+            std::fs::read(out.path().join(&name)).unwrap() == bytes,
+            "{name} was changed by the failed run"
+        );
+    }
+    let temporaries: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".wenxi"))
+        .collect();
+    assert!(temporaries.is_empty(), "{temporaries:?}");
+}

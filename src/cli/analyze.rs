@@ -348,6 +348,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             );
         }
 
+        // Every report is written beside its old version and all are renamed into place at
+        // the end (report::Staging): a run that fails from here on leaves the old reports.
+        let staging = crate::report::Staging::begin(&args.output);
         // The charts are drawn on a thread of their own while the tables are built and written.
         let (written, charts) = std::thread::scope(|scope| {
             let charts = (!args.no_charts).then(|| {
@@ -390,6 +393,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             written.push(page);
         }
         written.extend(chart_files);
+        staging.commit()?;
         // The record of this run, and the reports of the previous one it did not write again.
         let record = run::Run::new(&corpus.files, &written, &args.output);
         for stale in run::record(&args.output, &record)? {

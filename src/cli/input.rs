@@ -218,8 +218,10 @@ impl InputArgs {
         let mut converted = 0;
         let read = self.read(options, batch_bytes, total, |mut batch, bytes| {
             if options.script != ScriptChoice::Simplified {
-                batch.essays.par_iter_mut().for_each(|essay| {
-                    crate::corpus::script::apply(essay, options.script, options.conversion);
+                crate::timing::time("script (find, convert)", || {
+                    batch.essays.par_iter_mut().for_each(|essay| {
+                        crate::corpus::script::apply(essay, options.script, options.conversion);
+                    });
                 });
                 converted += batch.essays.iter().filter(|e| e.converted).count();
             }

@@ -288,10 +288,11 @@ pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Res
                 message,
             });
         }
-        std::fs::rename(&temp, &png).map_err(|source| Error::Write {
+        let temp = tempfile::TempPath::try_from_path(&temp).map_err(|source| Error::Write {
             path: png.clone(),
             source,
         })?;
+        super::place(temp, &png)?;
         written.files.push(png);
 
         let svg_path = dir.join(format!("{}.svg", chart.name));

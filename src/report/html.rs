@@ -31,7 +31,7 @@ pub fn write_html(
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "png"))
     {
-        let bytes = std::fs::read(chart).map_err(|source| Error::Read {
+        let bytes = super::read_written(chart).map_err(|source| Error::Read {
             what: "chart",
             path: chart.clone(),
             source,

@@ -1,6 +1,9 @@
 //! Writing reports into the output folder. Every file is written to a temporary file in the same
 //! folder and renamed over the old one, so an interrupted run never leaves a half-written report;
-//! nothing else in the folder is touched.
+//! nothing else in the folder is touched. While a run stages its reports ([`Staging`]), the
+//! renames wait until every file is written and then happen together, so that a run that fails
+//! half-way (a full disk, a chart that cannot be drawn) leaves the previous run's reports whole,
+//! never a mix of two runs.
 
 pub mod charts;
 pub mod html;
@@ -9,6 +12,9 @@ mod table;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use tempfile::TempPath;
 
 use crate::error::{Error, Result};
 use crate::frames::Tables;
@@ -73,13 +79,115 @@ where
             .set_permissions(std::fs::Permissions::from_mode(0o644))
             .map_err(io_error)?;
     }
-    temp.persist(path).map_err(|err| io_error(err.error))?;
-    Ok(())
+    place(temp.into_temp_path(), path)
+}
+
+/// The folder a run stages, and its files written and waiting for [`Staging::commit`] to rename
+/// them into place; `None` when no run stages (renames then happen at once). One run stages at
+/// a time, in the binary: the charts' thread and the tables' thread both put their files here.
+/// Files outside the folder are not staged.
+type Staged = Option<(PathBuf, Vec<(TempPath, PathBuf)>)>;
+static STAGED: Mutex<Staged> = Mutex::new(None);
+
+fn staged() -> std::sync::MutexGuard<'static, Staged> {
+    STAGED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Renames a finished temporary file over `path`, now or, while a run stages its folder, at its
+/// commit.
+pub(crate) fn place(temp: TempPath, path: &Path) -> Result<()> {
+    if let Some((dir, waiting)) = staged().as_mut() {
+        if path.starts_with(dir) {
+            waiting.push((temp, path.to_owned()));
+            return Ok(());
+        }
+    }
+    temp.persist(path).map_err(|err| Error::Write {
+        path: path.into(),
+        source: err.error,
+    })
+}
+
+/// The bytes of a report this run wrote: from its temporary file while it is staged.
+pub(crate) fn read_written(path: &Path) -> std::io::Result<Vec<u8>> {
+    let temp = staged().as_ref().and_then(|(_, waiting)| {
+        waiting
+            .iter()
+            .rev()
+            .find(|(_, p)| p == path)
+            .map(|(t, _)| t.to_path_buf())
+    });
+    std::fs::read(temp.as_deref().unwrap_or(path))
+}
+
+/// A run's reports, renamed into place together: [`Staging::commit`] at the end; dropped
+/// without it (the run failed), the temporary files are deleted and the old reports stay.
+pub struct Staging(());
+
+impl Staging {
+    /// Stages what is written into `dir` from now on.
+    pub fn begin(dir: &Path) -> Staging {
+        *staged() = Some((dir.to_owned(), Vec::new()));
+        Staging(())
+    }
+
+    /// Renames every staged file into place, in the order written.
+    pub fn commit(self) -> Result<()> {
+        let waiting = staged().take().map(|(_, w)| w).unwrap_or_default();
+        for (temp, path) in waiting {
+            temp.persist(&path).map_err(|err| Error::Write {
+                path: path.clone(),
+                source: err.error,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // After a commit the list is gone already; otherwise its files are deleted here.
+        staged().take();
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staged_files_are_renamed_together_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+        std::fs::write(&a, "old a").unwrap();
+        std::fs::write(&b, "old b").unwrap();
+        let names = || {
+            let mut names: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        {
+            // A run that fails after writing a: neither file changes, no temporary stays.
+            let _staging = Staging::begin(dir.path());
+            write_bytes_atomically(&a, b"new a").unwrap();
+            assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        }
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        assert_eq!(names(), ["a.csv", "b.csv"]);
+        let staging = Staging::begin(dir.path());
+        write_bytes_atomically(&a, b"new a").unwrap();
+        write_bytes_atomically(&b, b"new b").unwrap();
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b");
+        staging.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b");
+        assert_eq!(names(), ["a.csv", "b.csv"]);
+    }
 
     #[test]
     fn a_failed_write_leaves_the_old_file_and_no_temporary() {

@@ -258,9 +258,7 @@ impl TableAppender {
                 .set_permissions(std::fs::Permissions::from_mode(0o644))
                 .map_err(io_error)?;
         }
-        self.temp
-            .persist(&path)
-            .map_err(|err| io_error(err.error))?;
+        super::place(self.temp.into_temp_path(), &path)?;
         Ok(path)
     }
 }
