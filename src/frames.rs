@@ -562,6 +562,14 @@ pub fn structure(
         f64s("first_person_per_1k", &|x| per_1k(x.first_person, x.words)),
         u64s("questions", &|x| x.questions.into()),
         u64s("exclamations", &|x| x.exclamations.into()),
+        f64s("xu_r1", &|x| x.xu.r1),
+        f64s("xu_r2", &|x| x.xu.r2),
+        f64s("xu_r3", &|x| x.xu.r3),
+        column(
+            "short_text",
+            s.iter()
+                .map(|x| x.words < crate::analysis::readability::SHORT_TEXT_WORDS),
+        ),
     ]);
     with_meta(&mut columns, corpus, options);
     frame("structure", e.len(), columns)

@@ -10,6 +10,7 @@ pub mod keywords;
 pub mod kwic;
 pub mod layout;
 pub mod ngrams;
+pub mod readability;
 pub mod reuse;
 pub mod similarity;
 pub mod stopwords;
@@ -262,6 +263,7 @@ struct Pending<'b> {
     /// The word sequence (vocabulary, ids) for TextRank.
     sequence: Option<(Vec<&'b str>, Vec<u32>)>,
     grams: Option<ngrams::EssayGrams>,
+    xu: readability::XuPending,
 }
 
 /// The analysis of a corpus built a batch of essays at a time (tantivy's segments, in corpus
@@ -487,6 +489,11 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             .map(|&(_, c)| u64::from(c))
             .sum();
         structure.lexical_density = structure::ratio(content, p.figures.words);
+        let adverb_or_conjunction: Vec<bool> = counts
+            .iter()
+            .map(|&(id, _)| matches!(self.words[id as usize].pos, "c" | "d"))
+            .collect();
+        structure.xu = p.xu.finish(&adverb_or_conjunction);
         let mut jieba = jieba;
         let keywords = methods(self.options)
             .into_iter()
@@ -778,6 +785,16 @@ fn analyse_essay<'b>(
 ) -> Pending<'b> {
     let index = WordIndex::new(tokens, &essay.body);
     let counts = count_words(&index);
+    // Each word's place among the counted (sorted) words, by its id in `index`.
+    let position: Vec<u32> = {
+        let at: FxHashMap<&str, u32> = counts
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.word, i as u32))
+            .collect();
+        index.vocab.iter().map(|w| at[w]).collect()
+    };
+    let xu = readability::pending(&essay.body, tokens, &index, &position);
     // The character classes are counted once, by the structure analysis.
     let structure = structure::analyse(&essay.body, tokens, &index, &options.markers);
     let figures = EssayFigures {
@@ -810,6 +827,7 @@ fn analyse_essay<'b>(
             .ngrams
             .clone()
             .map(|ns| ngrams::word_grams(&essay.body, tokens, ns)),
+        xu,
     }
 }
 

@@ -328,6 +328,8 @@ pub struct Structure {
     pub marker_sequence: Vec<String>,
     /// The last body paragraph opens with a summing-up marker, or follows a label such as 总结:.
     pub closes_with_summary: bool,
+    /// Xu, Yao & Chen's readability; filled in once the words are tagged.
+    pub xu: super::readability::Xu,
 }
 
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {

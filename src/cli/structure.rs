@@ -11,7 +11,8 @@ use super::{EXIT_OK, EXIT_SKIPPED};
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Columns: paragraphs (body) and headings, sentences, mean sentence length in Han \
-    characters, MTLD, lexical density, and the paragraph-initial discourse markers in order. \
+    characters, MTLD, lexical density, Xu, Yao & Chen's readability (xu_r3: mostly characters per \
+    clause; higher is harder), and the paragraph-initial discourse markers in order. \
     `wenxi analyze` writes every figure to structure.csv and markers.csv.\n\n\
     Examples:\n  \
     wenxi structure                       the bundled corpus (or ./corpus)\n  \
@@ -51,9 +52,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             "sent_len",
             "mtld",
             "density",
+            "xu_r3",
             "markers",
         ];
-        let rows: Vec<[String; 9]> = corpus
+        let rows: Vec<[String; 10]> = corpus
             .essays
             .iter()
             .zip(&analysis.essays)
@@ -72,6 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     format!("{:.1}", s.sentence_han.mean),
                     format!("{:.1}", s.mtld),
                     format!("{:.2}", s.lexical_density),
+                    format!("{:.2}", s.xu.r3),
                     sequence,
                 ]
             })
