@@ -571,6 +571,44 @@ pub fn structure(
                 .map(|x| x.words < crate::analysis::readability::SHORT_TEXT_WORDS),
         ),
     ]);
+    // HSK 3.0 levels of the characters, then of the words; common characters; unknown words.
+    use crate::analysis::levels::{needed, shares, LEVELS};
+    let char_shares: Vec<_> = s.iter().map(|x| shares(&x.char_levels.hsk)).collect();
+    let word_shares: Vec<_> = s.iter().map(|x| shares(&x.hsk_words)).collect();
+    for (prefix, all) in [("hsk_char", &char_shares), ("hsk_word", &word_shares)] {
+        for level in 0..=LEVELS {
+            let name = match level {
+                LEVELS => format!("{prefix}_ungraded"),
+                l => format!("{prefix}_l{}", l + 1),
+            };
+            columns.push(column(&name, all.iter().map(|x| x[level])));
+        }
+        let needed: Vec<Option<u32>> = s
+            .iter()
+            .map(|x| {
+                let counts = if prefix == "hsk_char" {
+                    &x.char_levels.hsk
+                } else {
+                    &x.hsk_words
+                };
+                needed(counts).map(u32::from)
+            })
+            .collect();
+        let name = if prefix == "hsk_char" {
+            "hsk_level".to_owned()
+        } else {
+            "hsk_word_level".to_owned()
+        };
+        columns.push(column(&name, needed.into_iter()));
+    }
+    columns.extend([
+        f64s("rare_char_share", &|x| {
+            crate::analysis::structure::ratio(x.char_levels.rare, x.chars.han)
+        }),
+        f64s("unknown_word_share", &|x| {
+            crate::analysis::structure::ratio(x.unknown_words, x.words)
+        }),
+    ]);
     with_meta(&mut columns, corpus, options);
     frame("structure", e.len(), columns)
 }

@@ -116,6 +116,11 @@ impl Segmenter {
         );
     }
 
+    /// Whether `word` is in jieba's dictionary (or the user dictionary).
+    pub fn has_word(&self, word: &str) -> bool {
+        self.jieba.has_word(word)
+    }
+
     /// The part-of-speech tag jieba-rs gives `word` where it occurs at byte `offset` of `text`.
     ///
     /// The tag of a word depends on the word alone (its dictionary entry, or jieba's guess for an

@@ -85,3 +85,49 @@ fn readability_of_empty_and_short_essays_is_zero_not_nan() {
     let b = &structure.records()[1];
     assert_eq!(b["xu_r1"], "5.000000");
 }
+
+#[test]
+fn hsk_character_levels_as_hsk30_grades_them() {
+    let fixtures = repo().join("tests/fixtures/readability");
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .arg("analyze")
+        .arg(fixtures.join("essays.csv"))
+        .args([
+            "--text-column",
+            "正文",
+            "--no-charts",
+            "--no-html",
+            "--no-similarity",
+        ])
+        .args(["--no-reuse", "-q", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let structure = Csv::read(&out.path().join("structure.csv"));
+    let expected = Csv::read(&fixtures.join("hsk30.csv"));
+    for (row, want) in structure.records().iter().zip(expected.records()) {
+        assert_eq!(row["title"], want["title"]);
+        for level in 1..=7 {
+            let got: f64 = row[format!("hsk_char_l{level}").as_str()].parse().unwrap();
+            let want: f64 = want[format!("l{level}").as_str()].parse().unwrap();
+            assert!((got - want).abs() < 1e-6, "{} l{level}", row["title"]);
+        }
+        let got: f64 = row["hsk_char_ungraded"].parse().unwrap();
+        assert!((got - want["ungraded"].parse::<f64>().unwrap()).abs() < 1e-6);
+        assert_eq!(row["hsk_level"], want["level"], "{}", row["title"]);
+        // The word shares are shares of the words: they sum to one.
+        let words: f64 = (1..=7)
+            .map(|l| {
+                row[format!("hsk_word_l{l}").as_str()]
+                    .parse::<f64>()
+                    .unwrap()
+            })
+            .sum::<f64>()
+            + row["hsk_word_ungraded"].parse::<f64>().unwrap();
+        assert!((words - 1.0).abs() < 1e-5);
+        // Every character of these essays is one of the 8,105 but few fall outside the 3,500.
+        let rare: f64 = row["rare_char_share"].parse().unwrap();
+        assert!((0.0..0.05).contains(&rare), "{rare}");
+    }
+}

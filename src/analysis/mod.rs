@@ -9,6 +9,7 @@ pub mod keyness;
 pub mod keywords;
 pub mod kwic;
 pub mod layout;
+pub mod levels;
 pub mod ngrams;
 pub mod readability;
 pub mod reuse;
@@ -149,6 +150,10 @@ pub struct WordFreq<'a> {
     pub idf: f64,
     /// How evenly it is spread over the essays (set by [`AnalysisBuilder::finish`]).
     pub dispersion: dispersion::Dispersion,
+    /// Its HSK 3.0 level as a whole word (0: not in the list).
+    pub hsk: u8,
+    /// It is a word of jieba's dictionary (with the user dictionary), not one the HMM found.
+    pub in_dictionary: bool,
 }
 
 /// The results of a run over a corpus.
@@ -384,6 +389,8 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                             stopword: self.stopwords.contains(word),
                             idf: idf.idf(word),
                             dispersion: Default::default(),
+                            hsk: levels::word_level(word),
+                            in_dictionary: segmenter.has_word(word),
                         });
                         new_at.push((e, w.first));
                         id
@@ -494,6 +501,11 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             .map(|&(id, _)| matches!(self.words[id as usize].pos, "c" | "d"))
             .collect();
         structure.xu = p.xu.finish(&adverb_or_conjunction);
+        for &(id, count) in &counts {
+            let word = &self.words[id as usize];
+            structure.hsk_words[usize::from(word.hsk)] += u64::from(count);
+            structure.unknown_words += u64::from(!word.in_dictionary) * u64::from(count);
+        }
         let mut jieba = jieba;
         let keywords = methods(self.options)
             .into_iter()

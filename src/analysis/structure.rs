@@ -330,6 +330,12 @@ pub struct Structure {
     pub closes_with_summary: bool,
     /// Xu, Yao & Chen's readability; filled in once the words are tagged.
     pub xu: super::readability::Xu,
+    /// Characters by HSK level, and those outside the 3,500 common ones.
+    pub char_levels: super::levels::CharLevels,
+    /// Word tokens by HSK level (index 0: not in the list); filled in with the corpus's words.
+    pub hsk_words: [u64; super::levels::LEVELS + 1],
+    /// Word tokens that are not words of jieba's dictionary.
+    pub unknown_words: u64,
 }
 
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {
@@ -511,6 +517,7 @@ pub fn analyse(
 
     let mut structure = Structure {
         chars: CharClasses::of(body),
+        char_levels: super::levels::chars(body),
         ..Structure::default()
     };
     let (mut sentence_han, mut sentence_words, mut paragraph_han, mut paragraph_words) =

@@ -12,7 +12,8 @@ use super::{EXIT_OK, EXIT_SKIPPED};
 #[command(
     after_help = "Columns: paragraphs (body) and headings, sentences, mean sentence length in Han \
     characters, MTLD, lexical density, Xu, Yao & Chen's readability (xu_r3: mostly characters per \
-    clause; higher is harder), and the paragraph-initial discourse markers in order. \
+    clause; higher is harder), the HSK 3.0 level a reader needs for 95% of the characters (hsk; \
+    7-9 is the top band, beyond: no level reaches 95%), and the paragraph-initial discourse markers in order. \
     `wenxi analyze` writes every figure to structure.csv and markers.csv.\n\n\
     Examples:\n  \
     wenxi structure                       the bundled corpus (or ./corpus)\n  \
@@ -53,9 +54,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             "mtld",
             "density",
             "xu_r3",
+            "hsk",
             "markers",
         ];
-        let rows: Vec<[String; 10]> = corpus
+        let rows: Vec<[String; 11]> = corpus
             .essays
             .iter()
             .zip(&analysis.essays)
@@ -75,6 +77,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     format!("{:.1}", s.mtld),
                     format!("{:.2}", s.lexical_density),
                     format!("{:.2}", s.xu.r3),
+                    match crate::analysis::levels::needed(&s.char_levels.hsk) {
+                        Some(7) => "7-9".to_owned(),
+                        Some(level) => level.to_string(),
+                        None if s.char_levels.hsk.iter().sum::<u64>() == 0 => String::new(),
+                        None => "beyond".to_owned(),
+                    },
                     sequence,
                 ]
             })
