@@ -19,6 +19,7 @@ fn charts_of_the_seed() {
         "dendrogram",
         "markers",
         "themes",
+        "hsk_levels",
         "word_cloud",
     ] {
         let png = std::fs::read(charts.join(format!("{name}.png"))).unwrap();

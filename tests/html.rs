@@ -27,7 +27,7 @@ fn the_page_is_self_contained_and_links_every_table() {
     for remote in ["http://", "https://", "<script", "<link"] {
         assert!(!page.contains(remote), "{remote}");
     }
-    assert_eq!(page.matches("src=\"data:image/png;base64,").count(), 9);
+    assert_eq!(page.matches("src=\"data:image/png;base64,").count(), 10);
     assert!(
         page.contains("src:url(data:font/otf;base64,"),
         "the font travels with the page"
@@ -46,6 +46,22 @@ fn the_page_is_self_contained_and_links_every_table() {
     }
     // The marker sequence and the nearest essay of 篇三 are in its section.
     assert!(page.contains("段首衔接词：首先→其次→再次→此外→总之"));
+    // Each essay's readability and HSK level, as structure.csv has them.
+    let structure = Csv::read(&out.path().join("structure.csv"));
+    for row in structure.records() {
+        let r3: f64 = row["xu_r3"].parse().unwrap();
+        let level = match row["hsk_level"] {
+            "7" => "7–9",
+            "" => "超出标准",
+            l => l,
+        };
+        let said = format!("可读性（徐巍、姚振晔、陈冬华）{r3:.2}");
+        assert!(page.contains(&said), "{said}");
+        assert!(
+            page.contains(&format!("HSK 3.0 汉字等级 {level}（")),
+            "{level}"
+        );
+    }
 }
 
 /// Debian's chromium, or the one named by WENXI_CHROMIUM.

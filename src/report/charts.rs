@@ -205,6 +205,14 @@ enum Plot {
         series: Vec<(&'static str, RGBColor)>,
         rows: Vec<(String, Vec<f64>)>,
     },
+    /// One bar per row, split into the shares of each series (summing to at most 1), with a
+    /// legend of the series.
+    Stacked {
+        title: &'static str,
+        note: String,
+        series: Vec<(String, RGBColor)>,
+        rows: Vec<(String, Vec<f64>)>,
+    },
     /// Words laid out by [`cloud::layout`].
     Cloud {
         title: &'static str,
@@ -259,6 +267,12 @@ impl Plot {
                 series,
                 rows,
             } => bar_columns(area, title, note, series, rows),
+            Plot::Stacked {
+                title,
+                note,
+                series,
+                rows,
+            } => stacked(area, title, note, series, rows),
             Plot::Cloud { title, note, cloud } => word_cloud(area, title, note, cloud),
         }
     }
@@ -615,6 +629,36 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         },
     });
 
+    // HSK 3.0 level profile: the share of each essay's characters at each level.
+    let rows: Vec<(String, Vec<f64>)> = corpus
+        .essays
+        .iter()
+        .zip(&analysis.essays)
+        .take(MAX_ESSAYS)
+        .map(|(e, r)| {
+            let shares = crate::analysis::levels::shares(&r.structure.char_levels.hsk);
+            (format!("{} {}", e.id, clip(&e.title, 12)), shares.to_vec())
+        })
+        .collect();
+    let series: Vec<(String, RGBColor)> = (1..=crate::analysis::levels::LEVELS)
+        .map(|l| match l {
+            7 => "7-9 级".to_owned(),
+            l => format!("{l} 级"),
+        })
+        .chain(std::iter::once("等级外".to_owned()))
+        .zip(LEVEL_COLOURS)
+        .collect();
+    charts.push(Chart {
+        name: "hsk_levels",
+        size: (1600, 300 + rows.len() as u32 * 40),
+        plot: Plot::Stacked {
+            title: "HSK 3.0 汉字等级分布",
+            note: capped("每篇汉字（含重复）在各等级所占比例，横轴 0-100%"),
+            series,
+            rows,
+        },
+    });
+
     if let Some(names) = &analysis.theme_names {
         let rows: Vec<(String, Vec<f64>)> = corpus
             .essays
@@ -756,6 +800,77 @@ fn bar_columns<DB: DrawingBackend>(
         .map_err(err)?;
     }
     Ok(())
+}
+
+/// Levels 1 to 6 light to dark blue, the 7–9 band purple, ungraded grey.
+const LEVEL_COLOURS: [RGBColor; 8] = [
+    RGBColor(198, 219, 239),
+    RGBColor(158, 202, 225),
+    RGBColor(107, 174, 214),
+    RGBColor(66, 146, 198),
+    RGBColor(33, 113, 181),
+    RGBColor(8, 69, 148),
+    RGBColor(117, 107, 177),
+    RGBColor(170, 170, 170),
+];
+
+fn stacked<DB: DrawingBackend>(
+    area: &Area<'_, DB>,
+    title: &str,
+    note: &str,
+    series: &[(String, RGBColor)],
+    rows: &[(String, Vec<f64>)],
+) -> Drawn {
+    let (width, height) = area.dim_in_pixel();
+    header(area, title, note)?;
+    let (left, right, top) = (340i32, width as i32 - 60, 170i32);
+    let row = ((height as i32 - top - 60) / rows.len().max(1) as i32).max(1);
+    let label_style = font(18.0).pos(Pos::new(HPos::Right, VPos::Center));
+    // The legend, above the bars.
+    let step = (right - left) / series.len().max(1) as i32;
+    for (s, (name, colour)) in series.iter().enumerate() {
+        let x = left + s as i32 * step;
+        area.draw(&Rectangle::new([(x, 118), (x + 24, 142)], colour.filled()))
+            .map_err(err)?;
+        area.draw_text(name, &font(18.0), (x + 32, 118))
+            .map_err(err)?;
+    }
+    for (i, (label, shares)) in rows.iter().enumerate() {
+        let y = top + i as i32 * row;
+        area.draw_text(label, &label_style, (left - 12, y + row / 2))
+            .map_err(err)?;
+        let mut start = 0.0;
+        for (share, (_, colour)) in shares.iter().zip(series) {
+            let x0 = left + ((right - left) as f64 * start).round() as i32;
+            start += share;
+            let x1 = left + ((right - left) as f64 * start).round() as i32;
+            if x1 > x0 {
+                area.draw(&Rectangle::new(
+                    [(x0, y + 4), (x1, y + row - 4)],
+                    colour.filled(),
+                ))
+                .map_err(err)?;
+            }
+        }
+    }
+    // The axis: 0, 50% and 100%.
+    let bottom = top + row * rows.len() as i32;
+    let tick_style = font(16.0).pos(Pos::new(HPos::Center, VPos::Top));
+    for (share, text) in [(0.0, "0"), (0.5, "50%"), (1.0, "100%")] {
+        let x = left + ((right - left) as f64 * share).round() as i32;
+        area.draw(&PathElement::new(
+            vec![(x, bottom), (x, bottom + 8)],
+            BLACK.stroke_width(2),
+        ))
+        .map_err(err)?;
+        area.draw_text(text, &tick_style, (x, bottom + 12))
+            .map_err(err)?;
+    }
+    area.draw(&PathElement::new(
+        vec![(left, bottom), (right, bottom)],
+        BLACK.stroke_width(2),
+    ))
+    .map_err(err)
 }
 
 fn format_value(value: f64) -> String {

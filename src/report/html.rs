@@ -128,6 +128,19 @@ fn page(
                             "，平均句长 " (format!("{:.1}", s.sentence_han.mean)) " 个汉字，MTLD " (format!("{:.1}", s.mtld))
                             "，词汇密度 " (format!("{:.2}", s.lexical_density)) "。"
                         }
+                        p.readability {
+                            "可读性（徐巍、姚振晔、陈冬华）" (format!("{:.2}", s.xu.r3))
+                            "：每分句 " (format!("{:.1}", s.xu.r1)) " 字，副词与连词占比 " (format!("{:.3}", s.xu.r2))
+                            "；HSK 3.0 汉字等级 "
+                            (match crate::analysis::levels::needed(&s.char_levels.hsk) {
+                                Some(7) => "7–9".to_owned(),
+                                Some(level) => level.to_string(),
+                                None => "超出标准".to_owned(),
+                            })
+                            "（覆盖 95% 的汉字）；一级常用字以外 "
+                            (format!("{:.1}", 100.0 * crate::analysis::structure::ratio(s.char_levels.rare, s.chars.han))) "%。"
+                            @if s.words < crate::analysis::readability::SHORT_TEXT_WORDS { " 不足 100 词：TTR、MTLD 不稳定。" }
+                        }
                         @if !s.marker_sequence.is_empty() { p { "段首衔接词：" (s.marker_sequence.join("→")) } }
                         @if s.closes_with_summary { p { "以总结段收尾。" } }
                         @for (method, keywords) in &result.keywords {
