@@ -573,9 +573,13 @@ pub fn structure(
     ]);
     // HSK 3.0 levels of the characters, then of the words; common characters; unknown words.
     use crate::analysis::levels::{needed, shares, LEVELS};
-    let char_shares: Vec<_> = s.iter().map(|x| shares(&x.char_levels.hsk)).collect();
-    let word_shares: Vec<_> = s.iter().map(|x| shares(&x.hsk_words)).collect();
-    for (prefix, all) in [("hsk_char", &char_shares), ("hsk_word", &word_shares)] {
+    type CountsOf = fn(&Structure) -> &[u64; LEVELS + 1];
+    let kinds: [(&str, &str, CountsOf); 2] = [
+        ("hsk_char", "hsk_level", |x| &x.char_levels.hsk),
+        ("hsk_word", "hsk_word_level", |x| &x.hsk_words),
+    ];
+    for (prefix, level_name, counts) in kinds {
+        let all: Vec<_> = s.iter().map(|x| shares(counts(x))).collect();
         for level in 0..=LEVELS {
             let name = match level {
                 LEVELS => format!("{prefix}_ungraded"),
@@ -583,23 +587,10 @@ pub fn structure(
             };
             columns.push(column(&name, all.iter().map(|x| x[level])));
         }
-        let needed: Vec<Option<u32>> = s
-            .iter()
-            .map(|x| {
-                let counts = if prefix == "hsk_char" {
-                    &x.char_levels.hsk
-                } else {
-                    &x.hsk_words
-                };
-                needed(counts).map(u32::from)
-            })
-            .collect();
-        let name = if prefix == "hsk_char" {
-            "hsk_level".to_owned()
-        } else {
-            "hsk_word_level".to_owned()
-        };
-        columns.push(column(&name, needed.into_iter()));
+        columns.push(column(
+            level_name,
+            s.iter().map(|x| needed(counts(x)).map(u32::from)),
+        ));
     }
     columns.extend([
         f64s("rare_char_share", &|x| {

