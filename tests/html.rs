@@ -1,12 +1,18 @@
-//! `index.html`: self-contained, every essay in it, checked in a real browser (Debian's
-//! chromium, which .ci/run installs): the DOM holds every title and the screenshot is not blank.
+//! `index.html`: one file that reads nothing from anywhere, its embedded data checked against
+//! the CSV reports, and the page driven in a real browser (Debian's chromium through
+//! chromedriver, which .ci/run installs): search, sorting, markers, no console error.
 
 mod common;
 
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
-use common::{analyze, Csv};
+use common::{analyze, wenxi, Csv};
+use serde_json::{json, Value};
 
 fn titles(out: &Path) -> Vec<String> {
     Csv::read(&out.join("essays.csv"))
@@ -16,18 +22,68 @@ fn titles(out: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The JSON the page's script reads.
+fn page_data(page: &str) -> Value {
+    let start = page
+        .find("<script id=\"wenxi-data\" type=\"application/json\">")
+        .expect("the data block");
+    let rest = &page[start..];
+    let rest = &rest[rest.find('>').unwrap() + 1..];
+    let end = rest.find("</script>").unwrap();
+    serde_json::from_str(&rest[..end].replace("<\\/", "</")).unwrap()
+}
+
+/// The tokens of a page essay, as the script reads them: base-36 ids into the vocabulary.
+fn tokens<'v>(essay: &Value, vocab: &'v [Value]) -> Vec<&'v str> {
+    essay["tok"]
+        .as_str()
+        .unwrap()
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            vocab[usize::from_str_radix(t, 36).unwrap()]
+                .as_str()
+                .unwrap()
+        })
+        .collect()
+}
+
+fn utf16_slice(text: &str, start: u64, len: u64) -> String {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    String::from_utf16(&units[start as usize..(start + len) as usize]).unwrap()
+}
+
 #[test]
-fn the_page_is_self_contained_and_links_every_table() {
+fn the_page_is_one_file_that_reads_nothing_from_anywhere() {
     let out = analyze("corpus");
     let page = std::fs::read_to_string(out.path().join("index.html")).unwrap();
-    for title in titles(out.path()) {
-        assert!(page.contains(&title), "{title}");
-    }
-    // Nothing is fetched: no remote address, no script, no stylesheet link; images are inline.
-    for remote in ["http://", "https://", "<script", "<link"] {
+    // Nothing is fetched: no remote address, no script or stylesheet from a file.
+    for remote in [
+        "http://",
+        "https://",
+        "<script src",
+        "rel=\"stylesheet\"",
+        "<img",
+    ] {
         assert!(!page.contains(remote), "{remote}");
     }
-    assert_eq!(page.matches("src=\"data:image/png;base64,").count(), 10);
+    // Every chart inline as SVG, each with its caption and links to its PNG and SVG files.
+    let charts: Vec<String> = std::fs::read_dir(out.path().join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".svg"))
+        .collect();
+    assert_eq!(charts.len(), 10);
+    assert_eq!(page.matches("<figure class=\"chart\"").count(), 10);
+    for chart in &charts {
+        let png = chart.replace(".svg", ".png");
+        assert!(page.contains(&format!("href=\"charts/{png}\"")), "{png}");
+        assert!(out.path().join("charts").join(&png).exists());
+    }
+    assert!(
+        !page.contains("<figcaption>top_words"),
+        "captions say what a chart shows"
+    );
     assert!(
         page.contains("src:url(data:font/otf;base64,"),
         "the font travels with the page"
@@ -39,115 +95,450 @@ fn the_page_is_self_contained_and_links_every_table() {
         "keywords.csv",
         "structure.csv",
         "themes.csv",
-        "reuse.csv",
     ] {
         assert!(page.contains(&format!("href=\"{table}\"")), "{table}");
         assert!(out.path().join(table).exists());
     }
-    // The marker sequence and the nearest essay of 篇三 are in its section.
-    assert!(page.contains("段首衔接词：首先→其次→再次→此外→总之"));
-    // Each essay's readability and HSK level, as structure.csv has them.
+    for section in [
+        "总览",
+        "词频",
+        "关键词",
+        "结构",
+        "主题",
+        "相似与重复",
+        "索引行 KWIC",
+        "每篇文章",
+    ] {
+        assert!(
+            page.contains(&format!("\">{section}</a>")),
+            "{section} in the navigation"
+        );
+    }
+
+    let data = page_data(&page);
+    // The files table speaks Chinese: the reader's English message is translated.
+    let file = &data["tables"]["files"]["rows"][0];
+    let message = file[5].as_str().unwrap();
+    assert!(!message.contains("compiled page"), "{message}");
+    assert!(message.contains("10"), "{message}");
+    // Every essay is in the tables and, the corpus being small, in full in the page.
+    let essays = data["essays"].as_array().unwrap();
+    let titles = titles(out.path());
+    assert_eq!(essays.len(), titles.len());
+    assert_eq!(data["complete"], true);
+    for (essay, title) in essays.iter().zip(&titles) {
+        assert_eq!(essay["title"].as_str().unwrap(), title);
+    }
+    // The page's tokens, counted here, give word_freq.csv's counts: the search box finds a
+    // word as often as the analysis counted it.
+    let vocab = data["vocab"].as_array().unwrap();
+    let mut counted: HashMap<&str, u64> = HashMap::new();
+    for essay in essays {
+        // The tokens are the essay's text without its whitespace, in order.
+        let text: String = essay["text"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let toks = tokens(essay, vocab);
+        assert_eq!(toks.concat(), text);
+        for t in toks {
+            *counted.entry(t).or_default() += 1;
+        }
+    }
+    let words = Csv::read(&out.path().join("word_freq.csv"));
+    for row in words.records() {
+        assert_eq!(
+            counted.get(row["word"]).copied().unwrap_or(0),
+            row["count"].parse::<u64>().unwrap(),
+            "{}",
+            row["word"]
+        );
+    }
+    // Each essay's markers, where markers.csv says: the page's offsets land on their text.
+    let markers = Csv::read(&out.path().join("markers.csv"));
+    for essay in essays {
+        let id = essay["id"].as_u64().unwrap().to_string();
+        let expected: Vec<&str> = markers
+            .records()
+            .iter()
+            .filter(|r| r["essay_id"] == id)
+            .map(|r| r["marker"])
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect();
+        let text = essay["text"].as_str().unwrap();
+        let found: Vec<String> = essay["marks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| utf16_slice(text, m[0].as_u64().unwrap(), m[1].as_u64().unwrap()))
+            .collect();
+        assert_eq!(found, expected, "essay {id}");
+    }
+    // Each essay's readability and HSK level beside its text, as structure.csv has them.
     let structure = Csv::read(&out.path().join("structure.csv"));
-    for row in structure.records() {
+    for (row, essay) in structure.records().iter().zip(essays) {
+        let figures: HashMap<&str, &str> = essay["fig"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f[0].as_str().unwrap(), f[1].as_str().unwrap()))
+            .collect();
         let r3: f64 = row["xu_r3"].parse().unwrap();
+        assert_eq!(
+            figures["可读性（徐巍、姚振晔、陈冬华）"],
+            format!("{r3:.2}")
+        );
         let level = match row["hsk_level"] {
             "7" => "7–9",
             "" => "超出标准",
             l => l,
         };
-        let said = format!("可读性（徐巍、姚振晔、陈冬华）{r3:.2}");
-        assert!(page.contains(&said), "{said}");
-        assert!(
-            page.contains(&format!("HSK 3.0 汉字等级 {level}（")),
-            "{level}"
-        );
+        assert_eq!(figures["HSK 3.0 汉字等级（覆盖 95%）"], level);
     }
+    // 篇三's paragraph-initial markers.
+    assert!(page.contains("首先→其次→再次→此外→总之"));
+}
+
+#[test]
+fn an_english_page_with_lang_en() {
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .args(["analyze", "corpus", "--lang", "en", "--no-charts", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(page.contains("<html lang=\"en\">"));
+    for label in ["Overview", "Concordance (KWIC)", "Similarity &amp; reuse"] {
+        assert!(page.contains(label), "{label}");
+    }
+    assert!(!page.contains("索引行"));
+    let data = page_data(&page);
+    assert!(data["tables"]["files"]["rows"][0][5]
+        .as_str()
+        .unwrap()
+        .contains("compiled page"));
 }
 
 /// Debian's chromium, or the one named by WENXI_CHROMIUM.
 fn chromium() -> Option<PathBuf> {
-    let candidates = [
+    [
         std::env::var("WENXI_CHROMIUM").unwrap_or_default(),
         "/usr/bin/chromium".into(),
         "/usr/bin/chromium-browser".into(),
-    ];
-    candidates
-        .into_iter()
-        .filter(|c| !c.is_empty())
-        .map(PathBuf::from)
-        .find(|p| p.exists())
+    ]
+    .into_iter()
+    .filter(|c| !c.is_empty())
+    .map(PathBuf::from)
+    .find(|p| p.exists())
 }
 
-fn headless(chromium: &Path, profile: &Path) -> Command {
-    let mut cmd = Command::new(chromium);
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]);
-    cmd.arg(format!("--user-data-dir={}", profile.display()));
-    cmd
+/// A WebDriver session on chromedriver, spoken over plain HTTP/1.1 (W3C WebDriver).
+struct Driver {
+    child: Child,
+    port: u16,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Driver {
+    fn start(chromium: &Path, chromedriver: &Path) -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let mut driver = Driver {
+            child,
+            port,
+            session: String::new(),
+            _profile: profile,
+        };
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1200,1600",
+            &format!("--user-data-dir={}", driver._profile.path().display()),
+        ];
+        let reply = driver.call(
+            "POST",
+            "/session",
+            json!({"capabilities": {"alwaysMatch": {
+                "browserName": "chrome",
+                "goog:chromeOptions": {"binary": chromium, "args": args},
+                "goog:loggingPrefs": {"browser": "ALL"},
+            }}}),
+        );
+        driver.session = reply["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {reply}"))
+            .to_owned();
+        driver
+    }
+
+    fn call(&self, method: &str, path: &str, body: Value) -> Value {
+        let body = if method == "GET" {
+            String::new()
+        } else {
+            body.to_string()
+        };
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.port,
+            body.len()
+        )
+        .unwrap();
+        // chromedriver may keep the connection open: read the head, then Content-Length bytes.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let mut reply = Vec::new();
+        let mut buf = [0u8; 65536];
+        loop {
+            let n = stream.read(&mut buf).unwrap();
+            reply.extend_from_slice(&buf[..n]);
+            if n == 0 {
+                break;
+            }
+            if let Some(end) = reply.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&reply[..end]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok());
+                if let Some(length) = length {
+                    if reply.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+            }
+        }
+        let reply = String::from_utf8(reply).unwrap();
+        let (head, mut content) = reply.split_once("\r\n\r\n").unwrap();
+        let decoded;
+        if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            let mut out = String::new();
+            let mut rest = content;
+            loop {
+                let (size, tail) = rest.split_once("\r\n").unwrap();
+                let size = usize::from_str_radix(size.trim(), 16).unwrap();
+                if size == 0 {
+                    break;
+                }
+                out.push_str(&tail[..size]);
+                rest = &tail[size + 2..];
+            }
+            decoded = out;
+            content = &decoded;
+        }
+        let value: Value =
+            serde_json::from_str(content).unwrap_or_else(|e| panic!("{e}: {content}"));
+        value["value"].clone()
+    }
+
+    fn session_call(&self, method: &str, path: &str, body: Value) -> Value {
+        self.call(method, &format!("/session/{}{path}", self.session), body)
+    }
+
+    fn script(&self, script: &str) -> Value {
+        let value = self.session_call(
+            "POST",
+            "/execute/sync",
+            json!({"script": script, "args": []}),
+        );
+        assert!(value.get("error").is_none(), "{script}: {value}");
+        value
+    }
+
+    fn element(&self, css: &str) -> String {
+        let found = self.session_call(
+            "POST",
+            "/element",
+            json!({"using": "css selector", "value": css}),
+        );
+        found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}: {found}"))
+            .to_owned()
+    }
+
+    /// Waits until `script` returns something other than null or false.
+    fn wait_for(&self, script: &str) -> Value {
+        let started = Instant::now();
+        loop {
+            let value = self.script(script);
+            if !value.is_null() && value != json!(false) {
+                return value;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "timed out: {script}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            self.call("DELETE", &format!("/session/{}", self.session), json!({}));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 #[test]
 fn the_page_in_a_real_browser() {
-    let Some(chromium) = chromium() else {
-        // CI installs chromium, so there a missing browser is a failure, not a skip.
+    let (Some(chromium), Some(chromedriver)) = (
+        chromium(),
+        ["/usr/bin/chromedriver"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists()),
+    ) else {
+        // CI installs both, so there a missing browser is a failure, not a skip.
         assert!(
             std::env::var_os("CI").is_none(),
-            "chromium is not installed; .ci/run installs it"
+            "chromium or chromedriver is not installed; .ci/run installs them"
         );
-        eprintln!("skipped: no chromium (apt-get install chromium)");
+        eprintln!("skipped: no chromium/chromedriver (apt-get install chromium chromium-driver)");
         return;
     };
     let out = analyze("corpus");
+    let words = Csv::read(&out.path().join("word_freq.csv"));
+    let markers = Csv::read(&out.path().join("markers.csv"));
+    let driver = Driver::start(&chromium, &chromedriver);
     let url = format!("file://{}", out.path().join("index.html").display());
-    let profile = tempfile::tempdir().unwrap();
-    let dom = headless(&chromium, profile.path())
-        .arg("--dump-dom")
-        .arg(&url)
-        .output()
-        .unwrap();
-    assert!(
-        dom.status.success(),
-        "{}",
-        String::from_utf8_lossy(&dom.stderr)
-    );
-    let dom = String::from_utf8_lossy(&dom.stdout);
-    for title in titles(out.path()) {
-        assert!(dom.contains(&title), "{title} is not in the DOM");
+    driver.session_call("POST", "/url", json!({"url": url}));
+
+    // Typing a word shows as many concordance rows as word_freq.csv counts for it.
+    for word in ["社区", "志愿者", "首先"] {
+        let count: usize = words.records().iter().find(|r| r["word"] == word).unwrap()["count"]
+            .parse()
+            .unwrap();
+        assert!(count > 0 && count < 2000);
+        let q = driver.element("#q");
+        driver.session_call("POST", &format!("/element/{q}/clear"), json!({}));
+        driver.session_call(
+            "POST",
+            &format!("/element/{q}/value"),
+            json!({"text": word}),
+        );
+        let rows = driver.wait_for(&format!(
+            "const p = document.querySelector('#results p.hits');\
+             return p && p.textContent.includes('“{word}”') ? document.querySelectorAll('#results tr.kwic-row').length : null;"
+        ));
+        assert_eq!(rows.as_u64().unwrap() as usize, count, "{word}");
+        // Every row's node is the word.
+        let nodes = driver.script("return [...document.querySelectorAll('#results tr.kwic-row td.node')].map(td => td.textContent);");
+        assert!(
+            nodes.as_array().unwrap().iter().all(|n| n == word),
+            "{word}"
+        );
     }
 
-    let shot = profile.path().join("shot.png");
-    let status = headless(&chromium, tempfile::tempdir().unwrap().path())
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg("--window-size=1200,1600")
-        .arg(&url)
-        .output()
+    // Clicking a word in the word table searches it.
+    // (A click event on the cell: WebDriver's pointer click can land on the fixed navigation.)
+    let clicked = driver.script(
+        "const w = document.querySelector('#table-words tbody tr:nth-child(3) span.w'); w.click(); return w.dataset.w;",
+    );
+    let clicked = clicked.as_str().unwrap();
+    let rows = driver.wait_for(&format!(
+        "const p = document.querySelector('#results p.hits');\
+         return p && p.textContent.includes('“{clicked}”') ? Number(p.dataset.count) : null;"
+    ));
+    let count: u64 = words
+        .records()
+        .iter()
+        .find(|r| r["word"] == clicked)
+        .unwrap()["count"]
+        .parse()
         .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    let decoder = png::Decoder::new(std::fs::File::open(&shot).unwrap());
-    let mut reader = decoder.read_info().unwrap();
-    let mut pixels = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut pixels).unwrap();
-    let channels = info.color_type.samples();
-    let drawn = pixels[..info.buffer_size()]
-        .chunks(channels)
-        .filter(|p| p[..3].iter().any(|&v| v < 200))
-        .count();
-    let total = (info.width * info.height) as usize;
-    // Text, tables and the charts' colours: far more than a blank page's nothing.
-    assert!(
-        drawn * 100 > total,
-        "only {drawn} of {total} pixels are drawn"
-    );
+    assert_eq!(rows.as_u64().unwrap(), count, "{clicked}");
+
+    // Sorting the structure table by a numeric column orders it, both ways.
+    let header = "document.querySelector('#table-structure th:nth-child(5)').click(); return true;";
+    let column = "return [...document.querySelectorAll('#table-structure tbody tr')].map(tr => Number(tr.children[4].textContent.replace(/,/g, '')));";
+    for descending in [true, false] {
+        driver.script(header);
+        let values: Vec<f64> = driver
+            .script(column)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert_eq!(values.len(), 10);
+        let mut sorted = values.clone();
+        sorted.sort_by(|a, b| {
+            if descending {
+                b.total_cmp(a)
+            } else {
+                a.total_cmp(b)
+            }
+        });
+        assert_eq!(values, sorted, "descending: {descending}");
+        assert!(values.first() != values.last());
+    }
+
+    // Each essay's view highlights each of its markers from markers.csv, in order, by kind.
+    for id in ["1", "3", "9"] {
+        driver.session_call("POST", "/url", json!({"url": format!("{url}#essay-{id}")}));
+        let marks = driver.wait_for(&format!(
+            "const h = document.querySelector('#essay-view h3.essay-title');\
+             return h && h.textContent.startsWith('{id}.') ? [...document.querySelectorAll('#essay-view .text mark')].map(m => [m.textContent, m.className]) : null;"
+        ));
+        let expected: Vec<Value> = markers
+            .records()
+            .iter()
+            .filter(|r| r["essay_id"] == id)
+            .map(|r| json!([r["marker"], format!("m-{}", r["kind"])]))
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(marks.as_array().unwrap(), &expected, "essay {id}");
+    }
+    // The next-essay button moves on.
+    driver.script("document.getElementById('next-essay').click(); return true;");
+    driver.wait_for("const h = document.querySelector('#essay-view h3.essay-title'); return h && h.textContent.startsWith('10.');");
+
+    // No console error, no failed request, from loading to here.
+    let log = driver.session_call("POST", "/se/log", json!({"type": "browser"}));
+    let entries = log
+        .as_array()
+        .unwrap_or_else(|| panic!("no browser log: {log}"));
+    let errors: Vec<&Value> = entries.iter().filter(|e| e["level"] == "SEVERE").collect();
+    assert!(errors.is_empty(), "{errors:?}");
 }

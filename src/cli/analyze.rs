@@ -118,6 +118,10 @@ pub struct Args {
     #[arg(long)]
     pub no_html: bool,
 
+    /// Language of the HTML report: zh (简体中文) or en
+    #[arg(long, value_enum, value_name = "LANG", default_value = "zh")]
+    pub lang: html::Lang,
+
     /// Do not draw charts (no charts/ folder)
     #[arg(long)]
     pub no_charts: bool,
@@ -241,6 +245,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let arena = bumpalo::Bump::new();
         let mut builder = AnalysisBuilder::new(&segmenter, &stopwords, &options);
         let mut corpus = Corpus::default();
+        // The first essays' text, kept for the HTML page's essay view and search.
+        let mut sample = html::PageSample::default();
         let mut text_bytes = 0u64;
         let input_bytes = std::cell::Cell::new(0);
         let progress = progress_bar(args.quiet);
@@ -291,6 +297,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                                 }
                             }
                         }
+                    }
+                    if !args.no_html {
+                        sample.offer(&batch.essays);
                     }
                     corpus.absorb_without_text(batch);
                     progress.inc(bytes);
@@ -389,7 +398,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
         if !args.no_html {
             let _stage = crate::timing::stage("html");
-            let page = html::write_html(&corpus, &analysis, &written, &chart_files, &args.output)?;
+            let page = html::Page {
+                sample,
+                segmenter: &segmenter,
+                reports: &written,
+                charts: &chart_files,
+                lang: args.lang,
+            };
+            let page = html::write_html(&corpus, &analysis, page, &args.output)?;
             written.push(page);
         }
         written.extend(chart_files);

@@ -161,6 +161,8 @@ enum Plot {
         note: String,
         data: Vec<(String, f64)>,
         colour: RGBColor,
+        /// What the values count, written at the end of the value axis.
+        unit: &'static str,
     },
     Heatmap {
         title: &'static str,
@@ -236,7 +238,8 @@ impl Plot {
                 note,
                 data,
                 colour,
-            } => bars(area, title, note, data, *colour),
+                unit,
+            } => bars(area, title, note, data, *colour, unit),
             Plot::Heatmap {
                 title,
                 note,
@@ -360,6 +363,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
             note,
             data: top,
             colour: BLUE,
+            unit: "次",
         },
     });
 
@@ -443,7 +447,9 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         order.truncate(MAX_ESSAYS);
         let position: std::collections::HashMap<usize, usize> =
             order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
-        let mut matrix = vec![vec![1.0; order.len()]; order.len()];
+        // The diagonal (an essay with itself, always 1) is left blank and out of the colour
+        // scale, which then spans the pairs' own range.
+        let mut matrix = vec![vec![f64::NAN; order.len()]; order.len()];
         for &(a, b, c) in &similarity.pairs {
             if let (Some(&pa), Some(&pb)) =
                 (position.get(&(a as usize)), position.get(&(b as usize)))
@@ -462,8 +468,15 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
                 )
             })
             .collect();
+        let max = matrix
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max)
+            .max(1e-9);
         let note = capped(&format!(
-            "TF-IDF 余弦相似度，按层次聚类排序，{} 个聚类",
+            "TF-IDF 余弦相似度，按层次聚类排序，{} 个聚类；色阶 0 到 {max:.2}，对角线为文章自身，不计",
             clusters.k
         ));
         let side = 420 + labels.len() as u32 * 36;
@@ -473,7 +486,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
             rows: labels.clone(),
             columns: labels,
             values: matrix,
-            max: 1.0,
+            max,
             decimals: 2,
         };
         charts.push(Chart {
@@ -542,13 +555,17 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
             .collect();
         let columns = 3.min(panels.len()).max(1);
         let rows = panels.len().div_ceil(columns) as u32;
+        let max = shared_max(&panels);
         let note = if n > PANELS {
             format!(
-                "每篇前 8 个关键词，方法 {}，仅显示前 {PANELS} 篇，共 {n} 篇",
+                "每篇前 8 个关键词，方法 {}，仅显示前 {PANELS} 篇，共 {n} 篇；各小图横轴相同，0 到 {max:.2}",
                 method.as_str()
             )
         } else {
-            format!("每篇前 8 个关键词，方法 {}，共 {n} 篇", method.as_str())
+            format!(
+                "每篇前 8 个关键词，方法 {}，共 {n} 篇；各小图横轴相同，0 到 {max:.2}",
+                method.as_str()
+            )
         };
         charts.push(Chart {
             name: "keywords",
@@ -718,12 +735,14 @@ fn bars<DB: DrawingBackend>(
     note: &str,
     data: &[(String, f64)],
     colour: RGBColor,
+    unit: &str,
 ) -> Drawn {
     let (width, height) = area.dim_in_pixel();
     header(area, title, note)?;
     let max = data.iter().map(|d| d.1).fold(0.0, f64::max).max(1e-9);
     let (left, right, top) = (320i32, width as i32 - 140, 130i32);
-    let row = ((height as i32 - top - 40) / data.len().max(1) as i32).max(1);
+    // Room under the bars for the value axis.
+    let row = ((height as i32 - top - 80) / data.len().max(1) as i32).max(1);
     let label_style = font(18.0).pos(Pos::new(HPos::Right, VPos::Center));
     let value_style = font(16.0).pos(Pos::new(HPos::Left, VPos::Center));
     for (i, (label, value)) in data.iter().enumerate() {
@@ -743,6 +762,32 @@ fn bars<DB: DrawingBackend>(
         vec![(left, top), (left, top + row * data.len() as i32)],
         BLACK.stroke_width(2),
     ))
+    .map_err(err)?;
+    // The value axis under the bars: 0, half and the largest value, and its unit.
+    let bottom = top + row * data.len() as i32 + 6;
+    area.draw(&PathElement::new(
+        vec![(left, bottom), (right, bottom)],
+        GREY.stroke_width(1),
+    ))
+    .map_err(err)?;
+    let tick_style = font(15.0)
+        .color(&GREY)
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    for fraction in [0.0, 0.5, 1.0] {
+        let x = left + ((right - left) as f64 * fraction).round() as i32;
+        area.draw(&PathElement::new(
+            vec![(x, bottom), (x, bottom + 5)],
+            GREY.stroke_width(1),
+        ))
+        .map_err(err)?;
+        area.draw_text(&format_value(max * fraction), &tick_style, (x, bottom + 8))
+            .map_err(err)?;
+    }
+    area.draw_text(
+        unit,
+        &font(15.0).color(&GREY).pos(Pos::new(HPos::Left, VPos::Top)),
+        (right + 12, bottom + 8),
+    )
     .map_err(err)?;
     Ok(())
 }
@@ -924,6 +969,15 @@ fn heatmap<DB: DrawingBackend>(
     for (r, row) in values.iter().enumerate() {
         for (c, &value) in row.iter().enumerate() {
             let (x, y) = (left + c as i32 * cell_w, top + r as i32 * cell_h);
+            if !value.is_finite() {
+                // A cell out of the scale (the diagonal of a similarity matrix): light grey.
+                area.draw(&Rectangle::new(
+                    [(x, y), (x + cell_w, y + cell_h)],
+                    RGBColor(235, 235, 235).filled(),
+                ))
+                .map_err(err)?;
+                continue;
+            }
             let colour = viridis(value / max);
             area.draw(&Rectangle::new(
                 [(x, y), (x + cell_w, y + cell_h)],
@@ -1090,10 +1144,11 @@ fn multiples<DB: DrawingBackend>(
     let body = area.margin(120, 10, 20, 20);
     let rows = panels.len().div_ceil(columns.max(1));
     let cells = body.split_evenly((rows.max(1), columns.max(1)));
+    // One scale for every panel, so that bars compare across essays (the note states it).
+    let max = shared_max(panels);
     for ((label, bars), cell) in panels.iter().zip(cells) {
         let (w, h) = cell.dim_in_pixel();
         cell.draw_text(label, &font(18.0), (10, 4)).map_err(err)?;
-        let max = bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1e-9);
         let (left, right, top) = (110i32, w as i32 - 20, 40i32);
         let row = ((h as i32 - top - 20) / bars.len().max(1) as i32).max(1);
         let label_style = font(15.0).pos(Pos::new(HPos::Right, VPos::Center));
@@ -1110,6 +1165,15 @@ fn multiples<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// The largest value of all the panels of small multiples: their shared axis ends there.
+fn shared_max(panels: &[(String, Vec<(String, f64)>)]) -> f64 {
+    panels
+        .iter()
+        .flat_map(|(_, bars)| bars.iter().map(|b| b.1))
+        .fold(0.0, f64::max)
+        .max(1e-9)
 }
 
 /// Quartiles by linear interpolation between order statistics (type 7 of Hyndman & Fan 1996,

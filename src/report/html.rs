@@ -1,35 +1,102 @@
-//! `index.html`: one self-contained page (inline CSS, charts embedded as data URIs, no network
-//! access) with the corpus summary, the files, the essays and a section per essay. Built with
-//! maud, which escapes every interpolated value.
+//! `index.html`: one self-contained page a teacher reads the results in, without a server and
+//! without network access. maud writes the frame (navigation, the corpus in numbers, the files,
+//! the charts as inline SVG); the tables, the concordance and the essays are drawn by the page's
+//! own script (`page/wenxi.js`) from one JSON block: tables as rows, and for the first essays
+//! (up to [`PAGE_TEXT_BYTES`] of text) their text and tokens as ids into one vocabulary, so that
+//! the search box finds a word's every occurrence as `analyze` counted it.
 
 use std::path::{Path, PathBuf};
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde_json::{json, Value};
 
 use super::write_bytes_atomically;
-use crate::analysis::Analysis;
-use crate::corpus::Corpus;
+use crate::analysis::layout::Layout;
+use crate::analysis::structure::{is_heading, ratio, MarkerKind};
+use crate::analysis::{frequency::is_word, levels, Analysis};
+use crate::corpus::{Corpus, Essay};
 use crate::error::{Error, Result};
+use crate::segment::Segmenter;
 
-const CSS: &str = "body{font-family:'wenxi-cjk','Noto Sans SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif;\
-margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222;line-height:1.5}\
-table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}\
-th{background:#f0f4f8}td.n{text-align:right}img{max-width:100%;border:1px solid #eee;margin:.5rem 0}\
-section.essay{border-top:2px solid #0072b2;margin-top:2rem}.muted{color:#666}code{background:#f4f4f4;padding:0 .2rem}";
+const CSS: &str = include_str!("page/wenxi.css");
+const SCRIPT: &str = include_str!("page/wenxi.js");
 
-/// Writes `dir/index.html` linking `reports` (paths of the written tables) and embedding
-/// `charts` (PNG files).
+/// Text of essays the page carries for its essay view and its search; past it, the page says
+/// that search covers the first essays and points to `wenxi kwic`. 8 MB of text makes a page of
+/// about 20 MB (text, tokens as ids, tables), which a browser still opens in a few seconds.
+pub const PAGE_TEXT_BYTES: usize = 8_000_000;
+
+/// Rows of a table the page holds; the CSV beside it has them all.
+pub const MAX_TABLE_ROWS: usize = 20_000;
+
+/// The language of the page (`--lang`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    /// 简体中文
+    #[default]
+    Zh,
+    /// English
+    #[value(name = "en")]
+    English,
+}
+
+impl Lang {
+    fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::English => en,
+        }
+    }
+}
+
+/// The essays whose text the page carries: the first ones of the corpus, in order, while their
+/// text fits in [`PAGE_TEXT_BYTES`]. A streaming run offers it each batch before the batch's
+/// text is freed.
+#[derive(Debug, Default)]
+pub struct PageSample {
+    essays: Vec<Essay>,
+    bytes: usize,
+    full: bool,
+}
+
+impl PageSample {
+    pub fn offer(&mut self, essays: &[Essay]) {
+        for essay in essays {
+            if self.full || self.bytes + essay.body.len() > PAGE_TEXT_BYTES {
+                self.full = true;
+                return;
+            }
+            self.bytes += essay.body.len();
+            self.essays.push(essay.clone());
+        }
+    }
+}
+
+/// What the page is made from, besides the corpus and its analysis.
+pub struct Page<'p> {
+    pub sample: PageSample,
+    pub segmenter: &'p Segmenter,
+    /// Paths of the written tables and charts.
+    pub reports: &'p [PathBuf],
+    pub charts: &'p [PathBuf],
+    pub lang: Lang,
+}
+
+/// Writes `dir/index.html`.
 pub fn write_html(
     corpus: &Corpus,
     analysis: &Analysis<'_>,
-    reports: &[PathBuf],
-    charts: &[PathBuf],
+    page: Page<'_>,
     dir: &Path,
 ) -> Result<PathBuf> {
-    let mut images = Vec::new();
-    for chart in charts
+    let l = page.lang;
+    let mut svgs = Vec::new();
+    for chart in page
+        .charts
         .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
     {
         let bytes = super::read_written(chart).map_err(|source| Error::Read {
             what: "chart",
@@ -40,135 +107,871 @@ pub fn write_html(
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        images.push((name, format!("data:image/png;base64,{}", base64(&bytes))));
+        // Inline SVG in HTML needs no namespace declaration: without it the page names no
+        // address at all.
+        let svg =
+            String::from_utf8_lossy(&bytes).replace(" xmlns=\"http://www.w3.org/2000/svg\"", "");
+        svgs.push((name, svg));
     }
-    let links: Vec<String> = reports
+    let links: Vec<String> = page
+        .reports
         .iter()
         .filter_map(|p| p.strip_prefix(dir).ok())
-        .map(|p| p.to_string_lossy().into_owned())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
+    let data = page_data(corpus, analysis, &page, &links);
+    // `</` never appears inside the script element: JSON allows `<\/` for it.
+    let data = serde_json::to_string(&data)
+        .expect("page data serialises")
+        .replace("</", "<\\/");
     // The charts' font travels with the page, so its Chinese shows on a machine without a CJK
-    // font too (characters outside the subset fall back to the local fonts listed after it).
+    // font too (characters outside it fall back to the local fonts listed after it).
     let font_face = format!(
         "@font-face{{font-family:'wenxi-cjk';src:url(data:font/otf;base64,{}) format('opentype')}}",
         base64(super::charts::EMBEDDED_FONT)
     );
-    let page = page(corpus, analysis, &links, &images, &font_face).into_string();
+    let markup = frame(corpus, analysis, l, &links, &svgs, &font_face, &data).into_string();
     let path = dir.join("index.html");
-    write_bytes_atomically(&path, page.as_bytes())?;
+    write_bytes_atomically(&path, markup.as_bytes())?;
     Ok(path)
 }
 
-/// Essays shown in the page's table and sections; the CSVs hold them all (a section per essay of
-/// 18,000 essays made a 29 MB page).
-pub const MAX_PAGE_ESSAYS: usize = 1000;
+/// What each chart shows, for its caption.
+fn caption(name: &str, l: Lang, n: usize) -> String {
+    let capped = |zh: &'static str, en: &'static str| {
+        let max = super::charts::MAX_ESSAYS;
+        if n > max {
+            match l {
+                Lang::Zh => format!("{zh}（只画了前 {max} 篇，共 {n} 篇；全部见表格）"),
+                Lang::English => {
+                    format!("{en} (the first {max} of {n} essays; the tables have all)")
+                }
+            }
+        } else {
+            l.pick(zh, en).to_owned()
+        }
+    };
+    match name {
+        "top_words" => l
+            .pick(
+                "出现次数最多的 30 个词（不含停用词），横轴为全部文章中的出现次数。",
+                "The 30 most frequent words (stopwords left out); the axis is occurrences in all essays.",
+            )
+            .to_owned(),
+        "word_cloud" => l
+            .pick(
+                "词云：字越大，这个词在全部文章中出现得越多（不含停用词）。",
+                "Word cloud: the larger a word, the more often it occurs in all essays (stopwords left out).",
+            )
+            .to_owned(),
+        "essay_lengths" => capped(
+            "每篇文章的字数、正文段落数和句子数。",
+            "Characters, body paragraphs and sentences of each essay.",
+        ),
+        "sentence_lengths" => capped(
+            "每篇文章句子长度（汉字数）的分布：箱体为中间一半的句子，线为最短到最长。",
+            "Sentence length (Han characters) in each essay: the box holds the middle half of its sentences.",
+        ),
+        "similarity" => capped(
+            "文章两两之间的相似度（TF-IDF 余弦，0–1），按聚类排序；对角线是文章与自身，不计入色阶。",
+            "Similarity of each pair of essays (TF-IDF cosine, 0–1), in cluster order; the diagonal (an essay with itself) is left out of the colour scale.",
+        ),
+        "dendrogram" => capped(
+            "层次聚类树状图（平均连接）：越早相连的文章越相似。",
+            "Dendrogram of average-linkage clustering: essays joined earlier are more alike.",
+        ),
+        "keywords" => capped(
+            "各篇文章的关键词及其 TF-IDF 分数；各小图横轴相同，可直接比较。",
+            "Each essay's keywords and their TF-IDF scores; all panels share one axis.",
+        ),
+        "markers" => capped(
+            "每个正文段落开头的衔接词，颜色区分顺序、递进、转折、因果、举例、总结。",
+            "The discourse marker opening each body paragraph, coloured by kind.",
+        ),
+        "hsk_levels" => capped(
+            "每篇文章的汉字（含重复）在 HSK 3.0 各等级中所占的比例（0–100%）。",
+            "Share of each essay's Han characters (with repeats) at each HSK 3.0 level (0–100%).",
+        ),
+        "themes" => capped(
+            "每篇文章中各主题词的出现次数（每千词）。",
+            "Theme words in each essay, per 1,000 words.",
+        ),
+        other => other.to_owned(),
+    }
+}
 
-fn page(
+/// Which section each chart goes in.
+fn chart_section(name: &str) -> &'static str {
+    match name {
+        "top_words" | "word_cloud" => "words",
+        "keywords" => "keywords",
+        "themes" => "themes",
+        "similarity" | "dendrogram" => "similar",
+        _ => "structure",
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn frame(
     corpus: &Corpus,
     analysis: &Analysis<'_>,
+    l: Lang,
     links: &[String],
-    images: &[(String, String)],
+    svgs: &[(String, String)],
     font_face: &str,
+    data: &str,
 ) -> Markup {
+    let n = corpus.essays.len();
     let skipped = corpus.skipped().count();
-    let nearest = analysis.similarity.as_ref().map(|s| &s.nearest);
-    html! {
-        (DOCTYPE)
-        html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "文析 wenxi 报告" }
-                style { (PreEscaped(font_face)) (PreEscaped(CSS)) }
-            }
-            body {
-                h1 { "文析 wenxi 报告" }
-                p {
-                    (corpus.essays.len()) " 篇文章，来自 " (corpus.files.len()) " 个文件（" (skipped) " 个跳过）；"
-                    (analysis.total_words) " 词，" (analysis.word_freq.len()) " 个不同的词。"
-                }
-                h2 { "报表" }
-                ul { @for link in links { li { a href=(link) { (link) } } } }
-                h2 { "文件" }
-                table {
-                    tr { th { "文件" } th { "编码" } th { "字节" } th { "文章" } th { "状态" } th { "说明" } }
-                    @for f in &corpus.files {
-                        tr { td { (f.path) } td { (f.encoding) } td.n { (f.bytes) } td.n { (f.essays) } td { (f.status.as_str()) } td { (f.message) } }
-                    }
-                }
-                @if !images.is_empty() {
-                    h2 { "图表" }
-                    @for (name, uri) in images { figure { img src=(uri) alt=(name); figcaption.muted { (name) } } }
-                }
-                h2 { "文章" }
-                @if corpus.essays.len() > MAX_PAGE_ESSAYS {
-                    p.muted { "共 " (corpus.essays.len()) " 篇，本页列出前 " (MAX_PAGE_ESSAYS) " 篇；全部文章见 essays.csv 与 structure.csv。" }
-                }
-                table {
-                    tr { th { "编号" } th { "标题" } th { "段落" } th { "字数" } th { "词数" } th { "不同词" } th { "最相似" } }
-                    @for (i, (essay, result)) in corpus.essays.iter().zip(&analysis.essays).enumerate().take(MAX_PAGE_ESSAYS) {
-                        tr {
-                            td.n { (essay.id) }
-                            td { a href={ "#essay-" (essay.id) } { (essay.title) } }
-                            td.n { (result.structure.paragraphs) }
-                            td.n { (result.figures.characters) }
-                            td.n { (result.figures.words) }
-                            td.n { (result.figures.types) }
-                            td { @if let Some((j, c)) = nearest.and_then(|n| n[i]) { (corpus.essays[j as usize].title) " (" (format!("{c:.2}")) ")" } }
-                        }
-                    }
-                }
-                @for (i, (essay, result)) in corpus.essays.iter().zip(&analysis.essays).enumerate().take(MAX_PAGE_ESSAYS) {
-                    @let s = &result.structure;
-                    section.essay id={ "essay-" (essay.id) } {
-                        h3 { (essay.id) ". " (essay.title) }
-                        p.muted { "来源：" (essay.source) }
-                        p {
-                            "正文段落 " (s.paragraphs) "，标题行 " (s.headings.len()) "，句子 " (s.sentences)
-                            "，平均句长 " (format!("{:.1}", s.sentence_han.mean)) " 个汉字，MTLD " (format!("{:.1}", s.mtld))
-                            "，词汇密度 " (format!("{:.2}", s.lexical_density)) "。"
-                        }
-                        p.readability {
-                            "可读性（徐巍、姚振晔、陈冬华）" (format!("{:.2}", s.xu.r3))
-                            "：每分句 " (format!("{:.1}", s.xu.r1)) " 字，副词与连词占比 " (format!("{:.3}", s.xu.r2))
-                            "；HSK 3.0 汉字等级 "
-                            (match crate::analysis::levels::needed(&s.char_levels.hsk) {
-                                Some(7) => "7–9".to_owned(),
-                                Some(level) => level.to_string(),
-                                None => "超出标准".to_owned(),
-                            })
-                            "（覆盖 95% 的汉字）；一级常用字以外 "
-                            (format!("{:.1}", 100.0 * crate::analysis::structure::ratio(s.char_levels.rare, s.chars.han))) "%。"
-                            @if s.words < crate::analysis::readability::SHORT_TEXT_WORDS { " 不足 100 词：TTR、MTLD 不稳定。" }
-                        }
-                        @if !s.marker_sequence.is_empty() { p { "段首衔接词：" (s.marker_sequence.join("→")) } }
-                        @if s.closes_with_summary { p { "以总结段收尾。" } }
-                        @for (method, keywords) in &result.keywords {
-                            @if !keywords.is_empty() {
-                                p { "关键词（" (method.as_str()) "）：" (keywords.iter().map(|k| k.word).collect::<Vec<_>>().join("、")) }
-                            }
-                        }
-                        @if let Some((j, c)) = nearest.and_then(|n| n[i]) {
-                            p { "最相似的文章：" (corpus.essays[j as usize].title) "，余弦 " (format!("{c:.3}")) }
-                        }
-                        @if let Some(names) = &analysis.theme_names {
-                            table {
-                                tr { th { "主题" } th { "次数" } th { "每千词" } th { "词" } }
-                                @for (name, hits) in names.iter().zip(&result.themes) {
-                                    tr {
-                                        td { (name) }
-                                        td.n { (hits.hits) }
-                                        td.n { (format!("{:.1}", crate::frames::per_10k(hits.hits, result.figures.words) / 10.0)) }
-                                        td { (hits.words.iter().map(|(w, c)| format!("{w}×{c}")).collect::<Vec<_>>().join("、")) }
-                                    }
-                                }
-                            }
-                        }
+    let sections: [(&str, &str); 8] = [
+        ("overview", l.pick("总览", "Overview")),
+        ("words", l.pick("词频", "Words")),
+        ("keywords", l.pick("关键词", "Keywords")),
+        ("structure", l.pick("结构", "Structure")),
+        ("themes", l.pick("主题", "Themes")),
+        ("similar", l.pick("相似与重复", "Similarity & reuse")),
+        ("kwic", l.pick("索引行 KWIC", "Concordance (KWIC)")),
+        ("essay", l.pick("每篇文章", "Essays")),
+    ];
+    let charts_in = |section: &str| -> Markup {
+        html! {
+            @for (name, svg) in svgs.iter().filter(|(name, _)| chart_section(name) == section) {
+                figure.chart id={ "chart-" (name) } {
+                    (PreEscaped(svg))
+                    figcaption {
+                        (caption(name, l, n)) " "
+                        a href={ "charts/" (name) ".png" } { (l.pick("PNG 文件", "PNG file")) }
+                        " · "
+                        a href={ "charts/" (name) ".svg" } { "SVG" }
                     }
                 }
             }
         }
+    };
+    let table = |id: &str, csv: &str| -> Markup {
+        html! { div.table id={ "table-" (id) } data-csv=(csv) {} }
+    };
+    let dendrogram_note = analysis.similarity.as_ref().and_then(|s| {
+        let drawn = svgs.iter().any(|(name, _)| name == "dendrogram");
+        (!drawn).then(|| match (l, s.all_pairs) {
+            (Lang::Zh, true) => format!(
+                "树状图只在 2 到 {} 篇文章时绘制（本次 {n} 篇）；聚类结果见 clusters.csv。",
+                super::charts::MAX_ESSAYS
+            ),
+            (Lang::Zh, false) => format!(
+                "{n} 篇文章超过 1,000 篇：相似度只保留每篇最相似的 10 篇，聚类用球面 k-means，不画热力图和树状图；见 similarity.csv 与 clusters.csv。"
+            ),
+            (Lang::English, true) => format!(
+                "The dendrogram is drawn for 2 to {} essays (here {n}); clusters.csv has the clusters.",
+                super::charts::MAX_ESSAYS
+            ),
+            (Lang::English, false) => format!(
+                "{n} essays are more than 1,000: each essay keeps its 10 nearest, clusters come from spherical k-means, and no heatmap or dendrogram is drawn; see similarity.csv and clusters.csv."
+            ),
+        })
+    });
+    html! {
+        (DOCTYPE)
+        html lang=(l.pick("zh-CN", "en")) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                // No request for a favicon: the page reads nothing from anywhere.
+                link rel="icon" href="data:,";
+                title { (l.pick("文析 wenxi 报告", "wenxi report")) }
+                style { (PreEscaped(font_face)) (PreEscaped(CSS)) }
+            }
+            body {
+                nav id="nav" {
+                    span.brand { "文析 wenxi" }
+                    @for (id, name) in &sections { a href={ "#" (id) } { (name) } }
+                }
+                main {
+                    section id="overview" {
+                        h1 { (l.pick("文析 wenxi 报告", "wenxi report")) }
+                        div.numbers {
+                            div { b { (n) } span { (l.pick("篇文章", "essays")) } }
+                            div { b { (corpus.files.len()) } span { (l.pick("个文件", "files")) } }
+                            div { b { (skipped) } span { (l.pick("个跳过", "skipped")) } }
+                            div { b { (analysis.total_words) } span { (l.pick("词", "words")) } }
+                            div { b { (analysis.word_freq.len()) } span { (l.pick("个不同的词", "distinct words")) } }
+                        }
+                        h2 { (l.pick("文件", "Files")) }
+                        (table("files", "files.csv"))
+                        h2 { (l.pick("文章", "Essays")) }
+                        (table("essays", "essays.csv"))
+                        h2 { (l.pick("报表（CSV 可用 Excel、WPS 打开）", "Tables (open the CSVs in Excel, pandas or R)")) }
+                        ul.links { @for link in links.iter().filter(|k| !k.starts_with("charts/")) { li { a href=(link) { (link) } } } }
+                    }
+                    section id="words" {
+                        h2 { (l.pick("词频", "Words")) }
+                        p.muted { (l.pick(
+                            "点击任何一个词，即可在“索引行”中看到它出现的每一处。离散度：D（Juilland）越接近 1、DP（Gries）越接近 0，词在各篇中分布越均匀。",
+                            "Click any word to see each of its occurrences under Concordance. Dispersion: the closer Juilland's D is to 1 and Gries's DP to 0, the more evenly a word spreads over the essays.")) }
+                        (table("words", "word_freq.csv"))
+                        (charts_in("words"))
+                    }
+                    section id="keywords" {
+                        h2 { (l.pick("关键词", "Keywords")) }
+                        (table("keywords", "keywords.csv"))
+                        (charts_in("keywords"))
+                    }
+                    section id="structure" {
+                        h2 { (l.pick("结构", "Structure")) }
+                        (table("structure", "structure.csv"))
+                        (charts_in("structure"))
+                    }
+                    section id="themes" {
+                        h2 { (l.pick("主题", "Themes")) }
+                        @if analysis.theme_names.is_some() {
+                            (table("themes", "themes.csv"))
+                        } @else {
+                            p.muted { (l.pick("本次没有做主题分析。", "Themes were not profiled in this run.")) }
+                        }
+                        (charts_in("themes"))
+                    }
+                    section id="similar" {
+                        h2 { (l.pick("相似与重复", "Similarity & reuse")) }
+                        @if analysis.similarity.is_some() {
+                            (table("similar", "similarity.csv"))
+                        } @else {
+                            p.muted { (l.pick("本次没有比较文章（--no-similarity）。", "Essays were not compared (--no-similarity).")) }
+                        }
+                        @if let Some(note) = dendrogram_note { p.muted { (note) } }
+                        (charts_in("similar"))
+                        h3 { (l.pick("近似重复的文章组", "Groups of near-duplicate essays")) }
+                        @if analysis.reuse.is_some() {
+                            (table("reuse", "reuse_groups.csv"))
+                        } @else {
+                            p.muted { (l.pick("本次没有查找文本重复（--no-reuse）。", "Text reuse was not looked for (--no-reuse).")) }
+                        }
+                    }
+                    section id="kwic" {
+                        h2 { (l.pick("索引行 KWIC", "Concordance (KWIC)")) }
+                        form id="search" {
+                            input id="q" type="search" autocomplete="off"
+                                placeholder=(l.pick("输入一个词，例如 社区", "Type a word, e.g. 社区"));
+                            button type="submit" { (l.pick("检索", "Search")) }
+                        }
+                        div id="search-scope".muted {}
+                        div id="results" {}
+                    }
+                    section id="essay" {
+                        h2 { (l.pick("每篇文章", "Essays")) }
+                        div id="essay-view" {}
+                    }
+                }
+                script id="wenxi-data" type="application/json" { (PreEscaped(data)) }
+                script { (PreEscaped(SCRIPT)) }
+            }
+        }
     }
+}
+
+/// Rounds for the page's tables (the CSVs keep full precision).
+fn round(x: f64, decimals: i32) -> Value {
+    if x.is_finite() {
+        let scale = 10f64.powi(decimals);
+        json!((x * scale).round() / scale)
+    } else {
+        Value::Null
+    }
+}
+
+/// A table for the page's script: columns (label, kind), at most [`MAX_TABLE_ROWS`] rows and
+/// how many there are. Kinds: `n` number, `s` text, `w` a word (a click searches it), `e` an
+/// essay id (a click opens the essay).
+fn table(cols: &[(&str, &str)], rows: Vec<Value>, total: usize) -> Value {
+    json!({
+        "cols": cols.iter().map(|(label, kind)| json!([label, kind])).collect::<Vec<_>>(),
+        "rows": rows,
+        "total": total,
+    })
+}
+
+fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>, links: &[String]) -> Value {
+    let l = page.lang;
+    let n = corpus.essays.len();
+    let title = |i: usize| corpus.essays[i].title.as_str();
+    let nearest = analysis.similarity.as_ref().map(|s| &s.nearest);
+
+    let files = table(
+        &[
+            (l.pick("文件", "file"), "s"),
+            (l.pick("编码", "encoding"), "s"),
+            (l.pick("字节", "bytes"), "n"),
+            (l.pick("文章", "essays"), "n"),
+            (l.pick("状态", "status"), "s"),
+            (l.pick("说明", "message"), "s"),
+        ],
+        corpus
+            .files
+            .iter()
+            .take(MAX_TABLE_ROWS)
+            .map(|f| {
+                let (status, message) = match l {
+                    Lang::Zh => (
+                        super::zh::status(f.status.as_str()),
+                        super::zh::message(&f.message),
+                    ),
+                    Lang::English => (f.status.as_str().to_owned(), f.message.clone()),
+                };
+                json!([f.path, f.encoding, f.bytes, f.essays, status, message])
+            })
+            .collect(),
+        corpus.files.len(),
+    );
+
+    let essay_rows = || {
+        corpus
+            .essays
+            .iter()
+            .zip(&analysis.essays)
+            .enumerate()
+            .take(MAX_TABLE_ROWS)
+    };
+    let essays = table(
+        &[
+            (l.pick("编号", "id"), "e"),
+            (l.pick("标题", "title"), "s"),
+            (l.pick("来源", "source"), "s"),
+            (l.pick("正文段落", "body paragraphs"), "n"),
+            (l.pick("字数", "characters"), "n"),
+            (l.pick("词数", "words"), "n"),
+            (l.pick("不同词", "distinct words"), "n"),
+            (l.pick("最相似", "most similar"), "e"),
+            (l.pick("余弦", "cosine"), "n"),
+        ],
+        essay_rows()
+            .map(|(i, (e, r))| {
+                let near = nearest.and_then(|n| n[i]);
+                json!([
+                    e.id,
+                    e.title,
+                    e.source,
+                    r.structure.paragraphs,
+                    r.figures.characters,
+                    r.figures.words,
+                    r.figures.types,
+                    near.map(|(j, _)| corpus.essays[j as usize].id),
+                    near.map_or(Value::Null, |(_, c)| round(c, 3)),
+                ])
+            })
+            .collect(),
+        n,
+    );
+
+    let total_words = analysis.total_words.max(1) as f64;
+    let words = table(
+        &[
+            (l.pick("词", "word"), "w"),
+            (l.pick("词性", "tag"), "s"),
+            (l.pick("次数", "count"), "n"),
+            (l.pick("每万词", "per 10k"), "n"),
+            (l.pick("篇数", "essays"), "n"),
+            ("D (Juilland)", "n"),
+            ("DP (Gries)", "n"),
+            (l.pick("停用词", "stopword"), "s"),
+        ],
+        analysis
+            .word_freq
+            .iter()
+            .take(MAX_TABLE_ROWS)
+            .map(|w| {
+                json!([
+                    w.word,
+                    w.pos,
+                    w.count,
+                    round(w.count as f64 * 10_000.0 / total_words, 2),
+                    w.essays,
+                    w.dispersion.juilland_d.map_or(Value::Null, |d| round(d, 3)),
+                    round(w.dispersion.dp, 3),
+                    if w.stopword { l.pick("是", "yes") } else { "" },
+                ])
+            })
+            .collect(),
+        analysis.word_freq.len(),
+    );
+
+    let methods = analysis.essays.first().map_or(0, |r| r.keywords.len());
+    let keywords = table(
+        &[
+            (l.pick("编号", "id"), "e"),
+            (l.pick("标题", "title"), "s"),
+            (l.pick("方法", "method"), "s"),
+            (l.pick("关键词（依次）", "keywords (in order)"), "ws"),
+        ],
+        essay_rows()
+            .flat_map(|(_, (e, r))| {
+                r.keywords.iter().map(move |(method, words)| {
+                    json!([
+                        e.id,
+                        e.title,
+                        method.as_str(),
+                        words.iter().map(|k| k.word).collect::<Vec<_>>(),
+                    ])
+                })
+            })
+            .take(MAX_TABLE_ROWS)
+            .collect(),
+        n * methods,
+    );
+
+    let hsk = |s: &crate::analysis::structure::Structure| match levels::needed(&s.char_levels.hsk) {
+        Some(7) => "7–9".to_owned(),
+        Some(level) => level.to_string(),
+        None => l.pick("超出标准", "beyond").to_owned(),
+    };
+    let structure = table(
+        &[
+            (l.pick("编号", "id"), "e"),
+            (l.pick("标题", "title"), "s"),
+            (l.pick("正文段落", "paragraphs"), "n"),
+            (l.pick("标题行", "headings"), "n"),
+            (l.pick("句子", "sentences"), "n"),
+            (l.pick("平均句长（字）", "mean sentence (Han)"), "n"),
+            ("MTLD", "n"),
+            (l.pick("词汇密度", "lexical density"), "n"),
+            (l.pick("衔接词", "markers"), "n"),
+            (l.pick("段首衔接词序列", "paragraph-initial markers"), "s"),
+            (l.pick("可读性 r3", "readability r3"), "n"),
+            (l.pick("HSK 汉字等级", "HSK char level"), "s"),
+            (l.pick("常用字外 %", "rare chars %"), "n"),
+        ],
+        essay_rows()
+            .map(|(_, (e, r))| {
+                let s = &r.structure;
+                json!([
+                    e.id,
+                    e.title,
+                    s.paragraphs,
+                    s.headings.len(),
+                    s.sentences,
+                    round(s.sentence_han.mean, 1),
+                    round(s.mtld, 1),
+                    round(s.lexical_density, 3),
+                    s.markers.len(),
+                    s.marker_sequence.join("→"),
+                    round(s.xu.r3, 2),
+                    hsk(s),
+                    round(100.0 * ratio(s.char_levels.rare, s.chars.han), 1),
+                ])
+            })
+            .collect(),
+        n,
+    );
+
+    let themes =
+        analysis.theme_names.as_ref().map(|names| {
+            let mut cols = vec![(l.pick("编号", "id"), "e"), (l.pick("标题", "title"), "s")];
+            cols.extend(names.iter().map(|name| (name.as_str(), "n")));
+            let cols: Vec<(&str, &str)> = cols;
+            table(
+                &cols,
+                essay_rows()
+                    .map(|(_, (e, r))| {
+                        let mut row = vec![json!(e.id), json!(e.title)];
+                        row.extend(r.themes.iter().map(|t| {
+                            round(crate::frames::per_10k(t.hits, r.figures.words) / 10.0, 1)
+                        }));
+                        Value::Array(row)
+                    })
+                    .collect(),
+                n,
+            )
+        });
+
+    let similar = analysis.similarity.as_ref().map(|s| {
+        let rows: Vec<Value> = if s.all_pairs {
+            // Every pair, most similar first.
+            let mut pairs: Vec<&(u32, u32, f64)> = s.pairs.iter().collect();
+            pairs.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+            pairs
+                .into_iter()
+                .take(MAX_TABLE_ROWS)
+                .map(|&(a, b, c)| {
+                    let (a, b) = (a as usize, b as usize);
+                    json!([
+                        corpus.essays[a].id,
+                        title(a),
+                        corpus.essays[b].id,
+                        title(b),
+                        round(c, 3)
+                    ])
+                })
+                .collect()
+        } else {
+            s.pairs
+                .iter()
+                .take(MAX_TABLE_ROWS)
+                .map(|&(a, b, c)| {
+                    let (a, b) = (a as usize, b as usize);
+                    json!([
+                        corpus.essays[a].id,
+                        title(a),
+                        corpus.essays[b].id,
+                        title(b),
+                        round(c, 3)
+                    ])
+                })
+                .collect()
+        };
+        table(
+            &[
+                (l.pick("编号", "id"), "e"),
+                (l.pick("标题", "title"), "s"),
+                (l.pick("相似文章", "similar essay"), "e"),
+                (l.pick("标题", "title"), "s"),
+                (l.pick("余弦", "cosine"), "n"),
+            ],
+            rows,
+            s.pairs.len(),
+        )
+    });
+
+    let reuse = analysis.reuse.as_ref().map(|r| {
+        table(
+            &[
+                (l.pick("组", "group"), "n"),
+                (l.pick("篇数", "essays"), "n"),
+                (
+                    l.pick(
+                        "文章（编号 标题，Jaccard 估计）",
+                        "essays (id title, estimated Jaccard)",
+                    ),
+                    "s",
+                ),
+            ],
+            r.groups
+                .iter()
+                .take(MAX_TABLE_ROWS)
+                .enumerate()
+                .map(|(g, group)| {
+                    let members: Vec<String> = group
+                        .members
+                        .iter()
+                        .zip(&group.jaccard)
+                        .map(|(&m, &j)| {
+                            format!(
+                                "{} {} ({j:.2})",
+                                corpus.essays[m as usize].id,
+                                title(m as usize)
+                            )
+                        })
+                        .collect();
+                    json!([g + 1, group.members.len(), members.join(l.pick("；", "; "))])
+                })
+                .collect(),
+            r.groups.len(),
+        )
+    });
+
+    let (vocab, words_in_vocab, texts) = page_essays(corpus, analysis, page);
+    let csv_of = |name: &str| links.iter().any(|k| k == name).then(|| name.to_owned());
+    json!({
+        "lang": l.pick("zh", "en"),
+        "t": script_text(l),
+        "kinds": [
+            [MarkerKind::Ordering.as_str(), l.pick("顺序", "ordering")],
+            [MarkerKind::Addition.as_str(), l.pick("递进", "addition")],
+            [MarkerKind::Contrast.as_str(), l.pick("转折", "contrast")],
+            [MarkerKind::Cause.as_str(), l.pick("因果", "cause")],
+            [MarkerKind::Example.as_str(), l.pick("举例", "example")],
+            [MarkerKind::Summary.as_str(), l.pick("总结", "summary")],
+        ],
+        "essayCount": n,
+        "vocab": vocab,
+        "wordIds": words_in_vocab,
+        "essays": texts,
+        "complete": texts_complete(page, n),
+        "csv": {
+            "files": csv_of("files.csv"), "essays": csv_of("essays.csv"), "words": csv_of("word_freq.csv"),
+            "keywords": csv_of("keywords.csv"), "structure": csv_of("structure.csv"),
+            "themes": csv_of("themes.csv"), "similar": csv_of("similarity.csv"),
+            "reuse": csv_of("reuse_groups.csv"),
+        },
+        "tables": {
+            "files": files, "essays": essays, "words": words, "keywords": keywords,
+            "structure": structure, "themes": themes, "similar": similar, "reuse": reuse,
+        },
+    })
+}
+
+fn texts_complete(page: &Page<'_>, n: usize) -> bool {
+    page.sample.essays.len() == n
+}
+
+/// The essays of the sample for the page's script: text, tokens (ids into the page's vocabulary,
+/// base 36, space-separated: the script finds each token in the text in order), heading lines,
+/// markers (UTF-16 start, length, kind) and figures. The vocabulary is sorted by frequency, so
+/// frequent tokens get short ids, with the words (see [`is_word`]) first: ids below the second
+/// value returned are words, the others punctuation and symbols.
+fn page_essays(
+    corpus: &Corpus,
+    analysis: &Analysis<'_>,
+    page: &Page<'_>,
+) -> (Vec<String>, usize, Vec<Value>) {
+    let l = page.lang;
+    let sample = &page.sample.essays;
+    let layouts: Vec<Layout<'_>> = sample
+        .par_iter()
+        .map(|essay| Layout::new(page.segmenter, essay))
+        .collect();
+    let mut counts: FxHashMap<&str, u64> = FxHashMap::default();
+    for layout in &layouts {
+        for &token in &layout.tokens {
+            *counts.entry(token).or_default() += 1;
+        }
+    }
+    let mut vocab: Vec<(&str, u64)> = counts.into_iter().collect();
+    vocab.sort_by(|a, b| {
+        is_word(b.0)
+            .cmp(&is_word(a.0))
+            .then(b.1.cmp(&a.1))
+            .then(a.0.cmp(b.0))
+    });
+    let words = vocab.iter().take_while(|(w, _)| is_word(w)).count();
+    let ids: FxHashMap<&str, u32> = vocab
+        .iter()
+        .enumerate()
+        .map(|(i, &(w, _))| (w, i as u32))
+        .collect();
+    let index_of: FxHashMap<u32, usize> = corpus
+        .essays
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id, i))
+        .collect();
+    let nearest = analysis.similarity.as_ref().map(|s| &s.nearest);
+    let texts = sample
+        .par_iter()
+        .zip(&layouts)
+        .map(|(essay, layout)| {
+            let mut tok = String::with_capacity(layout.tokens.len() * 3);
+            for (k, token) in layout.tokens.iter().enumerate() {
+                if k > 0 {
+                    tok.push(' ');
+                }
+                push_base36(&mut tok, ids[token]);
+            }
+            let i = index_of[&essay.id];
+            let result = &analysis.essays[i];
+            let s = &result.structure;
+            let (heads, marks) = lines_and_markers(&essay.body, s);
+            let keywords: Vec<Value> = result
+                .keywords
+                .iter()
+                .map(|(method, words)| json!([method.as_str(), words.iter().map(|k| k.word).collect::<Vec<_>>()]))
+                .collect();
+            let themes: Vec<Value> = analysis.theme_names.as_ref().map_or(Vec::new(), |names| {
+                names
+                    .iter()
+                    .zip(&result.themes)
+                    .filter(|(_, t)| t.hits > 0)
+                    .map(|(name, t)| {
+                        json!([name, t.hits, round(crate::frames::per_10k(t.hits, result.figures.words) / 10.0, 1),
+                            t.words.iter().take(8).map(|(w, c)| format!("{w}×{c}")).collect::<Vec<_>>().join("、")])
+                    })
+                    .collect()
+            });
+            let figures = essay_figures(l, s, result.figures.characters);
+            json!({
+                "id": essay.id,
+                "title": essay.title,
+                "source": essay.source,
+                "words": result.figures.words,
+                "text": essay.body,
+                "tok": tok,
+                "heads": heads,
+                "marks": marks,
+                "kw": keywords,
+                "fig": figures,
+                "themes": themes,
+                "near": nearest.and_then(|n| n[i]).map(|(j, c)| json!([corpus.essays[j as usize].id, corpus.essays[j as usize].title, round(c, 3)])),
+            })
+        })
+        .collect();
+    (
+        vocab.into_iter().map(|(w, _)| w.to_owned()).collect(),
+        words,
+        texts,
+    )
+}
+
+/// An essay's figures beside its text: (label, value) pairs.
+fn essay_figures(
+    l: Lang,
+    s: &crate::analysis::structure::Structure,
+    characters: u64,
+) -> Vec<Value> {
+    let hsk = match levels::needed(&s.char_levels.hsk) {
+        Some(7) => "7–9".to_owned(),
+        Some(level) => level.to_string(),
+        None => l.pick("超出标准", "beyond the standard").to_owned(),
+    };
+    let mut figures = vec![
+        json!([l.pick("字数", "characters"), characters.to_string()]),
+        json!([
+            l.pick("正文段落", "body paragraphs"),
+            s.paragraphs.to_string()
+        ]),
+        json!([l.pick("标题行", "headings"), s.headings.len().to_string()]),
+        json!([l.pick("句子", "sentences"), s.sentences.to_string()]),
+        json!([
+            l.pick("平均句长", "mean sentence"),
+            format!(
+                "{:.1} {}",
+                s.sentence_han.mean,
+                l.pick("个汉字", "Han chars")
+            )
+        ]),
+        json!(["MTLD", format!("{:.1}", s.mtld)]),
+        json!([
+            l.pick("词汇密度", "lexical density"),
+            format!("{:.2}", s.lexical_density)
+        ]),
+        json!([
+            l.pick(
+                "可读性（徐巍、姚振晔、陈冬华）",
+                "readability (Xu, Yao & Chen)"
+            ),
+            format!("{:.2}", s.xu.r3)
+        ]),
+        json!([
+            l.pick("每分句字数", "characters per clause"),
+            format!("{:.1}", s.xu.r1)
+        ]),
+        json!([
+            l.pick("副词与连词占比", "adverbs and conjunctions"),
+            format!("{:.3}", s.xu.r2)
+        ]),
+        json!([
+            l.pick(
+                "HSK 3.0 汉字等级（覆盖 95%）",
+                "HSK 3.0 character level (95% coverage)"
+            ),
+            hsk
+        ]),
+        json!([
+            l.pick("一级常用字以外", "outside the 3,500 common characters"),
+            format!("{:.1}%", 100.0 * ratio(s.char_levels.rare, s.chars.han))
+        ]),
+    ];
+    if !s.marker_sequence.is_empty() {
+        figures.push(json!([
+            l.pick("段首衔接词", "paragraph-initial markers"),
+            s.marker_sequence.join("→")
+        ]));
+    }
+    if s.closes_with_summary {
+        figures.push(json!([
+            l.pick("结尾", "ending"),
+            l.pick("以总结段收尾", "closes with a summary")
+        ]));
+    }
+    if s.words < crate::analysis::readability::SHORT_TEXT_WORDS {
+        figures.push(json!([
+            l.pick("注意", "note"),
+            l.pick(
+                "不足 100 词：TTR、MTLD 不稳定",
+                "under 100 words: TTR and MTLD are unstable"
+            )
+        ]));
+    }
+    figures
+}
+
+/// The heading lines (0-based line numbers) of a body, and its markers as (UTF-16 offset in the
+/// body, UTF-16 length, kind), found where [`crate::analysis::structure::analyse`] counted them:
+/// paragraph = n-th body line that is neither empty nor a heading, position in characters from
+/// the start of that line.
+fn lines_and_markers(
+    body: &str,
+    s: &crate::analysis::structure::Structure,
+) -> (Vec<u32>, Vec<Value>) {
+    let mut heads = Vec::new();
+    let mut marks = Vec::new();
+    let mut paragraph = 0u32;
+    let mut line_utf16 = 0usize;
+    let mut hits = s.markers.iter().peekable();
+    for (number, line) in body.split('\n').enumerate() {
+        let trimmed = line.trim();
+        if !trimmed.is_empty() {
+            if is_heading(trimmed) {
+                heads.push(number as u32);
+            } else {
+                paragraph += 1;
+                let mut chars = line.chars();
+                let (mut at_char, mut at_utf16) = (0u32, 0usize);
+                while let Some(hit) = hits.next_if(|h| h.paragraph == paragraph) {
+                    for c in chars.by_ref().take((hit.position - at_char) as usize) {
+                        at_utf16 += c.len_utf16();
+                    }
+                    at_char = hit.position;
+                    let len: usize = hit.marker.chars().map(char::len_utf16).sum();
+                    let kind = match hit.kind {
+                        MarkerKind::Ordering => 0,
+                        MarkerKind::Addition => 1,
+                        MarkerKind::Contrast => 2,
+                        MarkerKind::Cause => 3,
+                        MarkerKind::Example => 4,
+                        MarkerKind::Summary => 5,
+                    };
+                    marks.push(json!([line_utf16 + at_utf16, len, kind]));
+                }
+            }
+        }
+        line_utf16 += line.chars().map(char::len_utf16).sum::<usize>() + 1;
+    }
+    (heads, marks)
+}
+
+fn push_base36(out: &mut String, mut n: u32) {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut buf = [0u8; 8];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = DIGITS[(n % 36) as usize];
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(buf[i..].iter().map(|&b| b as char));
+}
+
+/// The page script's own words.
+fn script_text(l: Lang) -> Value {
+    let t = |zh: &'static str, en: &'static str| l.pick(zh, en);
+    json!({
+        "filter": t("筛选…", "Filter…"),
+        "prev": t("上一页", "Previous"),
+        "next": t("下一页", "Next"),
+        "rows": t("第 {a}–{b} 行，共 {n} 行", "rows {a}–{b} of {n}"),
+        "filtered": t("（筛选自 {n} 行）", " (filtered from {n})"),
+        "partial": t("本页只收前 {k} 行，共 {n} 行；全部见 ", "The page holds the first {k} of {n} rows; all are in "),
+        "sortHint": t("点击表头排序", "click a header to sort"),
+        "hits": t("“{w}”共出现 {n} 次，见于 {k} 篇文章。", "“{w}” occurs {n} times, in {k} essays."),
+        "noHit": t("“{w}”在这些文章中没有出现（检索整词；字符串请用 wenxi kwic --chars）。", "“{w}” does not occur in these essays (whole words are searched; for a character string use wenxi kwic --chars)."),
+        "shown": t("下面列出前 {k} 处；全部请用 wenxi kwic。", "The first {k} are listed; wenxi kwic gives them all."),
+        "scope": t("检索覆盖全部 {n} 篇文章。", "Search covers all {n} essays."),
+        "scopePart": t("检索只覆盖前 {k} 篇文章（共 {n} 篇）；全部文章请用 wenxi kwic 检索。", "Search covers the first {k} of {n} essays; wenxi kwic searches them all."),
+        "perEssay": t("每篇文章中的频率（每千词）", "Frequency in each essay (per 1,000 words)"),
+        "most": t("用得最多的文章", "Essays that use it most"),
+        "left": t("左语境", "left"), "node": t("检索词", "node"), "right": t("右语境", "right"),
+        "essay": t("文章", "essay"), "count": t("次数", "count"), "per1k": t("每千词", "per 1,000 words"),
+        "notInPage": t("第 {id} 篇的全文不在本页（本页收前 {k} 篇）；它的数据见上面的表格和 CSV。", "The text of essay {id} is not in this page (it holds the first {k}); the tables and CSVs have its figures."),
+        "choose": t("选择文章", "Choose an essay"),
+        "prevEssay": t("← 上一篇", "← previous"), "nextEssay": t("下一篇 →", "next →"),
+        "source": t("来源", "source"),
+        "keywords": t("关键词", "keywords"),
+        "nearest": t("最相似的文章", "most similar essay"),
+        "themes": t("主题", "themes"),
+        "markers": t("衔接词", "discourse markers"),
+        "legend": t("衔接词按类别着色；关键词加下划线；点击任何词检索它。", "Markers are coloured by kind; keywords are underlined; click any word to search it."),
+        "noTable": t("没有这张表。", "No such table."),
+    })
 }
 
 /// Standard base64 (RFC 4648, with padding).
@@ -193,7 +996,8 @@ fn base64(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::base64;
+    use super::{base64, lines_and_markers, push_base36};
+    use crate::analysis::structure::{MarkerHit, MarkerKind, Structure};
 
     // RFC 4648 §10 test vectors.
     #[test]
@@ -209,6 +1013,53 @@ mod tests {
         ] {
             assert_eq!(base64(plain.as_bytes()), encoded);
         }
+    }
+
+    #[test]
+    fn base36_ids() {
+        let mut s = String::new();
+        for n in [0, 35, 36, 1295, 1296] {
+            push_base36(&mut s, n);
+            s.push(' ');
+        }
+        assert_eq!(s, "0 z 10 zz 100 ");
+    }
+
+    #[test]
+    fn markers_land_on_their_characters() {
+        // Line 0 is a heading, line 2 is empty: body paragraphs are lines 1 and 3.
+        let body = "一、开头：\n𠀀首先，我们。\n\n总之，好。";
+        let s = Structure {
+            markers: vec![
+                MarkerHit {
+                    paragraph: 1,
+                    position: 1,
+                    marker: "首先".into(),
+                    kind: MarkerKind::Ordering,
+                },
+                MarkerHit {
+                    paragraph: 2,
+                    position: 0,
+                    marker: "总之".into(),
+                    kind: MarkerKind::Summary,
+                },
+            ],
+            ..Structure::default()
+        };
+        let (heads, marks) = lines_and_markers(body, &s);
+        assert_eq!(heads, vec![0]);
+        let utf16: Vec<u16> = body.encode_utf16().collect();
+        let text = |m: &serde_json::Value| {
+            let (start, len) = (
+                m[0].as_u64().unwrap() as usize,
+                m[1].as_u64().unwrap() as usize,
+            );
+            String::from_utf16(&utf16[start..start + len]).unwrap()
+        };
+        assert_eq!(text(&marks[0]), "首先");
+        assert_eq!(marks[0][2], 0);
+        assert_eq!(text(&marks[1]), "总之");
+        assert_eq!(marks[1][2], 5);
     }
 
     #[test]

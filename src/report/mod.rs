@@ -9,6 +9,7 @@ pub mod charts;
 pub mod html;
 pub mod run;
 mod table;
+mod zh;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
