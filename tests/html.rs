@@ -444,6 +444,22 @@ fn the_page_in_a_real_browser() {
     let url = format!("file://{}", out.path().join("index.html").display());
     driver.session_call("POST", "/url", json!({"url": url}));
 
+    // The page's own font (cut down to the page's characters at run time) is one the browser
+    // accepts: a font that fails its checks (OTS) would leave the status "error".
+    driver.script(
+        "document.fonts.load(\"16px 'wenxi-cjk'\", '社区志愿者疫情')\
+           .then(f => window.wenxiFonts = f.map(x => x.status))\
+           .catch(e => window.wenxiFonts = ['error: ' + e]); return true;",
+    );
+    let fonts = driver.wait_for("return window.wenxiFonts || null;");
+    assert_eq!(fonts, json!(["loaded"]));
+    // It draws hanzi at a CJK font's width (one em), not as fallback boxes of another width.
+    let width = driver.script(
+        "const c = document.createElement('canvas').getContext('2d');\
+         c.font = \"100px 'wenxi-cjk', monospace\"; return c.measureText('社区').width;",
+    );
+    assert_eq!(width.as_f64().unwrap().round(), 200.0, "{width}");
+
     // Typing a word shows as many concordance rows as word_freq.csv counts for it.
     for word in ["社区", "志愿者", "首先"] {
         let count: usize = words.records().iter().find(|r| r["word"] == word).unwrap()["count"]

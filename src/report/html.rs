@@ -124,17 +124,24 @@ pub fn write_html(
     let data = serde_json::to_string(&data)
         .expect("page data serialises")
         .replace("</", "<\\/");
+    let markup = frame(corpus, analysis, l, &links, &svgs, FONT_SLOT, &data).into_string();
     // The charts' font travels with the page, so its Chinese shows on a machine without a CJK
-    // font too (characters outside it fall back to the local fonts listed after it).
+    // font too (characters outside it fall back to the local fonts listed after it). It is cut
+    // down to the characters of the page, the data block and the script's own strings included.
+    let full = super::charts::EMBEDDED_FONT;
+    let font = super::subset::subset_for(full, &markup);
     let font_face = format!(
         "@font-face{{font-family:'wenxi-cjk';src:url(data:font/otf;base64,{}) format('opentype')}}",
-        base64(super::charts::EMBEDDED_FONT)
+        base64(font.as_deref().unwrap_or(full))
     );
-    let markup = frame(corpus, analysis, l, &links, &svgs, &font_face, &data).into_string();
+    let markup = markup.replacen(FONT_SLOT, &font_face, 1);
     let path = dir.join("index.html");
     write_bytes_atomically(&path, markup.as_bytes())?;
     Ok(path)
 }
+
+/// Where the `@font-face` rule goes once the page's characters are known.
+const FONT_SLOT: &str = "/*wenxi-font-face*/";
 
 /// What each chart shows, for its caption.
 fn caption(name: &str, l: Lang, n: usize) -> String {

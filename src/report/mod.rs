@@ -8,6 +8,7 @@
 pub mod charts;
 pub mod html;
 pub mod run;
+mod subset;
 mod table;
 mod zh;
 
