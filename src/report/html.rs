@@ -524,11 +524,7 @@ fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>, links: &
         n * methods,
     );
 
-    let hsk = |s: &crate::analysis::structure::Structure| match levels::needed(&s.char_levels.hsk) {
-        Some(7) => "7–9".to_owned(),
-        Some(level) => level.to_string(),
-        None => l.pick("超出标准", "beyond").to_owned(),
-    };
+    let hsk = |s: &crate::analysis::structure::Structure| hsk_level(l, s);
     let structure = table(
         &[
             (l.pick("编号", "id"), "e"),
@@ -589,39 +585,23 @@ fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>, links: &
         });
 
     let similar = analysis.similarity.as_ref().map(|s| {
+        let row = |&(a, b, c): &(u32, u32, f64)| {
+            let (a, b) = (a as usize, b as usize);
+            json!([
+                corpus.essays[a].id,
+                title(a),
+                corpus.essays[b].id,
+                title(b),
+                round(c, 3)
+            ])
+        };
         let rows: Vec<Value> = if s.all_pairs {
             // Every pair, most similar first.
             let mut pairs: Vec<&(u32, u32, f64)> = s.pairs.iter().collect();
             pairs.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
-            pairs
-                .into_iter()
-                .take(MAX_TABLE_ROWS)
-                .map(|&(a, b, c)| {
-                    let (a, b) = (a as usize, b as usize);
-                    json!([
-                        corpus.essays[a].id,
-                        title(a),
-                        corpus.essays[b].id,
-                        title(b),
-                        round(c, 3)
-                    ])
-                })
-                .collect()
+            pairs.into_iter().take(MAX_TABLE_ROWS).map(row).collect()
         } else {
-            s.pairs
-                .iter()
-                .take(MAX_TABLE_ROWS)
-                .map(|&(a, b, c)| {
-                    let (a, b) = (a as usize, b as usize);
-                    json!([
-                        corpus.essays[a].id,
-                        title(a),
-                        corpus.essays[b].id,
-                        title(b),
-                        round(c, 3)
-                    ])
-                })
-                .collect()
+            s.pairs.iter().take(MAX_TABLE_ROWS).map(row).collect()
         };
         table(
             &[
@@ -805,17 +785,22 @@ fn page_essays(
     )
 }
 
+/// The HSK level an essay's characters need (the 7–9 band as one), or "beyond the standard".
+fn hsk_level(l: Lang, s: &crate::analysis::structure::Structure) -> String {
+    match levels::needed(&s.char_levels.hsk) {
+        Some(7) => "7–9".to_owned(),
+        Some(level) => level.to_string(),
+        None => l.pick("超出标准", "beyond the standard").to_owned(),
+    }
+}
+
 /// An essay's figures beside its text: (label, value) pairs.
 fn essay_figures(
     l: Lang,
     s: &crate::analysis::structure::Structure,
     characters: u64,
 ) -> Vec<Value> {
-    let hsk = match levels::needed(&s.char_levels.hsk) {
-        Some(7) => "7–9".to_owned(),
-        Some(level) => level.to_string(),
-        None => l.pick("超出标准", "beyond the standard").to_owned(),
-    };
+    let hsk = hsk_level(l, s);
     let mut figures = vec![
         json!([l.pick("字数", "characters"), characters.to_string()]),
         json!([
