@@ -13,8 +13,11 @@
 //! let analysis = Analysis::run(&corpus, &segmenter, &stopwords, &AnalysisOptions::default());
 //! let shequ = analysis.word_freq.iter().find(|w| w.word == "社区").unwrap();
 //! assert_eq!((shequ.count, shequ.essays, shequ.stopword), (2, 1, false));
-//! // Keywords skip stopwords and one-character words.
-//! let (method, tfidf) = &analysis.essays[0].keywords[0];
+//! // Keywords skip stopwords and one-character words. By default: keyness against the rest of
+//! // the corpus (none here, in a corpus of one essay), then TF-IDF.
+//! let (method, keyness) = &analysis.essays[0].keywords[0];
+//! assert_eq!((method.as_str(), keyness.len()), ("keyness", 0));
+//! let (method, tfidf) = &analysis.essays[0].keywords[1];
 //! assert_eq!(method.as_str(), "tfidf");
 //! assert!(tfidf.iter().all(|k| k.word.chars().count() >= 2));
 //! ```

@@ -153,7 +153,8 @@ fn seed_keywords_follow_tfidf_with_jiebas_table() {
         keywords.header,
         ["essay_id", "essay_key", "method", "rank", "word", "score"]
     );
-    assert_eq!(keywords.rows.len(), 100);
+    // The default: keyness, then tfidf, ten of each for each essay, keyness first.
+    assert_eq!(keywords.rows.len(), 200);
     let (word, count, stop) = (
         per_essay.col("word"),
         per_essay.col("count"),
@@ -187,10 +188,11 @@ fn seed_keywords_follow_tfidf_with_jiebas_table() {
             })
             .collect();
         expected.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        let got: Vec<_> = keywords.rows.iter().filter(|r| r[0] == id).collect();
-        assert_eq!(got.len(), 10);
+        let of_essay: Vec<_> = keywords.rows.iter().filter(|r| r[0] == id).collect();
+        let order: Vec<&str> = of_essay.iter().map(|r| r[method].as_str()).collect();
+        assert_eq!(order, [["keyness"; 10], ["tfidf"; 10]].concat());
+        let got = &of_essay[10..];
         for (rank, (row, (word, score))) in got.iter().zip(&expected).enumerate() {
-            assert_eq!(row[method], "tfidf");
             assert_eq!(row[rank_at], (rank + 1).to_string());
             assert_eq!(row[keyword], *word, "essay {essay} rank {}", rank + 1);
             assert!((row[score_at].parse::<f64>().unwrap() - score).abs() < 1e-6);
@@ -201,6 +203,20 @@ fn seed_keywords_follow_tfidf_with_jiebas_table() {
         .rows
         .iter()
         .any(|r| r[0] == "9" && r[keyword] == "武汉"));
+    // Why keyness comes first: tfidf starts 9 of the 10 essays with the same word (社区), while
+    // each essay's first keyness word is its own.
+    let firsts = |m: &str| -> Vec<&str> {
+        keywords
+            .rows
+            .iter()
+            .filter(|r| r[method] == m && r[rank_at] == "1")
+            .map(|r| r[keyword].as_str())
+            .collect()
+    };
+    let tfidf = firsts("tfidf");
+    assert_eq!(tfidf.iter().filter(|w| **w == "社区").count(), 9);
+    let keyness: std::collections::BTreeSet<&str> = firsts("keyness").into_iter().collect();
+    assert_eq!(keyness.len(), 10, "{keyness:?}");
     // Each row carries the essay's stable key: the file and the essay's place in it.
     assert!(keywords.rows.iter().all(|r| r[keywords.col("essay_key")]
         == format!("corpus/epidemic-community-essays.txt#{}", r[0])));

@@ -84,6 +84,21 @@ impl KeywordMethod {
             KeywordMethod::Keyness => "keyness",
         }
     }
+
+    /// What the method's score is, in Chinese and in English, for charts and captions.
+    pub fn score_name(self) -> (&'static str, &'static str) {
+        match self {
+            KeywordMethod::Tfidf | KeywordMethod::Jieba => {
+                ("TF-IDF（jieba 的 IDF）", "TF-IDF (jieba's IDF)")
+            }
+            KeywordMethod::TfidfCorpus => ("TF-IDF（本语料的 IDF）", "TF-IDF (the corpus's IDF)"),
+            KeywordMethod::Textrank => ("TextRank（最高为 1）", "TextRank (best = 1)"),
+            KeywordMethod::Keyness => (
+                "对数似然值 LL（本篇对其余文章）",
+                "log-likelihood LL (the essay against the rest)",
+            ),
+        }
+    }
 }
 
 /// Whether a word may be a keyword: at least two characters (as in `jieba.analyse`), and a

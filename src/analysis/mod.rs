@@ -64,7 +64,7 @@ impl Default for AnalysisOptions {
     fn default() -> Self {
         AnalysisOptions {
             top_keywords: 10,
-            keyword_methods: vec![KeywordMethod::Tfidf],
+            keyword_methods: vec![KeywordMethod::Keyness, KeywordMethod::Tfidf],
             markers: MarkerLexicon::default(),
             similarity: true,
             clusters: None,

@@ -44,13 +44,16 @@ pub struct Args {
           value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..), usize::from))]
     pub top: usize,
 
-    /// Keyword methods, comma-separated; all go to keywords.csv
+    /// Keyword methods, comma-separated; all go to keywords.csv, and the page and the keywords
+    /// chart show the first that finds keywords. The default puts first what sets each essay apart
+    /// from the others (keyness), then what the essay is about in general Chinese (tfidf): with
+    /// jieba's IDF, the bundled corpus's tfidf keywords start with 社区 in 9 of its 10 essays
     #[arg(
         long,
         value_name = "METHOD,...",
         value_enum,
         value_delimiter = ',',
-        default_value = "tfidf"
+        default_value = "keyness,tfidf"
     )]
     pub keywords: Vec<KeywordMethod>,
 
@@ -324,6 +327,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                      clusters, so clusters.csv has {n}"
                 );
             }
+        }
+        if n == 1 && args.keywords.iter().all(|&m| m == KeywordMethod::Keyness) {
+            eprintln!(
+                "wenxi: warning: keyness sets each essay against the rest of the corpus, and there \
+                 is only one essay: keywords.csv is empty; try --keywords tfidf"
+            );
         }
         if args.all_pairs && n > crate::analysis::similarity::MAX_ALL_PAIRS {
             eprintln!(

@@ -63,6 +63,21 @@ const GREY: RGBColor = RGBColor(90, 90, 90);
 pub const MAX_ESSAYS: usize = 40;
 /// Words in the top-words chart.
 pub const TOP_WORDS: usize = 30;
+/// Essays in the keywords chart (small multiples).
+pub const KEYWORD_PANELS: usize = 12;
+
+/// Which of the essays' keyword lists the keywords chart draws: the first method asked for that
+/// found keywords in some essay. Keyness finds none in a corpus of one essay (there is no rest
+/// of the corpus to set it against), and the chart then shows the next method.
+pub fn keyword_chart_method(analysis: &Analysis<'_>) -> Option<usize> {
+    let methods = analysis.essays.first().map_or(0, |e| e.keywords.len());
+    (0..methods).find(|&slot| {
+        analysis
+            .essays
+            .iter()
+            .any(|e| !e.keywords[slot].1.is_empty())
+    })
+}
 
 /// The bytes of the registered font, or why it could not be registered.
 static FONT: OnceLock<std::result::Result<&'static [u8], String>> = OnceLock::new();
@@ -521,50 +536,36 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         },
     });
 
-    // Small multiples of the first keyword method asked for.
-    let method = analysis
-        .essays
-        .first()
-        .and_then(|e| e.keywords.first())
-        .map(|(m, _)| *m);
-    if let Some(method) = method.filter(|_| {
-        analysis
-            .essays
-            .iter()
-            .any(|e| e.keywords.first().is_some_and(|(_, k)| !k.is_empty()))
-    }) {
-        const PANELS: usize = 12;
+    // Small multiples of the first keyword method that found keywords.
+    if let Some(slot) = keyword_chart_method(analysis) {
+        let method = analysis.essays[0].keywords[slot].0;
         let panels: Vec<(String, Vec<(String, f64)>)> = corpus
             .essays
             .iter()
             .zip(&analysis.essays)
-            .take(PANELS)
+            .take(KEYWORD_PANELS)
             .map(|(e, r)| {
-                let words = r
-                    .keywords
-                    .first()
-                    .map(|(_, k)| {
-                        k.iter()
-                            .take(8)
-                            .map(|k| (k.word.to_owned(), k.score))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let words = r.keywords[slot]
+                    .1
+                    .iter()
+                    .take(8)
+                    .map(|k| (k.word.to_owned(), k.score))
+                    .collect();
                 (format!("{} {}", e.id, clip(&e.title, 12)), words)
             })
             .collect();
         let columns = 3.min(panels.len()).max(1);
         let rows = panels.len().div_ceil(columns) as u32;
         let max = shared_max(&panels);
-        let note = if n > PANELS {
+        let note = if n > KEYWORD_PANELS {
             format!(
-                "每篇前 8 个关键词，方法 {}，仅显示前 {PANELS} 篇，共 {n} 篇；各小图横轴相同，0 到 {max:.2}",
-                method.as_str()
+                "每篇前 8 个关键词，{}，仅显示前 {KEYWORD_PANELS} 篇，共 {n} 篇；各小图横轴相同，0 到 {max:.2}",
+                method.score_name().0
             )
         } else {
             format!(
-                "每篇前 8 个关键词，方法 {}，共 {n} 篇；各小图横轴相同，0 到 {max:.2}",
-                method.as_str()
+                "每篇前 8 个关键词，{}，共 {n} 篇；各小图横轴相同，0 到 {max:.2}",
+                method.score_name().0
             )
         };
         charts.push(Chart {

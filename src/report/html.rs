@@ -13,6 +13,7 @@ use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 
 use super::write_bytes_atomically;
+use crate::analysis::keywords::KeywordMethod;
 use crate::analysis::layout::Layout;
 use crate::analysis::structure::{is_heading, ratio, MarkerKind};
 use crate::analysis::{frequency::is_word, levels, Analysis};
@@ -143,8 +144,8 @@ pub fn write_html(
 /// Where the `@font-face` rule goes once the page's characters are known.
 const FONT_SLOT: &str = "/*wenxi-font-face*/";
 
-/// What each chart shows, for its caption.
-fn caption(name: &str, l: Lang, n: usize) -> String {
+/// What each chart shows, for its caption; `keywords` is the method the keywords chart draws.
+fn caption(name: &str, l: Lang, n: usize, keywords: Option<KeywordMethod>) -> String {
     let capped = |zh: &'static str, en: &'static str| {
         let max = super::charts::MAX_ESSAYS;
         if n > max {
@@ -187,10 +188,16 @@ fn caption(name: &str, l: Lang, n: usize) -> String {
             "层次聚类树状图（平均连接）：越早相连的文章越相似。",
             "Dendrogram of average-linkage clustering: essays joined earlier are more alike.",
         ),
-        "keywords" => capped(
-            "各篇文章的关键词及其 TF-IDF 分数；各小图横轴相同，可直接比较。",
-            "Each essay's keywords and their TF-IDF scores; all panels share one axis.",
-        ),
+        "keywords" => {
+            let (zh, en) = keywords.map_or(("", ""), KeywordMethod::score_name);
+            let max = super::charts::KEYWORD_PANELS;
+            match (l, n > max) {
+                (Lang::Zh, false) => format!("各篇文章的前 8 个关键词，分数为{zh}；各小图横轴相同，可直接比较。"),
+                (Lang::Zh, true) => format!("各篇文章的前 8 个关键词，分数为{zh}；各小图横轴相同，可直接比较（只画了前 {max} 篇，共 {n} 篇；全部见表格）。"),
+                (Lang::English, false) => format!("Each essay's top 8 keywords, scored by {en}; all panels share one axis."),
+                (Lang::English, true) => format!("Each essay's top 8 keywords, scored by {en}; all panels share one axis (the first {max} of {n} essays; the tables have all)."),
+            }
+        }
         "markers" => capped(
             "每个正文段落开头的衔接词，颜色区分顺序、递进、转折、因果、举例、总结。",
             "The discourse marker opening each body paragraph, coloured by kind.",
@@ -230,6 +237,8 @@ fn frame(
 ) -> Markup {
     let n = corpus.essays.len();
     let skipped = corpus.skipped().count();
+    let keyword_method = super::charts::keyword_chart_method(analysis)
+        .map(|slot| analysis.essays[0].keywords[slot].0);
     let sections: [(&str, &str); 8] = [
         ("overview", l.pick("总览", "Overview")),
         ("words", l.pick("词频", "Words")),
@@ -246,7 +255,7 @@ fn frame(
                 figure.chart id={ "chart-" (name) } {
                     (PreEscaped(svg))
                     figcaption {
-                        (caption(name, l, n)) " "
+                        (caption(name, l, n, keyword_method)) " "
                         a href={ "charts/" (name) ".png" } { (l.pick("PNG 文件", "PNG file")) }
                         " · "
                         a href={ "charts/" (name) ".svg" } { "SVG" }
