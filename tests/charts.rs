@@ -164,3 +164,84 @@ fn characters_missing_from_the_font_are_named() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&seed.stderr).contains("no glyph"));
 }
+
+/// A PNG's size in pixels, its resolution in dots per inch (from pHYs, whole dots per metre,
+/// so within 0.013 dpi) and its dark pixels.
+fn png_facts(path: &std::path::Path) -> ((u32, u32), Option<f64>, usize) {
+    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let dpi = reader.info().pixel_dims.map(|d| {
+        assert_eq!(d.unit, png::Unit::Meter);
+        assert_eq!(d.xppu, d.yppu);
+        f64::from(d.xppu) * 0.0254
+    });
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    let dark = pixels[..frame.buffer_size()]
+        .chunks(3)
+        .filter(|p| p.iter().map(|&c| u32::from(c)).sum::<u32>() < 3 * 128)
+        .count();
+    ((frame.width, frame.height), dpi, dark)
+}
+
+/// The width and height an SVG written by plotters declares, in CSS pixels (1/96 inch).
+fn svg_size(svg: &str) -> (f64, f64) {
+    let attr = |name: &str| -> f64 {
+        let rest = svg.split(&format!(" {name}=\"")).nth(1).unwrap();
+        rest[..rest.find('"').unwrap()].parse().unwrap()
+    };
+    (attr("width"), attr("height"))
+}
+
+// --dpi 300 draws the same chart with 300/96 times the pixels each way, says so in the file, and
+// leaves the SVG as it is. The default, 96, is the SVG's own size. The ink grows with the area
+// (about (300/96)² = 9.8 times), so the drawing is scaled, not just the canvas.
+#[test]
+fn dpi_sets_the_pngs_resolution() {
+    let default = analyze("corpus");
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .args(["analyze", "corpus", "-q", "--dpi", "300", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    for name in [
+        "similarity",
+        "top_words",
+        "keywords",
+        "markers",
+        "word_cloud",
+    ] {
+        let svg = |dir: &std::path::Path| {
+            std::fs::read_to_string(dir.join(format!("charts/{name}.svg"))).unwrap()
+        };
+        assert_eq!(svg(default.path()), svg(out.path()), "{name}.svg");
+        let (w, h) = svg_size(&svg(out.path()));
+        let png = |dir: &std::path::Path| png_facts(&dir.join(format!("charts/{name}.png")));
+        let (size, dpi, dark) = png(default.path());
+        assert_eq!(size, (w as u32, h as u32), "{name}");
+        assert!((dpi.unwrap() - 96.0).abs() < 0.02, "{name}: {dpi:?}");
+        let (big, big_dpi, big_dark) = png(out.path());
+        let scale = 300.0 / 96.0;
+        assert_eq!(
+            big,
+            ((w * scale).round() as u32, (h * scale).round() as u32),
+            "{name}"
+        );
+        assert!(
+            (big_dpi.unwrap() - 300.0).abs() < 0.01,
+            "{name}: {big_dpi:?}"
+        );
+        let ratio = big_dark as f64 / dark as f64;
+        assert!((8.0..11.5).contains(&ratio), "{name}: ink × {ratio:.2}");
+    }
+    // Out of range: said, and nothing written.
+    let fresh = out.path().join("fresh");
+    wenxi()
+        .args(["analyze", "corpus", "--dpi", "5000", "-o"])
+        .arg(&fresh)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--dpi"));
+    assert!(!fresh.exists());
+}

@@ -2,6 +2,7 @@
 //! show real glyphs on a machine with no CJK font installed.
 
 mod cloud;
+mod scaled;
 
 use std::cell::Cell;
 use std::collections::BTreeSet;
@@ -296,35 +297,27 @@ impl Plot {
     }
 }
 
-/// Writes every chart as `<dir>/<name>.png` and `.svg`; returns the files written and the
-/// characters of their labels that the font lacks.
-pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Result<Written> {
+/// The resolution the charts are laid out in: CSS pixels, as in their SVG files.
+pub const LAYOUT_DPI: u32 = 96;
+
+/// Writes every chart as `<dir>/<name>.png`, at `dpi` dots per inch, and `.svg`; returns the
+/// files written and the characters of their labels that the font lacks.
+pub fn write_charts(
+    corpus: &Corpus,
+    analysis: &Analysis<'_>,
+    dir: &Path,
+    dpi: u32,
+) -> Result<Written> {
     register_font(None)?;
     super::ensure_dir(dir)?;
     let mut written = Written::default();
     for chart in charts(corpus, analysis) {
         let png = dir.join(format!("{}.png", chart.name));
-        // The PNG encoder picks the format from the extension, so the temporary file keeps it.
-        let temp = dir.join(format!(".wenxi-tmp-{}.png", chart.name));
-        let drawn = (|| {
-            let _scale = TextScale::set(FONT_SCALE);
-            let root = BitMapBackend::new(&temp, chart.size).into_drawing_area();
-            root.fill(&WHITE).map_err(err)?;
-            chart.plot.draw(&root)?;
-            root.present().map_err(err)
-        })();
-        if let Err(message) = drawn {
-            let _ = std::fs::remove_file(&temp);
-            return Err(Error::Chart {
-                name: chart.name,
-                message,
-            });
-        }
-        let temp = tempfile::TempPath::try_from_path(&temp).map_err(|source| Error::Write {
-            path: png.clone(),
-            source,
+        let bytes = draw_png(&chart, dpi).map_err(|message| Error::Chart {
+            name: chart.name,
+            message,
         })?;
-        super::place(temp, &png)?;
+        write_bytes_atomically(&png, &bytes)?;
         written.files.push(png);
 
         let svg_path = dir.join(format!("{}.svg", chart.name));
@@ -347,6 +340,40 @@ pub fn write_charts(corpus: &Corpus, analysis: &Analysis<'_>, dir: &Path) -> Res
         written.files.push(svg_path);
     }
     Ok(written)
+}
+
+/// A chart as PNG bytes: drawn at `dpi / 96` times its layout size, with the resolution in
+/// the file (pHYs, in dots per metre) so that Word, LibreOffice and print shops size it as the
+/// SVG is sized.
+fn draw_png(chart: &Chart, dpi: u32) -> std::result::Result<Vec<u8>, String> {
+    let scale = f64::from(dpi) / f64::from(LAYOUT_DPI);
+    let pixels = (
+        (f64::from(chart.size.0) * scale).round() as u32,
+        (f64::from(chart.size.1) * scale).round() as u32,
+    );
+    let mut rgb = vec![0u8; pixels.0 as usize * pixels.1 as usize * 3];
+    {
+        let _scale = TextScale::set(FONT_SCALE * scale);
+        let bitmap = BitMapBackend::with_buffer(&mut rgb, pixels);
+        let root = scaled::Scaled::new(bitmap, scale, chart.size).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        chart.plot.draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, pixels.0, pixels.1);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let per_metre = (f64::from(dpi) / 0.0254).round() as u32;
+    encoder.set_pixel_dims(Some(png::PixelDimensions {
+        xppu: per_metre,
+        yppu: per_metre,
+        unit: png::Unit::Meter,
+    }));
+    let mut writer = encoder.write_header().map_err(err)?;
+    writer.write_image_data(&rgb).map_err(err)?;
+    writer.finish().map_err(err)?;
+    Ok(bytes)
 }
 
 fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
