@@ -164,28 +164,31 @@ pub fn find(
                 sentences: super::layout::sentences(body),
                 ..Layout::default()
             };
+            let shown = Shown::of(essay);
             let mut chars_before = CharCounter::new(body);
             body.match_indices(text.as_str())
                 .map(|(start, node)| {
                     let end = start + node.len();
                     let (sentence, paragraph) = layout.place(start as u32);
-                    let (left, right) = char_context(body, start, end, context);
+                    let (left, right) = char_context(body, start, end, context, &shown);
                     Hit {
                         essay_id: essay.id,
                         paragraph,
                         sentence,
                         offset: chars_before.at(start) as u32,
                         left,
-                        node: node.to_owned(),
+                        node: shown.text(start, end).to_owned(),
                         right,
-                        left_keys: body[..start]
+                        left_keys: shown
+                            .text(0, start)
                             .chars()
                             .rev()
                             .filter(|c| !c.is_whitespace())
                             .take(SORT_SPAN)
                             .map(String::from)
                             .collect(),
-                        right_keys: body[end..]
+                        right_keys: shown
+                            .text(end, body.len())
                             .chars()
                             .filter(|c| !c.is_whitespace())
                             .take(SORT_SPAN)
@@ -198,6 +201,11 @@ pub fn find(
         Query::Tokens(patterns) => {
             let layout = Layout::new(segmenter, essay);
             let tokens = &layout.tokens;
+            let shown = Shown::of(essay);
+            let word = |k: usize| {
+                let at = layout.offsets[k] as usize;
+                shown.text(at, at + tokens[k].len()).to_owned()
+            };
             let mut tags: FxHashMap<&str, &str> = FxHashMap::default();
             let mut hits = Vec::new();
             let mut chars_before = CharCounter::new(body);
@@ -226,13 +234,13 @@ pub fn find(
                 let words_left = (0..i).rev().filter(|&k| is_word(tokens[k]));
                 let words_right = (last + 1..tokens.len()).filter(|&k| is_word(tokens[k]));
                 let (left, right) = match context {
-                    Context::Chars(_) => char_context(body, start, end, context),
+                    Context::Chars(_) => char_context(body, start, end, context, &shown),
                     Context::Words(width) => {
                         let from = (words_left.clone().take(width).last())
                             .map_or(start, |k| layout.offsets[k] as usize);
                         let to = (words_right.clone().take(width).last())
                             .map_or(end, |k| layout.offsets[k] as usize + tokens[k].len());
-                        (flat(&body[from..start]), flat(&body[end..to]))
+                        (flat(shown.text(from, start)), flat(shown.text(end, to)))
                     }
                 };
                 let (sentence, paragraph) = layout.place(start as u32);
@@ -242,16 +250,10 @@ pub fn find(
                     sentence,
                     offset: chars_before.at(start) as u32,
                     left,
-                    node: body[start..end].to_owned(),
+                    node: shown.text(start, end).to_owned(),
                     right,
-                    left_keys: words_left
-                        .take(SORT_SPAN)
-                        .map(|k| tokens[k].to_owned())
-                        .collect(),
-                    right_keys: words_right
-                        .take(SORT_SPAN)
-                        .map(|k| tokens[k].to_owned())
-                        .collect(),
+                    left_keys: words_left.take(SORT_SPAN).map(word).collect(),
+                    right_keys: words_right.take(SORT_SPAN).map(word).collect(),
                 });
                 i += n;
             }
@@ -260,8 +262,14 @@ pub fn find(
     }
 }
 
-/// `width` characters each side of `start..end`, within the essay.
-fn char_context(body: &str, start: usize, end: usize, context: Context) -> (String, String) {
+/// `width` characters each side of `start..end`, within the essay, as shown.
+fn char_context(
+    body: &str,
+    start: usize,
+    end: usize,
+    context: Context,
+    shown: &Shown<'_>,
+) -> (String, String) {
     let width = match context {
         Context::Chars(width) => width,
         // A word of Chinese is about two characters.
@@ -277,7 +285,50 @@ fn char_context(body: &str, start: usize, end: usize, context: Context) -> (Stri
         .char_indices()
         .nth(width)
         .map_or(body.len(), |(i, _)| end + i);
-    (flat(&body[from..start]), flat(&body[end..to]))
+    (flat(shown.text(from, start)), flat(shown.text(end, to)))
+}
+
+/// The text a concordance shows for an essay: its body, or for an essay converted to
+/// simplified character for character, the same places of the text as written.
+struct Shown<'e> {
+    body: &'e str,
+    /// The original text, with the byte offset of each character of the body and of the
+    /// original (and of their ends).
+    original: Option<(&'e str, Vec<u32>, Vec<u32>)>,
+}
+
+impl<'e> Shown<'e> {
+    fn of(essay: &'e Essay) -> Self {
+        let starts = |text: &str| -> Vec<u32> {
+            text.char_indices()
+                .map(|(i, _)| i as u32)
+                .chain([text.len() as u32])
+                .collect()
+        };
+        Shown {
+            body: &essay.body,
+            original: essay
+                .original
+                .as_deref()
+                .map(|original| (original, starts(&essay.body), starts(original))),
+        }
+    }
+
+    /// The shown text of the body's bytes `start..end` (character boundaries).
+    fn text(&self, start: usize, end: usize) -> &'e str {
+        match &self.original {
+            None => &self.body[start..end],
+            Some((original, body_at, original_at)) => {
+                let place = |byte: usize| {
+                    let char = body_at
+                        .binary_search(&(byte as u32))
+                        .expect("a place in the body is a character boundary");
+                    original_at[char] as usize
+                };
+                &original[place(start)..place(end)]
+            }
+        }
+    }
 }
 
 /// Context on one line: line breaks (paragraph ends) become a space.

@@ -216,6 +216,8 @@ impl InputArgs {
         };
         let mut split_any = false;
         let mut converted = 0;
+        // Essays whose conversion changed their length: kwic shows them converted.
+        let mut resized = 0;
         let read = self.read(options, batch_bytes, total, |mut batch, bytes| {
             if options.script != ScriptChoice::Simplified {
                 crate::timing::time("script (find, convert)", || {
@@ -224,6 +226,11 @@ impl InputArgs {
                     });
                 });
                 converted += batch.essays.iter().filter(|e| e.converted).count();
+                resized += batch
+                    .essays
+                    .iter()
+                    .filter(|e| e.converted && e.original.is_none())
+                    .count();
             }
             if let Some(metadata) = &mut metadata {
                 metadata.attach(&mut batch);
@@ -247,6 +254,13 @@ impl InputArgs {
                  them as written)",
                 options.conversion.name()
             );
+            if resized > 0 {
+                eprintln!(
+                    "wenxi: {resized} of them changed length in the conversion (its vocabulary replaced \
+                     some words by longer or shorter ones), so kwic shows their simplified \
+                     text rather than the text as written"
+                );
+            }
         }
         if let (Some(pattern), false) = (&self.split_regex, split_any) {
             if !self.paths.is_empty() || Path::new("corpus").is_dir() {

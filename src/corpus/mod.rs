@@ -43,6 +43,11 @@ pub struct Essay {
     pub script: Option<script::Script>,
     /// Its body was converted from traditional to simplified before it was analysed.
     pub converted: bool,
+    /// Its body as written, when it was converted character for character (the same number of
+    /// characters, so that a place in `body` is the same place here): what `kwic` shows.
+    /// `None` when not converted, or when the conversion changed its length (Taiwan vocabulary
+    /// with `--opencc tw2sp`: 網際網路 → 互联网).
+    pub original: Option<String>,
 }
 
 /// Whether a file went into the analysis.
@@ -124,6 +129,7 @@ impl Corpus {
         self.essays
             .extend(batch.essays.into_iter().map(|essay| Essay {
                 body: String::new(),
+                original: None,
                 ..essay
             }));
     }

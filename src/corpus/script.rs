@@ -164,7 +164,10 @@ pub fn apply(essay: &mut Essay, choice: ScriptChoice, conversion: Conversion) ->
         _ => false,
     };
     if convert {
-        essay.body = conversion.convert(&essay.body);
+        let converted = conversion.convert(&essay.body);
+        let original = std::mem::replace(&mut essay.body, converted);
+        essay.original =
+            (original.chars().count() == essay.body.chars().count()).then_some(original);
     }
     essay.script = script;
     essay.converted = convert;
