@@ -216,6 +216,20 @@ fn unigrams_are_the_word_list() {
     // Counted twice, by two paths through the code: the builder's word ids and the n-gram
     // shards agree on every count, range and dispersion figure.
     assert_eq!(by_word(&grams, "ngram"), by_word(&freq, "word"));
+    // So do the counts written to disk and merged back (a budget of 0 MB writes them out
+    // after every batch).
+    let (spilled, _) = run(&[
+        "ngrams",
+        "-n",
+        "1",
+        "--min-freq",
+        "1",
+        "--keep-stopwords",
+        "--count-memory",
+        "0",
+    ]);
+    let spilled = Csv::read(&spilled.path().join("ngrams.csv"));
+    assert_eq!(by_word(&spilled, "ngram"), by_word(&freq, "word"));
 }
 
 /// `analyze --ngrams` counts from the tokens it segments anyway; `wenxi ngrams` segments again
@@ -235,6 +249,14 @@ fn analyze_ngrams_equal_the_subcommand() {
         analysed,
         std::fs::read(alone.path().join("ngrams.csv")).unwrap()
     );
+    // Counts kept in memory or merged back from disk, on one thread or two: the same bytes.
+    for jobs in ["1", "2"] {
+        let (spilled, _) = run(&["ngrams", "--count-memory", "0", "--jobs", jobs]);
+        assert_eq!(
+            analysed,
+            std::fs::read(spilled.path().join("ngrams.csv")).unwrap()
+        );
+    }
 }
 
 #[test]

@@ -599,7 +599,8 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             let found = counter.found();
             (counter.finish(&essays, &words), found)
         });
-        let ngrams = ngrams.map(|counter| {
+        let mut ngram_error = ngram_error;
+        let ngrams = ngrams.and_then(|counter| {
             let total = counter.total();
             let content = |items: &[&str]| items.iter().any(|w| !stopwords.contains(w));
             let rows = counter.finish(&ngrams::Filter {
@@ -607,7 +608,13 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                 min_range: 1,
                 keep: &content,
             });
-            (rows, total)
+            match rows {
+                Ok(rows) => Some((rows, total)),
+                Err(message) => {
+                    ngram_error = Some(message);
+                    None
+                }
+            }
         });
         let mut order: Vec<u32> = (0..words.len() as u32).collect();
         // Most frequent first, ties by word (as `frequency::sort_counts`).

@@ -164,6 +164,27 @@ struct Shard {
 }
 
 impl Shard {
+    /// Memory the shard holds: a hash-table slot costs its key and value and a control byte.
+    fn bytes(&self) -> usize {
+        self.entries.capacity() * (std::mem::size_of::<(u128, Entry)>() + 1)
+            + self.postings.capacity() * std::mem::size_of::<(u128, u32, u32)>()
+    }
+
+    /// Empties the shard into a run: every (n-gram, essay, count) it holds, by n-gram and then
+    /// essay (the order the postings came in).
+    fn take_run(&mut self) -> Vec<(u128, u32, u32)> {
+        let entries = std::mem::take(&mut self.entries);
+        let mut run = std::mem::take(&mut self.postings);
+        run.extend(
+            entries
+                .into_iter()
+                .filter(|(_, e)| e.essays == 1)
+                .map(|(k, e)| (k, e.first_essay, e.first_count)),
+        );
+        run.sort_unstable_by_key(|&(k, essay, _)| (k, essay));
+        run
+    }
+
     fn add(&mut self, key: u128, essay: u32, count: u32) {
         use std::collections::hash_map::Entry as Slot;
         match self.entries.entry(key) {
@@ -197,6 +218,108 @@ pub struct NgramCounter<'a> {
     shards: Vec<Shard>,
     /// Size of each essay so far.
     sizes: Vec<u64>,
+    /// Memory the shards may hold before they are written out as sorted runs.
+    budget: usize,
+    spill: Option<Spill>,
+}
+
+/// Memory the counts may take before they go to disk: most n-grams of a large corpus are seen
+/// once, and which will be seen again is known only at the end.
+pub const SPILL_BYTES: usize = 32 << 20;
+
+/// Text in a batch of `wenxi ngrams`: a batch's n-grams take about 30 times its text until
+/// they are counted, so its batches are a quarter of the others.
+pub const BATCH_BYTES: usize = super::BATCH_BYTES / 4;
+
+/// Bytes of one record of a run: n-gram key, essay, count.
+const RECORD: usize = 24;
+
+/// The runs written so far: one temporary file per shard (unnamed, so nothing is left behind
+/// even if the process is killed), each run a segment of it in corpus order.
+struct Spill {
+    files: Vec<std::fs::File>,
+    /// (start, end) in bytes of each run of each shard.
+    runs: Vec<Vec<(u64, u64)>>,
+}
+
+impl Spill {
+    fn new() -> std::io::Result<Spill> {
+        Ok(Spill {
+            files: (0..SHARDS)
+                .map(|_| tempfile::tempfile())
+                .collect::<std::io::Result<_>>()?,
+            runs: vec![Vec::new(); SHARDS],
+        })
+    }
+
+    /// Appends each shard's run to its file.
+    fn write(&mut self, shards: &mut [Shard]) -> std::io::Result<()> {
+        use std::io::{Seek, Write};
+        let written: Vec<std::io::Result<(u64, u64)>> = shards
+            .par_iter_mut()
+            .zip(&self.files)
+            .map(|(shard, mut file)| {
+                let run = shard.take_run();
+                let start = file.seek(std::io::SeekFrom::End(0))?;
+                let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut file);
+                for &(k, essay, count) in &run {
+                    out.write_all(&k.to_le_bytes())?;
+                    out.write_all(&essay.to_le_bytes())?;
+                    out.write_all(&count.to_le_bytes())?;
+                }
+                out.flush()?;
+                Ok((start, start + (run.len() * RECORD) as u64))
+            })
+            .collect();
+        for (runs, run) in self.runs.iter_mut().zip(written) {
+            runs.push(run?);
+        }
+        Ok(())
+    }
+}
+
+/// Reads one run of a shard's file, record by record.
+struct RunReader {
+    next: u64,
+    end: u64,
+    buffer: Vec<u8>,
+    at: usize,
+}
+
+impl RunReader {
+    const BUFFER: usize = RECORD * 8192;
+
+    fn new((start, end): (u64, u64)) -> Self {
+        RunReader {
+            next: start,
+            end,
+            buffer: Vec::new(),
+            at: 0,
+        }
+    }
+
+    /// The next record; the readers of a file share it, each seeking to its own place.
+    fn read(&mut self, mut file: &std::fs::File) -> std::io::Result<Option<(u128, u32, u32)>> {
+        use std::io::{Read, Seek};
+        if self.at == self.buffer.len() {
+            if self.next == self.end {
+                return Ok(None);
+            }
+            let len = (self.end - self.next).min(Self::BUFFER as u64) as usize;
+            self.buffer.resize(len, 0);
+            file.seek(std::io::SeekFrom::Start(self.next))?;
+            file.read_exact(&mut self.buffer)?;
+            self.next += len as u64;
+            self.at = 0;
+        }
+        let r = &self.buffer[self.at..self.at + RECORD];
+        self.at += RECORD;
+        Ok(Some((
+            u128::from_le_bytes(r[..16].try_into().expect("16 bytes")),
+            u32::from_le_bytes(r[16..20].try_into().expect("4 bytes")),
+            u32::from_le_bytes(r[20..].try_into().expect("4 bytes")),
+        )))
+    }
 }
 
 /// A row of ngrams.csv.
@@ -225,7 +348,31 @@ impl<'a> NgramCounter<'a> {
             words: Vec::new(),
             shards: (0..SHARDS).map(|_| Shard::default()).collect(),
             sizes: Vec::new(),
+            budget: SPILL_BYTES,
+            spill: None,
         }
+    }
+
+    /// The memory the counts may take before they are written to temporary files.
+    pub fn with_budget(mut self, bytes: usize) -> Self {
+        self.budget = bytes;
+        self
+    }
+
+    /// Writes the shards out as sorted runs.
+    fn spill(&mut self) -> Result<(), String> {
+        let failed = |e: std::io::Error| {
+            format!(
+                "cannot write the n-gram counts to a temporary file in {}: {e} (TMPDIR \
+                 chooses the folder)",
+                std::env::temp_dir().display()
+            )
+        };
+        if self.spill.is_none() {
+            self.spill = Some(Spill::new().map_err(failed)?);
+        }
+        let spill = self.spill.as_mut().expect("made above");
+        spill.write(&mut self.shards).map_err(failed)
     }
 
     /// Adds the next essays (`grams[i]` of `essays[i]`); `intern` gives a word of the batch
@@ -338,6 +485,10 @@ impl<'a> NgramCounter<'a> {
                     }
                 }
             });
+        drop(keyed);
+        if self.shards.iter().map(Shard::bytes).sum::<usize>() > self.budget {
+            self.spill()?;
+        }
         Ok(())
     }
 
@@ -357,58 +508,138 @@ impl<'a> NgramCounter<'a> {
     }
 
     /// The n-grams that pass `filter`, most frequent first, ties by text.
-    pub fn finish(self, filter: &Filter<'_>) -> Vec<Ngram> {
+    pub fn finish(mut self, filter: &Filter<'_>) -> Result<Vec<Ngram>, String> {
         let parts = Parts::of(self.sizes.iter().copied());
-        let this = &self;
+        let mut rows: Vec<Ngram> = if self.spill.is_some() {
+            self.spill()?;
+            self.merge_runs(filter, &parts)?
+        } else {
+            self.shards
+                .par_iter()
+                .flat_map_iter(|shard| self.shard_rows(shard, filter, &parts))
+                .collect()
+        };
+        rows.sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
+        Ok(rows)
+    }
+
+    /// The row of an n-gram with these corpus totals, if it passes `filter`; its dispersion is
+    /// left for the caller to sum.
+    fn row(&self, key: u128, count: u32, essays: u32, filter: &Filter<'_>) -> Option<Ngram> {
+        if u64::from(count) < filter.min_freq || essays < filter.min_range {
+            return None;
+        }
+        let items = self.items(key);
+        let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+        if !(filter.keep)(&refs) {
+            return None;
+        }
         let joiner = match self.unit {
             Unit::Words => " ",
             Unit::Chars => "",
         };
-        let mut rows: Vec<Ngram> = self
-            .shards
-            .par_iter()
-            .flat_map_iter(|shard| {
+        Some(Ngram {
+            n: items.len(),
+            text: items.join(joiner),
+            count: count.into(),
+            essays,
+            dispersion: Dispersion::default(),
+        })
+    }
+
+    /// The rows of one shard held in memory.
+    fn shard_rows(&self, shard: &Shard, filter: &Filter<'_>, parts: &Parts) -> Vec<Ngram> {
+        let mut rows = Vec::new();
+        // The n-grams of several essays: their rows wait for their postings' sums.
+        let mut spread: FxHashMap<u128, (usize, u64, Sums)> = FxHashMap::default();
+        for (&k, e) in &shard.entries {
+            let Some(mut row) = self.row(k, e.count, e.essays, filter) else {
+                continue;
+            };
+            if e.essays == 1 {
+                let mut sums = Sums::default();
+                let size = self.sizes[e.first_essay as usize];
+                sums.add(e.count.into(), size, e.count.into(), parts);
+                row.dispersion = sums.finish(parts);
+            } else {
+                spread.insert(k, (rows.len(), e.count.into(), Sums::default()));
+            }
+            rows.push(row);
+        }
+        for &(k, essay, c) in &shard.postings {
+            if let Some((_, total, sums)) = spread.get_mut(&k) {
+                let size = self.sizes[essay as usize];
+                sums.add(c.into(), size, *total, parts);
+            }
+        }
+        for (row, _, sums) in spread.into_values() {
+            rows[row].dispersion = sums.finish(parts);
+        }
+        rows
+    }
+
+    /// The rows of every shard from its runs on disk: the runs of a shard merged by n-gram, an
+    /// n-gram's records taken run by run, so its essays come in corpus order (as in memory, so
+    /// that the figures are the same to the last bit whether or when the counts went to disk).
+    fn merge_runs(&self, filter: &Filter<'_>, parts: &Parts) -> Result<Vec<Ngram>, String> {
+        let spill = self.spill.as_ref().expect("spilled");
+        let shards: Vec<std::io::Result<Vec<Ngram>>> = (0..SHARDS)
+            .into_par_iter()
+            .map(|s| {
+                let file = &spill.files[s];
+                let mut readers: Vec<RunReader> = spill.runs[s]
+                    .iter()
+                    .map(|&run| RunReader::new(run))
+                    .collect();
+                // The head of each run, smallest n-gram first, then earliest run.
+                let mut heads = std::collections::BinaryHeap::new();
+                let mut held: Vec<Option<(u128, u32, u32)>> = Vec::with_capacity(readers.len());
+                for (r, reader) in readers.iter_mut().enumerate() {
+                    let head = reader.read(file)?;
+                    if let Some((k, _, _)) = head {
+                        heads.push(std::cmp::Reverse((k, r)));
+                    }
+                    held.push(head);
+                }
                 let mut rows = Vec::new();
-                // The n-grams of several essays: their rows wait for their postings' sums.
-                let mut spread: FxHashMap<u128, (usize, u64, Sums)> = FxHashMap::default();
-                for (&k, e) in &shard.entries {
-                    if u64::from(e.count) < filter.min_freq || e.essays < filter.min_range {
-                        continue;
+                let mut postings: Vec<(u32, u32)> = Vec::new();
+                while let Some(&std::cmp::Reverse((key, _))) = heads.peek() {
+                    postings.clear();
+                    while let Some(&std::cmp::Reverse((k, r))) = heads.peek() {
+                        if k != key {
+                            break;
+                        }
+                        heads.pop();
+                        while let Some((k, essay, count)) = held[r] {
+                            if k != key {
+                                heads.push(std::cmp::Reverse((k, r)));
+                                break;
+                            }
+                            postings.push((essay, count));
+                            held[r] = readers[r].read(file)?;
+                        }
                     }
-                    let items = this.items(k);
-                    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
-                    if !(filter.keep)(&refs) {
+                    let count = postings
+                        .iter()
+                        .fold(0u32, |sum, &(_, c)| sum.saturating_add(c));
+                    let Some(mut row) = self.row(key, count, postings.len() as u32, filter) else {
                         continue;
-                    }
+                    };
                     let mut sums = Sums::default();
-                    if e.essays == 1 {
-                        let size = this.sizes[e.first_essay as usize];
-                        sums.add(e.count.into(), size, e.count.into(), &parts);
-                    } else {
-                        spread.insert(k, (rows.len(), e.count.into(), Sums::default()));
+                    for &(essay, c) in &postings {
+                        sums.add(c.into(), self.sizes[essay as usize], count.into(), parts);
                     }
-                    rows.push(Ngram {
-                        n: items.len(),
-                        text: items.join(joiner),
-                        count: e.count.into(),
-                        essays: e.essays,
-                        dispersion: sums.finish(&parts),
-                    });
+                    row.dispersion = sums.finish(parts);
+                    rows.push(row);
                 }
-                for &(k, essay, c) in &shard.postings {
-                    if let Some((_, total, sums)) = spread.get_mut(&k) {
-                        let size = this.sizes[essay as usize];
-                        sums.add(c.into(), size, *total, &parts);
-                    }
-                }
-                for (row, _, sums) in spread.into_values() {
-                    rows[row].dispersion = sums.finish(&parts);
-                }
-                rows
+                Ok(rows)
             })
             .collect();
-        rows.sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
-        rows
+        let mut rows = Vec::new();
+        for shard in shards {
+            rows.extend(shard.map_err(|e| format!("cannot read back the n-gram counts: {e}"))?);
+        }
+        Ok(rows)
     }
 }
 
@@ -447,11 +678,13 @@ mod tests {
             .collect();
         counter.add(&essays, grams, &|w| w).unwrap();
         let all = |_: &[&str]| true;
-        let rows = counter.finish(&Filter {
-            min_freq: 1,
-            min_range: 1,
-            keep: &all,
-        });
+        let rows = counter
+            .finish(&Filter {
+                min_freq: 1,
+                min_range: 1,
+                keep: &all,
+            })
+            .unwrap();
         let found: Vec<(&str, u64, u32)> = rows
             .iter()
             .map(|r| (r.text.as_str(), r.count, r.essays))
@@ -476,14 +709,59 @@ mod tests {
         let grams = vec![essay_grams(&segmenter, &essays[0], Unit::Chars, 2..=3)];
         counter.add(&essays, grams, &|w| w).unwrap();
         let all = |_: &[&str]| true;
-        let rows = counter.finish(&Filter {
-            min_freq: 2,
-            min_range: 1,
-            keep: &all,
-        });
+        let rows = counter
+            .finish(&Filter {
+                min_freq: 2,
+                min_range: 1,
+                keep: &all,
+            })
+            .unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].text.as_str(), rows[0].count), ("抗疫", 2));
         assert_eq!(counter_total_of(&essays), 6);
+    }
+
+    // Counts written to disk after every batch (a budget of 0) give the same rows, to the last
+    // bit of each dispersion figure, as counts kept in memory, and so do other batch sizes.
+    #[test]
+    fn spilled_counts_merge_to_the_same_rows() {
+        let segmenter = Segmenter::new();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/corpus/epidemic-community-essays.txt"
+        ))
+        .unwrap();
+        let essays: Vec<Essay> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .enumerate()
+            .map(|(i, l)| essay(i as u32 + 1, l))
+            .collect();
+        let all = |_: &[&str]| true;
+        let filter = Filter {
+            min_freq: 2,
+            min_range: 1,
+            keep: &all,
+        };
+        let rows = |batch: usize, budget: usize, unit: Unit| {
+            let mut counter = NgramCounter::new(unit).with_budget(budget);
+            for chunk in essays.chunks(batch) {
+                let grams = chunk
+                    .iter()
+                    .map(|e| essay_grams(&segmenter, e, unit, 2..=3))
+                    .collect();
+                counter.add(chunk, grams, &|w| w).unwrap();
+            }
+            counter.finish(&filter).unwrap()
+        };
+        for unit in [Unit::Words, Unit::Chars] {
+            let memory = rows(1000, usize::MAX, unit);
+            assert!(memory.len() > 500, "{}", memory.len());
+            assert!(memory.iter().any(|r| r.essays > 1));
+            assert_eq!(rows(7, 0, unit), memory);
+            assert_eq!(rows(1, 0, unit), memory);
+            assert_eq!(rows(13, usize::MAX, unit), memory);
+        }
     }
 
     fn counter_total_of(essays: &[Essay]) -> u64 {

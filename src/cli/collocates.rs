@@ -123,6 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let (mut total, mut node_freq, mut slots) = (0u64, 0u64, 0u64);
         let scan = args.input.each_essay(
             &load_options,
+            crate::analysis::BATCH_BYTES,
             args.table.quiet,
             |essay| {
                 let layout = Layout::new(&segmenter, essay);

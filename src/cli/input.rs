@@ -6,7 +6,6 @@ use rayon::prelude::*;
 
 use crate::analysis::keywords::IdfTable;
 use crate::analysis::structure::MarkerLexicon;
-use crate::analysis::BATCH_BYTES;
 use crate::corpus::{
     decode::encoding_for_label,
     metadata::{MatchOn, Metadata},
@@ -327,12 +326,14 @@ impl InputArgs {
         read
     }
 
-    /// Runs `per_essay` on every essay, in parallel a batch of about [`BATCH_BYTES`] at a time
-    /// (on the current rayon pool), and gives each batch with its results, in corpus order, to
-    /// `merge`. Progress goes to stderr unless `quiet`. Fails if no essay was found.
+    /// Runs `per_essay` on every essay, in parallel a batch of about `batch_bytes` at a time
+    /// ([`crate::analysis::BATCH_BYTES`] unless the results of a batch are large), on the
+    /// current rayon pool, and gives each batch with its results, in corpus order, to `merge`.
+    /// Progress goes to stderr unless `quiet`. Fails if no essay was found.
     pub fn each_essay<R: Send>(
         &self,
         options: &LoadOptions,
+        batch_bytes: usize,
         quiet: bool,
         per_essay: impl Fn(&Essay) -> R + Sync,
         mut merge: impl FnMut(&Corpus, Vec<R>) -> anyhow::Result<()>,
@@ -341,7 +342,7 @@ impl InputArgs {
         let mut scan = Scan::default();
         self.stream(
             options,
-            BATCH_BYTES as u64,
+            batch_bytes as u64,
             |total| progress.set_length(total),
             |batch, bytes| {
                 let results: Vec<R> = batch.essays.par_iter().map(&per_essay).collect();

@@ -121,6 +121,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let mut essays_with = 0usize;
         let scan = args.input.each_essay(
             &load_options,
+            crate::analysis::BATCH_BYTES,
             args.table.quiet,
             |essay| kwic::find(&segmenter, essay, &query, context, &args.pos),
             |batch, hits| {

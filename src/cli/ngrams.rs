@@ -56,6 +56,11 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub top: usize,
 
+    /// Memory in MB the counts may take before they are written to temporary files (in TMPDIR)
+    /// and merged at the end; the result is the same whatever the value
+    #[arg(long, value_name = "MB", default_value_t = (ngrams::SPILL_BYTES >> 20) as u64)]
+    pub count_memory: u64,
+
     #[command(flatten)]
     pub table: TableOutput,
 }
@@ -92,9 +97,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let stopwords = Stopwords::builtin();
     args.input.pool()?.install(|| {
         let arena = bumpalo::Bump::new();
-        let mut counter = NgramCounter::new(unit);
+        let mut counter = NgramCounter::new(unit)
+            .with_budget((args.count_memory as usize).saturating_mul(1 << 20));
         let scan = args.input.each_essay(
             &load_options,
+            ngrams::BATCH_BYTES,
             args.table.quiet,
             |essay| ngrams::essay_grams(&segmenter, essay, unit, args.lengths.clone()),
             |batch, grams| {
@@ -117,15 +124,18 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     (Some(node), Unit::Chars) => items.concat().contains(node),
                 }
         };
-        let rows = counter.finish(&Filter {
-            min_freq: args.min_freq,
-            min_range: args.min_range,
-            keep: &keep,
-        });
-        let path = args.table.write_csv(
-            "ngrams",
-            &ngrams_frame(&rows, total, FrameOptions { excel_safe: true })?,
-        )?;
+        let rows = counter
+            .finish(&Filter {
+                min_freq: args.min_freq,
+                min_range: args.min_range,
+                keep: &keep,
+            })
+            .map_err(anyhow::Error::msg)?;
+        let path = args
+            .table
+            .write_csv_in_pieces("ngrams", &rows, 100_000, |rows| {
+                ngrams_frame(rows, total, FrameOptions { excel_safe: true })
+            })?;
         if rows.len() > EXCEL_ROWS {
             eprintln!(
                 "wenxi: warning: {} has {} rows, more than Excel opens ({EXCEL_ROWS}): raise \

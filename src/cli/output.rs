@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use polars::prelude::DataFrame;
 
-use crate::report::{ensure_dir, Format, TableReporter};
+use crate::report::{ensure_dir, Format, TableAppender, TableReporter};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct TableOutput {
@@ -32,5 +32,30 @@ impl TableOutput {
         }
         .write_one(df, &path)?;
         Ok(path)
+    }
+
+    /// Writes `rows` as `<name>.csv` a piece of `piece` rows at a time, each piece made into a
+    /// frame by `frame`, so that a table of millions of rows is never a frame as a whole (the
+    /// same bytes as [`TableOutput::write_csv`] of the whole frame).
+    pub fn write_csv_in_pieces<T>(
+        &self,
+        name: &str,
+        rows: &[T],
+        piece: usize,
+        frame: impl Fn(&[T]) -> crate::error::Result<DataFrame>,
+    ) -> anyhow::Result<PathBuf> {
+        ensure_dir(&self.output)?;
+        let mut table = TableAppender::create(
+            &self.output,
+            name,
+            TableReporter {
+                format: Format::Csv,
+                bom: !self.no_bom,
+            },
+        )?;
+        for rows in rows.chunks(piece.max(1)) {
+            table.append(&frame(rows)?)?;
+        }
+        Ok(table.finish(|| frame(&[]))?)
     }
 }
