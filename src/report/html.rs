@@ -777,6 +777,11 @@ fn page_essays(
                 "source": essay.source,
                 "words": result.figures.words,
                 "text": essay.body,
+                // A converted essay as written, when it has the same length in UTF-16 (what
+                // the script counts in): the page shows it and searches `text`.
+                "shown": essay.original.as_deref().filter(|o| {
+                    o.encode_utf16().count() == essay.body.encode_utf16().count()
+                }),
                 "tok": tok,
                 "heads": heads,
                 "marks": marks,

@@ -152,8 +152,10 @@
   const results = document.getElementById('results');
   const q = document.getElementById('q');
 
+  // A traditional essay is searched in its simplified text and shown as written: `shown` has
+  // the same length, character for character.
   function context(e, at, len) {
-    const t = e.text;
+    const t = e.shown || e.text;
     const lineStart = t.lastIndexOf('\n', at - 1) + 1;
     let lineEnd = t.indexOf('\n', at + len);
     if (lineEnd < 0) lineEnd = t.length;
@@ -264,7 +266,7 @@
   // The text line by line, cut at token and marker boundaries: every piece of a word token is
   // a span that searches it, markers are <mark> elements around exactly their characters.
   function essayText(e, keywords) {
-    const t = e.text, kinds = D.kinds;
+    const t = e.text, shown = e.shown || e.text, kinds = D.kinds;
     let html = '', off = 0, ti = 0, mi = 0;
     const heads = new Set(e.heads);
     t.split('\n').forEach((line, number) => {
@@ -290,7 +292,7 @@
         const a = points[c], b = points[c + 1];
         while (ti < tj && e.pos[ti] + vocab[e.ids[ti]].length <= a) ti++;
         if (mi < mj && e.marks[mi][0] === a) inner += '<mark class="m-' + kinds[e.marks[mi][2]][0] + '" title="' + esc(kinds[e.marks[mi][2]][1]) + '">';
-        const piece = esc(t.slice(a, b));
+        const piece = esc(shown.slice(a, b));
         const id = ti < tj && e.pos[ti] <= a ? e.ids[ti] : -1;
         if (id >= 0 && id < D.wordIds) {
           const w = vocab[id];
