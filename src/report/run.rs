@@ -63,7 +63,8 @@ impl Run {
 }
 
 /// Removes what an interrupted run left behind in `dir` and `dir/charts`: temporary files
-/// (`.wenxi-*.tmp`, and the charts' `.wenxi-tmp-*.png`) that were never renamed into place.
+/// (`.wenxi-*.tmp`, and `.wenxi-tmp-*.png`, which wenxi before `--dpi` wrote its charts to)
+/// that were never renamed into place.
 /// Returns how many.
 pub fn remove_temporaries(dir: &Path) -> usize {
     let mut removed = 0;
