@@ -550,9 +550,9 @@ fn the_page_in_a_real_browser() {
     driver.script("document.getElementById('next-essay').click(); return true;");
     driver.wait_for("const h = document.querySelector('#essay-view h3.essay-title'); return h && h.textContent.startsWith('10.');");
 
-    // A traditional essay is searched converted and shown as written: searching 学习 finds as
-    // many rows as word_freq.csv counts (认真学习 is one token), each showing 學習, and the
-    // essay's view shows the file's own text.
+    // A traditional essay is searched converted and shown as written: searching 学习 (or 學習)
+    // finds as many rows as word_freq.csv counts, each showing 學習, and the essay's view shows
+    // the file's own text.
     let dir = tempfile::tempdir().unwrap();
     let traditional = "疫情期間，我們在家學習。\n老師每天線上教學，同學們在家學習，互相幫助。";
     std::fs::write(dir.path().join("學習.txt"), traditional).unwrap();
@@ -578,6 +578,18 @@ fn the_page_in_a_real_browser() {
          return p && p.textContent.includes('“学习”') ? [...document.querySelectorAll('#results tr.kwic-row td.node')].map(td => td.textContent) : null;",
     );
     assert_eq!(nodes, json!(vec!["學習"; count]));
+    // Typed as the essay writes it, the word finds the same rows.
+    driver.session_call("POST", &format!("/element/{q}/clear"), json!({}));
+    driver.session_call(
+        "POST",
+        &format!("/element/{q}/value"),
+        json!({"text": "學習"}),
+    );
+    let typed = driver.wait_for(
+        "const p = document.querySelector('#results p.hits');\
+         return p && p.textContent.includes('“學習”') ? [...document.querySelectorAll('#results tr.kwic-row td.node')].map(td => td.textContent) : null;",
+    );
+    assert_eq!(typed, nodes);
     driver.session_call("POST", "/url", json!({"url": format!("{url}#essay-1")}));
     let text = driver.wait_for(
         "const t = document.querySelector('#essay-view .text');\

@@ -5,6 +5,7 @@
 //! (up to [`PAGE_TEXT_BYTES`] of text) their text and tokens as ids into one vocabulary, so that
 //! the search box finds a word's every occurrence as `analyze` counted it.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -662,7 +663,7 @@ fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>, links: &
         )
     });
 
-    let (vocab, words_in_vocab, texts) = page_essays(corpus, analysis, page);
+    let (vocab, words_in_vocab, forms, texts) = page_essays(corpus, analysis, page);
     let csv_of = |name: &str| links.iter().any(|k| k == name).then(|| name.to_owned());
     json!({
         "lang": l.pick("zh", "en"),
@@ -678,6 +679,7 @@ fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>, links: &
         "essayCount": n,
         "vocab": vocab,
         "wordIds": words_in_vocab,
+        "forms": forms,
         "essays": texts,
         "complete": texts_complete(page, n),
         "csv": {
@@ -702,11 +704,13 @@ fn texts_complete(page: &Page<'_>, n: usize) -> bool {
 /// markers (UTF-16 start, length, kind) and figures. The vocabulary is sorted by frequency, so
 /// frequent tokens get short ids, with the words (see [`is_word`]) first: ids below the second
 /// value returned are words, the others punctuation and symbols.
-fn page_essays(
+/// The third value returned maps the written forms of words of the essays shown as written to
+/// the words (學習 → 学习), so that the search box takes either.
+fn page_essays<'p>(
     corpus: &Corpus,
     analysis: &Analysis<'_>,
-    page: &Page<'_>,
-) -> (Vec<String>, usize, Vec<Value>) {
+    page: &'p Page<'_>,
+) -> (Vec<String>, usize, BTreeMap<&'p str, &'p str>, Vec<Value>) {
     let l = page.lang;
     let sample = &page.sample.essays;
     let layouts: Vec<Layout<'_>> = sample
@@ -727,6 +731,12 @@ fn page_essays(
             .then(a.0.cmp(b.0))
     });
     let words = vocab.iter().take_while(|(w, _)| is_word(w)).count();
+    let mut forms: BTreeMap<&str, &str> = BTreeMap::new();
+    for (essay, layout) in sample.iter().zip(&layouts) {
+        if let Some(shown) = shown(essay) {
+            written_forms(&essay.body, shown, layout, &mut forms);
+        }
+    }
     let ids: FxHashMap<&str, u32> = vocab
         .iter()
         .enumerate()
@@ -779,9 +789,7 @@ fn page_essays(
                 "text": essay.body,
                 // A converted essay as written, when it has the same length in UTF-16 (what
                 // the script counts in): the page shows it and searches `text`.
-                "shown": essay.original.as_deref().filter(|o| {
-                    o.encode_utf16().count() == essay.body.encode_utf16().count()
-                }),
+                "shown": shown(essay),
                 "tok": tok,
                 "heads": heads,
                 "marks": marks,
@@ -795,8 +803,43 @@ fn page_essays(
     (
         vocab.into_iter().map(|(w, _)| w.to_owned()).collect(),
         words,
+        forms,
         texts,
     )
+}
+
+/// A converted essay as written, when it has the same length in UTF-16 (what the page's script
+/// counts in) as its simplified body: the page shows it and searches the body.
+fn shown(essay: &Essay) -> Option<&str> {
+    essay
+        .original
+        .as_deref()
+        .filter(|o| o.encode_utf16().count() == essay.body.encode_utf16().count())
+}
+
+/// Adds to `forms` each word token of `body` whose text as written in `shown` (the same
+/// characters, one for one) differs from it.
+fn written_forms<'e>(
+    body: &str,
+    shown: &'e str,
+    layout: &Layout<'e>,
+    forms: &mut BTreeMap<&'e str, &'e str>,
+) {
+    let starts: Vec<usize> = shown
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([shown.len()])
+        .collect();
+    let (mut chars, mut bytes) = (0, 0);
+    for (&token, &offset) in layout.tokens.iter().zip(&layout.offsets) {
+        let offset = offset as usize;
+        chars += body[bytes..offset].chars().count();
+        bytes = offset;
+        let form = &shown[starts[chars]..starts[chars + token.chars().count()]];
+        if form != token && is_word(token) {
+            forms.entry(form).or_insert(token);
+        }
+    }
 }
 
 /// The HSK level an essay's characters need (the 7–9 band as one), or "beyond the standard".

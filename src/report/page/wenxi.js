@@ -165,7 +165,8 @@
   function search(w) {
     w = w.trim();
     if (!w) { results.innerHTML = ''; return; }
-    const id = idOf.get(w);
+    // A word as a traditional essay writes it (學習) is searched as the page's word (学习).
+    const id = idOf.has(w) ? idOf.get(w) : idOf.get(D.forms[w]);
     const hits = [];
     const per = [];
     let total = 0;
