@@ -228,8 +228,14 @@ pub struct NgramCounter<'a> {
 pub const SPILL_BYTES: usize = 32 << 20;
 
 /// Text in a batch of `wenxi ngrams`: a batch's n-grams take about 30 times its text until
-/// they are counted, so its batches are a quarter of the others.
-pub const BATCH_BYTES: usize = super::BATCH_BYTES / 4;
+/// they are counted (twice that for characters, about two to a word), so its batches are a
+/// quarter of the others, an eighth for characters.
+pub fn batch_bytes(unit: Unit) -> usize {
+    match unit {
+        Unit::Words => super::BATCH_BYTES / 4,
+        Unit::Chars => super::BATCH_BYTES / 8,
+    }
+}
 
 /// Bytes of one record of a run: n-gram key, essay, count.
 const RECORD: usize = 24;

@@ -101,7 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             .with_budget((args.count_memory as usize).saturating_mul(1 << 20));
         let scan = args.input.each_essay(
             &load_options,
-            ngrams::BATCH_BYTES,
+            ngrams::batch_bytes(unit),
             args.table.quiet,
             |essay| ngrams::essay_grams(&segmenter, essay, unit, args.lengths.clone()),
             |batch, grams| {
