@@ -215,7 +215,7 @@ impl InputArgs {
         };
         let mut split_any = false;
         let mut converted = 0;
-        // Essays whose conversion changed their length: kwic shows them converted.
+        // Essays whose conversion changed their length: kwic and the page show them converted.
         let mut resized = 0;
         let read = self.read(options, batch_bytes, total, |mut batch, bytes| {
             if options.script != ScriptChoice::Simplified {
@@ -255,9 +255,9 @@ impl InputArgs {
             );
             if resized > 0 {
                 eprintln!(
-                    "wenxi: {resized} of them changed length in the conversion (its vocabulary replaced \
-                     some words by longer or shorter ones), so kwic shows their simplified \
-                     text rather than the text as written"
+                    "wenxi: {resized} of them changed length in the conversion (its vocabulary \
+                     replaced some words by longer or shorter ones), so kwic and the page show \
+                     their simplified text rather than the text as written"
                 );
             }
         }
