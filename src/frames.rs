@@ -52,8 +52,8 @@ impl Tables {
             take("groups", groups_frame(groups, options)?)?;
         }
         take("word_freq", word_freq(analysis, options)?)?;
-        if let Some((rows, total)) = &analysis.ngrams {
-            take("ngrams", ngrams_frame(rows, *total, options)?)?;
+        if let Some((table, total)) = &analysis.ngrams {
+            take("ngrams", ngrams_frame(&table.all(), *total, options)?)?;
         }
         if essay_words {
             let word = |id| analysis.word(id);

@@ -174,7 +174,7 @@ pub struct Analysis<'a> {
     /// Names of the themes profiled, in order, if a lexicon was given.
     pub theme_names: Option<Vec<String>>,
     /// Word n-grams seen at least twice, not of stopwords only, and the words counted, if asked.
-    pub ngrams: Option<(Vec<ngrams::Ngram>, u64)>,
+    pub ngrams: Option<(ngrams::NgramTable<'a>, u64)>,
     /// Why n-grams could not be counted, if they could not.
     pub ngram_error: Option<String>,
     /// The groups of `AnalysisOptions::group_by`, and whether any essay had the column.

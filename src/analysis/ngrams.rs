@@ -338,6 +338,110 @@ pub struct Ngram {
     pub dispersion: Dispersion,
 }
 
+/// A row while the rows are sorted and written: the n-gram's key, not its text (a corpus can
+/// report tens of millions of n-grams; the text is made a piece of the table at a time).
+#[derive(Debug, Clone, Copy)]
+struct Counted {
+    key: [u64; 2],
+    count: u32,
+    essays: u32,
+    dispersion: Dispersion,
+}
+
+impl Counted {
+    fn new(key: u128, count: u32, essays: u32) -> Self {
+        Counted {
+            key: [key as u64, (key >> 64) as u64],
+            count,
+            essays,
+            dispersion: Dispersion::default(),
+        }
+    }
+
+    fn key(&self) -> u128 {
+        u128::from(self.key[0]) | (u128::from(self.key[1]) << 64)
+    }
+}
+
+/// The n-grams a counter reported, most frequent first, ties by text.
+#[derive(Debug, Clone)]
+pub struct NgramTable<'a> {
+    rows: Vec<Counted>,
+    unit: Unit,
+    words: Vec<&'a str>,
+}
+
+impl NgramTable<'_> {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Rows `range`, with their text.
+    pub fn rows(&self, range: std::ops::Range<usize>) -> Vec<Ngram> {
+        self.rows[range]
+            .iter()
+            .map(|r| {
+                let key = r.key();
+                let items: Vec<String> = unkey(key)
+                    .map(|id| item(self.unit, &self.words, id))
+                    .collect();
+                Ngram {
+                    n: items.len(),
+                    text: items.join(self.unit.joiner()),
+                    count: r.count.into(),
+                    essays: r.essays,
+                    dispersion: r.dispersion,
+                }
+            })
+            .collect()
+    }
+
+    /// Every row, with its text.
+    pub fn all(&self) -> Vec<Ngram> {
+        self.rows(0..self.len())
+    }
+
+    /// The order of two n-grams' texts, without making them: characters by code point (the
+    /// order of their UTF-8), words by the bytes of the words joined by spaces.
+    fn text_order(&self, a: u128, b: u128) -> std::cmp::Ordering {
+        match self.unit {
+            Unit::Chars => unkey(a).cmp(unkey(b)),
+            Unit::Words => {
+                let bytes = |key: u128| {
+                    unkey(key).enumerate().flat_map(move |(i, id)| {
+                        (i > 0)
+                            .then_some(b' ')
+                            .into_iter()
+                            .chain(self.words[id as usize].bytes())
+                    })
+                };
+                bytes(a).cmp(bytes(b))
+            }
+        }
+    }
+}
+
+impl Unit {
+    fn joiner(self) -> &'static str {
+        match self {
+            Unit::Words => " ",
+            Unit::Chars => "",
+        }
+    }
+}
+
+/// One item of an n-gram: a word by id, or a character by code point.
+fn item(unit: Unit, words: &[&str], id: u32) -> String {
+    match unit {
+        Unit::Words => words[id as usize].to_owned(),
+        Unit::Chars => char::from_u32(id).map(String::from).unwrap_or_default(),
+    }
+}
+
 /// Which n-grams to report.
 pub struct Filter<'f> {
     pub min_freq: u64,
@@ -503,20 +607,17 @@ impl<'a> NgramCounter<'a> {
         self.sizes.iter().sum()
     }
 
-    /// The text of an n-gram key: words joined by a space, characters by nothing.
+    /// The items of an n-gram key: its words, or its characters.
     fn items(&self, key: u128) -> Vec<String> {
         unkey(key)
-            .map(|id| match self.unit {
-                Unit::Words => self.words[id as usize].to_owned(),
-                Unit::Chars => char::from_u32(id).map(String::from).unwrap_or_default(),
-            })
+            .map(|id| item(self.unit, &self.words, id))
             .collect()
     }
 
     /// The n-grams that pass `filter`, most frequent first, ties by text.
-    pub fn finish(mut self, filter: &Filter<'_>) -> Result<Vec<Ngram>, String> {
+    pub fn finish(mut self, filter: &Filter<'_>) -> Result<NgramTable<'a>, String> {
         let parts = Parts::of(self.sizes.iter().copied());
-        let mut rows: Vec<Ngram> = if self.spill.is_some() {
+        let rows: Vec<Counted> = if self.spill.is_some() {
             self.spill()?;
             self.merge_runs(filter, &parts)?
         } else {
@@ -525,36 +626,43 @@ impl<'a> NgramCounter<'a> {
                 .flat_map_iter(|shard| self.shard_rows(shard, filter, &parts))
                 .collect()
         };
-        rows.sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
-        Ok(rows)
+        let mut table = NgramTable {
+            rows,
+            unit: self.unit,
+            words: std::mem::take(&mut self.words),
+        };
+        let mut rows = std::mem::take(&mut table.rows);
+        rows.par_sort_unstable_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| table.text_order(a.key(), b.key()))
+        });
+        table.rows = rows;
+        Ok(table)
     }
 
     /// The row of an n-gram with these corpus totals, if it passes `filter`; its dispersion is
     /// left for the caller to sum.
-    fn row(&self, key: u128, count: u32, essays: u32, filter: &Filter<'_>) -> Option<Ngram> {
+    fn row(&self, key: u128, count: u32, essays: u32, filter: &Filter<'_>) -> Option<Counted> {
         if u64::from(count) < filter.min_freq || essays < filter.min_range {
             return None;
         }
-        let items = self.items(key);
-        let refs: Vec<&str> = items.iter().map(String::as_str).collect();
-        if !(filter.keep)(&refs) {
-            return None;
-        }
-        let joiner = match self.unit {
-            Unit::Words => " ",
-            Unit::Chars => "",
+        let kept = match self.unit {
+            Unit::Words => {
+                let words: Vec<&str> = unkey(key).map(|id| self.words[id as usize]).collect();
+                (filter.keep)(&words)
+            }
+            Unit::Chars => {
+                let items = self.items(key);
+                let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+                (filter.keep)(&refs)
+            }
         };
-        Some(Ngram {
-            n: items.len(),
-            text: items.join(joiner),
-            count: count.into(),
-            essays,
-            dispersion: Dispersion::default(),
-        })
+        kept.then(|| Counted::new(key, count, essays))
     }
 
     /// The rows of one shard held in memory.
-    fn shard_rows(&self, shard: &Shard, filter: &Filter<'_>, parts: &Parts) -> Vec<Ngram> {
+    fn shard_rows(&self, shard: &Shard, filter: &Filter<'_>, parts: &Parts) -> Vec<Counted> {
         let mut rows = Vec::new();
         // The n-grams of several essays: their rows wait for their postings' sums.
         let mut spread: FxHashMap<u128, (usize, u64, Sums)> = FxHashMap::default();
@@ -587,9 +695,9 @@ impl<'a> NgramCounter<'a> {
     /// The rows of every shard from its runs on disk: the runs of a shard merged by n-gram, an
     /// n-gram's records taken run by run, so its essays come in corpus order (as in memory, so
     /// that the figures are the same to the last bit whether or when the counts went to disk).
-    fn merge_runs(&self, filter: &Filter<'_>, parts: &Parts) -> Result<Vec<Ngram>, String> {
+    fn merge_runs(&self, filter: &Filter<'_>, parts: &Parts) -> Result<Vec<Counted>, String> {
         let spill = self.spill.as_ref().expect("spilled");
-        let shards: Vec<std::io::Result<Vec<Ngram>>> = (0..SHARDS)
+        let shards: Vec<std::io::Result<Vec<Counted>>> = (0..SHARDS)
             .into_par_iter()
             .map(|s| {
                 let file = &spill.files[s];
@@ -641,9 +749,13 @@ impl<'a> NgramCounter<'a> {
                 Ok(rows)
             })
             .collect();
-        let mut rows = Vec::new();
+        let shards = shards
+            .into_iter()
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(|e| format!("cannot read back the n-gram counts: {e}"))?;
+        let mut rows = Vec::with_capacity(shards.iter().map(Vec::len).sum());
         for shard in shards {
-            rows.extend(shard.map_err(|e| format!("cannot read back the n-gram counts: {e}"))?);
+            rows.extend(shard);
         }
         Ok(rows)
     }
@@ -690,7 +802,8 @@ mod tests {
                 min_range: 1,
                 keep: &all,
             })
-            .unwrap();
+            .unwrap()
+            .all();
         let found: Vec<(&str, u64, u32)> = rows
             .iter()
             .map(|r| (r.text.as_str(), r.count, r.essays))
@@ -721,7 +834,8 @@ mod tests {
                 min_range: 1,
                 keep: &all,
             })
-            .unwrap();
+            .unwrap()
+            .all();
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].text.as_str(), rows[0].count), ("抗疫", 2));
         assert_eq!(counter_total_of(&essays), 6);
@@ -758,7 +872,7 @@ mod tests {
                     .collect();
                 counter.add(chunk, grams, &|w| w).unwrap();
             }
-            counter.finish(&filter).unwrap()
+            counter.finish(&filter).unwrap().all()
         };
         for unit in [Unit::Words, Unit::Chars] {
             let memory = rows(1000, usize::MAX, unit);

@@ -124,7 +124,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     (Some(node), Unit::Chars) => items.concat().contains(node),
                 }
         };
-        let rows = counter
+        let table = counter
             .finish(&Filter {
                 min_freq: args.min_freq,
                 min_range: args.min_range,
@@ -133,15 +133,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             .map_err(anyhow::Error::msg)?;
         let path = args
             .table
-            .write_csv_in_pieces("ngrams", &rows, 100_000, |rows| {
-                ngrams_frame(rows, total, FrameOptions { excel_safe: true })
+            .write_csv_in_pieces("ngrams", table.len(), 100_000, |range| {
+                ngrams_frame(&table.rows(range), total, FrameOptions { excel_safe: true })
             })?;
-        if rows.len() > EXCEL_ROWS {
+        if table.len() > EXCEL_ROWS {
             eprintln!(
                 "wenxi: warning: {} has {} rows, more than Excel opens ({EXCEL_ROWS}): raise \
                  --min-freq or --min-range, or read it with pandas or R",
                 path.display(),
-                rows.len()
+                table.len()
             );
         }
         let mut out = std::io::stdout().lock();
@@ -151,7 +151,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             out,
             "{} (n = {}..{}) seen at least {} in at least {}, of {} ({total} {})",
             plural(
-                rows.len() as u64,
+                table.len() as u64,
                 if args.chars {
                     "character n-gram"
                 } else {
@@ -174,7 +174,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 "words"
             },
         )?;
-        for row in rows.iter().take(args.top) {
+        for row in table.rows(0..args.top.min(table.len())) {
             writeln!(
                 out,
                 "  {}\t{}\t{}\tDP={:.3}",

@@ -34,15 +34,15 @@ impl TableOutput {
         Ok(path)
     }
 
-    /// Writes `rows` as `<name>.csv` a piece of `piece` rows at a time, each piece made into a
-    /// frame by `frame`, so that a table of millions of rows is never a frame as a whole (the
-    /// same bytes as [`TableOutput::write_csv`] of the whole frame).
-    pub fn write_csv_in_pieces<T>(
+    /// Writes `rows` rows as `<name>.csv` a piece of `piece` rows at a time, each range of rows
+    /// made into a frame by `frame`, so that a table of millions of rows is never a frame as a
+    /// whole (the same bytes as [`TableOutput::write_csv`] of the whole frame).
+    pub fn write_csv_in_pieces(
         &self,
         name: &str,
-        rows: &[T],
+        rows: usize,
         piece: usize,
-        frame: impl Fn(&[T]) -> crate::error::Result<DataFrame>,
+        frame: impl Fn(std::ops::Range<usize>) -> crate::error::Result<DataFrame>,
     ) -> anyhow::Result<PathBuf> {
         ensure_dir(&self.output)?;
         let mut table = TableAppender::create(
@@ -53,9 +53,10 @@ impl TableOutput {
                 bom: !self.no_bom,
             },
         )?;
-        for rows in rows.chunks(piece.max(1)) {
-            table.append(&frame(rows)?)?;
+        let piece = piece.max(1);
+        for start in (0..rows).step_by(piece) {
+            table.append(&frame(start..rows.min(start + piece))?)?;
         }
-        Ok(table.finish(|| frame(&[]))?)
+        Ok(table.finish(|| frame(0..0))?)
     }
 }
