@@ -9,7 +9,7 @@ use crate::corpus::Essay;
 use crate::segment::Segmenter;
 
 use super::frequency::is_word;
-use super::layout::Layout;
+use super::layout::{Layout, Shown};
 
 /// What one token of a query matches.
 #[derive(Debug, Clone)]
@@ -286,49 +286,6 @@ fn char_context(
         .nth(width)
         .map_or(body.len(), |(i, _)| end + i);
     (flat(shown.text(from, start)), flat(shown.text(end, to)))
-}
-
-/// The text a concordance shows for an essay: its body, or for an essay converted to
-/// simplified character for character, the same places of the text as written.
-struct Shown<'e> {
-    body: &'e str,
-    /// The original text, with the byte offset of each character of the body and of the
-    /// original (and of their ends).
-    original: Option<(&'e str, Vec<u32>, Vec<u32>)>,
-}
-
-impl<'e> Shown<'e> {
-    fn of(essay: &'e Essay) -> Self {
-        let starts = |text: &str| -> Vec<u32> {
-            text.char_indices()
-                .map(|(i, _)| i as u32)
-                .chain([text.len() as u32])
-                .collect()
-        };
-        Shown {
-            body: &essay.body,
-            original: essay
-                .original
-                .as_deref()
-                .map(|original| (original, starts(&essay.body), starts(original))),
-        }
-    }
-
-    /// The shown text of the body's bytes `start..end` (character boundaries).
-    fn text(&self, start: usize, end: usize) -> &'e str {
-        match &self.original {
-            None => &self.body[start..end],
-            Some((original, body_at, original_at)) => {
-                let place = |byte: usize| {
-                    let char = body_at
-                        .binary_search(&(byte as u32))
-                        .expect("a place in the body is a character boundary");
-                    original_at[char] as usize
-                };
-                &original[place(start)..place(end)]
-            }
-        }
-    }
 }
 
 /// Context on one line: line breaks (paragraph ends) become a space.

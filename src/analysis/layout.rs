@@ -103,6 +103,49 @@ pub fn sentences(body: &str) -> Vec<Sentence> {
     found
 }
 
+/// The text shown for an essay (by `kwic` and the page): its body, or for an essay converted to
+/// simplified character for character, the same places of the text as written.
+pub struct Shown<'e> {
+    body: &'e str,
+    /// The original text, with the byte offset of each character of the body and of the
+    /// original (and of their ends).
+    original: Option<(&'e str, Vec<u32>, Vec<u32>)>,
+}
+
+impl<'e> Shown<'e> {
+    pub fn of(essay: &'e Essay) -> Self {
+        let starts = |text: &str| -> Vec<u32> {
+            text.char_indices()
+                .map(|(i, _)| i as u32)
+                .chain([text.len() as u32])
+                .collect()
+        };
+        Shown {
+            body: &essay.body,
+            original: essay
+                .original
+                .as_deref()
+                .map(|original| (original, starts(&essay.body), starts(original))),
+        }
+    }
+
+    /// The shown text of the body's bytes `start..end` (character boundaries).
+    pub fn text(&self, start: usize, end: usize) -> &'e str {
+        match &self.original {
+            None => &self.body[start..end],
+            Some((original, body_at, original_at)) => {
+                let place = |byte: usize| {
+                    let char = body_at
+                        .binary_search(&(byte as u32))
+                        .expect("a place in the body is a character boundary");
+                    original_at[char] as usize
+                };
+                &original[place(start)..place(end)]
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

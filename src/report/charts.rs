@@ -70,14 +70,19 @@ pub const KEYWORD_PANELS: usize = 12;
 /// Which of the essays' keyword lists the keywords chart draws: the first method asked for that
 /// found keywords in some essay. Keyness finds none in a corpus of one essay (there is no rest
 /// of the corpus to set it against), and the chart then shows the next method.
-pub fn keyword_chart_method(analysis: &Analysis<'_>) -> Option<usize> {
-    let methods = analysis.essays.first().map_or(0, |e| e.keywords.len());
-    (0..methods).find(|&slot| {
-        analysis
-            .essays
-            .iter()
-            .any(|e| !e.keywords[slot].1.is_empty())
-    })
+/// Returns its place in each essay's lists and the method.
+pub fn keyword_chart_method(
+    analysis: &Analysis<'_>,
+) -> Option<(usize, crate::analysis::keywords::KeywordMethod)> {
+    let first = analysis.essays.first()?;
+    (0..first.keywords.len())
+        .find(|&slot| {
+            analysis
+                .essays
+                .iter()
+                .any(|e| !e.keywords[slot].1.is_empty())
+        })
+        .map(|slot| (slot, first.keywords[slot].0))
 }
 
 /// The bytes of the registered font, or why it could not be registered.
@@ -347,10 +352,7 @@ pub fn write_charts(
 /// SVG is sized.
 fn draw_png(chart: &Chart, dpi: u32) -> std::result::Result<Vec<u8>, String> {
     let scale = f64::from(dpi) / f64::from(LAYOUT_DPI);
-    let pixels = (
-        (f64::from(chart.size.0) * scale).round() as u32,
-        (f64::from(chart.size.1) * scale).round() as u32,
-    );
+    let pixels = scaled::pixels(chart.size, scale);
     let mut rgb = vec![0u8; pixels.0 as usize * pixels.1 as usize * 3];
     {
         let _scale = TextScale::set(FONT_SCALE * scale);
@@ -564,8 +566,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
     });
 
     // Small multiples of the first keyword method that found keywords.
-    if let Some(slot) = keyword_chart_method(analysis) {
-        let method = analysis.essays[0].keywords[slot].0;
+    if let Some((slot, method)) = keyword_chart_method(analysis) {
         let panels: Vec<(String, Vec<(String, f64)>)> = corpus
             .essays
             .iter()

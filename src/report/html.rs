@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use super::write_bytes_atomically;
 use crate::analysis::keywords::KeywordMethod;
-use crate::analysis::layout::Layout;
+use crate::analysis::layout::{Layout, Shown};
 use crate::analysis::structure::{is_heading, ratio, MarkerKind};
 use crate::analysis::{frequency::is_word, levels, Analysis};
 use crate::corpus::{Corpus, Essay};
@@ -238,8 +238,7 @@ fn frame(
 ) -> Markup {
     let n = corpus.essays.len();
     let skipped = corpus.skipped().count();
-    let keyword_method = super::charts::keyword_chart_method(analysis)
-        .map(|slot| analysis.essays[0].keywords[slot].0);
+    let keyword_method = super::charts::keyword_chart_method(analysis).map(|(_, method)| method);
     let sections: [(&str, &str); 8] = [
         ("overview", l.pick("总览", "Overview")),
         ("words", l.pick("词频", "Words")),
@@ -733,8 +732,8 @@ fn page_essays<'p>(
     let words = vocab.iter().take_while(|(w, _)| is_word(w)).count();
     let mut forms: BTreeMap<&str, &str> = BTreeMap::new();
     for (essay, layout) in sample.iter().zip(&layouts) {
-        if let Some(shown) = shown(essay) {
-            written_forms(&essay.body, shown, layout, &mut forms);
+        if shown(essay).is_some() {
+            written_forms(essay, layout, &mut forms);
         }
     }
     let ids: FxHashMap<&str, u32> = vocab
@@ -817,25 +816,17 @@ fn shown(essay: &Essay) -> Option<&str> {
         .filter(|o| o.encode_utf16().count() == essay.body.encode_utf16().count())
 }
 
-/// Adds to `forms` each word token of `body` whose text as written in `shown` (the same
-/// characters, one for one) differs from it.
+/// Adds to `forms` each word token of an essay shown as written whose written text differs
+/// from it.
 fn written_forms<'e>(
-    body: &str,
-    shown: &'e str,
+    essay: &'e Essay,
     layout: &Layout<'e>,
     forms: &mut BTreeMap<&'e str, &'e str>,
 ) {
-    let starts: Vec<usize> = shown
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([shown.len()])
-        .collect();
-    let (mut chars, mut bytes) = (0, 0);
+    let shown = Shown::of(essay);
     for (&token, &offset) in layout.tokens.iter().zip(&layout.offsets) {
-        let offset = offset as usize;
-        chars += body[bytes..offset].chars().count();
-        bytes = offset;
-        let form = &shown[starts[chars]..starts[chars + token.chars().count()]];
+        let at = offset as usize;
+        let form = shown.text(at, at + token.len());
         if form != token && is_word(token) {
             forms.entry(form).or_insert(token);
         }

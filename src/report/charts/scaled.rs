@@ -19,6 +19,14 @@ pub struct Scaled<B> {
     size: (u32, u32),
 }
 
+/// The bitmap's size in pixels for a layout of `size` units at `scale`.
+pub fn pixels(size: (u32, u32), scale: f64) -> (u32, u32) {
+    (
+        (f64::from(size.0) * scale).round() as u32,
+        (f64::from(size.1) * scale).round() as u32,
+    )
+}
+
 impl<B: DrawingBackend> Scaled<B> {
     pub fn new(inner: B, scale: f64, size: (u32, u32)) -> Scaled<B> {
         Scaled { inner, scale, size }
@@ -193,10 +201,7 @@ mod tests {
         size: (u32, u32),
         paint: impl Fn(&DrawingArea<Scaled<BitMapBackend<'_>>, plotters::coord::Shift>),
     ) -> Vec<u8> {
-        let pixels = (
-            (f64::from(size.0) * scale).round() as u32,
-            (f64::from(size.1) * scale).round() as u32,
-        );
+        let pixels = pixels(size, scale);
         let mut buffer = vec![0u8; pixels.0 as usize * pixels.1 as usize * 3];
         {
             let bitmap = BitMapBackend::with_buffer(&mut buffer, pixels);
