@@ -15,6 +15,30 @@ pub struct FrameOptions {
     pub excel_safe: bool,
 }
 
+/// A table handed out by [`Tables::each`]: a whole frame, or `rows` rows made into frames a
+/// range at a time by `frame` (ngrams.csv has millions of rows at scale: as one frame its
+/// strings alone take hundreds of MB).
+pub enum Table<'t> {
+    Whole(DataFrame),
+    Pieces {
+        rows: usize,
+        frame: &'t dyn Fn(std::ops::Range<usize>) -> Result<DataFrame>,
+    },
+}
+
+impl Table<'_> {
+    /// Rows made into a frame at a time when a table comes in pieces.
+    pub const PIECE: usize = 100_000;
+
+    /// The table as one frame.
+    pub fn whole(self) -> Result<DataFrame> {
+        match self {
+            Table::Whole(df) => Ok(df),
+            Table::Pieces { rows, frame } => frame(0..rows),
+        }
+    }
+}
+
 /// The report tables of a run, each with the file stem it is written under.
 pub struct Tables {
     pub tables: Vec<(&'static str, DataFrame)>,
@@ -27,8 +51,8 @@ impl Tables {
         options: FrameOptions,
     ) -> Result<Tables> {
         let mut tables = Vec::new();
-        Self::each(corpus, analysis, options, true, &mut |name, df| {
-            tables.push((name, df));
+        Self::each(corpus, analysis, options, true, &mut |name, table| {
+            tables.push((name, table.whole()?));
             Ok(())
         })?;
         Ok(Tables { tables })
@@ -43,41 +67,54 @@ impl Tables {
         analysis: &Analysis<'_>,
         options: FrameOptions,
         essay_words: bool,
-        take: &mut dyn FnMut(&'static str, DataFrame) -> Result<()>,
+        take: &mut dyn FnMut(&'static str, Table<'_>) -> Result<()>,
     ) -> Result<()> {
         let keys = Keys::of(corpus);
-        take("files", files(corpus, options)?)?;
-        take("essays", essays(corpus, analysis, &keys, options)?)?;
+        take("files", Table::Whole(files(corpus, options)?))?;
+        take(
+            "essays",
+            Table::Whole(essays(corpus, analysis, &keys, options)?),
+        )?;
         if let Some((groups, _)) = &analysis.groups {
-            take("groups", groups_frame(groups, options)?)?;
+            take("groups", Table::Whole(groups_frame(groups, options)?))?;
         }
-        take("word_freq", word_freq(analysis, options)?)?;
+        take("word_freq", Table::Whole(word_freq(analysis, options)?))?;
         if let Some((table, total)) = &analysis.ngrams {
-            take("ngrams", ngrams_frame(&table.all(), *total, options)?)?;
+            let frame = |range| ngrams_frame(&table.rows(range), *total, options);
+            take(
+                "ngrams",
+                Table::Pieces {
+                    rows: table.len(),
+                    frame: &frame,
+                },
+            )?;
         }
         if essay_words {
             let word = |id| analysis.word(id);
             take(
                 "essay_word_freq",
-                essay_word_freq(&analysis.essays, &word, &keys, options)?,
+                Table::Whole(essay_word_freq(&analysis.essays, &word, &keys, options)?),
             )?;
         }
-        take("keywords", keywords(analysis, &keys, options)?)?;
+        take(
+            "keywords",
+            Table::Whole(keywords(analysis, &keys, options)?),
+        )?;
         let structure = structure(corpus, analysis, &keys, options)?;
         let correlations = correlations(corpus, &structure, options)?;
-        take("structure", structure)?;
+        take("structure", Table::Whole(structure))?;
         if let Some(df) = correlations {
-            take("correlations", df)?;
+            take("correlations", Table::Whole(df))?;
         }
-        take("markers", markers(analysis, &keys, options)?)?;
+        take("markers", Table::Whole(markers(analysis, &keys, options)?))?;
         for (name, df) in similarity_tables(corpus, analysis)? {
-            take(name, df)?;
+            take(name, Table::Whole(df))?;
         }
         for (name, df) in reuse_tables(corpus, analysis, options)? {
-            take(name, df)?;
+            take(name, Table::Whole(df))?;
         }
         if let Some((name, df)) = themes_table(analysis, &keys, options)? {
-            take(name, df)?;
+            take(name, Table::Whole(df))?;
         }
         Ok(())
     }

@@ -12,7 +12,7 @@ use crate::analysis::keywords::KeywordMethod;
 use crate::analysis::themes::{ThemeLexicon, EMBEDDED_THEMES};
 use crate::analysis::{pieces, Analysis, AnalysisBuilder, AnalysisOptions, BATCH_BYTES};
 use crate::corpus::Corpus;
-use crate::frames::{self, FrameOptions, Tables};
+use crate::frames::{self, FrameOptions, Table, Tables};
 use crate::report::{
     charts, ensure_dir, html, run, AppendThread, Format, TableAppender, TableReporter, EXCEL_ROWS,
 };
@@ -473,18 +473,33 @@ fn write_tables(
     };
     let mut written = Vec::new();
     let mut too_long = Vec::new();
-    Tables::each(corpus, analysis, frame_options, false, &mut |name, df| {
-        let path = args
-            .output
-            .join(format!("{name}.{}", reporter.format.extension()));
-        reporter.write_one(&df, &path)?;
-        written.push(path);
-        too_long.push((
-            format!("{name}.{}", reporter.format.extension()),
-            df.height(),
-        ));
-        Ok(())
-    })?;
+    Tables::each(
+        corpus,
+        analysis,
+        frame_options,
+        false,
+        &mut |name, table| {
+            let (path, rows) = match table {
+                Table::Whole(df) => {
+                    let path = args
+                        .output
+                        .join(format!("{name}.{}", reporter.format.extension()));
+                    reporter.write_one(&df, &path)?;
+                    (path, df.height())
+                }
+                Table::Pieces { rows, frame } => {
+                    let mut out = TableAppender::create(&args.output, name, reporter)?;
+                    for start in (0..rows).step_by(Table::PIECE) {
+                        out.append(&frame(start..rows.min(start + Table::PIECE))?)?;
+                    }
+                    (out.finish(|| frame(0..0))?, rows)
+                }
+            };
+            written.push(path);
+            too_long.push((format!("{name}.{}", reporter.format.extension()), rows));
+            Ok(())
+        },
+    )?;
     if let Some(table) = essay_words.as_ref().filter(|t| t.format() == Format::Csv) {
         too_long.push(("essay_word_freq.csv".to_owned(), table.rows()));
     }

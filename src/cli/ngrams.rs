@@ -131,11 +131,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 keep: &keep,
             })
             .map_err(anyhow::Error::msg)?;
-        let path = args
-            .table
-            .write_csv_in_pieces("ngrams", table.len(), 100_000, |range| {
-                ngrams_frame(&table.rows(range), total, FrameOptions { excel_safe: true })
-            })?;
+        let path = args.table.write_csv_in_pieces(
+            "ngrams",
+            table.len(),
+            crate::frames::Table::PIECE,
+            |range| ngrams_frame(&table.rows(range), total, FrameOptions { excel_safe: true }),
+        )?;
         if table.len() > EXCEL_ROWS {
             eprintln!(
                 "wenxi: warning: {} has {} rows, more than Excel opens ({EXCEL_ROWS}): raise \
