@@ -76,11 +76,27 @@ impl Tables {
             Table::Whole(essays(corpus, analysis, &keys, options)?),
         )?;
         if let Some((groups, _)) = &analysis.groups {
-            take("groups", Table::Whole(groups_frame(groups, options)?))?;
+            take(
+                "groups",
+                Table::Whole(groups_frame(analysis, groups, options)?),
+            )?;
         }
         take("word_freq", Table::Whole(word_freq(analysis, options)?))?;
         if let Some((table, total)) = &analysis.ngrams {
-            let frame = |range| ngrams_frame(&table.rows(range), *total, options);
+            let frame = |range| {
+                let mut rows = table.rows(range);
+                if analysis.forms.is_some() {
+                    for row in &mut rows {
+                        let words: Vec<&str> = row
+                            .text
+                            .split(' ')
+                            .map(|w| analysis.shown_word(w))
+                            .collect();
+                        row.text = words.join(" ");
+                    }
+                }
+                ngrams_frame(&rows, *total, options)
+            };
             take(
                 "ngrams",
                 Table::Pieces {
@@ -91,9 +107,16 @@ impl Tables {
         }
         if essay_words {
             let word = |id| analysis.word(id);
+            let shown = |i: usize, id| analysis.shown_in(&analysis.essays[i], id);
             take(
                 "essay_word_freq",
-                Table::Whole(essay_word_freq(&analysis.essays, &word, &keys, options)?),
+                Table::Whole(essay_word_freq(
+                    &analysis.essays,
+                    &word,
+                    &shown,
+                    &keys,
+                    options,
+                )?),
             )?;
         }
         take(
@@ -301,7 +324,11 @@ fn themes_table(
     for essay in &analysis.essays {
         let total: u64 = essay.themes.iter().map(|t| t.hits).sum();
         for (name, hits) in names.iter().zip(&essay.themes) {
-            let words: Vec<String> = hits.words.iter().map(|(w, c)| format!("{w}×{c}")).collect();
+            let words: Vec<String> = hits
+                .words
+                .iter()
+                .map(|(w, c)| format!("{}×{c}", analysis.shown_word_in(essay, w)))
+                .collect();
             rows.push((
                 essay.essay_id,
                 name.as_str(),
@@ -441,7 +468,11 @@ fn word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame
         "word_freq",
         w.len(),
         vec![
-            text("word", w.iter().map(|x| x.word), options),
+            text(
+                "word",
+                w.iter().map(|x| analysis.shown_word(x.word)),
+                options,
+            ),
             column("pos", w.iter().map(|x| x.pos)),
             column("count", w.iter().map(|x| x.count)),
             column("per_10k", w.iter().map(|x| per_10k(x.count, total))),
@@ -455,20 +486,28 @@ fn word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame
 }
 
 /// `essay_word_freq`: one row per word of each essay, most frequent first. `word` gives a word
-/// id's corpus entry (its tag and whether it is a stopword). A streaming run builds it per batch.
+/// id's corpus entry (its tag and whether it is a stopword), `shown` how the `i`th essay of
+/// `essays` writes it. A streaming run builds it per batch.
 pub fn essay_word_freq<'w>(
     essays: &[EssayResult<'_>],
     word: &dyn Fn(u32) -> &'w WordFreq<'w>,
+    shown: &dyn Fn(usize, u32) -> &'w str,
     keys: &Keys,
     options: FrameOptions,
 ) -> Result<DataFrame> {
-    let rows: Vec<(u32, u64, &WordFreq<'_>, u32)> = essays
+    let rows: Vec<(u32, u64, &WordFreq<'_>, u32, &str)> = essays
         .iter()
-        .flat_map(|essay| {
-            essay
-                .counts
-                .iter()
-                .map(move |(id, count)| (essay.essay_id, essay.figures.words, word(id), count))
+        .enumerate()
+        .flat_map(|(i, essay)| {
+            essay.counts.iter().map(move |(id, count)| {
+                (
+                    essay.essay_id,
+                    essay.figures.words,
+                    word(id),
+                    count,
+                    shown(i, id),
+                )
+            })
         })
         .collect();
     frame(
@@ -477,7 +516,7 @@ pub fn essay_word_freq<'w>(
         vec![
             column("essay_id", rows.iter().map(|r| r.0)),
             keys.column(rows.iter().map(|r| r.0), options),
-            text("word", rows.iter().map(|r| r.2.word), options),
+            text("word", rows.iter().map(|r| r.4), options),
             column("pos", rows.iter().map(|r| r.2.pos)),
             column("count", rows.iter().map(|r| u64::from(r.3))),
             column("per_10k", rows.iter().map(|r| per_10k(u64::from(r.3), r.1))),
@@ -492,10 +531,14 @@ fn keywords(analysis: &Analysis<'_>, keys: &Keys, options: FrameOptions) -> Resu
         .iter()
         .flat_map(|essay| {
             essay.keywords.iter().flat_map(move |(method, found)| {
-                found
-                    .iter()
-                    .enumerate()
-                    .map(move |(rank, k)| (essay.essay_id, rank as u32 + 1, k, method.as_str()))
+                found.iter().enumerate().map(move |(rank, k)| {
+                    (
+                        essay.essay_id,
+                        rank as u32 + 1,
+                        (analysis.shown_word_in(essay, k.word), k.score),
+                        method.as_str(),
+                    )
+                })
             })
         })
         .collect();
@@ -507,8 +550,8 @@ fn keywords(analysis: &Analysis<'_>, keys: &Keys, options: FrameOptions) -> Resu
             keys.column(rows.iter().map(|r| r.0), options),
             column("method", rows.iter().map(|r| r.3)),
             column("rank", rows.iter().map(|r| r.1)),
-            text("word", rows.iter().map(|r| r.2.word), options),
-            column("score", rows.iter().map(|r| r.2.score)),
+            text("word", rows.iter().map(|r| r.2 .0), options),
+            column("score", rows.iter().map(|r| r.2 .1)),
         ],
     )
 }
@@ -754,6 +797,7 @@ fn markers(analysis: &Analysis<'_>, keys: &Keys, options: FrameOptions) -> Resul
 
 /// `groups.csv`: one row per group of `--group-by`, by name.
 fn groups_frame(
+    analysis: &Analysis<'_>,
     groups: &[crate::analysis::groups::Group],
     options: FrameOptions,
 ) -> Result<DataFrame> {
@@ -763,7 +807,7 @@ fn groups_frame(
         .map(|x| {
             x.keywords
                 .iter()
-                .map(|(w, _)| w.as_str())
+                .map(|(w, _)| analysis.shown_word(w))
                 .collect::<Vec<_>>()
                 .join(" ")
         })

@@ -560,7 +560,7 @@ fn the_page_in_a_real_browser() {
     let count: usize = Csv::read(&out.path().join("word_freq.csv"))
         .records()
         .iter()
-        .find(|r| r["word"] == "学习")
+        .find(|r| r["word"] == "學習")
         .unwrap()["count"]
         .parse()
         .unwrap();

@@ -34,7 +34,10 @@ fn analyze(input: &Path, extra: &[&str]) -> (tempfile::TempDir, String) {
 #[test]
 fn tang_poems_segment_as_the_c_opencc_converts_them() {
     let fixtures = repo().join("tests/fixtures/tang");
-    let (traditional, stderr) = analyze(&fixtures.join("quantangshi.csv"), &[]);
+    let (traditional, stderr) = analyze(
+        &fixtures.join("quantangshi.csv"),
+        &["--report-script", "simplified"],
+    );
     let (simplified, _) = analyze(
         &fixtures.join("quantangshi.t2s.csv"),
         &["--script", "simplified"],
@@ -132,14 +135,37 @@ fn stopwords_markers_and_themes_work_on_converted_essays() {
         .success();
     let words = Csv::read(&out.path().join("word_freq.csv"));
     let listed = words.column("word");
-    // 許多年輕人 is cut as its simplified form is (许多 年轻人), not 許/多年/輕人.
-    for word in ["许多", "年轻人", "志愿者", "居民"] {
+    // 許多年輕人 is cut as its simplified form is (许多 年轻人), not 許/多年/輕人, and reported
+    // as written.
+    for word in ["許多", "年輕人", "志願者", "居民"] {
         assert!(listed.contains(&word), "{word} in {listed:?}");
     }
     assert!(!listed.contains(&"輕人") && !listed.contains(&"多年"));
     // 他們 becomes 他们, a stopword, so it is no keyword.
     let keywords = Csv::read(&out.path().join("keywords.csv"));
-    assert!(!keywords.column("word").contains(&"他们"));
+    assert!(!keywords.column("word").contains(&"他們"));
+    assert!(!keywords.column("word").is_empty());
+    // --report-script simplified reports the words as they were counted.
+    let counted = tempfile::tempdir().unwrap();
+    wenxi()
+        .arg("analyze")
+        .arg(dir.path())
+        .args([
+            "--report-script",
+            "simplified",
+            "--no-charts",
+            "--no-html",
+            "-q",
+            "-o",
+        ])
+        .arg(counted.path())
+        .assert()
+        .success();
+    let simplified = Csv::read(&counted.path().join("word_freq.csv"));
+    for word in ["许多", "年轻人", "志愿者", "居民"] {
+        assert!(simplified.column("word").contains(&word), "{word}");
+    }
+    assert_eq!(simplified.column("count"), words.column("count"));
     // 總之 opens a paragraph as the summary marker 总之.
     let markers = Csv::read(&out.path().join("markers.csv"));
     assert_eq!(markers.column("marker"), ["总之"]);
@@ -232,4 +258,146 @@ fn kwic_shows_traditional_essays_as_written() {
         (last[6].as_str(), last[7].as_str()),
         ("我们用互联网", "学习")
     );
+}
+
+/// Each row of a table of the run `written` and of the run `counted` (`--report-script
+/// simplified`): the same rows in the same order, the word aside.
+fn same_rows_but_the_word(written: &Csv, counted: &Csv) {
+    assert_eq!(written.rows.len(), counted.rows.len());
+    for (a, b) in written.records().iter().zip(counted.records().iter()) {
+        for (column, value) in a.iter() {
+            if *column != "word" {
+                assert_eq!(value, &b[column], "{column}");
+            }
+        }
+    }
+}
+
+#[test]
+fn words_are_reported_as_the_poems_wrote_them() {
+    let fixtures = repo().join("tests/fixtures/tang");
+    let (written, _) = analyze(&fixtures.join("quantangshi.csv"), &[]);
+    let (counted, _) = analyze(
+        &fixtures.join("quantangshi.csv"),
+        &["--report-script", "simplified"],
+    );
+    let read = |dir: &tempfile::TempDir, name: &str| Csv::read(&dir.path().join(name));
+    // By the other route: the C++ OpenCC's conversion of each poem (same length, character for
+    // character) has the counted word where the poem has the written one.
+    let poems = Csv::read(&fixtures.join("quantangshi.csv"));
+    let originals: Vec<Vec<char>> = poems
+        .column("正文")
+        .iter()
+        .map(|t| t.chars().collect())
+        .collect();
+    let converted = Csv::read(&fixtures.join("quantangshi.t2s.csv"));
+    let conversions: Vec<Vec<char>> = converted
+        .column("正文")
+        .iter()
+        .map(|t| t.chars().collect())
+        .collect();
+    let at = |text: &[char], word: &[char]| text.windows(word.len()).position(|w| w == word);
+    for table in ["essay_word_freq.csv", "keywords.csv"] {
+        let (a, b) = (read(&written, table), read(&counted, table));
+        same_rows_but_the_word(&a, &b);
+        let (mut differ, mut checked) = (0, 0);
+        for (r, s) in a.records().iter().zip(b.records().iter()) {
+            let poem = r["essay_id"].parse::<usize>().unwrap() - 1;
+            let (word, simplified): (Vec<char>, Vec<char>) =
+                (r["word"].chars().collect(), s["word"].chars().collect());
+            assert_eq!(word.len(), simplified.len(), "{}", r["word"]);
+            let place = at(&originals[poem], &word)
+                .unwrap_or_else(|| panic!("{} is not in poem {}", r["word"], poem + 1));
+            differ += usize::from(word != simplified);
+            let (original, conversion) = (&originals[poem], &conversions[poem]);
+            // Two poems meet the two differences of the OpenCC dictionaries (see above).
+            if original.len() == conversion.len() && !poems.column("正文")[poem].contains("沈湎")
+            {
+                if let Some(other) = conversion.get(place..place + word.len()) {
+                    if !other.contains(&'蒐') && !word.contains(&'蒐') {
+                        assert_eq!(
+                            other,
+                            simplified.as_slice(),
+                            "{} in poem {}",
+                            r["word"],
+                            poem + 1
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            differ * 3 > a.rows.len(),
+            "{table}: {differ} of {}",
+            a.rows.len()
+        );
+        assert!(
+            checked * 10 > a.rows.len() * 9,
+            "{table}: {checked} of {}",
+            a.rows.len()
+        );
+    }
+    // The corpus's word list: the same counts, each word as some poem writes it.
+    let (a, b) = (
+        read(&written, "word_freq.csv"),
+        read(&counted, "word_freq.csv"),
+    );
+    same_rows_but_the_word(&a, &b);
+    let all: Vec<char> = originals.concat();
+    for r in a.records().iter() {
+        let word: Vec<char> = r["word"].chars().collect();
+        assert!(at(&all, &word).is_some(), "{}", r["word"]);
+    }
+    assert_eq!(a.column("word")[2], "還");
+    assert_eq!(b.column("word")[2], "还");
+}
+
+#[test]
+fn a_mixed_corpus_shows_each_essay_its_own_form_and_the_corpus_its_commonest() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "我们在家学习。").unwrap();
+    std::fs::write(dir.path().join("b.txt"), "我們在家學習。").unwrap();
+    std::fs::write(dir.path().join("c.txt"), "同學們一起學習。").unwrap();
+    let words = |dir: &Path| {
+        let out = tempfile::tempdir().unwrap();
+        wenxi()
+            .arg("analyze")
+            .arg(dir)
+            .args(["--no-charts", "--no-html", "-q", "-o"])
+            .arg(out.path())
+            .assert()
+            .success();
+        let freq = Csv::read(&out.path().join("word_freq.csv"));
+        let essays = Csv::read(&out.path().join("essay_word_freq.csv"));
+        let of = |csv: &Csv, pick: &dyn Fn(&str) -> bool| -> Vec<(String, String)> {
+            csv.records()
+                .iter()
+                .filter(|r| pick(r["word"]))
+                .map(|r| {
+                    let id = r.get("essay_id").copied().unwrap_or_default();
+                    (id.to_owned(), r["word"].to_owned())
+                })
+                .collect()
+        };
+        let learn = |w: &str| w == "学习" || w == "學習";
+        (
+            of(&freq, &learn),
+            of(&essays, &learn),
+            freq.column("count").len(),
+        )
+    };
+    let pair = |id: &str, word: &str| (id.to_owned(), word.to_owned());
+    // 学习 is written 學習 twice, 学习 once: the corpus shows 學習, each essay its own.
+    let (freq, essays, _) = words(dir.path());
+    assert_eq!(freq, [pair("", "學習")]);
+    assert_eq!(
+        essays,
+        [pair("1", "学习"), pair("2", "學習"), pair("3", "學習")]
+    );
+    // Once more in simplified: a tie goes to the simplified form.
+    std::fs::write(dir.path().join("d.txt"), "学习。").unwrap();
+    let (freq, essays, _) = words(dir.path());
+    assert_eq!(freq, [pair("", "学习")]);
+    assert_eq!(essays.len(), 4);
 }

@@ -17,6 +17,7 @@ pub mod similarity;
 pub mod stopwords;
 pub mod structure;
 pub mod themes;
+pub mod written;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -58,6 +59,8 @@ pub struct AnalysisOptions {
     pub ngrams: Option<std::ops::RangeInclusive<usize>>,
     /// Group the essays by this metadata column (groups.csv).
     pub group_by: Option<String>,
+    /// Which form of the words of converted (traditional) essays the tables show.
+    pub report_script: written::ReportScript,
 }
 
 impl Default for AnalysisOptions {
@@ -75,6 +78,7 @@ impl Default for AnalysisOptions {
             themes: None,
             ngrams: None,
             group_by: None,
+            report_script: written::ReportScript::Written,
         }
     }
 }
@@ -117,6 +121,10 @@ pub struct EssayResult<'a> {
     pub structure: Structure,
     /// Hits of each theme of the lexicon, in its order (empty without a lexicon).
     pub themes: Vec<themes::ThemeHits<'a>>,
+    /// For an essay converted to simplified: where it writes a word otherwise than the corpus's
+    /// first converted essay with the word (see [`written::FormCounter::add`]); `None` for an
+    /// essay shown as segmented.
+    pub forms: Option<Box<[(u32, &'a str)]>>,
 }
 
 impl EssayResult<'_> {
@@ -131,6 +139,7 @@ impl EssayResult<'_> {
                 .collect(),
             structure: self.structure.clone(),
             themes: self.themes.clone(),
+            forms: self.forms.clone(),
             ..self
         }
     }
@@ -177,6 +186,9 @@ pub struct Analysis<'a> {
     pub ngrams: Option<(ngrams::NgramTable<'a>, u64)>,
     /// Why n-grams could not be counted, if they could not.
     pub ngram_error: Option<String>,
+    /// How converted essays write the words, if any essay was converted and the tables show
+    /// words as written.
+    pub forms: Option<written::Forms<'a>>,
     /// The groups of `AnalysisOptions::group_by`, and whether any essay had the column.
     pub groups: Option<(Vec<groups::Group>, bool)>,
 }
@@ -185,6 +197,40 @@ impl<'a> Analysis<'a> {
     /// The corpus entry of a word id of [`EssayResult::counts`].
     pub fn word(&self, id: u32) -> &WordFreq<'a> {
         &self.word_freq[self.rank[id as usize] as usize]
+    }
+
+    /// Word `id` as the corpus tables show it (see [`written`]).
+    pub fn shown(&self, id: u32) -> &'a str {
+        match &self.forms {
+            Some(forms) => forms.corpus(id),
+            None => self.word(id).word,
+        }
+    }
+
+    /// Word `id` as the tables of `essay` show it.
+    pub fn shown_in(&self, essay: &EssayResult<'a>, id: u32) -> &'a str {
+        match (&self.forms, &essay.forms) {
+            (Some(forms), Some(own)) => forms.essay(own, id),
+            _ => None,
+        }
+        .unwrap_or_else(|| self.word(id).word)
+    }
+
+    /// A word (or any string: one that is no word of the corpus is itself) as the corpus
+    /// tables show it.
+    pub fn shown_word<'w>(&'w self, word: &'w str) -> &'w str {
+        match self.forms.as_ref().and_then(|f| f.id(word)) {
+            Some(id) => self.shown(id),
+            None => word,
+        }
+    }
+
+    /// A word as the tables of `essay` show it.
+    pub fn shown_word_in<'w>(&'w self, essay: &EssayResult<'a>, word: &'w str) -> &'w str {
+        match self.forms.as_ref().and_then(|f| f.id(word)) {
+            Some(id) if essay.forms.is_some() => self.shown_in(essay, id),
+            _ => word,
+        }
     }
 
     /// The part-of-speech tag of a word of the corpus (`x` for a word not in it).
@@ -269,6 +315,8 @@ struct Pending<'b> {
     sequence: Option<(Vec<&'b str>, Vec<u32>)>,
     grams: Option<ngrams::EssayGrams>,
     xu: readability::XuPending,
+    /// How a converted essay writes its words (see [`written::essay_forms`]).
+    forms: Option<Vec<(u32, &'b str)>>,
 }
 
 /// The analysis of a corpus built a batch of essays at a time (tantivy's segments, in corpus
@@ -294,6 +342,8 @@ pub struct AnalysisBuilder<'a, 'o> {
     ngrams: Option<ngrams::NgramCounter<'a>>,
     ngram_error: Option<String>,
     groups: Option<groups::GroupCounter>,
+    /// The forms converted essays write words in, if the tables show words as written.
+    forms: Option<written::FormCounter<'a>>,
 }
 
 impl<'a, 'o> AnalysisBuilder<'a, 'o> {
@@ -321,6 +371,8 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                 .group_by
                 .as_ref()
                 .map(|_| groups::GroupCounter::default()),
+            forms: (options.report_script == written::ReportScript::Written)
+                .then(written::FormCounter::default),
         }
     }
 
@@ -332,6 +384,15 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
     /// The corpus entry of a word id, with its totals so far.
     pub fn word(&self, id: u32) -> &WordFreq<'a> {
         &self.words[id as usize]
+    }
+
+    /// Word `id` as the tables of `essay` (one of [`Self::essays`]) show it.
+    pub fn shown_in(&self, essay: &EssayResult<'a>, id: u32) -> &'a str {
+        match (&self.forms, &essay.forms) {
+            (Some(forms), Some(own)) => forms.essay(own, id),
+            _ => None,
+        }
+        .unwrap_or(self.words[id as usize].word)
     }
 
     /// Analyses the next essays of the corpus; returns the range of [`Self::essays`] they fill.
@@ -351,7 +412,10 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                 .par_iter()
                 .map(|essay| {
                     let tokens = segment_essay(segmenter, essay);
-                    let pending = analyse_essay(essay, &tokens, idf, options);
+                    let mut pending = analyse_essay(essay, &tokens, idf, options);
+                    if options.report_script == written::ReportScript::Written {
+                        pending.forms = written::essay_forms(essay, &pending.counts);
+                    }
                     progress(essay.body.len() as u64);
                     pending
                 })
@@ -372,6 +436,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         let first_new = self.words.len();
         let mut new_at: Vec<(usize, u32)> = Vec::new();
         let mut counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(pending.len());
+        let mut own_forms: Vec<Option<Box<[(u32, &'a str)]>>> = vec![None; pending.len()];
         for (e, (p, known)) in pending.iter().zip(known).enumerate() {
             let mut ids = Vec::with_capacity(p.counts.len());
             for (w, known) in p.counts.iter().zip(known) {
@@ -400,6 +465,13 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                 entry.count += w.count;
                 entry.essays += 1;
                 ids.push((id, w.count as u32));
+            }
+            if let (Some(counter), Some(found)) = (&mut self.forms, &p.forms) {
+                let found: Vec<(u32, &'a str)> = found
+                    .iter()
+                    .map(|&(place, form)| (place, keep(&mut self.others, form, intern)))
+                    .collect();
+                own_forms[e] = Some(counter.add(&self.words, &ids, &found));
             }
             counts.push(ids);
         }
@@ -454,7 +526,11 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                 .into_par_iter()
                 .zip(counts)
                 .zip(jieba)
-                .map(|((p, counts), jieba)| this.finish_essay(p, counts, jieba))
+                .zip(own_forms)
+                .map(|(((p, counts), jieba), forms)| EssayResult {
+                    forms,
+                    ..this.finish_essay(p, counts, jieba)
+                })
                 .collect()
         });
         if let Some(reuse) = &mut self.reuse {
@@ -577,6 +653,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             keywords,
             structure,
             themes,
+            forms: None,
         }
     }
 
@@ -593,8 +670,13 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             ngrams,
             ngram_error,
             groups,
+            forms,
+            ids,
             ..
         } = self;
+        let forms = forms
+            .filter(|counter| !counter.is_empty())
+            .map(|counter| counter.finish(&words, ids));
         let groups = groups.map(|counter| {
             let found = counter.found();
             (counter.finish(&essays, &words), found)
@@ -681,6 +763,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             theme_names,
             ngrams,
             ngram_error,
+            forms,
             groups,
         }
     }
@@ -847,6 +930,7 @@ fn analyse_essay<'b>(
             .clone()
             .map(|ns| ngrams::word_grams(&essay.body, tokens, ns)),
         xu,
+        forms: None,
     }
 }
 

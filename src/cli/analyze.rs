@@ -101,6 +101,14 @@ pub struct Args {
           value_parser = super::ngrams::parse_range)]
     pub ngrams: Option<std::ops::RangeInclusive<usize>>,
 
+    /// How the tables, charts and page show the words of traditional essays (converted to
+    /// simplified to be segmented): `written` as the essays wrote them (an essay's rows in its
+    /// own form, the corpus's rows in the form it uses most), or `simplified` as they were
+    /// counted
+    #[arg(long, value_enum, value_name = "SCRIPT",
+          default_value_t = crate::analysis::written::ReportScript::Written)]
+    pub report_script: crate::analysis::written::ReportScript,
+
     /// Group the essays by this column of their spreadsheet (班级, 年级 …): groups.csv gives
     /// each group's size, the means of its structure figures and the words that set it apart
     /// from the rest
@@ -232,6 +240,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             themes,
             ngrams: args.ngrams.clone(),
             group_by: args.group_by.clone(),
+            report_script: args.report_script,
         };
         ensure_dir(&args.output)?;
         let leftovers = run::remove_temporaries(&args.output);
@@ -295,6 +304,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                                         frames::essay_word_freq(
                                             piece,
                                             &|id| builder.word(id),
+                                            &|i, id| builder.shown_in(&piece[i], id),
                                             &keys,
                                             frame_options,
                                         )
@@ -518,6 +528,7 @@ fn write_tables(
             frames::essay_word_freq(
                 &[],
                 &|_| unreachable!("no essay, no word"),
+                &|_, _| unreachable!("no essay, no word"),
                 &keys,
                 frame_options,
             )

@@ -39,6 +39,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         themes: None,
         ngrams: None,
         group_by: None,
+        // structure.csv has no words.
+        report_script: crate::analysis::written::ReportScript::Simplified,
     };
     let segmenter = args.input.segmenter()?;
     args.input.pool()?.install(|| {

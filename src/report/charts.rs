@@ -134,6 +134,16 @@ pub fn missing_glyphs(text: &str) -> BTreeSet<char> {
         .collect()
 }
 
+/// A word's label: as the essays wrote it (`shown`) where the font can draw it, else as it was
+/// counted (simplified, which the embedded font has every character of), rather than with holes.
+fn drawable<'w>(shown: &'w str, counted: &'w str) -> &'w str {
+    if shown == counted || missing_glyphs(shown).is_empty() {
+        shown
+    } else {
+        counted
+    }
+}
+
 /// What [`write_charts`] wrote, and the characters of its labels the font lacks.
 #[derive(Debug, Default)]
 pub struct Written {
@@ -395,7 +405,12 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .iter()
         .filter(|w| !w.stopword)
         .take(TOP_WORDS)
-        .map(|w| (w.word.to_owned(), w.count as f64))
+        .map(|w| {
+            (
+                drawable(analysis.shown_word(w.word), w.word).to_owned(),
+                w.count as f64,
+            )
+        })
         .collect();
     let height = 200 + top.len() as u32 * 34;
     let note = format!("出现次数最多的 {} 个词", top.len());
@@ -417,7 +432,12 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .iter()
         .filter(|w| !w.stopword)
         .take(CLOUD_WORDS)
-        .map(|w| (w.word.to_owned(), w.count))
+        .map(|w| {
+            (
+                drawable(analysis.shown_word(w.word), w.word).to_owned(),
+                w.count,
+            )
+        })
         .collect();
     if !words.is_empty() {
         let (width, height) = (1600, 1000);
@@ -577,7 +597,10 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
                     .1
                     .iter()
                     .take(8)
-                    .map(|k| (k.word.to_owned(), k.score))
+                    .map(|k| {
+                        let shown = analysis.shown_word_in(r, k.word);
+                        (drawable(shown, k.word).to_owned(), k.score)
+                    })
                     .collect();
                 (format!("{} {}", e.id, clip(&e.title, 12)), words)
             })

@@ -495,7 +495,7 @@ fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>, links: &
             .take(MAX_TABLE_ROWS)
             .map(|w| {
                 json!([
-                    w.word,
+                    analysis.shown_word(w.word),
                     w.pos,
                     w.count,
                     round(w.count as f64 * 10_000.0 / total_words, 2),
@@ -524,7 +524,10 @@ fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>, links: &
                         e.id,
                         e.title,
                         method.as_str(),
-                        words.iter().map(|k| k.word).collect::<Vec<_>>(),
+                        words
+                            .iter()
+                            .map(|k| analysis.shown_word_in(r, k.word))
+                            .collect::<Vec<_>>(),
                     ])
                 })
             })
@@ -766,7 +769,7 @@ fn page_essays<'p>(
             let keywords: Vec<Value> = result
                 .keywords
                 .iter()
-                .map(|(method, words)| json!([method.as_str(), words.iter().map(|k| k.word).collect::<Vec<_>>()]))
+                .map(|(method, words)| json!([method.as_str(), words.iter().map(|k| analysis.shown_word_in(result, k.word)).collect::<Vec<_>>()]))
                 .collect();
             let themes: Vec<Value> = analysis.theme_names.as_ref().map_or(Vec::new(), |names| {
                 names
