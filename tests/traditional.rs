@@ -401,3 +401,55 @@ fn a_mixed_corpus_shows_each_essay_its_own_form_and_the_corpus_its_commonest() {
     assert_eq!(freq, [pair("", "学习")]);
     assert_eq!(essays.len(), 4);
 }
+
+#[test]
+fn keyness_and_compare_report_words_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "我們每天在學校學習。".repeat(6) + "老師說學習很重要。",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.txt"),
+        "我們每天在操場鍛鍊身體。".repeat(6) + "老師說運動很重要。",
+    )
+    .unwrap();
+    let run = |args: &[&str], table: &str| {
+        let out = tempfile::tempdir().unwrap();
+        wenxi()
+            .current_dir(dir.path())
+            .args(args)
+            .arg("-o")
+            .arg(out.path())
+            .assert()
+            .success();
+        Csv::read(&out.path().join(table))
+    };
+    for (args, table) in [
+        (
+            &["keyness", "a.txt", "--reference", "b.txt"][..],
+            "keyness.csv",
+        ),
+        (
+            &["compare", "1", "2", "a.txt", "b.txt"][..],
+            "compare_words.csv",
+        ),
+    ] {
+        let written = run(args, table);
+        let counted = run(&[args, &["--report-script", "simplified"]].concat(), table);
+        same_rows_but_the_word(&written, &counted);
+        // 學習 is in a.txt 7 times, 操場 in b.txt 6 times.
+        let row = |csv: &Csv, word: &str| {
+            csv.records()
+                .iter()
+                .find(|r| r["word"] == word)
+                .map(|r| (r["freq_target"].to_owned(), r["freq_ref"].to_owned()))
+        };
+        let pair = |a: &str, b: &str| Some((a.to_owned(), b.to_owned()));
+        assert_eq!(row(&written, "學習"), pair("7", "0"), "{table}");
+        assert_eq!(row(&counted, "学习"), pair("7", "0"), "{table}");
+        assert_eq!(row(&written, "操場"), pair("0", "6"), "{table}");
+        assert_eq!(row(&written, "学习"), None, "{table}");
+    }
+}

@@ -101,13 +101,8 @@ pub struct Args {
           value_parser = super::ngrams::parse_range)]
     pub ngrams: Option<std::ops::RangeInclusive<usize>>,
 
-    /// How the tables, charts and page show the words of traditional essays (converted to
-    /// simplified to be segmented): `written` as the essays wrote them (an essay's rows in its
-    /// own form, the corpus's rows in the form it uses most), or `simplified` as they were
-    /// counted
-    #[arg(long, value_enum, value_name = "SCRIPT",
-          default_value_t = crate::analysis::written::ReportScript::Written)]
-    pub report_script: crate::analysis::written::ReportScript,
+    #[command(flatten)]
+    pub report_script: super::input::ReportScriptArg,
 
     /// Group the essays by this column of their spreadsheet (班级, 年级 …): groups.csv gives
     /// each group's size, the means of its structure figures and the words that set it apart
@@ -240,7 +235,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             themes,
             ngrams: args.ngrams.clone(),
             group_by: args.group_by.clone(),
-            report_script: args.report_script,
+            report_script: args.report_script.report_script,
         };
         ensure_dir(&args.output)?;
         let leftovers = run::remove_temporaries(&args.output);

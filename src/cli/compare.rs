@@ -48,6 +48,9 @@ pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
 
+    #[command(flatten)]
+    pub report_script: super::input::ReportScriptArg,
+
     /// Group essays by the first capture group of this pattern, matched against each essay's file
     /// path, then its title
     #[arg(long, value_name = "REGEX")]
@@ -106,6 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             similarity: false,
             reuse: None,
             themes: Some(themes.clone()),
+            report_script: args.report_script.report_script,
             ..AnalysisOptions::default()
         };
         let analysis = Analysis::run(&corpus, &segmenter, &Stopwords::builtin(), &options);
@@ -142,7 +146,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let weights = Weights::new(analysis.essays.len(), &analysis.word_freq);
         let vector = |s: &WordCounts| weights.vector(s.counts.iter().map(|(w, &c)| (w.as_str(), c)));
         let similarity = cosine(&vector(&sum_a), &vector(&sum_b));
-        let (words, _) = key_words(&sum_a, &sum_b, args.threshold.threshold(0.05));
+        let (mut words, _) = key_words(&sum_a, &sum_b, args.threshold.threshold(0.05));
+        super::keyness::show(&mut words, &[&super::keyness::shown_forms(&analysis)]);
 
         let theme_hits = |members: &[usize]| -> Vec<u64> {
             (0..themes.themes.len()).map(|t| members.iter().map(|&i| analysis.essays[i].themes[t].hits).sum()).collect()

@@ -103,6 +103,18 @@ pub struct InputArgs {
     pub opencc: Conversion,
 }
 
+/// `--report-script`, for the subcommands that report words.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ReportScriptArg {
+    /// How the tables, charts and page show the words of traditional essays (converted to
+    /// simplified to be segmented): `written` as the essays wrote them (an essay's rows in its
+    /// own form, the corpus's rows in the form it uses most), or `simplified` as they were
+    /// counted
+    #[arg(long, value_enum, value_name = "SCRIPT",
+          default_value_t = crate::analysis::written::ReportScript::Written)]
+    pub report_script: crate::analysis::written::ReportScript,
+}
+
 impl InputArgs {
     pub fn load_options(&self) -> Result<LoadOptions> {
         Ok(LoadOptions {

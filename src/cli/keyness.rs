@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::analysis::keyness::{key_words, KeynessRow, Threshold, WordCounts};
+use crate::analysis::written::ReportScript;
 use crate::analysis::{Analysis, AnalysisOptions};
 use crate::corpus::metadata::Selection;
 use crate::corpus::wordlist::WordList;
@@ -31,6 +32,9 @@ use super::{EXIT_OK, EXIT_SKIPPED};
 pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub report_script: super::input::ReportScriptArg,
 
     /// The reference: files and folders of essays, a word-frequency CSV (word and count columns,
     /// such as a word_freq.csv of wenxi), or COLUMN=VALUE: the essays of the input whose
@@ -111,14 +115,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 .select(&input)
                 .map_err(|message| anyhow::anyhow!("{flag} {}={}: {message}", selection.column, selection.value))
         };
-        let (target, target_skipped) = match &target_selection {
-            Some(selection) => count(&part(selection, "--target")?, &segmenter, &stopwords),
-            None => count(&input, &segmenter, &stopwords),
+        let script = args.report_script.report_script;
+        let (target, target_skipped, target_forms) = match &target_selection {
+            Some(selection) => count(&part(selection, "--target")?, &segmenter, &stopwords, script),
+            None => count(&input, &segmenter, &stopwords, script),
         };
-        let (reference, reference_skipped) = match args.reference.as_slice() {
+        let (reference, reference_skipped, reference_forms) = match args.reference.as_slice() {
             _ if reference_selection.is_some() => {
                 let selection = reference_selection.as_ref().expect("a selection");
-                count(&part(selection, "--reference")?, &segmenter, &stopwords)
+                count(&part(selection, "--reference")?, &segmenter, &stopwords, script)
             }
             [] => {
                 let selection = target_selection.as_ref().expect("clap requires --reference or --target");
@@ -130,7 +135,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                         selection.value
                     );
                 }
-                count(&rest, &segmenter, &stopwords)
+                count(&rest, &segmenter, &stopwords, script)
             }
             [path]
                 if path.is_file()
@@ -145,6 +150,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                         total: list.total,
                     },
                     false,
+                    Shown::default(),
                 )
             }
             paths => {
@@ -152,13 +158,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     paths: paths.to_vec(),
                     ..args.input.clone()
                 };
-                count(&reference.load(&load_options)?, &segmenter, &stopwords)
+                count(&reference.load(&load_options)?, &segmenter, &stopwords, script)
             }
         };
         if reference.total == 0 {
             anyhow::bail!("the reference holds no words");
         }
-        let (rows, max_p) = key_words(&target, &reference, args.threshold.threshold(args.max_p));
+        let (mut rows, max_p) = key_words(&target, &reference, args.threshold.threshold(args.max_p));
+        show(&mut rows, &[&target_forms, &reference_forms]);
         if args.threshold.bonferroni {
             writeln!(std::io::stdout(), "Bonferroni: p ≤ {max_p:.3e}")?;
         }
@@ -179,13 +186,47 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     })
 }
 
-/// Word counts of a corpus, and whether any of its files was skipped.
-fn count(corpus: &Corpus, segmenter: &Segmenter, stopwords: &Stopwords) -> (WordCounts, bool) {
+/// Words a corpus reports otherwise than they were counted (see `analysis::written`): the
+/// form shown by the counted form.
+pub(crate) type Shown = rustc_hash::FxHashMap<String, String>;
+
+pub(crate) fn shown_forms(analysis: &Analysis<'_>) -> Shown {
+    match analysis.forms {
+        None => Shown::default(),
+        Some(_) => analysis
+            .word_freq
+            .iter()
+            .filter_map(|w| {
+                let shown = analysis.shown_word(w.word);
+                (shown != w.word).then(|| (w.word.to_owned(), shown.to_owned()))
+            })
+            .collect(),
+    }
+}
+
+/// Gives each row the form of the first of `forms` that shows its word otherwise.
+pub(crate) fn show(rows: &mut [KeynessRow], forms: &[&Shown]) {
+    for row in rows {
+        if let Some(shown) = forms.iter().find_map(|f| f.get(&row.word)) {
+            row.word = shown.clone();
+        }
+    }
+}
+
+/// Word counts of a corpus, whether any of its files was skipped, and its words shown otherwise
+/// than counted.
+fn count(
+    corpus: &Corpus,
+    segmenter: &Segmenter,
+    stopwords: &Stopwords,
+    report_script: ReportScript,
+) -> (WordCounts, bool, Shown) {
     let options = AnalysisOptions {
         top_keywords: 0,
         keyword_methods: Vec::new(),
         similarity: false,
         reuse: None,
+        report_script,
         ..AnalysisOptions::default()
     };
     let analysis = Analysis::run(corpus, segmenter, stopwords, &options);
@@ -200,6 +241,7 @@ fn count(corpus: &Corpus, segmenter: &Segmenter, stopwords: &Stopwords) -> (Word
             total: analysis.total_words,
         },
         corpus.skipped().next().is_some(),
+        shown_forms(&analysis),
     )
 }
 
