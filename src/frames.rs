@@ -15,13 +15,15 @@ pub struct FrameOptions {
     pub excel_safe: bool,
 }
 
-/// A table handed out by [`Tables::each`]: a whole frame, or `rows` rows made into frames a
-/// range at a time by `frame` (ngrams.csv has millions of rows at scale: as one frame its
-/// strings alone take hundreds of MB).
+/// A table handed out by [`Tables::each`]: a whole frame, or one made in pieces: `frame` makes
+/// the rows of a range of `units` (n-grams, or essays), `step` units at a time (ngrams.csv and
+/// keywords.csv have millions of rows at scale: as one frame their strings alone take hundreds
+/// of MB). An empty range gives the columns and no row.
 pub enum Table<'t> {
     Whole(DataFrame),
     Pieces {
-        rows: usize,
+        units: usize,
+        step: usize,
         frame: &'t dyn Fn(std::ops::Range<usize>) -> Result<DataFrame>,
     },
 }
@@ -34,10 +36,14 @@ impl Table<'_> {
     pub fn whole(self) -> Result<DataFrame> {
         match self {
             Table::Whole(df) => Ok(df),
-            Table::Pieces { rows, frame } => frame(0..rows),
+            Table::Pieces { units, frame, .. } => frame(0..units),
         }
     }
 }
+
+/// Essays whose keywords are made a frame at a time: about [`Table::PIECE`] rows with the
+/// default two methods of ten keywords.
+const KEYWORD_ESSAYS: usize = 5_000;
 
 /// The report tables of a run, each with the file stem it is written under.
 pub struct Tables {
@@ -100,7 +106,8 @@ impl Tables {
             take(
                 "ngrams",
                 Table::Pieces {
-                    rows: table.len(),
+                    units: table.len(),
+                    step: Table::PIECE,
                     frame: &frame,
                 },
             )?;
@@ -119,9 +126,14 @@ impl Tables {
                 )?),
             )?;
         }
+        let frame = |range| keywords(analysis, &analysis.essays[range], &keys, options);
         take(
             "keywords",
-            Table::Whole(keywords(analysis, &keys, options)?),
+            Table::Pieces {
+                units: analysis.essays.len(),
+                step: KEYWORD_ESSAYS,
+                frame: &frame,
+            },
         )?;
         let structure = structure(corpus, analysis, &keys, options)?;
         let correlations = correlations(corpus, &structure, options)?;
@@ -525,9 +537,14 @@ pub fn essay_word_freq<'w>(
     )
 }
 
-fn keywords(analysis: &Analysis<'_>, keys: &Keys, options: FrameOptions) -> Result<DataFrame> {
-    let rows: Vec<_> = analysis
-        .essays
+/// `keywords.csv`: the rows of `essays` (some of `analysis.essays`).
+fn keywords(
+    analysis: &Analysis<'_>,
+    essays: &[EssayResult<'_>],
+    keys: &Keys,
+    options: FrameOptions,
+) -> Result<DataFrame> {
+    let rows: Vec<_> = essays
         .iter()
         .flat_map(|essay| {
             essay.keywords.iter().flat_map(move |(method, found)| {

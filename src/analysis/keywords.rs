@@ -118,6 +118,9 @@ pub fn top_n<'a>(mut scored: Vec<Keyword<'a>>, n: usize) -> Vec<Keyword<'a>> {
     if scored.len() > n {
         scored.select_nth_unstable_by(n - 1, order);
         scored.truncate(n);
+        // The n kept outlive the essay's analysis: without this each essay's keywords would
+        // hold the room of all its candidates (1.2 GB at 500 MB, 255,700 essays).
+        scored.shrink_to_fit();
     }
     scored.sort_by(|a, b| order(a, b).then(Ordering::Equal));
     scored

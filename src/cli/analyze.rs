@@ -492,11 +492,12 @@ fn write_tables(
                     reporter.write_one(&df, &path)?;
                     (path, df.height())
                 }
-                Table::Pieces { rows, frame } => {
+                Table::Pieces { units, step, frame } => {
                     let mut out = TableAppender::create(&args.output, name, reporter)?;
-                    for start in (0..rows).step_by(Table::PIECE) {
-                        out.append(&frame(start..rows.min(start + Table::PIECE))?)?;
+                    for start in (0..units).step_by(step.max(1)) {
+                        out.append(&frame(start..units.min(start + step))?)?;
                     }
+                    let rows = out.rows();
                     (out.finish(|| frame(0..0))?, rows)
                 }
             };
