@@ -568,28 +568,23 @@ fn the_page_in_a_real_browser() {
     let url = format!("file://{}", out.path().join("index.html").display());
     driver.session_call("POST", "/url", json!({"url": url}));
     let q = driver.element("#q");
-    driver.session_call(
-        "POST",
-        &format!("/element/{q}/value"),
-        json!({"text": "学习"}),
-    );
-    let nodes = driver.wait_for(
-        "const p = document.querySelector('#results p.hits');\
-         return p && p.textContent.includes('“学习”') ? [...document.querySelectorAll('#results tr.kwic-row td.node')].map(td => td.textContent) : null;",
-    );
+    // The node column of the concordance once the page has searched `word`.
+    let search = |word: &str| {
+        driver.session_call("POST", &format!("/element/{q}/clear"), json!({}));
+        driver.session_call(
+            "POST",
+            &format!("/element/{q}/value"),
+            json!({"text": word}),
+        );
+        driver.wait_for(&format!(
+            "const p = document.querySelector('#results p.hits');\
+             return p && p.textContent.includes('“{word}”') ? [...document.querySelectorAll('#results tr.kwic-row td.node')].map(td => td.textContent) : null;"
+        ))
+    };
+    let nodes = search("学习");
     assert_eq!(nodes, json!(vec!["學習"; count]));
     // Typed as the essay writes it, the word finds the same rows.
-    driver.session_call("POST", &format!("/element/{q}/clear"), json!({}));
-    driver.session_call(
-        "POST",
-        &format!("/element/{q}/value"),
-        json!({"text": "學習"}),
-    );
-    let typed = driver.wait_for(
-        "const p = document.querySelector('#results p.hits');\
-         return p && p.textContent.includes('“學習”') ? [...document.querySelectorAll('#results tr.kwic-row td.node')].map(td => td.textContent) : null;",
-    );
-    assert_eq!(typed, nodes);
+    assert_eq!(search("學習"), nodes);
     driver.session_call("POST", "/url", json!({"url": format!("{url}#essay-1")}));
     let text = driver.wait_for(
         "const t = document.querySelector('#essay-view .text');\

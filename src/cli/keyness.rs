@@ -150,7 +150,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                         total: list.total,
                     },
                     false,
-                    Shown::default(),
+                    WrittenForms::default(),
                 )
             }
             paths => {
@@ -188,11 +188,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 
 /// Words a corpus reports otherwise than they were counted (see `analysis::written`): the
 /// form shown by the counted form.
-pub(crate) type Shown = rustc_hash::FxHashMap<String, String>;
+pub(crate) type WrittenForms = rustc_hash::FxHashMap<String, String>;
 
-pub(crate) fn shown_forms(analysis: &Analysis<'_>) -> Shown {
+pub(crate) fn shown_forms(analysis: &Analysis<'_>) -> WrittenForms {
     match analysis.forms {
-        None => Shown::default(),
+        None => WrittenForms::default(),
         Some(_) => analysis
             .word_freq
             .iter()
@@ -205,7 +205,7 @@ pub(crate) fn shown_forms(analysis: &Analysis<'_>) -> Shown {
 }
 
 /// Gives each row the form of the first of `forms` that shows its word otherwise.
-pub(crate) fn show(rows: &mut [KeynessRow], forms: &[&Shown]) {
+pub(crate) fn show(rows: &mut [KeynessRow], forms: &[&WrittenForms]) {
     for row in rows {
         if let Some(shown) = forms.iter().find_map(|f| f.get(&row.word)) {
             row.word = shown.clone();
@@ -220,7 +220,7 @@ fn count(
     segmenter: &Segmenter,
     stopwords: &Stopwords,
     report_script: ReportScript,
-) -> (WordCounts, bool, Shown) {
+) -> (WordCounts, bool, WrittenForms) {
     let options = AnalysisOptions {
         top_keywords: 0,
         keyword_methods: Vec::new(),
