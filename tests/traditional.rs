@@ -263,10 +263,15 @@ fn kwic_shows_traditional_essays_as_written() {
 /// Each row of a table of the run `written` and of the run `counted` (`--report-script
 /// simplified`): the same rows in the same order, the word aside.
 fn same_rows_but_the_word(written: &Csv, counted: &Csv) {
+    same_rows_but(written, counted, "word");
+}
+
+/// [`same_rows_but_the_word`] for a table whose words are in column `shown`.
+fn same_rows_but(written: &Csv, counted: &Csv, shown: &str) {
     assert_eq!(written.rows.len(), counted.rows.len());
     for (a, b) in written.records().iter().zip(counted.records().iter()) {
         for (column, value) in a.iter() {
-            if *column != "word" {
+            if *column != shown {
                 assert_eq!(value, &b[column], "{column}");
             }
         }
@@ -452,4 +457,154 @@ fn keyness_and_compare_report_words_as_written() {
         assert_eq!(row(&written, "操場"), pair("0", "6"), "{table}");
         assert_eq!(row(&written, "学习"), None, "{table}");
     }
+}
+
+/// `wenxi ARGS -o OUT` from `dir`, and the table `table` it wrote.
+fn table_of(dir: &Path, args: &[&str], table: &str) -> Csv {
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .current_dir(dir)
+        .args(args)
+        .args(["-q", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    Csv::read(&out.path().join(table))
+}
+
+#[test]
+fn ngrams_and_collocates_report_the_poems_as_written() {
+    let fixtures = repo().join("tests/fixtures/tang");
+    let poems = Csv::read(&fixtures.join("quantangshi.csv"));
+    let originals: Vec<Vec<char>> = poems
+        .column("正文")
+        .iter()
+        .map(|t| t.chars().collect())
+        .collect();
+    let conversions: Vec<Vec<char>> = Csv::read(&fixtures.join("quantangshi.t2s.csv"))
+        .column("正文")
+        .iter()
+        .map(|t| t.chars().collect())
+        .collect();
+    let at = |text: &[char], word: &[char]| text.windows(word.len()).position(|w| w == word);
+    let run = |args: &[&str], table: &str| {
+        let input = ["quantangshi.csv", "--text-column", "正文"];
+        let written = table_of(&fixtures, &[args, &input].concat(), table);
+        let counted = table_of(
+            &fixtures,
+            &[args, &input, &["--report-script", "simplified"]].concat(),
+            table,
+        );
+        (written, counted)
+    };
+    for (args, table, column) in [
+        (
+            &["ngrams", "-n", "1..3", "--min-freq", "1"][..],
+            "ngrams.csv",
+            "ngram",
+        ),
+        (
+            &["ngrams", "--chars", "-n", "1..4", "--min-freq", "1"][..],
+            "ngrams.csv",
+            "ngram",
+        ),
+        (
+            &["collocates", "/^..$/", "--min-freq", "1"][..],
+            "collocates.csv",
+            "collocate",
+        ),
+    ] {
+        let (written, counted) = run(args, table);
+        assert!(written.rows.len() > 100, "{args:?}: {}", written.rows.len());
+        same_rows_but(&written, &counted, column);
+        // Each row as written is in some poem (an n-gram's words next to each other), and at
+        // that place the C++ OpenCC's conversion of the poem has the counted row.
+        let (mut differ, mut found, mut checked) = (0, 0, 0);
+        for (a, b) in written.column(column).iter().zip(counted.column(column)) {
+            let shown: Vec<char> = a.chars().filter(|&c| c != ' ').collect();
+            let simplified: Vec<char> = b.chars().filter(|&c| c != ' ').collect();
+            assert_eq!(shown.len(), simplified.len(), "{a} {b}");
+            differ += usize::from(shown != simplified);
+            for (poem, conversion) in originals.iter().zip(&conversions) {
+                if let Some(place) = at(poem, &shown) {
+                    found += 1;
+                    if poem.len() == conversion.len()
+                        && conversion[place..place + shown.len()] == simplified[..]
+                    {
+                        checked += 1;
+                    }
+                    break;
+                }
+            }
+        }
+        let rows = written.rows.len();
+        assert!(
+            differ * 4 > rows,
+            "{args:?}: {differ} of {rows} written otherwise"
+        );
+        // Words are shown in the form the corpus writes them most, which some poem may write
+        // otherwise (云 is 雲 but for one poem's 歲云暮); nearly all are as found.
+        assert!(
+            found * 100 >= rows * 99,
+            "{args:?}: {found} of {rows} found"
+        );
+        assert!(
+            checked * 100 >= rows * 97,
+            "{args:?}: {checked} of {rows} checked"
+        );
+    }
+}
+
+#[test]
+fn a_character_written_two_ways_is_told_apart_by_its_neighbour() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "他的頭髮白了，頭髮很長。").unwrap();
+    std::fs::write(dir.path().join("b.txt"), "經濟發展很快，發展很好。").unwrap();
+    let ngrams = |dir: &Path| -> Vec<String> {
+        let args = ["ngrams", ".", "--chars", "-n", "2", "--min-freq", "1"];
+        let csv = table_of(dir, &args, "ngrams.csv");
+        csv.column("ngram").iter().map(|s| s.to_string()).collect()
+    };
+    // 发 is 髮 next to 头 and 發 next to 展: never 頭發 or 髮展.
+    let rows = ngrams(dir.path());
+    assert!(rows.contains(&"頭髮".to_owned()), "{rows:?}");
+    assert!(rows.contains(&"發展".to_owned()), "{rows:?}");
+    assert!(rows.contains(&"很長".to_owned()), "{rows:?}");
+    assert!(!rows.iter().any(|r| r == "頭發" || r == "髮展"), "{rows:?}");
+    // Most characters in simplified essays: the n-grams are shown as counted, none half
+    // written.
+    std::fs::write(dir.path().join("c.txt"), "头发很长，发展很快。".repeat(3)).unwrap();
+    let rows = ngrams(dir.path());
+    assert!(rows.contains(&"头发".to_owned()), "{rows:?}");
+    assert!(rows.contains(&"很长".to_owned()), "{rows:?}");
+    assert!(
+        !rows.iter().any(|r| r.contains('頭') || r.contains('髮')),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn collocates_take_the_form_the_corpus_writes_most() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "我們在學校學習。").unwrap();
+    std::fs::write(dir.path().join("b.txt"), "同學們在學校學習。").unwrap();
+    std::fs::write(dir.path().join("c.txt"), "我们在学校学习。").unwrap();
+    let collocates = |dir: &Path| -> Vec<(String, String)> {
+        // The node typed as written is searched as counted.
+        let csv = table_of(
+            dir,
+            &["collocates", "學校", ".", "--min-freq", "1"],
+            "collocates.csv",
+        );
+        csv.records()
+            .iter()
+            .filter(|r| r["collocate"].ends_with('习') || r["collocate"].ends_with('習'))
+            .map(|r| (r["collocate"].to_owned(), r["observed"].to_owned()))
+            .collect()
+    };
+    let row = |w: &str, n: &str| (w.to_owned(), n.to_owned());
+    // 学习 twice as 學習, once as 学习.
+    assert_eq!(collocates(dir.path()), [row("學習", "3")]);
+    std::fs::write(dir.path().join("d.txt"), "在学校学习。").unwrap();
+    assert_eq!(collocates(dir.path()), [row("学习", "4")]);
 }

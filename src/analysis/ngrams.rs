@@ -17,6 +17,7 @@ use std::ops::RangeInclusive;
 
 use super::dispersion::{Dispersion, Parts, Sums};
 use super::frequency::is_word;
+use super::written::Tally;
 
 /// Longest n-gram.
 pub const MAX_N: usize = 5;
@@ -60,19 +61,108 @@ pub struct EssayGrams {
     grams: Vec<(u128, u32)>,
     /// Words (or Han characters) of the essay: its size as a corpus part.
     pub size: u64,
+    /// How the essay writes its items, when the table is to show them as written.
+    written: Option<Box<EssayForms>>,
 }
 
-/// Counts the n-grams of lengths `ns` of one essay, segmenting it for word n-grams.
+/// What an essay tells of the forms its items are written in (see [`super::written`]).
+#[derive(Debug, Default)]
+struct EssayForms {
+    /// Words: the count of each item of `vocab`, by its place there. Characters: (Han
+    /// character, count), for every character of a converted essay.
+    counts: Vec<(u32, u32)>,
+    /// Words written otherwise than counted, where they first occur: (place in `vocab`, byte
+    /// range of the original text).
+    words: Vec<(u32, (u32, u32))>,
+    /// Characters written otherwise than counted: (counted, written, count).
+    chars: Vec<(u32, u32, u32)>,
+    /// Pairs of adjacent Han characters of a converted essay: (counted pair, written pair,
+    /// count), pairs as `first << 32 | second`. They choose between the forms of a character
+    /// written two ways (发: 發 or 髮) by its neighbour (發展, 頭髮).
+    pairs: Vec<(u64, u64, u32)>,
+}
+
+/// Counts the n-grams of lengths `ns` of one essay, segmenting it for word n-grams; with
+/// `forms`, also what the counter needs to show them as the essays wrote them
+/// ([`NgramCounter::with_forms`]).
 pub fn essay_grams(
     segmenter: &Segmenter,
     essay: &Essay,
     unit: Unit,
     ns: RangeInclusive<usize>,
+    forms: bool,
 ) -> EssayGrams {
-    match unit {
-        Unit::Words => word_grams(&essay.body, &super::segment_essay(segmenter, essay), ns),
+    let mut grams = match unit {
+        Unit::Words => {
+            let tokens = super::segment_essay(segmenter, essay);
+            let (mut grams, counts) = counted_word_grams(&essay.body, &tokens, ns);
+            if forms {
+                grams.written = Some(Box::new(word_forms(essay, &grams.vocab, counts)));
+            }
+            grams
+        }
         Unit::Chars => char_grams(&essay.body, ns),
+    };
+    if forms && unit == Unit::Chars {
+        grams.written = char_forms(essay).map(Box::new);
     }
+    grams
+}
+
+/// The words of an essay's `vocab` written otherwise than counted, with every item's count.
+fn word_forms(essay: &Essay, vocab: &[(u32, u32)], counts: Vec<u32>) -> EssayForms {
+    EssayForms {
+        counts: counts
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (i as u32, c))
+            .collect(),
+        words: super::written::written_ranges(essay, vocab.iter().copied()),
+        ..EssayForms::default()
+    }
+}
+
+fn pair(first: u32, second: u32) -> u64 {
+    u64::from(first) << 32 | u64::from(second)
+}
+
+/// A converted essay's Han characters with their counts, and the characters and pairs of
+/// characters it writes otherwise than counted; `None` for an essay not converted character for
+/// character.
+fn char_forms(essay: &Essay) -> Option<EssayForms> {
+    let original = essay.original.as_deref()?;
+    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut chars: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    let mut pairs: FxHashMap<(u64, u64), u32> = FxHashMap::default();
+    // Converted character for character: the two texts have their characters at the same
+    // places.
+    let mut last: Option<(u32, u32)> = None;
+    for (c, w) in essay.body.chars().zip(original.chars()) {
+        if !is_han(c) {
+            last = None;
+            continue;
+        }
+        let (c, w) = (c as u32, w as u32);
+        *counts.entry(c).or_insert(0) += 1;
+        if c != w {
+            *chars.entry((c, w)).or_insert(0) += 1;
+        }
+        if let Some((lc, lw)) = last {
+            *pairs.entry((pair(lc, c), pair(lw, w))).or_insert(0) += 1;
+        }
+        last = Some((c, w));
+    }
+    // Sorted, so that what the counter is given does not hang on a hash table's order.
+    let mut forms = EssayForms {
+        counts: counts.into_iter().collect(),
+        chars: chars.into_iter().map(|((c, w), n)| (c, w, n)).collect(),
+        pairs: pairs.into_iter().map(|((c, w), n)| (c, w, n)).collect(),
+        ..EssayForms::default()
+    };
+    forms.counts.sort_unstable();
+    forms.chars.sort_unstable();
+    forms.pairs.sort_unstable();
+    Some(forms)
 }
 
 /// Adds the n-grams of one run of items to `counts`.
@@ -90,16 +180,27 @@ fn finish_grams(vocab: Vec<(u32, u32)>, counts: FxHashMap<u128, u32>, size: u64)
         vocab,
         grams: counts.into_iter().collect(),
         size,
+        written: None,
     }
 }
 
 /// The word n-grams of an essay's `tokens` (slices of `body`, whitespace left out): inside runs
 /// of adjacent words.
 pub fn word_grams(body: &str, tokens: &[Token<'_>], ns: RangeInclusive<usize>) -> EssayGrams {
+    counted_word_grams(body, tokens, ns).0
+}
+
+/// [`word_grams`], with the count of each item of the vocabulary.
+fn counted_word_grams(
+    body: &str,
+    tokens: &[Token<'_>],
+    ns: RangeInclusive<usize>,
+) -> (EssayGrams, Vec<u32>) {
     let base = body.as_ptr() as usize;
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
     let mut vocab: Vec<(u32, u32)> = Vec::new();
     let mut counts: FxHashMap<u128, u32> = FxHashMap::default();
+    let mut occurrences: Vec<u32> = Vec::new();
     let mut run: Vec<u32> = Vec::new();
     let mut size = 0u64;
     let mut last_end = usize::MAX;
@@ -118,12 +219,14 @@ pub fn word_grams(body: &str, tokens: &[Token<'_>], ns: RangeInclusive<usize>) -
             let id = *ids.entry(token).or_insert(next);
             if id == next {
                 vocab.push((start as u32, token.len() as u32));
+                occurrences.push(0);
             }
+            occurrences[id as usize] += 1;
             run.push(id);
         }
     }
     count_run(&run, &ns, &mut counts);
-    finish_grams(vocab, counts, size)
+    (finish_grams(vocab, counts, size), occurrences)
 }
 
 /// The character n-grams of an essay: inside runs of Han characters.
@@ -221,6 +324,35 @@ pub struct NgramCounter<'a> {
     /// Memory the shards may hold before they are written out as sorted runs.
     budget: usize,
     spill: Option<Spill>,
+    /// The forms the essays write the items in, if the table shows them as written.
+    forms: Option<Box<CounterForms<'a>>>,
+}
+
+/// The forms of the items met so far (see [`super::written`]).
+#[derive(Default)]
+struct CounterForms<'a> {
+    /// Words: each word's count by id.
+    word_totals: Vec<u64>,
+    words: Tally<u32, &'a str>,
+    /// Characters: the Han characters of the converted essays and of the others.
+    char_sizes: (u64, u64),
+    /// Each Han character's count in the converted essays.
+    char_totals: FxHashMap<u32, u64>,
+    chars: Tally<u32, u32>,
+    /// Pairs of characters of converted essays: (counted, written) and count.
+    pairs: FxHashMap<(u64, u64), u64>,
+}
+
+/// How the table writes the items whose forms the corpus writes otherwise than counted.
+#[derive(Debug, Clone, Default)]
+struct Written<'a> {
+    words: FxHashMap<u32, &'a str>,
+    /// Characters the converted essays write otherwise at least once, in the form they use
+    /// most.
+    chars: FxHashMap<u32, u32>,
+    /// Each pair of characters of converted essays in its commonest written form (ties to the
+    /// counted form, then the smaller).
+    pairs: FxHashMap<u64, u64>,
 }
 
 /// Memory the counts may take before they go to disk: most n-grams of a large corpus are seen
@@ -369,6 +501,7 @@ pub struct NgramTable<'a> {
     rows: Vec<Counted>,
     unit: Unit,
     words: Vec<&'a str>,
+    written: Option<Written<'a>>,
 }
 
 impl NgramTable<'_> {
@@ -385,10 +518,7 @@ impl NgramTable<'_> {
         self.rows[range]
             .iter()
             .map(|r| {
-                let key = r.key();
-                let items: Vec<String> = unkey(key)
-                    .map(|id| item(self.unit, &self.words, id))
-                    .collect();
+                let items = self.items(r.key());
                 Ngram {
                     n: items.len(),
                     text: items.join(self.unit.joiner()),
@@ -398,6 +528,49 @@ impl NgramTable<'_> {
                 }
             })
             .collect()
+    }
+
+    /// The items of an n-gram, as the table shows them.
+    fn items(&self, key: u128) -> Vec<String> {
+        let ids: Vec<u32> = unkey(key).collect();
+        let Some(written) = &self.written else {
+            return ids
+                .iter()
+                .map(|&id| item(self.unit, &self.words, id))
+                .collect();
+        };
+        match self.unit {
+            Unit::Words => ids
+                .iter()
+                .map(|id| match written.words.get(id) {
+                    Some(form) => (*form).to_owned(),
+                    None => self.words[*id as usize].to_owned(),
+                })
+                .collect(),
+            Unit::Chars => (0..ids.len())
+                .map(|i| {
+                    let c = ids[i];
+                    let shown = match written.chars.get(&c) {
+                        None => c,
+                        Some(&commonest) => {
+                            // Taken from the character's pair with its neighbour in the n-gram.
+                            let context = if i > 0 {
+                                written.pairs.get(&pair(ids[i - 1], c)).map(|&w| w as u32)
+                            } else if ids.len() > 1 {
+                                written
+                                    .pairs
+                                    .get(&pair(c, ids[1]))
+                                    .map(|&w| (w >> 32) as u32)
+                            } else {
+                                None
+                            };
+                            context.unwrap_or(commonest)
+                        }
+                    };
+                    char::from_u32(shown).map(String::from).unwrap_or_default()
+                })
+                .collect(),
+        }
     }
 
     /// Every row, with its text.
@@ -434,6 +607,112 @@ impl Unit {
     }
 }
 
+impl<'a> CounterForms<'a> {
+    /// Takes a batch's forms; `global` has the corpus ids of each essay's words, `words` is
+    /// how many words the corpus has.
+    fn add<'b>(
+        &mut self,
+        unit: Unit,
+        essays: &'b [Essay],
+        grams: &[EssayGrams],
+        global: &[Vec<u32>],
+        words: usize,
+        intern: &dyn Fn(&'b str) -> &'a str,
+    ) {
+        self.word_totals.resize(words, 0);
+        for (e, (essay, g)) in essays.iter().zip(grams).enumerate() {
+            if unit == Unit::Chars {
+                let Some(forms) = &g.written else {
+                    self.char_sizes.1 += g.size;
+                    continue;
+                };
+                self.char_sizes.0 += g.size;
+                for &(c, n) in &forms.counts {
+                    *self.char_totals.entry(c).or_insert(0) += u64::from(n);
+                }
+                for &(c, w, n) in &forms.chars {
+                    self.chars.add(c, w, n.into());
+                }
+                for &(c, w, n) in &forms.pairs {
+                    *self.pairs.entry((c, w)).or_insert(0) += u64::from(n);
+                }
+                continue;
+            }
+            let Some(forms) = &g.written else { continue };
+            for &(place, n) in &forms.counts {
+                self.word_totals[global[e][place as usize] as usize] += u64::from(n);
+            }
+            let original = essay.original.as_deref().unwrap_or_default();
+            for &(place, (at, len)) in &forms.words {
+                let form = &original[at as usize..(at + len) as usize];
+                let count = forms.counts[place as usize].1;
+                let id = global[e][place as usize];
+                self.words
+                    .add_as(id, |f| *f == form, || intern(form), count.into());
+            }
+        }
+    }
+
+    fn finish(self) -> Written<'a> {
+        let words = self
+            .words
+            .items()
+            .filter_map(|id| {
+                let form = self.words.commonest(id, self.word_totals[id as usize])?;
+                Some((id, form))
+            })
+            .collect();
+        // Characters are shown as written when most of them are in converted essays (so that an
+        // n-gram is never shown half as written).
+        let (converted, other) = self.char_sizes;
+        if converted <= other {
+            return Written {
+                words,
+                ..Written::default()
+            };
+        }
+        let chars: FxHashMap<u32, u32> = self
+            .chars
+            .items()
+            .map(|c| {
+                (
+                    c,
+                    self.chars.commonest(c, self.char_totals[&c]).unwrap_or(c),
+                )
+            })
+            .collect();
+        // Each pair's commonest written form; ties to the counted form, then the smaller.
+        let mut pairs: FxHashMap<u64, (u64, u64)> = FxHashMap::default();
+        for (&(counted, written), &n) in &self.pairs {
+            let better = |(best, most): (u64, u64)| {
+                (n, written == counted, std::cmp::Reverse(written))
+                    > (most, best == counted, std::cmp::Reverse(best))
+            };
+            match pairs.get_mut(&counted) {
+                Some(entry) if better(*entry) => *entry = (written, n),
+                Some(_) => {}
+                None => {
+                    pairs.insert(counted, (written, n));
+                }
+            }
+        }
+        // Only the pairs of a character written otherwise at least once are looked up.
+        let pairs = pairs
+            .into_iter()
+            .filter(|&(counted, _)| {
+                chars.contains_key(&((counted >> 32) as u32))
+                    || chars.contains_key(&(counted as u32))
+            })
+            .map(|(counted, (written, _))| (counted, written))
+            .collect();
+        Written {
+            words,
+            chars,
+            pairs,
+        }
+    }
+}
+
 /// One item of an n-gram: a word by id, or a character by code point.
 fn item(unit: Unit, words: &[&str], id: u32) -> String {
     match unit {
@@ -460,7 +739,19 @@ impl<'a> NgramCounter<'a> {
             sizes: Vec::new(),
             budget: SPILL_BYTES,
             spill: None,
+            forms: None,
         }
+    }
+
+    /// Shows the n-grams as the essays wrote them. Each word in the form the corpus writes it
+    /// most (ties to the simplified form). Characters, when most of the corpus's are in
+    /// converted essays: each in the form that its pair with the n-gram's previous character
+    /// (the next, for the first) takes most in the converted essays, which tells the forms of
+    /// a character written two ways apart (发: 發展, 頭髮); a single character in its commonest
+    /// form. The essays' grams must be made with `forms` ([`essay_grams`]).
+    pub fn with_forms(mut self) -> Self {
+        self.forms = Some(Box::default());
+        self
     }
 
     /// The memory the counts may take before they are written to temporary files.
@@ -541,6 +832,9 @@ impl<'a> NgramCounter<'a> {
                 global
             }
         };
+        if let Some(forms) = &mut self.forms {
+            forms.add(self.unit, essays, &grams, &global, self.words.len(), intern);
+        }
         self.sizes.extend(grams.iter().map(|g| g.size));
         // Keys in corpus ids, grouped by shard (a counting sort: each group keeps the essay's
         // order of keys, which is the same every run).
@@ -630,6 +924,7 @@ impl<'a> NgramCounter<'a> {
             rows,
             unit: self.unit,
             words: std::mem::take(&mut self.words),
+            written: self.forms.take().map(|forms| forms.finish()),
         };
         let mut rows = std::mem::take(&mut table.rows);
         rows.par_sort_unstable_by(|a, b| {
@@ -792,7 +1087,7 @@ mod tests {
         let mut counter = NgramCounter::new(Unit::Words);
         let grams: Vec<EssayGrams> = essays
             .iter()
-            .map(|e| essay_grams(&segmenter, e, Unit::Words, 2..=2))
+            .map(|e| essay_grams(&segmenter, e, Unit::Words, 2..=2, false))
             .collect();
         counter.add(&essays, grams, &|w| w).unwrap();
         let all = |_: &[&str]| true;
@@ -825,7 +1120,13 @@ mod tests {
         let segmenter = Segmenter::new();
         let essays = [essay(1, "抗疫，抗疫英雄")];
         let mut counter = NgramCounter::new(Unit::Chars);
-        let grams = vec![essay_grams(&segmenter, &essays[0], Unit::Chars, 2..=3)];
+        let grams = vec![essay_grams(
+            &segmenter,
+            &essays[0],
+            Unit::Chars,
+            2..=3,
+            false,
+        )];
         counter.add(&essays, grams, &|w| w).unwrap();
         let all = |_: &[&str]| true;
         let rows = counter
@@ -868,7 +1169,7 @@ mod tests {
             for chunk in essays.chunks(batch) {
                 let grams = chunk
                     .iter()
-                    .map(|e| essay_grams(&segmenter, e, unit, 2..=3))
+                    .map(|e| essay_grams(&segmenter, e, unit, 2..=3, false))
                     .collect();
                 counter.add(chunk, grams, &|w| w).unwrap();
             }
@@ -888,7 +1189,7 @@ mod tests {
         let segmenter = Segmenter::new();
         essays
             .iter()
-            .map(|e| essay_grams(&segmenter, e, Unit::Chars, 1..=1).size)
+            .map(|e| essay_grams(&segmenter, e, Unit::Chars, 1..=1, false).size)
             .sum()
     }
 }

@@ -44,14 +44,38 @@ pub fn essay_forms<'b>(essay: &'b Essay, counts: &[WordCount<'b>]) -> Option<Vec
     )
 }
 
+/// Where a converted essay writes its words otherwise than counted: for the words at byte
+/// ranges `words` (start, length) of its body, taken where each first occurs, the (place in
+/// `words`, byte range of the original text) of those written otherwise. Empty for an essay
+/// not converted character for character.
+pub fn written_ranges(
+    essay: &Essay,
+    words: impl Iterator<Item = (u32, u32)>,
+) -> Vec<(u32, (u32, u32))> {
+    let Some(original) = essay.original.as_deref() else {
+        return Vec::new();
+    };
+    let shown = Shown::of(essay);
+    let base = original.as_ptr() as usize;
+    words
+        .enumerate()
+        .filter_map(|(place, (start, len))| {
+            let (start, end) = (start as usize, (start + len) as usize);
+            let form = shown.text(start, end);
+            let at = (form.as_ptr() as usize - base) as u32;
+            (form != &essay.body[start..end]).then_some((place as u32, (at, form.len() as u32)))
+        })
+        .collect()
+}
+
 /// The forms met so far, essay by essay in corpus order.
 #[derive(Debug, Default)]
 pub struct FormCounter<'a> {
     /// By word id: its form in the first converted essay that has it.
     first: Vec<Option<&'a str>>,
-    /// Words counted under a form other than their own, by (word id, form). An essay's
-    /// occurrences of a word all count under its form where it first occurs there.
-    counts: FxHashMap<(u32, &'a str), u64>,
+    /// Words counted under a form other than their own, by word id. An essay's occurrences of
+    /// a word all count under its form where it first occurs there.
+    counts: Tally<u32, &'a str>,
 }
 
 impl<'a> FormCounter<'a> {
@@ -72,7 +96,7 @@ impl<'a> FormCounter<'a> {
         for (place, &(id, count)) in ids.iter().enumerate() {
             let form = match forms.next_if(|(p, _)| *p as usize == place) {
                 Some(&(_, form)) => {
-                    *self.counts.entry((id, form)).or_default() += u64::from(count);
+                    self.counts.add(id, form, count.into());
                     form
                 }
                 None => words[id as usize].word,
@@ -99,26 +123,13 @@ impl<'a> FormCounter<'a> {
 
     /// The forms to report, once the corpus is counted. `ids` finds a word's id.
     pub fn finish(self, words: &[WordFreq<'a>], ids: FxHashMap<&'a str, u32>) -> Forms<'a> {
-        // Each word's commonest form: written as the word itself by the count the other forms
-        // leave; ties go to the simplified form, then to the first form in code-point order.
-        let mut best: Vec<(u64, &'a str)> = words.iter().map(|w| (w.count, w.word)).collect();
-        for (&(id, _), &count) in &self.counts {
-            best[id as usize].0 -= count;
-        }
-        for (&(id, form), &count) in &self.counts {
-            let entry = &mut best[id as usize];
-            let word = words[id as usize].word;
-            let better = match entry.1 == word {
-                // Against the simplified form: strictly more.
-                true => count > entry.0,
-                false => count > entry.0 || (count == entry.0 && form < entry.1),
-            };
-            if better {
-                *entry = (count, form);
-            }
-        }
+        let corpus = words
+            .iter()
+            .enumerate()
+            .map(|(id, w)| self.counts.commonest(id as u32, w.count).unwrap_or(w.word))
+            .collect();
         Forms {
-            corpus: best.into_iter().map(|(_, form)| form).collect(),
+            corpus,
             first: self.first,
             ids,
         }
@@ -157,5 +168,65 @@ fn essay_form<'a>(first: &[Option<&'a str>], own: &[(u32, &'a str)], id: u32) ->
     match own.binary_search_by_key(&id, |&(id, _)| id) {
         Ok(i) => Some(own[i].1),
         Err(_) => first.get(id as usize).copied().flatten(),
+    }
+}
+
+/// How often items (words, characters) were written in forms other than the one they were
+/// counted under, for the form a corpus table shows.
+#[derive(Debug, Clone)]
+pub struct Tally<K, F> {
+    /// By item: each other form and its count, in the order first met.
+    forms: FxHashMap<K, Vec<(F, u64)>>,
+}
+
+impl<K, F> Default for Tally<K, F> {
+    fn default() -> Self {
+        Tally {
+            forms: FxHashMap::default(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Copy, F: Ord + Copy> Tally<K, F> {
+    /// Counts `count` occurrences of `item` written as `form`.
+    pub fn add(&mut self, item: K, form: F, count: u64) {
+        self.add_as(item, |f| *f == form, || form, count);
+    }
+
+    /// Counts `count` occurrences of `item` in the form that `is` recognises, made by `make`
+    /// the first time (a word is copied into the corpus's memory once, not at every essay).
+    pub fn add_as(
+        &mut self,
+        item: K,
+        is: impl Fn(&F) -> bool,
+        make: impl FnOnce() -> F,
+        count: u64,
+    ) {
+        let forms = self.forms.entry(item).or_default();
+        match forms.iter_mut().find(|(f, _)| is(f)) {
+            Some((_, n)) => *n += count,
+            None => forms.push((make(), count)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.forms.is_empty()
+    }
+
+    /// The items written in another form at least once.
+    pub fn items(&self) -> impl Iterator<Item = K> + '_ {
+        self.forms.keys().copied()
+    }
+
+    /// The form to show for an item seen `total` times in all: the other form used most, if
+    /// it is used more often than the counted form (`total` less the other forms' counts).
+    /// Ties go to the counted form, then to the smaller form (code-point order for text).
+    pub fn commonest(&self, item: K, total: u64) -> Option<F> {
+        let forms = self.forms.get(&item)?;
+        let same = total.saturating_sub(forms.iter().map(|&(_, n)| n).sum());
+        let &(form, count) = forms
+            .iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))?;
+        (count > same).then_some(form)
     }
 }

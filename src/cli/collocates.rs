@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap;
 use crate::analysis::collocates::{self, Scores, Window};
 use crate::analysis::kwic::Pattern;
 use crate::analysis::layout::Layout;
+use crate::analysis::written::{written_ranges, ReportScript, Tally};
 use crate::corpus::Essay;
 use crate::frames::{collocates_frame, FrameOptions};
 
@@ -79,6 +80,9 @@ pub struct Args {
     pub top: usize,
 
     #[command(flatten)]
+    pub report_script: super::input::ReportScriptArg,
+
+    #[command(flatten)]
     pub table: TableOutput,
 }
 
@@ -88,6 +92,9 @@ struct Counted {
     node: u32,
     slots: u32,
     near: Vec<((u32, u32), u32, u32)>,
+    /// For a converted essay, the words it writes otherwise than counted, where they first
+    /// occur: (place in `words`, byte range of the original text).
+    forms: Vec<(u32, (u32, u32))>,
 }
 
 /// One row of collocates.csv.
@@ -102,7 +109,10 @@ pub struct Collocate {
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let node = Pattern::parse(&args.node).map_err(anyhow::Error::msg)?;
+    let load_options = args.input.load_options()?;
+    let node_text =
+        super::input::as_counted(&load_options, "the node", &args.node, args.table.quiet);
+    let node = Pattern::parse(&node_text).map_err(anyhow::Error::msg)?;
     if args.left + args.right == 0 {
         anyhow::bail!("the window is empty: give --left or --right more than 0");
     }
@@ -111,15 +121,17 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         right: args.right,
         cross_sentences: args.cross_sentences,
     };
-    let load_options = args.input.load_options()?;
     let segmenter = args.input.segmenter()?;
     let stopwords = Stopwords::builtin();
+    let written = args.report_script.report_script == ReportScript::Written;
     args.input.pool()?.install(|| {
         // Words are kept once each in an arena; the essays' results name them by byte range,
         // read in the batch they came from.
         let arena = bumpalo::Bump::new();
         let mut frequency: FxHashMap<&str, u64> = FxHashMap::default();
         let mut near: FxHashMap<&str, (u64, u64)> = FxHashMap::default();
+        // The forms converted essays write words in (see `analysis::written`).
+        let mut forms: Tally<&str, &str> = Tally::default();
         let (mut total, mut node_freq, mut slots) = (0u64, 0u64, 0u64);
         let scan = args.input.each_essay(
             &load_options,
@@ -130,11 +142,16 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 let c = collocates::count(&layout, &node, window);
                 let base = essay.body.as_ptr() as usize;
                 let range = |w: &str| ((w.as_ptr() as usize - base) as u32, w.len() as u32);
+                let forms = match written {
+                    true => written_ranges(essay, c.words.iter().map(|&(w, _)| range(w))),
+                    false => Vec::new(),
+                };
                 Counted {
                     words: c.words.iter().map(|&(w, n)| (range(w), n)).collect(),
                     node: c.node,
                     slots: c.slots,
                     near: c.near.iter().map(|&(w, n, l)| (range(w), n, l)).collect(),
+                    forms,
                 }
             },
             |batch, results| {
@@ -182,6 +199,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                         }
                     }
                 }
+                for (essay, counted) in batch.essays.iter().zip(&results) {
+                    let original = essay.original.as_deref().unwrap_or_default();
+                    for &(place, (at, len)) in &counted.forms {
+                        let (w, n) = counted.words[place as usize];
+                        let (kept, _) = frequency.get_key_value(word(essay, w)).expect("counted");
+                        let form = &original[at as usize..(at + len) as usize];
+                        forms.add_as(kept, |f| *f == form, || arena.alloc_str(form), n.into());
+                    }
+                }
                 for (w, (n, l)) in close {
                     // Every word near the node is in `frequency` already: share its copy.
                     let (kept, _) = frequency.get_key_value(w).expect("counted above");
@@ -211,17 +237,28 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             })
             .collect();
         sort(&mut rows, args.sort);
+        // Shown in the form the corpus writes them most, once sorted by the counted form.
+        if !forms.is_empty() {
+            for row in &mut rows {
+                if let Some(form) = forms.commonest(row.word.as_str(), row.frequency) {
+                    row.word = form.to_owned();
+                }
+            }
+        }
         let path = args.table.write_csv(
             "collocates",
             &collocates_frame(&rows, node_freq, slots, FrameOptions { excel_safe: true })?,
         )?;
         let mut out = std::io::stdout().lock();
+        let plural =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         writeln!(
             out,
-            "{}: {node_freq} occurrences in {} essays ({total} words); {slots} window slots \
-             (L{} R{}{}); {} collocates seen at least {} times",
+            "{}: {} in {} ({total} words); {} (L{} R{}{}); {} seen at least {}",
             args.node,
-            scan.essays,
+            plural(node_freq, "occurrence", "occurrences"),
+            plural(scan.essays as u64, "essay", "essays"),
+            plural(slots, "window slot", "window slots"),
             args.left,
             args.right,
             if args.cross_sentences {
@@ -229,8 +266,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             } else {
                 ""
             },
-            rows.len(),
-            args.min_freq
+            plural(rows.len() as u64, "collocate", "collocates"),
+            plural(args.min_freq, "time", "times"),
         )?;
         if !rows.is_empty() {
             writeln!(out, "  collocate\tO\tE\tMI\tt\tG²\tlogDice")?;

@@ -115,6 +115,26 @@ pub struct ReportScriptArg {
     pub report_script: crate::analysis::written::ReportScript,
 }
 
+/// A query as the essays are counted: traditional essays are converted to simplified (and shown
+/// as written), so a query in traditional characters is converted as they are (學習 finds 學習
+/// and 学习), which `what` (the query, the node) is said to be on stderr unless `quiet`.
+pub fn as_counted(options: &LoadOptions, what: &str, text: &str, quiet: bool) -> String {
+    match options.script {
+        ScriptChoice::Auto | ScriptChoice::Traditional => {
+            let converted = options.conversion.convert(text);
+            if converted != text && !quiet {
+                eprintln!(
+                    "wenxi: {what} {text} is searched as {converted} (traditional essays are \
+                     converted to simplified and shown as written; --script keep searches the \
+                     text as it is)"
+                );
+            }
+            converted
+        }
+        ScriptChoice::Simplified | ScriptChoice::Keep => text.to_owned(),
+    }
+}
+
 impl InputArgs {
     pub fn load_options(&self) -> Result<LoadOptions> {
         Ok(LoadOptions {
@@ -357,16 +377,19 @@ impl InputArgs {
             batch_bytes as u64,
             |total| progress.set_length(total),
             |batch, bytes| {
-                let results: Vec<R> = batch.essays.par_iter().map(&per_essay).collect();
+                let results: Vec<R> = crate::timing::time("per essay (parallel)", || {
+                    batch.essays.par_iter().map(&per_essay).collect()
+                });
                 scan.essays += batch.essays.len();
                 scan.skipped |= batch.skipped().next().is_some();
-                merge(&batch, results)?;
+                crate::timing::time("merge batch", || merge(&batch, results))?;
                 progress.inc(bytes);
                 progress.set_message(format!("{} essays", scan.essays));
                 Ok(())
             },
         )?;
         progress.finish_and_clear();
+        crate::timing::totals();
         if scan.essays == 0 {
             return Err(self.no_essays());
         }

@@ -5,7 +5,6 @@ use std::io::Write;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::analysis::kwic::{self, Context, Hit, Query, SortKey};
-use crate::corpus::script::ScriptChoice;
 use crate::frames::{kwic_frame, FrameOptions, Keys};
 
 use super::input::InputArgs;
@@ -87,23 +86,8 @@ pub struct Row {
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let load_options = args.input.load_options()?;
-    // Traditional essays are searched in their simplified form (and shown as written), so a
-    // query in traditional characters is converted as they are: 學習 finds 學習 and 学习.
-    let query_text = match load_options.script {
-        ScriptChoice::Auto | ScriptChoice::Traditional => {
-            let converted = load_options.conversion.convert(&args.query);
-            if converted != args.query && !args.table.quiet {
-                eprintln!(
-                    "wenxi: the query {} is searched as {converted} (traditional essays are \
-                     converted to simplified and shown as written; --script keep searches the \
-                     text as it is)",
-                    args.query
-                );
-            }
-            converted
-        }
-        ScriptChoice::Simplified | ScriptChoice::Keep => args.query.clone(),
-    };
+    let query_text =
+        super::input::as_counted(&load_options, "the query", &args.query, args.table.quiet);
     let query = Query::parse(&query_text, args.chars).map_err(anyhow::Error::msg)?;
     let keys = args
         .sort

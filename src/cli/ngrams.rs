@@ -5,6 +5,7 @@ use std::io::Write;
 use std::ops::RangeInclusive;
 
 use crate::analysis::ngrams::{self, Filter, NgramCounter, Unit, MAX_N};
+use crate::analysis::written::ReportScript;
 use crate::frames::{ngrams_frame, FrameOptions};
 use crate::report::EXCEL_ROWS;
 use crate::Stopwords;
@@ -62,6 +63,9 @@ pub struct Args {
     pub count_memory: u64,
 
     #[command(flatten)]
+    pub report_script: super::input::ReportScriptArg,
+
+    #[command(flatten)]
     pub table: TableOutput,
 }
 
@@ -95,15 +99,23 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let load_options = args.input.load_options()?;
     let segmenter = args.input.segmenter()?;
     let stopwords = Stopwords::builtin();
+    let around = args
+        .around
+        .as_deref()
+        .map(|word| super::input::as_counted(&load_options, "--around", word, args.table.quiet));
+    let written = args.report_script.report_script == ReportScript::Written;
     args.input.pool()?.install(|| {
         let arena = bumpalo::Bump::new();
         let mut counter = NgramCounter::new(unit)
             .with_budget((args.count_memory as usize).saturating_mul(1 << 20));
+        if written {
+            counter = counter.with_forms();
+        }
         let scan = args.input.each_essay(
             &load_options,
             ngrams::batch_bytes(unit),
             args.table.quiet,
-            |essay| ngrams::essay_grams(&segmenter, essay, unit, args.lengths.clone()),
+            |essay| ngrams::essay_grams(&segmenter, essay, unit, args.lengths.clone(), written),
             |batch, grams| {
                 counter
                     .add(&batch.essays, grams, &|w| arena.alloc_str(w))
@@ -111,7 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             },
         )?;
         let total = counter.total();
-        let around = args.around.as_deref();
+        let around = around.as_deref();
         let keep = |items: &[&str]| {
             let content = match unit {
                 Unit::Words => args.keep_stopwords || items.iter().any(|w| !stopwords.contains(w)),
@@ -124,6 +136,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     (Some(node), Unit::Chars) => items.concat().contains(node),
                 }
         };
+        let finish = crate::timing::stage("finish (merge, sort)");
         let table = counter
             .finish(&Filter {
                 min_freq: args.min_freq,
@@ -131,12 +144,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 keep: &keep,
             })
             .map_err(anyhow::Error::msg)?;
+        drop(finish);
+        let write = crate::timing::stage("write ngrams.csv");
         let path = args.table.write_csv_in_pieces(
             "ngrams",
             table.len(),
             crate::frames::Table::PIECE,
             |range| ngrams_frame(&table.rows(range), total, FrameOptions { excel_safe: true }),
         )?;
+        drop(write);
         if table.len() > EXCEL_ROWS {
             eprintln!(
                 "wenxi: warning: {} has {} rows, more than Excel opens ({EXCEL_ROWS}): raise \
