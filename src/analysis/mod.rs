@@ -11,6 +11,7 @@ pub mod kwic;
 pub mod layout;
 pub mod levels;
 pub mod ngrams;
+pub mod posseg;
 pub mod readability;
 pub mod reuse;
 pub mod similarity;
@@ -314,7 +315,7 @@ struct Pending<'b> {
     /// The word sequence (vocabulary, ids) for TextRank.
     sequence: Option<(Vec<&'b str>, Vec<u32>)>,
     grams: Option<ngrams::EssayGrams>,
-    xu: readability::XuPending,
+    xu: readability::Xu,
     /// How a converted essay writes its words (see [`written::essay_forms`]).
     forms: Option<Vec<(u32, &'b str)>>,
 }
@@ -412,7 +413,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                 .par_iter()
                 .map(|essay| {
                     let tokens = segment_essay(segmenter, essay);
-                    let mut pending = analyse_essay(essay, &tokens, idf, options);
+                    let mut pending = analyse_essay(segmenter, essay, &tokens, idf, options);
                     if options.report_script == written::ReportScript::Written {
                         pending.forms = written::essay_forms(essay, &pending.counts);
                     }
@@ -572,11 +573,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             .map(|&(_, c)| u64::from(c))
             .sum();
         structure.lexical_density = structure::ratio(content, p.figures.words);
-        let adverb_or_conjunction: Vec<bool> = counts
-            .iter()
-            .map(|&(id, _)| matches!(self.words[id as usize].pos, "c" | "d"))
-            .collect();
-        structure.xu = p.xu.finish(&adverb_or_conjunction);
+        structure.xu = p.xu;
         for &(id, count) in &counts {
             let word = &self.words[id as usize];
             structure.hsk_words[usize::from(word.hsk)] += u64::from(count);
@@ -880,6 +877,7 @@ pub(crate) fn segment_essay<'a>(segmenter: &'a Segmenter, essay: &'a Essay) -> V
 }
 
 fn analyse_essay<'b>(
+    segmenter: &Segmenter,
     essay: &Essay,
     tokens: &[Token<'b>],
     idf: &IdfTable,
@@ -887,16 +885,10 @@ fn analyse_essay<'b>(
 ) -> Pending<'b> {
     let index = WordIndex::new(tokens, &essay.body);
     let counts = count_words(&index);
-    // Each word's place among the counted (sorted) words, by its id in `index`.
-    let position: Vec<u32> = {
-        let at: FxHashMap<&str, u32> = counts
-            .iter()
-            .enumerate()
-            .map(|(i, w)| (w.word, i as u32))
-            .collect();
-        index.vocab.iter().map(|w| at[w]).collect()
-    };
-    let xu = readability::pending(&essay.body, tokens, &index, &position);
+    // Timed summed over the threads (posseg cuts each sentence again: see readability.rs).
+    let xu = timing::time("readability (thread sum)", || {
+        readability::xu(segmenter, &essay.body)
+    });
     // The character classes are counted once, by the structure analysis.
     let structure = structure::analyse(&essay.body, tokens, &index, &options.markers);
     let figures = EssayFigures {
