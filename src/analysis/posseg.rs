@@ -31,7 +31,7 @@ struct Model {
     /// By state: the states it may go to, as a set.
     next: Vec<States>,
     /// By state: the states that may come before it.
-    before: Vec<Vec<u16>>,
+    before: Vec<States>,
     /// By character: (state, emission), by state.
     emit: FxHashMap<char, Vec<(u16, f64)>>,
     /// By character: the states it may take (all states for a character not listed).
@@ -47,10 +47,6 @@ impl States {
 
     fn insert(&mut self, state: u16) {
         self.0[usize::from(state >> 6)] |= 1 << (state & 63);
-    }
-
-    fn contains(&self, state: u16) -> bool {
-        self.0[usize::from(state >> 6)] & (1 << (state & 63)) != 0
     }
 
     fn and(self, other: States) -> States {
@@ -107,7 +103,7 @@ impl Model {
             trans: vec![f64::NEG_INFINITY; n * n],
             leads: vec![false; n],
             next: vec![States::default(); n],
-            before: vec![Vec::new(); n],
+            before: vec![States::default(); n],
             emit: FxHashMap::default(),
             char_states: FxHashMap::default(),
         };
@@ -126,7 +122,7 @@ impl Model {
                         let to: u16 = to.parse().expect("a state");
                         model.trans[from * n + usize::from(to)] = float(p);
                         model.next[from].insert(to);
-                        model.before[usize::from(to)].push(from as u16);
+                        model.before[usize::from(to)].insert(from as u16);
                         model.leads[from] = true;
                     }
                 }
@@ -193,16 +189,15 @@ impl Model {
                     expected
                 };
             }
-            let row = self.emissions(c);
+            // `now` and the row both go by state: one walk finds each emission.
+            let mut row = self.emissions(c).iter().peekable();
             for y in now.iter() {
-                let emit = emission(row, y);
+                while row.next_if(|&&(s, _)| s < y).is_some() {}
+                let emit = row.peek().filter(|&&&(s, _)| s == y).map_or(MIN_FLOAT, |&&(_, e)| e);
                 // Over the predecessors with a transition to `y`; the others add −∞, which
                 // wins only a tie of −∞, where the largest state wins.
                 let mut best: Option<(f64, u16)> = None;
-                for &y0 in &self.before[usize::from(y)] {
-                    if !prev.contains(y0) {
-                        continue;
-                    }
+                for y0 in self.before[usize::from(y)].and(prev).iter() {
                     let p = v[usize::from(y0)]
                         + self.trans[usize::from(y0) * n + usize::from(y)]
                         + emit;
