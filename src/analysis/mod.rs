@@ -412,8 +412,8 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             batch
                 .par_iter()
                 .map(|essay| {
-                    let tokens = segment_essay(segmenter, essay);
-                    let mut pending = analyse_essay(segmenter, essay, &tokens, idf, options);
+                    let (tokens, tagged) = segment_essay_tagged(segmenter, essay);
+                    let mut pending = analyse_essay(essay, &tokens, &tagged, idf, options);
                     if options.report_script == written::ReportScript::Written {
                         pending.forms = written::essay_forms(essay, &pending.counts);
                     }
@@ -876,19 +876,42 @@ pub(crate) fn segment_essay<'a>(segmenter: &'a Segmenter, essay: &'a Essay) -> V
     parts.concat()
 }
 
+/// [`segment_essay`], and the essay's posseg tokens (byte ranges of its body) from the same
+/// cut, for xu_r2 (see [`posseg::cut_both`]).
+fn segment_essay_tagged<'a>(
+    segmenter: &'a Segmenter,
+    essay: &'a Essay,
+) -> (Vec<Token<'a>>, Vec<posseg::Tagged>) {
+    let cut = |piece: &'a str| {
+        let (mut tokens, mut tagged) = (Vec::new(), Vec::new());
+        posseg::cut_both(segmenter, piece, &mut tokens, &mut tagged);
+        let offset = (piece.as_ptr() as usize - essay.body.as_ptr() as usize) as u32;
+        for t in &mut tagged {
+            t.0 += offset;
+            t.1 += offset;
+        }
+        (tokens, tagged)
+    };
+    let pieces: Vec<&str> = chunks(&essay.body, CHUNK_BYTES).collect();
+    let parts: Vec<(Vec<Token<'a>>, Vec<posseg::Tagged>)> = if essay.body.len() <= 4 * CHUNK_BYTES {
+        pieces.into_iter().map(cut).collect()
+    } else {
+        pieces.into_par_iter().map(cut).collect()
+    };
+    let (tokens, tagged): (Vec<_>, Vec<_>) = parts.into_iter().unzip();
+    (tokens.concat(), tagged.concat())
+}
+
 fn analyse_essay<'b>(
-    segmenter: &Segmenter,
     essay: &Essay,
     tokens: &[Token<'b>],
+    tagged: &[posseg::Tagged],
     idf: &IdfTable,
     options: &AnalysisOptions,
 ) -> Pending<'b> {
     let index = WordIndex::new(tokens, &essay.body);
     let counts = count_words(&index);
-    // Timed summed over the threads (posseg cuts each sentence again: see readability.rs).
-    let xu = timing::time("readability (thread sum)", || {
-        readability::xu(segmenter, &essay.body)
-    });
+    let xu = readability::xu(&essay.body, tagged);
     // The character classes are counted once, by the structure analysis.
     let structure = structure::analyse(&essay.body, tokens, &index, &options.markers);
     let figures = EssayFigures {

@@ -193,7 +193,10 @@ impl Model {
             let mut row = self.emissions(c).iter().peekable();
             for y in now.iter() {
                 while row.next_if(|&&(s, _)| s < y).is_some() {}
-                let emit = row.peek().filter(|&&&(s, _)| s == y).map_or(MIN_FLOAT, |&&(_, e)| e);
+                let emit = row
+                    .peek()
+                    .filter(|&&&(s, _)| s == y)
+                    .map_or(MIN_FLOAT, |&&(_, e)| e);
                 // Over the predecessors with a transition to `y`; the others add −∞, which
                 // wins only a tie of −∞, where the largest state wins.
                 let mut best: Option<(f64, u16)> = None;
@@ -322,6 +325,115 @@ fn block<'a>(segmenter: &'a Segmenter, block: &'a str, emit: &mut dyn FnMut(&'a 
     }
 }
 
+/// The characters of `jieba.cut`'s blocks (`re_han_default`): posseg's and `%`, `-`.
+fn in_cut_block(c: char) -> bool {
+    in_block(c) || c == '%' || c == '-'
+}
+
+/// A posseg token of a text: its byte range, and whether it is tagged `c` or `d`.
+pub type Tagged = (u32, u32, bool);
+
+/// Cuts `text` once for both: appends jieba's `cut` (with HMM; whitespace left out) to
+/// `tokens`, as [`Segmenter::segment_into`] does, and posseg's tokens to `tagged`, byte ranges
+/// of `text`, as [`each_tag`] gives them. Both share the dictionary route, which is the costly
+/// part: jieba-rs's cut without HMM gives it, and each takes the runs of single characters
+/// its own way (`cut` through jieba's HMM, posseg through its own). A route piece holding `%`
+/// or `-` (which end posseg's blocks but not `cut`'s) sends `text` to [`each_tag`] alone.
+pub fn cut_both<'a>(
+    segmenter: &'a Segmenter,
+    text: &'a str,
+    tokens: &mut Vec<crate::segment::Token<'a>>,
+    tagged: &mut Vec<Tagged>,
+) {
+    let jieba = segmenter.jieba();
+    let tag_of = |word: &str, tag: &'a str| if segmenter.has_word(word) { tag } else { "x" };
+    // The route: (start, end, dictionary tag), runs of ASCII letters and digits split again.
+    let mut pieces: Vec<(usize, usize, &'a str)> = Vec::new();
+    for tag in jieba.tag(text, false) {
+        let word = &text[tag.byte_start..tag.byte_end];
+        let joined = word.len() > 1
+            && word.bytes().all(|b| b.is_ascii_alphanumeric())
+            && !segmenter.has_word(word);
+        if joined {
+            for i in tag.byte_start..tag.byte_end {
+                let single = &text[i..i + 1];
+                pieces.push((i, i + 1, tag_of(single, jieba.tag(single, false)[0].tag)));
+            }
+        } else {
+            pieces.push((tag.byte_start, tag.byte_end, tag_of(word, tag.tag)));
+        }
+    }
+    let first = |&(start, _, _): &(usize, usize, &str)| text[start..].chars().next().unwrap_or(' ');
+    let single = |&(start, end, _): &(usize, usize, &str)| text[start..end].chars().count() == 1;
+    // jieba's cut: a run of single pieces inside a block is a word, or single characters, or
+    // goes through the HMM (`cut` of the run alone takes the same route, so cuts it the same).
+    let mut i = 0;
+    while i < pieces.len() {
+        if !in_cut_block(first(&pieces[i])) || !single(&pieces[i]) {
+            let (start, end, _) = pieces[i];
+            if !text[start..].starts_with(char::is_whitespace) {
+                tokens.push(&text[start..end]);
+            }
+            i += 1;
+            continue;
+        }
+        let from = i;
+        while i < pieces.len() && single(&pieces[i]) && in_cut_block(first(&pieces[i])) {
+            i += 1;
+        }
+        let run = &text[pieces[from].0..pieces[i - 1].1];
+        if i - from == 1 || segmenter.has_word(run) {
+            tokens.extend(
+                pieces[from..i]
+                    .iter()
+                    .map(|&(start, end, _)| &text[start..end]),
+            );
+        } else {
+            tokens.extend(jieba.cut(run, true).into_iter().map(|t| t.word));
+        }
+    }
+    // posseg's cut of the same route.
+    let base = text.as_ptr() as usize;
+    let mut push = |word: &str, tag: &str| {
+        let start = (word.as_ptr() as usize - base) as u32;
+        tagged.push((start, start + word.len() as u32, tag == "c" || tag == "d"));
+    };
+    let odd = pieces
+        .iter()
+        .any(|&(start, end, _)| end - start > 1 && text[start..end].contains(['%', '-']));
+    if odd {
+        each_tag(segmenter, text, push);
+        return;
+    }
+    let mut i = 0;
+    while i < pieces.len() {
+        let (start, end, tag) = pieces[i];
+        if !in_block(first(&pieces[i])) {
+            // Outside blocks: a token each, tagged x (jieba-rs keeps `\r\n` one piece too).
+            push(&text[start..end], "x");
+            i += 1;
+            continue;
+        }
+        if !single(&pieces[i]) {
+            push(&text[start..end], tag);
+            i += 1;
+            continue;
+        }
+        let from = i;
+        while i < pieces.len() && single(&pieces[i]) && in_block(first(&pieces[i])) {
+            i += 1;
+        }
+        let run = &text[pieces[from].0..pieces[i - 1].1];
+        if i - from == 1 || segmenter.has_word(run) {
+            for &(start, end, tag) in &pieces[from..i] {
+                push(&text[start..end], tag);
+            }
+        } else {
+            detail(run, &mut push);
+        }
+    }
+}
+
 /// `__cut_detail`: a run of single characters that is no word. Han characters go through the
 /// HMM; numbers are m, letters and digits eng, anything else x.
 fn detail<'t>(run: &'t str, emit: &mut dyn FnMut(&'t str, &str)) {
@@ -433,8 +545,9 @@ fn hmm_words(model: &Model, run: &str) -> Box<[(u32, u32, u16)]> {
 mod tests {
     use super::*;
 
+    static SEGMENTER: LazyLock<Segmenter> = LazyLock::new(Segmenter::new);
+
     fn cut(text: &str) -> Vec<(String, String)> {
-        static SEGMENTER: LazyLock<Segmenter> = LazyLock::new(Segmenter::new);
         let mut out = Vec::new();
         each_tag(&SEGMENTER, text, |w, t| {
             out.push((w.to_owned(), t.to_owned()))
@@ -476,6 +589,43 @@ mod tests {
         }
         assert!(cases.lines().count() > 500);
         assert!(hmm_tags > 0);
+    }
+
+    /// One cut for both gives jieba-rs's `cut` tokens and [`each_tag`]'s posseg tokens, on the
+    /// posseg fixture's texts, the bundled corpus whole and the jieba fixture's essays.
+    #[test]
+    fn one_cut_gives_both() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let cases = std::fs::read_to_string(format!("{root}/tests/fixtures/posseg/cases.jsonl"));
+        let mut texts: Vec<String> = cases
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let case: serde_json::Value = serde_json::from_str(l).unwrap();
+                case["text"].as_str().unwrap().to_owned()
+            })
+            .collect();
+        texts.push(
+            std::fs::read_to_string(format!("{root}/corpus/epidemic-community-essays.txt"))
+                .unwrap(),
+        );
+        for entry in std::fs::read_dir(format!("{root}/tests/fixtures/jieba/essays")).unwrap() {
+            texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+        texts.push("50%的人-说 A-B 测试，\r\n  好".to_owned());
+        let segmenter = &*SEGMENTER;
+        for text in &texts {
+            let (mut tokens, mut tagged) = (Vec::new(), Vec::new());
+            cut_both(segmenter, text, &mut tokens, &mut tagged);
+            assert_eq!(tokens, segmenter.segment(text), "{text}");
+            let mut want = Vec::new();
+            let base = text.as_ptr() as usize;
+            each_tag(segmenter, text, |w, t| {
+                let start = (w.as_ptr() as usize - base) as u32;
+                want.push((start, start + w.len() as u32, t == "c" || t == "d"));
+            });
+            assert_eq!(tagged, want, "{text}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! `，` does, and empty clauses (`，，`) are dropped rather than counted as 0 characters.
 //!
 //! The tokens and tags of r2 are those of jieba's posseg (`jieba.posseg.lcut` of the sentence,
-//! which readability_cn calls), made by [`super::posseg`]: posseg cuts runs of single characters
+//! which readability_cn calls), made by [`super::posseg`] from the essay's one dictionary route: posseg cuts runs of single characters
 //! with an HMM of its own (新冠 → 新/冠) and tags them by it (较 d), so the essay's one
 //! segmentation, jieba's `cut`, would be off by a little (up to 0.0018 on the bundled essays).
 
@@ -21,8 +21,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::posseg;
-use crate::segment::Segmenter;
+use super::posseg::Tagged;
 
 /// Where sentences end, as readability_cn's `split_sentences`.
 static SENTENCE_END: LazyLock<Regex> =
@@ -36,18 +35,23 @@ pub struct Xu {
     pub r3: f64,
 }
 
-/// The figures of an essay's `body`.
-pub fn xu(segmenter: &Segmenter, body: &str) -> Xu {
+/// The figures of an essay's `body`, given its posseg tokens ([`super::posseg::cut_both`]; a token
+/// belongs to the sentence it starts in: none crosses a sentence end, which is punctuation).
+pub fn xu(body: &str, tagged: &[Tagged]) -> Xu {
     let mut clauses = 0u64;
     let mut clause_chars = 0u64;
     let (mut sentences, mut shares) = (0u64, 0.0);
     let mut start = 0;
+    let mut t = 0;
     let ends = SENTENCE_END
         .find_iter(body)
         .map(|m| (m.start(), m.end()))
         .chain(std::iter::once((body.len(), body.len())));
     for (end, next) in ends {
-        let sentence = body[start..end].trim();
+        let raw = &body[start..end];
+        let sentence = raw.trim();
+        let from = (start + (raw.len() - raw.trim_start().len())) as u32;
+        let to = from + sentence.len() as u32;
         start = next;
         if sentence.is_empty() {
             continue;
@@ -60,10 +64,14 @@ pub fn xu(segmenter: &Segmenter, body: &str) -> Xu {
             }
         }
         let (mut tokens, mut hits) = (0u32, 0u32);
-        posseg::each_tag(segmenter, sentence, |_, tag| {
+        while t < tagged.len() && tagged[t].0 < from {
+            t += 1;
+        }
+        while t < tagged.len() && tagged[t].0 < to {
             tokens += 1;
-            hits += u32::from(tag == "c" || tag == "d");
-        });
+            hits += u32::from(tagged[t].2);
+            t += 1;
+        }
         sentences += 1;
         if tokens > 0 {
             shares += f64::from(hits) / f64::from(tokens);
@@ -93,12 +101,18 @@ pub const SHORT_TEXT_WORDS: u64 = 100;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Segmenter;
+
+    fn tagged(body: &str) -> Vec<Tagged> {
+        let (mut tokens, mut tagged) = (Vec::new(), Vec::new());
+        crate::analysis::posseg::cut_both(&Segmenter::new(), body, &mut tokens, &mut tagged);
+        tagged
+    }
 
     #[test]
     fn clauses_and_sentences_by_hand() {
-        let segmenter = Segmenter::new();
         let body = "我们今天去公园，但是下雨了。\n所以回家，,看书！";
-        let xu = xu(&segmenter, body);
+        let xu = xu(body, &tagged(body));
         // Clauses: 我们今天去公园 (7), 但是下雨了 (5), 所以回家 (4), 看书 (2); the empty one
         // between ， and , is dropped.
         assert!((xu.r1 - 18.0 / 4.0).abs() < 1e-12);
@@ -111,6 +125,6 @@ mod tests {
 
     #[test]
     fn an_empty_text_is_zero() {
-        assert_eq!(xu(&Segmenter::new(), ""), Xu::default());
+        assert_eq!(xu("", &[]), Xu::default());
     }
 }
