@@ -280,44 +280,69 @@ pub fn each_tag<'a>(segmenter: &'a Segmenter, text: &'a str, mut emit: impl FnMu
 
 /// `__cut_DAG`: the dictionary route of a block, its runs of single characters taken together.
 fn block<'a>(segmenter: &'a Segmenter, block: &'a str, emit: &mut dyn FnMut(&'a str, &str)) {
+    posseg_of(segmenter, block, &route(segmenter, block), emit);
+}
+
+/// A route piece: (start, end, dictionary tag).
+type Piece<'a> = (usize, usize, &'a str);
+
+/// The dictionary route of `text`, the pieces' dictionary tags (x for a piece not in the
+/// dictionary, where jieba-rs would guess one): jieba-rs's cut without HMM, but for runs of
+/// single ASCII letters and digits, which it joins: those are single pieces again.
+fn route<'a>(segmenter: &'a Segmenter, text: &'a str) -> Vec<Piece<'a>> {
     let jieba = segmenter.jieba();
-    // A word's dictionary tag, x for a word not in the dictionary (jieba-rs would guess one).
     let tag_of = |word: &str, tag: &'a str| if segmenter.has_word(word) { tag } else { "x" };
-    // jieba-rs's cut without HMM is the route, but for runs of single ASCII letters and digits,
-    // which it joins: those are single pieces again. Pieces: (start, end, tag).
-    let mut pieces: Vec<(usize, usize, &'a str)> = Vec::new();
-    for tag in jieba.tag(block, false) {
-        let word = &block[tag.byte_start..tag.byte_end];
+    let mut pieces = Vec::new();
+    for tag in jieba.tag(text, false) {
+        let word = &text[tag.byte_start..tag.byte_end];
         let joined = word.len() > 1
             && word.bytes().all(|b| b.is_ascii_alphanumeric())
             && !segmenter.has_word(word);
         if joined {
             for i in tag.byte_start..tag.byte_end {
-                let single = &block[i..i + 1];
-                let tags = jieba.tag(single, false);
-                pieces.push((i, i + 1, tag_of(single, tags[0].tag)));
+                let single = &text[i..i + 1];
+                pieces.push((i, i + 1, tag_of(single, jieba.tag(single, false)[0].tag)));
             }
         } else {
             pieces.push((tag.byte_start, tag.byte_end, tag_of(word, tag.tag)));
         }
     }
-    let single = |&(start, end, _): &(usize, usize, &str)| block[start..end].chars().count() == 1;
+    pieces
+}
+
+/// posseg's tokens of `text` from its route: outside blocks a token each, tagged x (jieba-rs
+/// keeps `\r\n` one piece, as posseg does); a piece of more than one character as it is; a run
+/// of single pieces inside a block as single characters if it is one or a word, else by
+/// [`detail`].
+fn posseg_of<'a>(
+    segmenter: &Segmenter,
+    text: &'a str,
+    pieces: &[Piece<'a>],
+    emit: &mut dyn FnMut(&'a str, &str),
+) {
+    let first = |&(start, _, _): &Piece<'_>| text[start..].chars().next().unwrap_or(' ');
+    let single = |&(start, end, _): &Piece<'_>| text[start..end].chars().count() == 1;
     let mut i = 0;
     while i < pieces.len() {
-        if !single(&pieces[i]) {
-            let (start, end, tag) = pieces[i];
-            emit(&block[start..end], tag);
+        let (start, end, tag) = pieces[i];
+        if !in_block(first(&pieces[i])) || !single(&pieces[i]) {
+            let tag = if in_block(first(&pieces[i])) {
+                tag
+            } else {
+                "x"
+            };
+            emit(&text[start..end], tag);
             i += 1;
             continue;
         }
         let from = i;
-        while i < pieces.len() && single(&pieces[i]) {
+        while i < pieces.len() && single(&pieces[i]) && in_block(first(&pieces[i])) {
             i += 1;
         }
-        let run = &block[pieces[from].0..pieces[i - 1].1];
+        let run = &text[pieces[from].0..pieces[i - 1].1];
         if i - from == 1 || segmenter.has_word(run) {
             for &(start, end, tag) in &pieces[from..i] {
-                emit(&block[start..end], tag);
+                emit(&text[start..end], tag);
             }
         } else {
             detail(run, emit);
@@ -346,25 +371,9 @@ pub fn cut_both<'a>(
     tagged: &mut Vec<Tagged>,
 ) {
     let jieba = segmenter.jieba();
-    let tag_of = |word: &str, tag: &'a str| if segmenter.has_word(word) { tag } else { "x" };
-    // The route: (start, end, dictionary tag), runs of ASCII letters and digits split again.
-    let mut pieces: Vec<(usize, usize, &'a str)> = Vec::new();
-    for tag in jieba.tag(text, false) {
-        let word = &text[tag.byte_start..tag.byte_end];
-        let joined = word.len() > 1
-            && word.bytes().all(|b| b.is_ascii_alphanumeric())
-            && !segmenter.has_word(word);
-        if joined {
-            for i in tag.byte_start..tag.byte_end {
-                let single = &text[i..i + 1];
-                pieces.push((i, i + 1, tag_of(single, jieba.tag(single, false)[0].tag)));
-            }
-        } else {
-            pieces.push((tag.byte_start, tag.byte_end, tag_of(word, tag.tag)));
-        }
-    }
-    let first = |&(start, _, _): &(usize, usize, &str)| text[start..].chars().next().unwrap_or(' ');
-    let single = |&(start, end, _): &(usize, usize, &str)| text[start..end].chars().count() == 1;
+    let pieces = route(segmenter, text);
+    let first = |&(start, _, _): &Piece<'_>| text[start..].chars().next().unwrap_or(' ');
+    let single = |&(start, end, _): &Piece<'_>| text[start..end].chars().count() == 1;
     // jieba's cut: a run of single pieces inside a block is a word, or single characters, or
     // goes through the HMM (`cut` of the run alone takes the same route, so cuts it the same).
     let mut i = 0;
@@ -405,33 +414,7 @@ pub fn cut_both<'a>(
         each_tag(segmenter, text, push);
         return;
     }
-    let mut i = 0;
-    while i < pieces.len() {
-        let (start, end, tag) = pieces[i];
-        if !in_block(first(&pieces[i])) {
-            // Outside blocks: a token each, tagged x (jieba-rs keeps `\r\n` one piece too).
-            push(&text[start..end], "x");
-            i += 1;
-            continue;
-        }
-        if !single(&pieces[i]) {
-            push(&text[start..end], tag);
-            i += 1;
-            continue;
-        }
-        let from = i;
-        while i < pieces.len() && single(&pieces[i]) && in_block(first(&pieces[i])) {
-            i += 1;
-        }
-        let run = &text[pieces[from].0..pieces[i - 1].1];
-        if i - from == 1 || segmenter.has_word(run) {
-            for &(start, end, tag) in &pieces[from..i] {
-                push(&text[start..end], tag);
-            }
-        } else {
-            detail(run, &mut push);
-        }
-    }
+    posseg_of(segmenter, text, &pieces, &mut push);
 }
 
 /// `__cut_detail`: a run of single characters that is no word. Han characters go through the
@@ -487,7 +470,7 @@ fn hmm<'t>(run: &'t str, emit: &mut dyn FnMut(&'t str, &str)) {
     // The same runs come back again and again (的是, 了我): their cuts are kept, a thread's
     // own, (start, end, state) a word, and forgotten all at once past a size.
     thread_local! {
-        static CUTS: std::cell::RefCell<FxHashMap<Box<str>, Box<[(u32, u32, u16)]>>> =
+        static CUTS: std::cell::RefCell<FxHashMap<Box<str>, Words>> =
             Default::default();
     }
     const KEPT: usize = 1 << 16;
@@ -512,7 +495,9 @@ fn hmm<'t>(run: &'t str, emit: &mut dyn FnMut(&'t str, &str)) {
 }
 
 /// The words of [`hmm`]: (start, end, state whose tag it takes).
-fn hmm_words(model: &Model, run: &str) -> Box<[(u32, u32, u16)]> {
+type Words = Box<[(u32, u32, u16)]>;
+
+fn hmm_words(model: &Model, run: &str) -> Words {
     let chars: Vec<(usize, char)> = run.char_indices().collect();
     let letters: Vec<char> = chars.iter().map(|&(_, c)| c).collect();
     let route = model.viterbi(&letters);
