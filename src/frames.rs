@@ -267,7 +267,7 @@ fn essays(
         keys.column(e.iter().map(|x| x.id), options),
         text("title", e.iter().map(|x| x.title.as_str()), options),
         text("source", e.iter().map(|x| x.source.as_str()), options),
-        column("paragraphs", fig.iter().map(|x| x.paragraphs)),
+        column("lines", fig.iter().map(|x| x.lines)),
         column("characters", fig.iter().map(|x| x.characters)),
         column("han_characters", fig.iter().map(|x| x.han_characters)),
         column("tokens", fig.iter().map(|x| x.tokens)),

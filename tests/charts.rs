@@ -245,3 +245,41 @@ fn dpi_sets_the_pngs_resolution() {
         .stderr(predicates::str::contains("--dpi"));
     assert!(!fresh.exists());
 }
+
+/// The HSK level chart draws one bar an essay for the first 40 essays only, and says so.
+#[test]
+fn the_hsk_chart_is_capped_at_forty_essays() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheet = String::from("题目,正文\n");
+    for i in 1..=45 {
+        sheet.push_str(&format!("第{i}篇,我是中国人，今天学习第{i}课。\n"));
+    }
+    std::fs::write(dir.path().join("essays.csv"), sheet).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .arg("analyze")
+        .arg(dir.path().join("essays.csv"))
+        .args([
+            "--text-column",
+            "正文",
+            "--no-html",
+            "--no-similarity",
+            "-q",
+            "-o",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(out.path().join("charts/hsk_levels.svg")).unwrap();
+    let labels: Vec<String> = texts(&svg).into_iter().map(|t| t.1).collect();
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.contains("仅显示前 40 篇，共 45 篇")),
+        "{labels:?}"
+    );
+    for i in 1..=45 {
+        let label = format!("{i} 第{i}篇");
+        assert_eq!(labels.contains(&label), i <= 40, "{label}");
+    }
+}

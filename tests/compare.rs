@@ -150,3 +150,62 @@ fn an_unknown_essay_is_named() {
         .code(2)
         .stderr(predicates::str::contains("`99` names no essay"));
 }
+
+/// `--group-by` sees each path within the folder it was found in, from the folder's own name on:
+/// the help's example pattern gives the same groups however the folder is typed and wherever
+/// wenxi runs. Sizes by construction: 2022 has two essays of 20 and 5 words, 2023 two of 100
+/// and 7 (one in a subfolder).
+#[test]
+fn group_by_paths_within_the_folder_wherever_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let essays = dir.path().join("essays");
+    std::fs::create_dir_all(essays.join("2023")).unwrap();
+    for (name, text) in [
+        ("2022_a.txt", "医生。".repeat(10) + &"社区。".repeat(10)),
+        ("2022_b.txt", "社区。".repeat(5)),
+        ("2023_c.txt", "社区。".repeat(90) + &"医生。".repeat(10)),
+        ("2023/old.txt", "医生。".repeat(7)),
+    ] {
+        std::fs::write(essays.join(name), text).unwrap();
+    }
+    let elsewhere = tempfile::tempdir().unwrap();
+    let absolute = essays.to_str().unwrap().to_owned();
+    let inside = essays.join("2023");
+    for (cwd, folder) in [
+        (dir.path(), "essays"),
+        (dir.path(), "./essays/"),
+        (dir.path(), absolute.as_str()),
+        (elsewhere.path(), absolute.as_str()),
+        (essays.as_path(), "."),
+        (inside.as_path(), ".."),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        wenxi()
+            .current_dir(cwd)
+            .args([
+                "compare",
+                "2022",
+                "2023",
+                folder,
+                "--group-by",
+                r"^essays/(\d{4})",
+                "-o",
+            ])
+            .arg(out.path())
+            .assert()
+            .success();
+        let summary = Csv::read(&out.path().join("compare_summary.csv"));
+        let row = &summary.records()[0];
+        assert_eq!(
+            (
+                row["essays_a"],
+                row["words_a"],
+                row["essays_b"],
+                row["words_b"]
+            ),
+            ("2", "25", "2", "107"),
+            "{folder} from {}",
+            cwd.display()
+        );
+    }
+}

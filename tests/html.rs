@@ -191,15 +191,85 @@ fn the_page_is_one_file_that_reads_nothing_from_anywhere() {
             figures["可读性（徐巍、姚振晔、陈冬华）"],
             format!("{r3:.2}")
         );
-        let level = match row["hsk_level"] {
-            "7" => "7–9",
-            "" => "超出标准",
-            l => l,
+        // An empty level is "beyond the standard" when the essay has Han characters, and no
+        // level at all (a dash) when it has none.
+        let level = match (row["hsk_level"], row["han_characters"]) {
+            ("7", _) => "7–9",
+            ("", "0") => "—",
+            ("", _) => "超出标准",
+            (l, _) => l,
         };
         assert_eq!(figures["HSK 3.0 汉字等级（覆盖 95%）"], level);
     }
     // 篇三's paragraph-initial markers.
     assert!(page.contains("首先→其次→再次→此外→总之"));
+}
+
+/// An essay without Han characters has no HSK level: the page shows a dash, as structure.csv
+/// and `wenxi structure` leave it empty, and not "beyond the standard", which is what an essay
+/// whose characters no level covers to 95% gets (empty in structure.csv too, told apart there by
+/// its Han characters).
+#[test]
+fn no_han_characters_is_no_hsk_level_not_beyond_the_standard() {
+    let dir = tempfile::tempdir().unwrap();
+    // 龘 and 㐀 are none of HSK 3.0's 3,000 characters: 6 of 7 ungraded, no level reaches 95%.
+    std::fs::write(dir.path().join("a_beyond.txt"), "龘龘龘㐀㐀㐀我。\n").unwrap();
+    std::fs::write(dir.path().join("b_numbers.txt"), "12345 67890\n").unwrap();
+    std::fs::write(dir.path().join("c_level_one.txt"), "我是中国人。\n").unwrap();
+    for lang in ["zh", "en"] {
+        let out = tempfile::tempdir().unwrap();
+        wenxi()
+            .arg("analyze")
+            .arg(dir.path())
+            .args(["--lang", lang, "--no-charts", "-q", "-o"])
+            .arg(out.path())
+            .assert()
+            .success();
+        let structure = Csv::read(&out.path().join("structure.csv"));
+        assert_eq!(structure.column("hsk_level"), ["", "", "1"]);
+        assert_eq!(structure.column("han_characters")[1], "0");
+        assert_ne!(structure.column("han_characters")[0], "0");
+        let page = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+        let data = page_data(&page);
+        let (label, beyond) = match lang {
+            "zh" => ("HSK 3.0 汉字等级（覆盖 95%）", "超出标准"),
+            _ => (
+                "HSK 3.0 character level (95% coverage)",
+                "beyond the standard",
+            ),
+        };
+        // Beside each essay's text.
+        let shown: Vec<String> = data["essays"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|essay| {
+                let figure = essay["fig"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|f| f[0] == label)
+                    .unwrap_or_else(|| panic!("no {label} in {}", essay["fig"]));
+                figure[1].as_str().unwrap().to_owned()
+            })
+            .collect();
+        assert_eq!(shown, [beyond, "—", "1"], "{lang}");
+        // And in the structure table, its column named as the page names it.
+        let table = &data["tables"]["structure"];
+        let column = table["cols"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|c| c.to_string().contains("HSK"))
+            .unwrap_or_else(|| panic!("no HSK column in {}", table["cols"]));
+        let shown: Vec<&str> = table["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row[column].as_str().unwrap())
+            .collect();
+        assert_eq!(shown, [beyond, "—", "1"], "{lang}");
+    }
 }
 
 #[test]

@@ -133,8 +133,8 @@ fn every_kind_of_file() {
             "notes"
         ]
     );
-    let paragraphs = essays.column("paragraphs");
-    assert_eq!(paragraphs, ["1", "1", "1", "1", "1", "2", "1", "1"]);
+    let lines = essays.column("lines");
+    assert_eq!(lines, ["1", "1", "1", "1", "1", "2", "1", "1"]);
     // 30 characters, 26 of them Han, in each of the three encoded essays.
     for i in 0..3 {
         assert_eq!(essays.column("characters")[i], "30");

@@ -49,8 +49,8 @@ fn seed_files_and_essays() {
         assert_eq!(row["essay_id"], (i + 1).to_string());
         assert_eq!(row["title"], format!("疫情社区心得体会{}", TITLES[i]));
         assert_eq!(row["source"], "corpus/epidemic-community-essays.txt");
-        let (paragraphs, characters, han) = expected[i];
-        assert_eq!(row["paragraphs"], paragraphs.to_string(), "essay {}", i + 1);
+        let (lines, characters, han) = expected[i];
+        assert_eq!(row["lines"], lines.to_string(), "essay {}", i + 1);
         assert_eq!(row["characters"], characters.to_string(), "essay {}", i + 1);
         assert_eq!(row["han_characters"], han.to_string(), "essay {}", i + 1);
         let words: u64 = row["words"].parse().unwrap();

@@ -95,8 +95,9 @@ const KEYNESS_MIN_G2: f64 = 3.84;
 /// Size figures of one essay.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EssayFigures {
-    /// Non-empty lines of the body.
-    pub paragraphs: u32,
+    /// Non-empty lines of the body: its headings and its paragraphs (`structure::Structure`
+    /// counts the two apart).
+    pub lines: u32,
     /// Characters other than whitespace.
     pub characters: u64,
     pub han_characters: u64,
@@ -915,7 +916,7 @@ fn analyse_essay<'b>(
     // The character classes are counted once, by the structure analysis.
     let structure = structure::analyse(&essay.body, tokens, &index, &options.markers);
     let figures = EssayFigures {
-        paragraphs: essay
+        lines: essay
             .body
             .lines()
             .filter(|line| !line.trim().is_empty())
@@ -964,7 +965,7 @@ mod tests {
             &AnalysisOptions::default(),
         );
         let figures = analysis.essays[0].figures;
-        assert_eq!(figures.paragraphs, 2);
+        assert_eq!(figures.lines, 2);
         // 社区居民互助。 = 7, 2020年，社区更团结！ = 12
         assert_eq!(figures.characters, 19);
         assert_eq!(figures.han_characters, 12);

@@ -13,7 +13,7 @@ use crate::analysis::similarity::{cosine, Weights};
 use crate::analysis::themes::{ThemeLexicon, EMBEDDED_THEMES};
 use crate::analysis::{Analysis, AnalysisOptions, EssayResult};
 use crate::corpus::metadata::Selection;
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, Inputs};
 use crate::error::Error;
 use crate::frames::{column, keyness_frame};
 use crate::report::{ensure_dir, Format, TableReporter};
@@ -28,7 +28,10 @@ use super::{EXIT_OK, EXIT_SKIPPED};
     after_help = "A and B are each an essay (its id in essays.csv, or its title), a file or folder \
     of essays, or COLUMN=VALUE: the essays whose metadata (a spreadsheet column, or --metadata) \
     has that value; with --group-by, the values of the pattern's first group in file paths or \
-    titles. A title that starts with '-' goes after `--`: wenxi compare 3 -- -减负\n\n\
+    titles. The pattern sees each file's path within the folder it was found in, starting with \
+    the folder's own name (essays/2022/a.txt for the folder essays, given as essays, ./essays or \
+    /home/me/essays, from any working directory), or a file's name when the file is given.\n\n\
+    A title that starts with '-' goes after `--`: wenxi compare 3 -- -减负\n\n\
     Writes compare_summary.csv (sizes and cosine), compare_themes.csv (theme hits per 1,000 words \
     of each side) and compare_words.csv (keyness of A against B).\n\n\
     Examples:\n  \
@@ -52,7 +55,8 @@ pub struct Args {
     pub report_script: super::input::ReportScriptArg,
 
     /// Group essays by the first capture group of this pattern, matched against each essay's file
-    /// path, then its title
+    /// path within its input (the folder's name, then the path inside it: essays/2022/a.txt),
+    /// then its title
     #[arg(long, value_name = "REGEX")]
     pub group_by: Option<String>,
 
@@ -113,6 +117,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             ..AnalysisOptions::default()
         };
         let analysis = Analysis::run(&corpus, &segmenter, &Stopwords::builtin(), &options);
+        // --group-by sees each path within its input, however the input was typed.
+        let inputs = Inputs::new(&input.input_paths());
         let side = |key: &str| -> anyhow::Result<Vec<usize>> {
             let members: Vec<usize> = if by_path {
                 let prefix = Path::new(key);
@@ -123,7 +129,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     .essays
                     .iter()
                     .enumerate()
-                    .filter(|(_, e)| group(&e.source).or_else(|| group(&e.title)).as_deref() == Some(key))
+                    .filter(|(_, e)| group(&inputs.path_within(&e.source)).or_else(|| group(&e.title)).as_deref() == Some(key))
                     .map(|(i, _)| i)
                     .collect()
             } else if let Some(selection) = Selection::parse(key).filter(|s| s.has_column(&corpus)) {

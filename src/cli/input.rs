@@ -197,6 +197,17 @@ impl InputArgs {
         Some(folder.join("themes.toml")).filter(|p| folder.is_dir() && p.is_file())
     }
 
+    /// The files and folders read: the paths given, or `./corpus`; none for the bundled corpus.
+    pub fn input_paths(&self) -> Vec<PathBuf> {
+        if !self.paths.is_empty() {
+            self.paths.clone()
+        } else if Path::new("corpus").is_dir() {
+            vec![PathBuf::from("corpus")]
+        } else {
+            Vec::new()
+        }
+    }
+
     /// A rayon pool of `--jobs` threads.
     pub fn pool(&self) -> anyhow::Result<rayon::ThreadPool> {
         let mut pool = rayon::ThreadPoolBuilder::new();
@@ -336,16 +347,13 @@ impl InputArgs {
             }
             each(batch, bytes)
         };
-        let paths = if !self.paths.is_empty() {
-            self.paths.clone()
-        } else if Path::new("corpus").is_dir() {
-            vec![PathBuf::from("corpus")]
-        } else {
+        let paths = self.input_paths();
+        if paths.is_empty() {
             let corpus = Corpus::embedded(options);
             let bytes = crate::corpus::EMBEDDED_TEXT.len() as u64;
             total(bytes);
             return warn_then(corpus, bytes);
-        };
+        }
         let reader = CorpusReader::new(&paths, &include);
         total(reader.bytes());
         let read = reader.read(options, batch_bytes, &mut warn_then);

@@ -28,7 +28,8 @@ pub const EXIT_ERROR: u8 = 2;
         Reads folders of .txt essays or scraped pages holding many essays, segments them with \
         jieba-rs in parallel and writes word frequencies, keywords and per-essay figures as CSV \
         (or Parquet) tables.",
-    after_help = "Exit status: 0 all files analysed; 1 reports written but some files skipped; 2 error.\n\n\
+    after_help = "Exit status: 0 all files analysed; 1 reports written but some files skipped; 2 error; \
+        130 interrupted (Ctrl-C: the run's temporary files are deleted, earlier reports kept).\n\n\
         Examples:\n  wenxi analyze                      analyse ./corpus (or the bundled corpus) into ./reports\n  \
         wenxi analyze essays/ -o out       analyse every .txt under essays/ into out/\n  \
         wenxi structure essays/            how each essay is built, in the terminal\n  \
@@ -61,6 +62,7 @@ pub enum Command {
 
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    crate::report::delete_temporaries_on_interrupt();
     match cli.command {
         Command::Analyze(args) => analyze::run(args),
         Command::Structure(args) => structure::run(args),

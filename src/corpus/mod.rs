@@ -9,7 +9,7 @@ pub mod sheet;
 pub mod split;
 mod walk;
 
-pub use walk::glob;
+pub use walk::{glob, Inputs};
 pub mod wordlist;
 
 use std::path::{Path, PathBuf};

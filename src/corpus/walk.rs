@@ -146,6 +146,53 @@ pub fn glob(pattern: &str) -> Result<regex::Regex, regex::Error> {
     regex::Regex::new(&re)
 }
 
+/// The inputs as given (files and folders), to name a file found under one of them by its path
+/// within that input, so that a pattern on paths does not depend on how the input was typed nor
+/// on the working directory.
+#[derive(Debug)]
+pub struct Inputs {
+    /// Each input and its own name (the last component of its canonical path, so that `.` has
+    /// the name of the working directory; none for `/`).
+    inputs: Vec<(PathBuf, Option<String>)>,
+}
+
+impl Inputs {
+    pub fn new(inputs: &[PathBuf]) -> Inputs {
+        let name = |input: &Path| {
+            std::fs::canonicalize(input)
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .or_else(|| input.file_name().map(|n| n.to_string_lossy().into_owned()))
+        };
+        Inputs {
+            inputs: inputs.iter().map(|i| (i.clone(), name(i))).collect(),
+        }
+    }
+
+    /// `path` (a file found under the inputs, as [`find_files`] gives it) within the first input
+    /// that holds it: a folder's name, then the path inside it (`essays/2022/a.txt` whether the
+    /// folder was given as `essays`, `./essays/` or `/home/me/essays`); a file given by itself is
+    /// its name. Components are joined with `/` on every platform; a path under no input is
+    /// given as it is.
+    pub fn path_within(&self, path: &str) -> String {
+        let as_given = Path::new(path);
+        for (input, name) in &self.inputs {
+            if let Ok(rest) = as_given.strip_prefix(input) {
+                return name
+                    .iter()
+                    .cloned()
+                    .chain(
+                        rest.components()
+                            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+                    )
+                    .collect::<Vec<_>>()
+                    .join("/");
+            }
+        }
+        path.replace('\\', "/")
+    }
+}
+
 /// Files a folder is searched for: text (`.txt`, `.md`) and Word documents. Spreadsheets are
 /// read when named, since a folder often holds report CSVs too.
 fn is_txt(path: &Path) -> bool {

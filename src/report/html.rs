@@ -836,11 +836,14 @@ fn written_forms<'e>(
     }
 }
 
-/// The HSK level an essay's characters need (the 7–9 band as one), or "beyond the standard".
+/// The HSK level an essay's characters need (the 7–9 band as one), "beyond the standard" if no
+/// level covers 95% of them, and a dash for an essay without Han characters (which has no level,
+/// as structure.csv and `wenxi structure` leave it empty).
 fn hsk_level(l: Lang, s: &crate::analysis::structure::Structure) -> String {
     match levels::needed(&s.char_levels.hsk) {
         Some(7) => "7–9".to_owned(),
         Some(level) => level.to_string(),
+        None if s.char_levels.hsk.iter().sum::<u64>() == 0 => "—".to_owned(),
         None => l.pick("超出标准", "beyond the standard").to_owned(),
     }
 }

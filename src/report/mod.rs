@@ -10,18 +10,19 @@ pub mod html;
 pub mod run;
 mod subset;
 mod table;
+mod temporary;
 mod zh;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use tempfile::TempPath;
-
 use crate::error::{Error, Result};
 use crate::frames::Tables;
 
 pub use table::{AppendThread, Format, TableAppender, TableReporter, EXCEL_ROWS};
+pub use temporary::delete_temporaries_on_interrupt;
+use temporary::Temporary;
 
 /// Something that turns the tables of a run into files in the output folder.
 pub trait Reporter {
@@ -66,29 +67,25 @@ where
         path: path.into(),
         source,
     };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".wenxi-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io_error)?;
-    fill(temp.as_file_mut())?;
-    temp.as_file_mut().flush().map_err(io_error)?;
+    let (mut file, temp) = Temporary::create(dir).map_err(io_error)?;
+    fill(&mut file)?;
+    file.flush().map_err(io_error)?;
     // Temporary files are created private (0600); a report is an ordinary file.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        temp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))
             .map_err(io_error)?;
     }
-    place(temp.into_temp_path(), path)
+    drop(file);
+    place(temp, path)
 }
 
 /// The folder a run stages, and its files written and waiting for [`Staging::commit`] to rename
 /// them into place; `None` when no run stages (renames then happen at once). One run stages at
 /// a time, in the binary: the charts' thread and the tables' thread both put their files here.
 /// Files outside the folder are not staged.
-type Staged = Option<(PathBuf, Vec<(TempPath, PathBuf)>)>;
+type Staged = Option<(PathBuf, Vec<(Temporary, PathBuf)>)>;
 static STAGED: Mutex<Staged> = Mutex::new(None);
 
 fn staged() -> std::sync::MutexGuard<'static, Staged> {
@@ -99,17 +96,15 @@ fn staged() -> std::sync::MutexGuard<'static, Staged> {
 
 /// Renames a finished temporary file over `path`, now or, while a run stages its folder, at its
 /// commit.
-pub(crate) fn place(temp: TempPath, path: &Path) -> Result<()> {
+pub(crate) fn place(temp: Temporary, path: &Path) -> Result<()> {
     if let Some((dir, waiting)) = staged().as_mut() {
         if path.starts_with(dir) {
             waiting.push((temp, path.to_owned()));
             return Ok(());
         }
     }
-    temp.persist(path).map_err(|err| Error::Write {
-        path: path.into(),
-        source: err.error,
-    })
+    temporary::persist_all(vec![(temp, path.to_owned())])
+        .map_err(|(path, source)| Error::Write { path, source })
 }
 
 /// The bytes of a report this run wrote: from its temporary file while it is staged.
@@ -119,7 +114,7 @@ pub(crate) fn read_written(path: &Path) -> std::io::Result<Vec<u8>> {
             .iter()
             .rev()
             .find(|(_, p)| p == path)
-            .map(|(t, _)| t.to_path_buf())
+            .map(|(t, _)| t.path().to_path_buf())
     });
     std::fs::read(temp.as_deref().unwrap_or(path))
 }
@@ -135,16 +130,11 @@ impl Staging {
         Staging(())
     }
 
-    /// Renames every staged file into place, in the order written.
+    /// Renames every staged file into place, in the order written, with no interrupt between
+    /// the first rename and the last.
     pub fn commit(self) -> Result<()> {
         let waiting = staged().take().map(|(_, w)| w).unwrap_or_default();
-        for (temp, path) in waiting {
-            temp.persist(&path).map_err(|err| Error::Write {
-                path: path.clone(),
-                source: err.error,
-            })?;
-        }
-        Ok(())
+        temporary::persist_all(waiting).map_err(|(path, source)| Error::Write { path, source })
     }
 }
 

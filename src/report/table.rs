@@ -119,7 +119,8 @@ pub struct TableAppender {
     path: PathBuf,
     format: Format,
     bom: bool,
-    temp: tempfile::NamedTempFile,
+    file: std::fs::File,
+    temp: super::Temporary,
     sink: Option<Sink>,
     rows: usize,
 }
@@ -128,18 +129,15 @@ impl TableAppender {
     /// Starts `<dir>/<name>.<ext>`.
     pub fn create(dir: &Path, name: &str, reporter: TableReporter) -> Result<Self> {
         let path = dir.join(format!("{name}.{}", reporter.format.extension()));
-        let temp = tempfile::Builder::new()
-            .prefix(".wenxi-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|source| Error::Write {
-                path: path.clone(),
-                source,
-            })?;
+        let (file, temp) = super::Temporary::create(dir).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
         Ok(TableAppender {
             path,
             format: reporter.format,
             bom: reporter.bom,
+            file,
             temp,
             sink: None,
             rows: 0,
@@ -163,13 +161,10 @@ impl TableAppender {
     }
 
     fn file(&self) -> Result<std::fs::File> {
-        self.temp
-            .as_file()
-            .try_clone()
-            .map_err(|source| Error::Write {
-                path: self.path.clone(),
-                source,
-            })
+        self.file.try_clone().map_err(|source| Error::Write {
+            path: self.path.clone(),
+            source,
+        })
     }
 
     /// Appends the rows of `df` (every batch with the same columns).
@@ -253,12 +248,12 @@ impl TableAppender {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            self.temp
-                .as_file()
+            self.file
                 .set_permissions(std::fs::Permissions::from_mode(0o644))
                 .map_err(io_error)?;
         }
-        super::place(self.temp.into_temp_path(), &path)?;
+        drop(self.file);
+        super::place(self.temp, &path)?;
         Ok(path)
     }
 }
