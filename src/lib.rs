@@ -27,6 +27,7 @@ pub mod cli;
 pub mod corpus;
 pub mod error;
 pub mod frames;
+pub mod memory;
 pub mod report;
 pub mod segment;
 pub mod timing;

@@ -307,6 +307,32 @@ pub fn pieces<T>(
 }
 
 /// What one essay gives before the corpus knows its words: the batch's own slices.
+/// An essay's tokens as (byte offset, byte length) in its body: 8 bytes a token instead of a
+/// slice's 16, and no borrow of the text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenSpans(Vec<(u32, u32)>);
+
+impl TokenSpans {
+    /// The spans of `tokens`, slices of `body`.
+    pub fn of(body: &str, tokens: &[Token<'_>]) -> Self {
+        let base = body.as_ptr() as usize;
+        TokenSpans(
+            tokens
+                .iter()
+                .map(|t| ((t.as_ptr() as usize - base) as u32, t.len() as u32))
+                .collect(),
+        )
+    }
+
+    /// The tokens again, as slices of the same `body`.
+    pub fn tokens<'t>(&self, body: &'t str) -> Vec<Token<'t>> {
+        self.0
+            .iter()
+            .map(|&(at, len)| &body[at as usize..(at + len) as usize])
+            .collect()
+    }
+}
+
 struct Pending<'b> {
     essay_id: u32,
     figures: EssayFigures,
@@ -408,21 +434,41 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
     where
         'a: 'b,
     {
+        self.add_keeping(batch, intern, progress, 0).0
+    }
+
+    /// As [`Self::add`], and gives the tokens of the batch's first `keep_tokens` essays as spans of
+    /// their bodies ([`TokenSpans`]), so that the HTML page can show them without segmenting
+    /// them a second time.
+    pub fn add_keeping<'b>(
+        &mut self,
+        batch: &'b [Essay],
+        intern: &dyn Fn(&'b str) -> &'a str,
+        progress: &(dyn Fn(u64) + Sync),
+        keep_tokens: usize,
+    ) -> (std::ops::Range<usize>, Vec<TokenSpans>)
+    where
+        'a: 'b,
+    {
         let (segmenter, idf, options) = (self.segmenter, self.idf, self.options);
-        let mut pending: Vec<Pending<'_>> = timing::time("segment + per-essay", || {
-            batch
-                .par_iter()
-                .map(|essay| {
-                    let (tokens, tagged) = segment_essay_tagged(segmenter, essay);
-                    let mut pending = analyse_essay(essay, &tokens, &tagged, idf, options);
-                    if options.report_script == written::ReportScript::Written {
-                        pending.forms = written::essay_forms(essay, &pending.counts);
-                    }
-                    progress(essay.body.len() as u64);
-                    pending
-                })
-                .collect()
-        });
+        let (mut pending, spans): (Vec<Pending<'_>>, Vec<Option<TokenSpans>>) =
+            timing::time("segment + per-essay", || {
+                batch
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, essay)| {
+                        let (tokens, tagged) = segment_essay_tagged(segmenter, essay);
+                        let mut pending = analyse_essay(essay, &tokens, &tagged, idf, options);
+                        if options.report_script == written::ReportScript::Written {
+                            pending.forms = written::essay_forms(essay, &pending.counts);
+                        }
+                        progress(essay.body.len() as u64);
+                        let spans = (i < keep_tokens).then(|| TokenSpans::of(&essay.body, &tokens));
+                        (pending, spans)
+                    })
+                    .unzip()
+            });
+        let spans: Vec<TokenSpans> = spans.into_iter().flatten().collect();
         let ids_started = timing::stage_start();
         // Known words are looked up in parallel; new ones get the next ids in corpus order, so
         // ids never depend on the thread count or the batch size.
@@ -555,7 +601,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             self.essays
                 .extend(results.into_iter().map(EssayResult::compacted))
         });
-        start..self.essays.len()
+        (start..self.essays.len(), spans)
     }
 
     /// What an essay needs of its words' tags and IDF: lexical density, and the keyword methods
@@ -719,10 +765,13 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         let reuse = reuse
             .zip(options.reuse)
             .map(|(builder, threshold)| timing::time("reuse groups", || builder.finish(threshold)));
+        crate::memory::give_back();
         let similarity = options.similarity.then(|| {
             let vectors = timing::time("tf-idf vectors", || {
                 similarity::vectors(&mut essays, &words, &rank, keep_counts)
             });
+            // The counts the vectors were made from are freed (unless kept).
+            crate::memory::give_back();
             let mut found = similarity::compare(
                 &vectors,
                 options.clusters,
@@ -953,6 +1002,24 @@ fn analyse_essay<'b>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The page shows the tokens the analysis kept instead of segmenting again: they must be
+    /// those of the page's own route (`segment_essay`, jieba's cut with HMM), essay by essay.
+    #[test]
+    fn kept_tokens_are_the_page_segmentation() {
+        let corpus = Corpus::embedded(&Default::default());
+        assert!(corpus.essays.len() >= 10);
+        let segmenter = Segmenter::new();
+        let stopwords = Stopwords::builtin();
+        let options = AnalysisOptions::default();
+        let mut builder = AnalysisBuilder::new(&segmenter, &stopwords, &options);
+        let keep = corpus.essays.len() - 3;
+        let (added, spans) = builder.add_keeping(&corpus.essays, &|w| w, &|_| {}, keep);
+        assert_eq!((added, spans.len()), (0..corpus.essays.len(), keep));
+        for (essay, spans) in corpus.essays.iter().zip(&spans) {
+            assert_eq!(spans.tokens(&essay.body), segment_essay(&segmenter, essay));
+        }
+    }
 
     #[test]
     fn figures_of_a_small_essay() {

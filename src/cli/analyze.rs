@@ -280,8 +280,20 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                         writer = Some(AppendThread::spawn(scope, table));
                     }
                     text_bytes += batch.text_bytes() as u64;
-                    let added = crate::timing::time("analyse batch (all)", || {
-                        builder.add(&batch.essays, &|word| arena.alloc_str(word), &|_| {})
+                    // The essays the page will carry keep their tokens, so that it need not
+                    // segment them again.
+                    let keep = if args.no_html {
+                        0
+                    } else {
+                        sample.room(&batch.essays)
+                    };
+                    let (added, tokens) = crate::timing::time("analyse batch (all)", || {
+                        builder.add_keeping(
+                            &batch.essays,
+                            &|word| arena.alloc_str(word),
+                            &|_| {},
+                            keep,
+                        )
                     });
                     if let Some(writer) = &writer {
                         // A frame costs about 100 bytes a row while it exists: the batch's rows
@@ -314,7 +326,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                         }
                     }
                     if !args.no_html {
-                        sample.offer(&batch.essays);
+                        sample.offer_segmented(&batch.essays, tokens);
                     }
                     corpus.absorb_without_text(batch);
                     progress.inc(bytes);
@@ -328,6 +340,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             Ok(table)
         })?;
         drop(batches);
+        // Every batch's text, tokens and frames are gone.
+        crate::memory::give_back();
         if corpus.essays.is_empty() {
             return Err(args.input.no_essays());
         }

@@ -17,7 +17,7 @@ use super::write_bytes_atomically;
 use crate::analysis::keywords::KeywordMethod;
 use crate::analysis::layout::{Layout, Shown};
 use crate::analysis::structure::{is_heading, ratio, MarkerKind};
-use crate::analysis::{frequency::is_word, levels, Analysis};
+use crate::analysis::{frequency::is_word, levels, Analysis, TokenSpans};
 use crate::corpus::{Corpus, Essay};
 use crate::error::{Error, Result};
 use crate::segment::Segmenter;
@@ -59,12 +59,34 @@ impl Lang {
 #[derive(Debug, Default)]
 pub struct PageSample {
     essays: Vec<Essay>,
+    /// Each essay's tokens as the analysis cut them, where they were offered with it.
+    tokens: Vec<Option<TokenSpans>>,
     bytes: usize,
     full: bool,
 }
 
 impl PageSample {
-    pub fn offer(&mut self, essays: &[Essay]) {
+    /// How many of `essays`, from the first, [`Self::offer_segmented`] would take.
+    pub fn room(&self, essays: &[Essay]) -> usize {
+        if self.full {
+            return 0;
+        }
+        let mut bytes = self.bytes;
+        essays
+            .iter()
+            .take_while(|essay| {
+                bytes += essay.body.len();
+                bytes <= PAGE_TEXT_BYTES
+            })
+            .count()
+    }
+
+    /// Takes the first essays while their text fits, with their tokens (as many as
+    /// [`Self::room`] said, from [`crate::analysis::AnalysisBuilder::add_keeping`]): the page
+    /// then shows the analysis's own tokens and does not segment those essays again. An essay
+    /// offered without tokens is segmented when the page is made.
+    pub fn offer_segmented(&mut self, essays: &[Essay], tokens: Vec<TokenSpans>) {
+        let mut tokens = tokens.into_iter();
         for essay in essays {
             if self.full || self.bytes + essay.body.len() > PAGE_TEXT_BYTES {
                 self.full = true;
@@ -72,6 +94,7 @@ impl PageSample {
             }
             self.bytes += essay.body.len();
             self.essays.push(essay.clone());
+            self.tokens.push(tokens.next());
         }
     }
 }
@@ -121,17 +144,29 @@ pub fn write_html(
         .filter_map(|p| p.strip_prefix(dir).ok())
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
-    let data = page_data(corpus, analysis, &page, &links);
-    // `</` never appears inside the script element: JSON allows `<\/` for it.
-    let data = serde_json::to_string(&data)
-        .expect("page data serialises")
-        .replace("</", "<\\/");
-    let markup = frame(corpus, analysis, l, &links, &svgs, FONT_SLOT, &data).into_string();
+    let data = {
+        let _stage = crate::timing::stage("html: page data");
+        page_data(corpus, analysis, &page, &links)
+    };
+    let data = {
+        let _stage = crate::timing::stage("html: json");
+        // `</` never appears inside the script element: JSON allows `<\/` for it.
+        serde_json::to_string(&data)
+            .expect("page data serialises")
+            .replace("</", "<\\/")
+    };
+    let markup = {
+        let _stage = crate::timing::stage("html: markup");
+        frame(corpus, analysis, l, &links, &svgs, FONT_SLOT, &data).into_string()
+    };
     // The charts' font travels with the page, so its Chinese shows on a machine without a CJK
     // font too (characters outside it fall back to the local fonts listed after it). It is cut
     // down to the characters of the page, the data block and the script's own strings included.
     let full = super::charts::EMBEDDED_FONT;
-    let font = super::subset::subset_for(full, &markup);
+    let font = {
+        let _stage = crate::timing::stage("html: font subset");
+        super::subset::subset_for(full, &markup)
+    };
     let font_face = format!(
         "@font-face{{font-family:'wenxi-cjk';src:url(data:font/otf;base64,{}) format('opentype')}}",
         base64(font.as_deref().unwrap_or(full))
@@ -665,7 +700,10 @@ fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>, links: &
         )
     });
 
-    let (vocab, words_in_vocab, forms, texts) = page_essays(corpus, analysis, page);
+    let (vocab, words_in_vocab, forms, texts) = {
+        let _stage = crate::timing::stage("html: essays");
+        page_essays(corpus, analysis, page)
+    };
     let csv_of = |name: &str| links.iter().any(|k| k == name).then(|| name.to_owned());
     json!({
         "lang": l.pick("zh", "en"),
@@ -717,7 +755,11 @@ fn page_essays<'p>(
     let sample = &page.sample.essays;
     let layouts: Vec<Layout<'_>> = sample
         .par_iter()
-        .map(|essay| Layout::new(page.segmenter, essay))
+        .zip(&page.sample.tokens)
+        .map(|(essay, tokens)| match tokens {
+            Some(tokens) => Layout::of_tokens(&essay.body, tokens.tokens(&essay.body)),
+            None => Layout::new(page.segmenter, essay),
+        })
         .collect();
     let mut counts: FxHashMap<&str, u64> = FxHashMap::default();
     for layout in &layouts {
