@@ -58,7 +58,11 @@ const PAGE: [(&str, &[&str]); 4] = [
     ("第2篇：春天", &["春天来了，公园里的花都开了。"]),
     (
         "作文3 秋天",
-        &["秋天到了，树叶黄了。", "农民伯伯在田里收割稻谷。", "我们去郊外看红叶。"],
+        &[
+            "秋天到了，树叶黄了。",
+            "农民伯伯在田里收割稻谷。",
+            "我们去郊外看红叶。",
+        ],
     ),
     ("范文四", &["冬天下雪了，我们在操场上堆雪人。"]),
 ];
@@ -157,7 +161,10 @@ fn a_compiled_word_document_is_cut_like_the_text_file() {
     let plain = analyze(&[&txt], &[]);
     assert_eq!(run.essays.column("title"), plain.essays.column("title"));
     assert_eq!(run.essays.column("words"), plain.essays.column("words"));
-    assert_eq!(run.structure.column("sentences"), plain.structure.column("sentences"));
+    assert_eq!(
+        run.structure.column("sentences"),
+        plain.structure.column("sentences")
+    );
 }
 
 #[test]
@@ -209,7 +216,11 @@ fn a_short_first_line_without_punctuation_is_the_title() {
     std::fs::write(&titled, "我的妈妈\n我的妈妈很温柔。\n她每天都给我做饭。").unwrap();
     // The same lines but the first ends as a sentence: it is body text.
     let untitled = dir.path().join("b.txt");
-    std::fs::write(&untitled, "我的妈妈。\n我的妈妈很温柔。\n她每天都给我做饭。").unwrap();
+    std::fs::write(
+        &untitled,
+        "我的妈妈。\n我的妈妈很温柔。\n她每天都给我做饭。",
+    )
+    .unwrap();
     let run = analyze(&[&titled, &untitled], &[]);
     assert_eq!(run.essays.column("title"), ["我的妈妈", "b"]);
     assert_eq!(run.structure.column("paragraphs"), ["2", "3"]);
@@ -260,7 +271,10 @@ fn a_utf8_csv_with_a_bom_has_its_first_header_read() {
         [title.to_string(), id.to_string(), essay.to_string()]
     });
     std::fs::write(&path, format!("\u{FEFF}{text}")).unwrap();
-    let run = analyze(&[&path], &["--title-column", "标题", "--text-column", "作文"]);
+    let run = analyze(
+        &[&path],
+        &["--title-column", "标题", "--text-column", "作文"],
+    );
     let titles: Vec<&str> = ROWS.iter().map(|(_, t, _)| *t).collect();
     assert_eq!(run.essays.column("title"), titles);
     let hans: Vec<String> = ROWS.iter().map(|(_, _, e)| han(e).to_string()).collect();
