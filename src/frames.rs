@@ -45,6 +45,26 @@ impl Table<'_> {
 /// default two methods of ten keywords.
 const KEYWORD_ESSAYS: usize = 5_000;
 
+/// The file stems of every table [`Tables::each`] can give (`analyze` writes each as `.csv` or
+/// `.parquet`): how `report::run` tells wenxi's own reports in a folder that has no `run.json`.
+pub const TABLE_NAMES: &[&str] = &[
+    "files",
+    "essays",
+    "groups",
+    "word_freq",
+    "ngrams",
+    "essay_word_freq",
+    "keywords",
+    "structure",
+    "correlations",
+    "markers",
+    "similarity",
+    "clusters",
+    "reuse",
+    "reuse_groups",
+    "themes",
+];
+
 /// The report tables of a run, each with the file stem it is written under.
 pub struct Tables {
     pub tables: Vec<(&'static str, DataFrame)>,
@@ -75,6 +95,10 @@ impl Tables {
         essay_words: bool,
         take: &mut dyn FnMut(&'static str, Table<'_>) -> Result<()>,
     ) -> Result<()> {
+        let take = &mut |name: &'static str, table: Table<'_>| {
+            debug_assert!(TABLE_NAMES.contains(&name), "{name} is not in TABLE_NAMES");
+            take(name, table)
+        };
         let keys = Keys::of(corpus);
         take("files", Table::Whole(files(corpus, options)?))?;
         take(

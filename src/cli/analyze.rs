@@ -446,7 +446,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         written.extend(chart_files);
         staging.commit()?;
         // The record of this run, and the reports of the previous one it did not write again.
-        let record = run::Run::new(&corpus.files, &written, &args.output);
+        let record = run::Run::new(&corpus.files, &written, &args.output)
+            .with_options(super::options::of_analyze(&args));
         for stale in run::record(&args.output, &record)? {
             if !args.quiet {
                 eprintln!(

@@ -7,6 +7,7 @@ pub mod input;
 pub mod keyness;
 pub mod kwic;
 pub mod ngrams;
+pub mod options;
 pub mod output;
 pub mod structure;
 

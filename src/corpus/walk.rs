@@ -16,7 +16,8 @@ pub enum Found {
 
 /// Expands `inputs` in order: a file stands for itself whatever its extension; a folder for its
 /// `.txt`, `.md` and `.docx` files and those whose names match an `include` pattern, depth
-/// first in sorted name order, every other file of it listed as not read. Symbolic links are followed; a link back to an
+/// first in sorted name order, every other file of it (a FIFO, socket or device too, never
+/// opened) listed as not read. Symbolic links are followed; a link back to an
 /// ancestor is reported instead of followed forever. A file reached twice is read once.
 pub fn find_files(inputs: &[PathBuf], include: &[regex::Regex]) -> Vec<Found> {
     let mut found = Vec::new();
@@ -84,13 +85,16 @@ pub fn find_files(inputs: &[PathBuf], include: &[regex::Regex]) -> Vec<Found> {
                             }
                         }
                         Ok(entry) => {
+                            // Never opened (a FIFO would block its reader forever): one named
+                            // like input is a failure to read it, any other merely not input.
+                            let path = entry.path().to_string_lossy().into_owned();
+                            let message = "not a regular file (a FIFO, socket or device): \
+                                           not read"
+                                .to_owned();
                             if is_txt(entry.path()) {
-                                found.push(Found::Problem {
-                                    path: entry.path().to_string_lossy().into_owned(),
-                                    message: "not a regular file (a FIFO, socket or device): \
-                                              not read"
-                                        .to_owned(),
-                                });
+                                found.push(Found::Problem { path, message });
+                            } else {
+                                found.push(Found::NotRead { path, message });
                             }
                         }
                         Err(err) => {

@@ -315,6 +315,21 @@ impl Plot {
 /// The resolution the charts are laid out in: CSS pixels, as in their SVG files.
 pub const LAYOUT_DPI: u32 = 96;
 
+/// The names of every chart [`write_charts`] can draw (each `charts/<name>.png` and `.svg`):
+/// how `report::run` tells wenxi's own charts in a folder that has no `run.json`.
+pub const CHART_NAMES: &[&str] = &[
+    "top_words",
+    "word_cloud",
+    "essay_lengths",
+    "similarity",
+    "sentence_lengths",
+    "keywords",
+    "dendrogram",
+    "markers",
+    "hsk_levels",
+    "themes",
+];
+
 /// Writes every chart as `<dir>/<name>.png`, at `dpi` dots per inch, and `.svg`; returns the
 /// files written and the characters of their labels that the font lacks.
 pub fn write_charts(
@@ -327,6 +342,11 @@ pub fn write_charts(
     super::ensure_dir(dir)?;
     let mut written = Written::default();
     for chart in charts(corpus, analysis) {
+        debug_assert!(
+            CHART_NAMES.contains(&chart.name),
+            "{} is not in CHART_NAMES",
+            chart.name
+        );
         let png = dir.join(format!("{}.png", chart.name));
         let bytes = draw_png(&chart, dpi).map_err(|message| Error::Chart {
             name: chart.name,

@@ -26,6 +26,10 @@ pub struct Run {
     pub wenxi: String,
     /// The command line, as given.
     pub command: Vec<String>,
+    /// Every option of the run with the value it had, given or default (`null` for an option
+    /// left unset), by the option's name with `_` for `-`; none in a record from before them.
+    #[serde(default)]
+    pub options: serde_json::Map<String, serde_json::Value>,
     pub inputs: Vec<Input>,
     /// The files it wrote, relative to the output folder, `/`-separated, sorted.
     pub files: Vec<String>,
@@ -48,6 +52,7 @@ impl Run {
         Run {
             wenxi: env!("CARGO_PKG_VERSION").to_owned(),
             command: std::env::args().collect(),
+            options: serde_json::Map::new(),
             inputs: files
                 .iter()
                 .map(|f| Input {
@@ -60,6 +65,52 @@ impl Run {
             files: relative,
         }
     }
+
+    /// The record with the run's options.
+    pub fn with_options(self, options: serde_json::Map<String, serde_json::Value>) -> Run {
+        Run { options, ..self }
+    }
+}
+
+/// Whether `relative` (a path in an output folder, `/`-separated) is named as a report `analyze`
+/// writes: a table (`essays.csv`, `themes.parquet` …), a chart (`charts/keywords.png`, `.svg`)
+/// or the page (`index.html`). Not `ngrams.csv`, which `wenxi ngrams` writes into the same
+/// default folder: without a record, it may be that table, which `analyze` leaves alone.
+pub fn is_report_name(relative: &str) -> bool {
+    match relative {
+        "index.html" => return true,
+        "ngrams.csv" => return false,
+        _ => {}
+    }
+    let (names, extensions, name) = match relative.split_once('/') {
+        None => (crate::frames::TABLE_NAMES, ["csv", "parquet"], relative),
+        Some(("charts", name)) => (super::charts::CHART_NAMES, ["png", "svg"], name),
+        Some(_) => return false,
+    };
+    name.rsplit_once('.')
+        .is_some_and(|(stem, extension)| names.contains(&stem) && extensions.contains(&extension))
+}
+
+/// The files in `dir` and `dir/charts` named as `analyze`'s reports ([`is_report_name`]),
+/// relative to `dir`, sorted: what a run of a wenxi from before `run.json` may have left.
+fn reports_by_name(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for (folder, prefix) in [(dir.to_path_buf(), ""), (dir.join("charts"), "charts/")] {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            let relative = format!("{prefix}{name}");
+            if is_report_name(&relative) && entry.file_type().is_ok_and(|t| t.is_file()) {
+                found.push(relative);
+            }
+        }
+    }
+    found.sort();
+    found
 }
 
 /// Removes what an interrupted run left behind in `dir` and `dir/charts`: temporary files
@@ -89,20 +140,26 @@ pub fn remove_temporaries(dir: &Path) -> usize {
 }
 
 /// Writes `run.json` for this run and removes the reports the previous run recorded that this
-/// one did not write. Only files inside `dir` named in the old record are touched. Returns the
-/// files removed.
+/// one did not write. Only files inside `dir` named in the old record are touched; a folder
+/// without a record (or with one wenxi cannot read: a folder of a wenxi from before `run.json`)
+/// has the files named as `analyze`'s reports ([`is_report_name`]) removed instead, and
+/// nothing else. Returns the files removed.
 pub fn record(dir: &Path, run: &Run) -> Result<Vec<PathBuf>> {
     let path = dir.join(RUN_FILE);
-    let previous: Option<Run> = std::fs::read(&path)
+    let previous: Vec<String> = match std::fs::read(&path)
         .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        .and_then(|bytes| serde_json::from_slice::<Run>(&bytes).ok())
+    {
+        Some(previous) => previous.files,
+        None => reports_by_name(dir),
+    };
     let json = serde_json::to_vec_pretty(run).map_err(|e| Error::Write {
         path: path.clone(),
         source: std::io::Error::other(e),
     })?;
     write_bytes_atomically(&path, &json)?;
     let mut removed = Vec::new();
-    for old in previous.map(|p| p.files).unwrap_or_default() {
+    for old in previous {
         if run.files.contains(&old) || old == RUN_FILE {
             continue;
         }
@@ -158,6 +215,55 @@ mod tests {
         };
         std::fs::write(d.join(RUN_FILE), serde_json::to_vec(&outside).unwrap()).unwrap();
         assert!(record(d, &second).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_folder_without_a_record_loses_only_what_is_named_as_a_report() {
+        for (name, report) in [
+            ("themes.csv", true),
+            ("essay_word_freq.parquet", true),
+            ("index.html", true),
+            ("charts/word_cloud.svg", true),
+            ("charts/themes.png", true),
+            ("my.csv", false),
+            ("themes.txt", false),
+            ("charts/themes.csv", false),
+            ("sub/essays.csv", false),
+            ("kwic.csv", false),
+            ("ngrams.csv", false),
+            ("ngrams.parquet", true),
+        ] {
+            assert_eq!(is_report_name(name), report, "{name}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("charts")).unwrap();
+        std::fs::create_dir_all(d.join("sub")).unwrap();
+        for name in [
+            "essays.csv",
+            "clusters.csv",
+            "charts/dendrogram.png",
+            "charts/mine.png",
+            "sub/essays.csv",
+            "notes.txt",
+        ] {
+            std::fs::write(d.join(name), "x").unwrap();
+        }
+        let run = Run::new(&[], &[d.join("essays.csv")], d);
+        let mut removed = record(d, &run).unwrap();
+        removed.sort();
+        assert_eq!(
+            removed,
+            [d.join("charts/dendrogram.png"), d.join("clusters.csv")]
+        );
+        for kept in [
+            "essays.csv",
+            "charts/mine.png",
+            "sub/essays.csv",
+            "notes.txt",
+        ] {
+            assert!(d.join(kept).exists(), "{kept}");
+        }
     }
 
     #[test]
