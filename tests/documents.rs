@@ -7,7 +7,7 @@ use std::path::Path;
 
 mod common;
 
-use common::{wenxi, Csv};
+use common::{wenxi, write_docx, Csv};
 
 const ESSAYS: [(&str, &str, &str, &str); 3] = [
     (
@@ -185,28 +185,6 @@ fn an_excel_workbook_is_one_essay_a_row() {
     check_sheet(&essays, &plain);
 }
 
-fn write_docx(path: &Path, paragraphs: &[&str]) {
-    let file = std::fs::File::create(path).unwrap();
-    let mut zip = zip::ZipWriter::new(file);
-    let options: zip::write::SimpleFileOptions = Default::default();
-    zip.start_file("word/document.xml", options).unwrap();
-    let mut xml = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
-    );
-    for p in paragraphs {
-        // Each paragraph in two runs, as Word often splits them.
-        let cut = p.char_indices().nth(3).map_or(p.len(), |(i, _)| i);
-        xml.push_str(&format!(
-            "<w:p><w:r><w:t>{}</w:t></w:r><w:r><w:t>{}</w:t></w:r></w:p>",
-            &p[..cut],
-            &p[cut..]
-        ));
-    }
-    xml.push_str("</w:body></w:document>");
-    zip.write_all(xml.as_bytes()).unwrap();
-    zip.finish().unwrap();
-}
-
 #[test]
 fn word_documents_in_a_folder_are_read() {
     let plain = words_of_plain_texts();
@@ -214,7 +192,7 @@ fn word_documents_in_a_folder_are_read() {
     for (i, (_, _, title, essay)) in ESSAYS.iter().enumerate() {
         let mut paragraphs = vec![*title];
         paragraphs.extend(essay.lines());
-        write_docx(&dir.path().join(format!("{i}.docx")), &paragraphs);
+        write_docx(&dir.path().join(format!("{i}.docx")), &paragraphs, 3, false);
     }
     let (essays, _, out) = analyze(&[dir.path()], &[]);
     assert_eq!(essays.rows.len(), 3);

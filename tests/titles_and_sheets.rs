@@ -3,12 +3,11 @@
 //! against what the fixture was built to hold.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 
 mod common;
 
-use common::{wenxi, Csv};
+use common::{wenxi, write_docx, Csv};
 
 /// `wenxi analyze INPUT… -o DIR` (no charts or page), which must succeed; returns essays.csv,
 /// structure.csv, files.csv and the stderr.
@@ -123,35 +122,11 @@ fn a_compiled_page_is_cut_at_every_title_form() {
     assert!(run.files.rows[0][run.files.col("message")].starts_with("compiled page: 4 essays"));
 }
 
-fn write_docx(path: &Path, paragraphs: &[&str]) {
-    let file = std::fs::File::create(path).unwrap();
-    let mut zip = zip::ZipWriter::new(file);
-    let options: zip::write::SimpleFileOptions = Default::default();
-    zip.start_file("word/document.xml", options).unwrap();
-    let mut xml = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
-    );
-    for p in paragraphs {
-        // Each paragraph in two runs, as Word often splits them (a title cut mid-way too).
-        let cut = p.char_indices().nth(2).map_or(p.len(), |(i, _)| i);
-        xml.push_str(&format!(
-            "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
-            &p[..cut],
-            &p[cut..]
-        ));
-        // An empty paragraph after each, as blank lines in Word.
-        xml.push_str("<w:p/>");
-    }
-    xml.push_str("</w:body></w:document>");
-    zip.write_all(xml.as_bytes()).unwrap();
-    zip.finish().unwrap();
-}
-
 #[test]
 fn a_compiled_word_document_is_cut_like_the_text_file() {
     let dir = tempfile::tempdir().unwrap();
     let docx = dir.path().join("作文集.docx");
-    write_docx(&docx, &page_paragraphs());
+    write_docx(&docx, &page_paragraphs(), 2, true);
     let run = analyze(&[&docx], &[]);
     check_page(&run);
     assert_eq!(run.files.column("encoding"), ["DOCX"]);

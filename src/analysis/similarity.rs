@@ -555,11 +555,12 @@ impl Index {
             let (_, id, w) = s.terms[p];
             s.bound[p] = s.bound[p + 1] + w * self.max[id as usize];
         }
-        // What rounding the stored weights down can take off any essay's partial sum.
         // The sums are f32, so that one thread's sums fit in its core's cache (183,000 essays
         // take 0.7 MB as f32, 1.5 MB as f64; the search is bound by these random reads). Each
-        // of the m products added to a sum is rounded at most twice, and the sum once each
-        // time: a sum is off by less than (m + 2) ε of at most 1 + its rounding.
+        // of the m products added to a sum is rounded at most twice and the sum once each time,
+        // and a sum is at most about 1: a sum is off by less than (m + 2) ε, taken twice here.
+        // `slack` is what the rounding can move a partial sum by: the stored weights' steps
+        // (Σ w_q / 65,535) and the f32 error, once for θ and once for the sum set against it.
         let f32_error = 2.0 * (s.terms.len() as f64 + 2.0) * f64::from(f32::EPSILON);
         let slack = s.terms.iter().map(|&(_, _, w)| w).sum::<f64>() / WEIGHT_STEPS
             + 2.0 * f32_error
@@ -631,11 +632,11 @@ impl Index {
                 .filter(|&(_, c)| c > 0.0)
                 .collect()
         } else {
-            let mut reached: Vec<(u32, f64)> =
-                s.touched
-                    .iter()
-                    .map(|&j| (j, f64::from(s.sums[j as usize])))
-                    .collect();
+            let mut reached: Vec<(u32, f64)> = s
+                .touched
+                .iter()
+                .map(|&j| (j, f64::from(s.sums[j as usize])))
+                .collect();
             let rescored = rescored(budget);
             if reached.len() > rescored {
                 reached.select_nth_unstable_by(rescored - 1, order);

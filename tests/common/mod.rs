@@ -107,3 +107,31 @@ fn parse(text: &str) -> Vec<Vec<String>> {
     }
     records
 }
+
+/// Writes a minimal Word document: each paragraph in two runs cut after `cut` characters, as
+/// Word often splits them, with an empty paragraph after each if `blank_between` (blank lines
+/// in Word).
+pub fn write_docx(path: &Path, paragraphs: &[&str], cut: usize, blank_between: bool) {
+    use std::io::Write;
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let options: zip::write::SimpleFileOptions = Default::default();
+    zip.start_file("word/document.xml", options).unwrap();
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
+    );
+    for p in paragraphs {
+        let at = p.char_indices().nth(cut).map_or(p.len(), |(i, _)| i);
+        xml.push_str(&format!(
+            "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+            &p[..at],
+            &p[at..]
+        ));
+        if blank_between {
+            xml.push_str("<w:p/>");
+        }
+    }
+    xml.push_str("</w:body></w:document>");
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+}
