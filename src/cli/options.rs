@@ -89,3 +89,30 @@ pub fn of_analyze(args: &Args) -> serde_json::Map<String, serde_json::Value> {
     }
     map
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use crate::cli::{Cli, Command};
+
+    /// A new option of `analyze` must reach run.json too: every argument clap knows (but the
+    /// hidden `--batch-bytes` and help) is a key of the record, and no key is unknown to clap.
+    #[test]
+    fn every_analyze_option_is_recorded() {
+        let cli = Cli::try_parse_from(["wenxi", "analyze"]).unwrap();
+        let Command::Analyze(args) = cli.command else {
+            panic!("analyze parses as analyze");
+        };
+        let recorded: std::collections::BTreeSet<String> =
+            super::of_analyze(&args).keys().cloned().collect();
+        let command = Cli::command();
+        let analyze = command.find_subcommand("analyze").unwrap();
+        let known: std::collections::BTreeSet<String> = analyze
+            .get_arguments()
+            .map(|a| a.get_id().as_str().to_owned())
+            .filter(|id| id != "batch_bytes" && id != "help")
+            .collect();
+        assert_eq!(recorded, known);
+    }
+}
