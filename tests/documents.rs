@@ -7,7 +7,7 @@ use std::path::Path;
 
 mod common;
 
-use common::{wenxi, write_docx, Csv};
+use common::{analyze_tables, wenxi, write_docx, Csv};
 
 const ESSAYS: [(&str, &str, &str, &str); 3] = [
     (
@@ -32,17 +32,7 @@ const ESSAYS: [(&str, &str, &str, &str); 3] = [
 
 /// `wenxi analyze INPUT… -o DIR` (no charts or page); returns essays.csv and the stderr.
 fn analyze(inputs: &[&Path], extra: &[&str]) -> (Csv, String, tempfile::TempDir) {
-    let out = tempfile::tempdir().unwrap();
-    let assert = wenxi()
-        .arg("analyze")
-        .args(inputs)
-        .args(["--no-charts", "--no-html", "-q"])
-        .args(extra)
-        .arg("-o")
-        .arg(out.path())
-        .assert()
-        .success();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let (out, stderr) = analyze_tables(inputs, extra);
     (Csv::read(&out.path().join("essays.csv")), stderr, out)
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 mod common;
 
-use common::{wenxi, write_docx, Csv};
+use common::{analyze_tables, write_docx, Csv};
 
 /// `wenxi analyze INPUT… -o DIR` (no charts or page), which must succeed; returns essays.csv,
 /// structure.csv, files.csv and the stderr.
@@ -19,17 +19,7 @@ struct Run {
 }
 
 fn analyze(inputs: &[&Path], extra: &[&str]) -> Run {
-    let out = tempfile::tempdir().unwrap();
-    let assert = wenxi()
-        .arg("analyze")
-        .args(inputs)
-        .args(["--no-charts", "--no-html", "-q"])
-        .args(extra)
-        .arg("-o")
-        .arg(out.path())
-        .assert()
-        .success();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let (out, stderr) = analyze_tables(inputs, extra);
     Run {
         essays: Csv::read(&out.path().join("essays.csv")),
         structure: Csv::read(&out.path().join("structure.csv")),

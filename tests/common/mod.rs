@@ -31,6 +31,23 @@ pub fn analyze(input: impl AsRef<OsStr>) -> tempfile::TempDir {
     out
 }
 
+/// Runs `wenxi analyze INPUT… EXTRA… -o DIR` without charts or page into a fresh folder; the
+/// run must succeed. Returns the folder and the run's stderr.
+pub fn analyze_tables(inputs: &[&Path], extra: &[&str]) -> (tempfile::TempDir, String) {
+    let out = tempfile::tempdir().unwrap();
+    let assert = wenxi()
+        .arg("analyze")
+        .args(inputs)
+        .args(["--no-charts", "--no-html", "-q"])
+        .args(extra)
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    (out, stderr)
+}
+
 /// A CSV report read back: header and rows of strings. The reader is written here, apart from
 /// the code under test, and knows only RFC 4180 quoting.
 pub struct Csv {
