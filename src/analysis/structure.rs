@@ -304,7 +304,8 @@ pub struct Structure {
     /// Sentences of the body paragraphs.
     pub sentences: u32,
     pub sentence_han: Lengths,
-    /// Length in Han characters of each sentence, in order (for box plots).
+    /// Length in Han characters of each sentence, in order (for box plots); past its batch,
+    /// empty for an essay after the corpus's first [`super::SENTENCE_LENGTHS_KEPT`].
     pub sentence_lengths: Vec<u64>,
     pub sentence_words: Lengths,
     pub paragraph_han: Lengths,

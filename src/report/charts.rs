@@ -62,6 +62,8 @@ const GREY: RGBColor = RGBColor(90, 90, 90);
 
 /// Charts show at most this many essays; a note on the chart says when there are more.
 pub const MAX_ESSAYS: usize = 40;
+// The sentence-length chart needs each sentence of the essays it shows.
+const _: () = assert!(MAX_ESSAYS <= crate::analysis::SENTENCE_LENGTHS_KEPT);
 /// Words in the top-words chart.
 pub const TOP_WORDS: usize = 30;
 /// Essays in the keywords chart (small multiples).

@@ -10,7 +10,9 @@
 
 use rayon::prelude::*;
 
-use super::{all_pairs, cluster, dimensions, hashed_sample, ClusterMethod, Clusters, Vector};
+use super::{
+    all_pairs, cluster, dimensions, hashed_sample, ClusterMethod, Clusters, VectorRef, Vectors,
+};
 
 /// Essays in the sample k is chosen on (all 499,500 of their pairs are compared, as for a
 /// corpus at the all-pairs limit).
@@ -24,12 +26,12 @@ struct Centroids {
     values: Vec<f64>,
 }
 
-pub(super) fn clusters(vectors: &[Vector], k: Option<usize>) -> Clusters {
+pub(super) fn clusters(vectors: &Vectors, k: Option<usize>) -> Clusters {
     let n = vectors.len();
     let dims = dimensions(vectors);
     let m = n.min(SAMPLE);
     let chosen = hashed_sample(n, m);
-    let sample: Vec<Vector> = chosen.iter().map(|&i| vectors[i].clone()).collect();
+    let sample: Vectors = chosen.iter().map(|&i| vectors.get(i).to_vec()).collect();
     let mut distances: Vec<f64> = all_pairs(&sample)
         .iter()
         .map(|&(_, _, c)| (1.0 - c).max(0.0))
@@ -38,7 +40,7 @@ pub(super) fn clusters(vectors: &[Vector], k: Option<usize>) -> Clusters {
     let k = start.k;
     let mut values = vec![0.0; dims * k];
     for (vector, &label) in sample.iter().zip(&start.label) {
-        for &(id, w) in vector {
+        for (id, w) in vector.iter() {
             values[id as usize * k + label as usize - 1] += f64::from(w);
         }
     }
@@ -96,11 +98,11 @@ fn normalise_columns(values: &mut [f64], k: usize, keep: Option<(&[usize], &[f64
 
 /// The centroid each essay is closest to (largest dot product, lowest centroid on ties; an
 /// essay without words goes to the first).
-fn assign(vector: &Vector, centroids: &Centroids, dots: &mut Vec<f64>) -> u32 {
+fn assign(vector: VectorRef<'_>, centroids: &Centroids, dots: &mut Vec<f64>) -> u32 {
     let k = centroids.k;
     dots.clear();
     dots.resize(k, 0.0);
-    for &(id, w) in vector {
+    for (id, w) in vector.iter() {
         let row = &centroids.values[id as usize * k..id as usize * k + k];
         let w = f64::from(w);
         for (d, &c) in dots.iter_mut().zip(row) {
@@ -118,13 +120,13 @@ fn assign(vector: &Vector, centroids: &Centroids, dots: &mut Vec<f64>) -> u32 {
 
 /// Lloyd's rounds: assign every essay, move every centroid to the normalised sum of its essays
 /// (an empty cluster keeps its centroid), until no essay changes cluster or [`ROUNDS`] are done.
-fn lloyd(vectors: &[Vector], mut centroids: Centroids) -> Vec<u32> {
+fn lloyd(vectors: &Vectors, mut centroids: Centroids) -> Vec<u32> {
     let k = centroids.k;
     let mut labels: Vec<u32> = Vec::new();
     for _ in 0..ROUNDS {
-        let new: Vec<u32> = vectors
-            .par_iter()
-            .map_init(Vec::new, |dots, v| assign(v, &centroids, dots))
+        let new: Vec<u32> = (0..vectors.len())
+            .into_par_iter()
+            .map_init(Vec::new, |dots, i| assign(vectors.get(i), &centroids, dots))
             .collect();
         if new == labels {
             break;
@@ -135,7 +137,7 @@ fn lloyd(vectors: &[Vector], mut centroids: Centroids) -> Vec<u32> {
         let mut members = vec![0usize; k];
         for (vector, &c) in vectors.iter().zip(&labels) {
             members[c as usize] += 1;
-            for &(id, w) in vector {
+            for (id, w) in vector.iter() {
                 sums[id as usize * k + c as usize] += f64::from(w);
             }
         }
@@ -148,6 +150,7 @@ fn lloyd(vectors: &[Vector], mut centroids: Centroids) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::similarity::Vector;
 
     fn normalised(v: &[(u32, f64)]) -> Vector {
         super::super::normalised(v.to_vec())
@@ -180,7 +183,7 @@ mod tests {
                 normalised(&words)
             })
             .collect();
-        let c = clusters(&vectors, None);
+        let c = clusters(&vectors.iter().cloned().collect(), None);
         assert_eq!(c.method, ClusterMethod::SphericalKMeans);
         assert_eq!(c.k, 3);
         // Numbered by first essay: essays 0, 1, 2 open clusters 1, 2, 3.
@@ -191,7 +194,7 @@ mod tests {
         order.sort();
         assert_eq!(order, (1..=3000).collect::<Vec<u32>>());
         assert!(c.order[0] < c.order[3] && c.order[3] < c.order[1]);
-        let forced = clusters(&vectors, Some(2));
+        let forced = clusters(&vectors.iter().cloned().collect(), Some(2));
         assert_eq!(forced.k, 2);
         assert!(c.silhouette > forced.silhouette && forced.silhouette > 0.0);
     }
