@@ -213,7 +213,9 @@ mod tests {
             assert_eq!(counts.len(), pairs.len());
         }
         // One buffer for all.
-        assert!(shared.iter().all(|c| Arc::ptr_eq(&c.buffer, &shared[0].buffer)));
+        assert!(shared
+            .iter()
+            .all(|c| Arc::ptr_eq(&c.buffer, &shared[0].buffer)));
     }
 
     #[test]

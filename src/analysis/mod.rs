@@ -1050,6 +1050,35 @@ mod tests {
     }
 
     #[test]
+    fn only_the_charted_essays_keep_their_sentence_lengths() {
+        let essays: Vec<Essay> = (1..=45)
+            .map(|id| Essay {
+                id,
+                title: format!("第{id}篇"),
+                body: "社区很好。居民互助，大家团结！".into(),
+                ..Essay::default()
+            })
+            .collect();
+        let segmenter = Segmenter::new();
+        let stopwords = Stopwords::builtin();
+        let options = AnalysisOptions::default();
+        let mut builder = AnalysisBuilder::new(&segmenter, &stopwords, &options);
+        // Two batches, the limit inside the second.
+        builder.add(&essays[..30], &|w| w, &|_| {});
+        builder.add(&essays[30..], &|w| w, &|_| {});
+        for (i, result) in builder.essays().iter().enumerate() {
+            // 社区很好 = 4 Han characters; 居民互助，大家团结 = 8.
+            let expected: &[u64] = if i < SENTENCE_LENGTHS_KEPT {
+                &[4, 8]
+            } else {
+                &[]
+            };
+            assert_eq!(result.structure.sentence_lengths, expected, "essay {i}");
+            assert_eq!(result.structure.sentences, 2, "essay {i}");
+        }
+    }
+
+    #[test]
     fn figures_of_a_small_essay() {
         let corpus = Corpus::from_text("小文", "社区居民互助。\n2020年，社区更团结！");
         let segmenter = Segmenter::new();

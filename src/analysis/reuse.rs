@@ -159,7 +159,7 @@ impl ReuseBuilder {
             .map(|body| (signature(body), sentence_hashes(body)))
             .collect();
         // Exactly as much room as the batch needs: doubling would leave up to half the
-        // signatures' room unused at the end of the batches, where memory peaks (34 MB at
+        // signatures' room unused at the end of the batches, where memory peaks (38 MB at
         // 500 MB). A vector this large lives in its own mapping, which grows without a copy.
         self.signatures.reserve_exact(done.len() * HASHES);
         for (signature, hashes) in done {

@@ -40,7 +40,7 @@ pub type Vector = Vec<(u32, f32)>;
 /// Every essay's [`Vector`], in three flat arrays: the weights, and the ids split in two, those
 /// below 65,536 as u16 and the others as u32. Ids are frequency ranks, so the common words,
 /// which make most of the entries (83% at 500 MB), take 6 bytes instead of 8, and no essay has
-/// an allocation of its own: at 500 MB, 54 million entries take 327 MB instead of 412. An
+/// an allocation of its own: at 500 MB, 54 million entries take 330 MB instead of 412. An
 /// essay's low ids all come before its high ones, so its entries are still in id order, and
 /// every product is added in the same order as over a [`Vector`].
 #[derive(Debug, Clone, Default)]
@@ -78,9 +78,8 @@ impl Vectors {
         self.starts.push((self.low.len(), self.high.len()));
     }
 
-    /// Makes room for `vectors` exactly: arrays of this size grow by doubling, which could
-    /// leave most of another 200 MB unused at 500 MB (each lives in a mapping of its own, which
-    /// grows without a copy).
+    /// Makes room for `vectors` exactly: grown by doubling, the arrays had 122 MB of unused
+    /// room at 500 MB (each lives in a mapping of its own, which grows without a copy).
     fn reserve_exact(&mut self, vectors: &[Vector]) {
         let entries: usize = vectors.iter().map(Vec::len).sum();
         let low = vectors
@@ -115,14 +114,6 @@ impl Vectors {
 
     pub fn iter(&self) -> impl ExactSizeIterator<Item = VectorRef<'_>> + '_ {
         (0..self.len()).map(|i| self.get(i))
-    }
-
-    /// Bytes the vectors take.
-    pub fn bytes(&self) -> usize {
-        self.weights.capacity() * 4
-            + self.low.capacity() * 2
-            + self.high.capacity() * 4
-            + self.starts.capacity() * std::mem::size_of::<(usize, usize)>()
     }
 }
 
@@ -978,8 +969,6 @@ mod tests {
         super::normalised(v.to_vec())
     }
 
-    // (1, 1, 0) and (1, 0, 1): dot 1, lengths √2 and √2, cosine 1/2 (to f32's precision: the
-    // weights 1/√2 are stored in 32 bits, relative error below 6e-8).
     #[test]
     fn flat_vectors_hold_every_entry_and_the_same_cosines() {
         // Ids on both sides of 65,536 (two-byte and four-byte ids), an empty vector, and a
@@ -1003,6 +992,8 @@ mod tests {
         assert_eq!(dimensions(&flat), 900_001);
     }
 
+    // (1, 1, 0) and (1, 0, 1): dot 1, lengths √2 and √2, cosine 1/2 (to f32's precision: the
+    // weights 1/√2 are stored in 32 bits, relative error below 6e-8).
     #[test]
     fn cosine_by_hand() {
         let a = normalised(&[(0, 1.0), (1, 1.0)]);
