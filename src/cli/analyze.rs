@@ -217,6 +217,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         Some((lexicon, from)) => (Some(lexicon), Some(from)),
         None => (None, None),
     };
+    // Before the pool's threads start, so that none has an arena of its own past the limit.
+    crate::memory::limit_arenas(args.input.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |jobs| jobs.into(),
+    ));
     args.input.pool()?.install(|| {
         let options = AnalysisOptions {
             top_keywords: args.top,
