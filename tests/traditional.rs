@@ -10,25 +10,8 @@ mod common;
 use common::{repo, wenxi, Csv};
 
 fn analyze(input: &Path, extra: &[&str]) -> (tempfile::TempDir, String) {
-    let out = tempfile::tempdir().unwrap();
-    let assert = wenxi()
-        .arg("analyze")
-        .arg(input)
-        .args([
-            "--text-column",
-            "正文",
-            "--no-charts",
-            "--no-html",
-            "--no-similarity",
-        ])
-        .args(["--no-reuse", "-q"])
-        .args(extra)
-        .arg("-o")
-        .arg(out.path())
-        .assert()
-        .success();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    (out, stderr)
+    let flags = ["--text-column", "正文", "--no-similarity", "--no-reuse"];
+    common::analyze_tables(&[input], &[&flags[..], extra].concat())
 }
 
 #[test]
