@@ -65,6 +65,16 @@ pub const TABLE_NAMES: &[&str] = &[
     "themes",
 ];
 
+/// Which tables [`Tables::each`] gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    All,
+    /// keywords.csv alone: `analyze` writes it before the essays are compared, and then frees
+    /// the keyword lists the page and the charts do not show.
+    Keywords,
+    AllButKeywords,
+}
+
 /// The report tables of a run, each with the file stem it is written under.
 pub struct Tables {
     pub tables: Vec<(&'static str, DataFrame)>,
@@ -77,42 +87,64 @@ impl Tables {
         options: FrameOptions,
     ) -> Result<Tables> {
         let mut tables = Vec::new();
-        Self::each(corpus, analysis, options, true, &mut |name, table| {
-            tables.push((name, table.whole()?));
-            Ok(())
-        })?;
+        Self::each(
+            corpus,
+            analysis,
+            options,
+            true,
+            Which::All,
+            &mut |name, table| {
+                tables.push((name, table.whole()?));
+                Ok(())
+            },
+        )?;
         Ok(Tables { tables })
     }
 
     /// Builds the tables one after another and hands each to `take`, so that a run that writes
     /// each at once never holds them all (keywords, themes and structure of 183,000 essays take
     /// hundreds of MB as frames). `essay_words` leaves out essay_word_freq (a streaming run
-    /// writes it batch by batch).
+    /// writes it batch by batch); `which` picks the tables, in the same order whatever it is.
     pub fn each(
         corpus: &Corpus,
         analysis: &Analysis<'_>,
         options: FrameOptions,
         essay_words: bool,
+        which: Which,
         take: &mut dyn FnMut(&'static str, Table<'_>) -> Result<()>,
     ) -> Result<()> {
-        let take = &mut |name: &'static str, table: Table<'_>| {
+        let want = |name: &'static str| {
             debug_assert!(TABLE_NAMES.contains(&name), "{name} is not in TABLE_NAMES");
+            match which {
+                Which::All => true,
+                Which::Keywords => name == "keywords",
+                Which::AllButKeywords => name != "keywords",
+            }
+        };
+        let take = &mut |name: &'static str, table: Table<'_>| {
+            debug_assert!(want(name), "{name} was not asked for");
             take(name, table)
         };
         let keys = Keys::of(corpus);
-        take("files", Table::Whole(files(corpus, options)?))?;
-        take(
-            "essays",
-            Table::Whole(essays(corpus, analysis, &keys, options)?),
-        )?;
-        if let Some((groups, _)) = &analysis.groups {
+        if want("files") {
+            take("files", Table::Whole(files(corpus, options)?))?;
+        }
+        if want("essays") {
+            take(
+                "essays",
+                Table::Whole(essays(corpus, analysis, &keys, options)?),
+            )?;
+        }
+        if let Some((groups, _)) = analysis.groups.as_ref().filter(|_| want("groups")) {
             take(
                 "groups",
                 Table::Whole(groups_frame(analysis, groups, options)?),
             )?;
         }
-        take("word_freq", Table::Whole(word_freq(analysis, options)?))?;
-        if let Some((table, total)) = &analysis.ngrams {
+        if want("word_freq") {
+            take("word_freq", Table::Whole(word_freq(analysis, options)?))?;
+        }
+        if let Some((table, total)) = analysis.ngrams.as_ref().filter(|_| want("ngrams")) {
             let frame = |range| {
                 let mut rows = table.rows(range);
                 if analysis.forms.is_some() {
@@ -136,7 +168,7 @@ impl Tables {
                 },
             )?;
         }
-        if essay_words {
+        if essay_words && want("essay_word_freq") {
             let word = |id| analysis.word(id);
             let shown = |i: usize, id| analysis.shown_in(&analysis.essays[i], id);
             take(
@@ -150,30 +182,42 @@ impl Tables {
                 )?),
             )?;
         }
-        let frame = |range| keywords(analysis, &analysis.essays[range], &keys, options);
-        take(
-            "keywords",
-            Table::Pieces {
-                units: analysis.essays.len(),
-                step: KEYWORD_ESSAYS,
-                frame: &frame,
-            },
-        )?;
-        let structure = structure(corpus, analysis, &keys, options)?;
-        let correlations = correlations(corpus, &structure, options)?;
-        take("structure", Table::Whole(structure))?;
-        if let Some(df) = correlations {
-            take("correlations", Table::Whole(df))?;
+        if want("keywords") {
+            let frame = |range| keywords(analysis, &analysis.essays[range], &keys, options);
+            take(
+                "keywords",
+                Table::Pieces {
+                    units: analysis.essays.len(),
+                    step: KEYWORD_ESSAYS,
+                    frame: &frame,
+                },
+            )?;
         }
-        take("markers", Table::Whole(markers(analysis, &keys, options)?))?;
-        for (name, df) in similarity_tables(corpus, analysis)? {
-            take(name, Table::Whole(df))?;
+        if want("structure") {
+            let structure = structure(corpus, analysis, &keys, options)?;
+            let correlations = correlations(corpus, &structure, options)?;
+            take("structure", Table::Whole(structure))?;
+            if let Some(df) = correlations {
+                take("correlations", Table::Whole(df))?;
+            }
         }
-        for (name, df) in reuse_tables(corpus, analysis, options)? {
-            take(name, Table::Whole(df))?;
+        if want("markers") {
+            take("markers", Table::Whole(markers(analysis, &keys, options)?))?;
         }
-        if let Some((name, df)) = themes_table(analysis, &keys, options)? {
-            take(name, Table::Whole(df))?;
+        if want("similarity") {
+            for (name, df) in similarity_tables(corpus, analysis)? {
+                take(name, Table::Whole(df))?;
+            }
+        }
+        if want("reuse") {
+            for (name, df) in reuse_tables(corpus, analysis, options)? {
+                take(name, Table::Whole(df))?;
+            }
+        }
+        if want("themes") {
+            if let Some((name, df)) = themes_table(analysis, &keys, options)? {
+                take(name, Table::Whole(df))?;
+            }
         }
         Ok(())
     }
@@ -830,7 +874,7 @@ fn markers(analysis: &Analysis<'_>, keys: &Keys, options: FrameOptions) -> Resul
             keys.column(rows.iter().map(|r| r.0), options),
             column("paragraph", rows.iter().map(|r| r.1.paragraph)),
             column("position", rows.iter().map(|r| r.1.position)),
-            column("marker", rows.iter().map(|r| r.1.marker.as_str())),
+            column("marker", rows.iter().map(|r| r.1.marker)),
             column("kind", rows.iter().map(|r| r.1.kind.as_str())),
         ],
     )

@@ -29,14 +29,32 @@ impl Drop for Stage {
     fn drop(&mut self) {
         if let Some(started) = self.started {
             eprintln!(
-                "wenxi: timing: {:<28} {:>8.2} s  RSS {} MB (peak {} MB)",
+                "wenxi: timing: {:<28} {:>8.2} s  RSS {} MB (peak {} MB){}",
                 self.name,
                 started.elapsed().as_secs_f64(),
                 status_mb("VmRSS:"),
                 status_mb("VmHWM:"),
+                in_use(),
             );
         }
     }
+}
+
+/// What the allocator holds for live blocks, beside the resident size: the difference is freed
+/// memory the allocator keeps (glibc only; empty elsewhere).
+fn in_use() -> String {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 only reads the allocator's statistics.
+        let info = unsafe { libc::mallinfo2() };
+        format!(
+            ", in use {} MB, file-backed {} MB",
+            (info.uordblks + info.hblkhd) >> 20,
+            status_mb("RssFile:")
+        )
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    String::new()
 }
 
 /// A line of /proc/self/status in MB (0 where there is none).

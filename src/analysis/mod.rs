@@ -205,6 +205,8 @@ pub struct Analysis<'a> {
     pub forms: Option<written::Forms<'a>>,
     /// The groups of `AnalysisOptions::group_by`, and whether any essay had the column.
     pub groups: Option<(Vec<groups::Group>, bool)>,
+    /// See [`Analysis::keyword_lists`].
+    keyword_lists: Vec<bool>,
 }
 
 impl<'a> Analysis<'a> {
@@ -730,6 +732,17 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
     /// corpus, similarity and reuse. With `keep_counts` false each essay's word counts are
     /// dropped once its TF-IDF vector is made (a streaming run has written them already).
     pub fn finish(self, keep_counts: bool) -> Analysis<'a> {
+        let options = self.options;
+        let mut analysis = self.finish_words();
+        analysis.compare_essays(options, keep_counts);
+        analysis
+    }
+
+    /// [`Self::finish`] up to the comparison of the essays: the word list, dispersion, the
+    /// corpus keywords, reuse, groups and n-grams; every essay keeps its counts, and
+    /// [`Analysis::compare_essays`] makes the similarity. A streaming run writes the tables
+    /// that need no similarity in between, and frees what only they need.
+    pub fn finish_words(self) -> Analysis<'a> {
         let AnalysisBuilder {
             options,
             stopwords,
@@ -790,13 +803,42 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         let reuse = reuse
             .zip(options.reuse)
             .map(|(builder, threshold)| timing::time("reuse groups", || builder.finish(threshold)));
-        // The word list grew a word at a time: its unused room (16 MB at 500 MB) goes back
-        // before the vectors come.
-        words.shrink_to_fit();
+        let theme_names = options
+            .themes
+            .as_ref()
+            .map(|l| l.themes.iter().map(|t| t.name.clone()).collect());
+        let word_freq: Vec<WordFreq<'a>> = order.iter().map(|&id| words[id as usize]).collect();
+        drop(words);
+        let keyword_lists = (0..essays.first().map_or(0, |e| e.keywords.len()))
+            .map(|slot| essays.iter().any(|e| !e.keywords[slot].1.is_empty()))
+            .collect();
+        // The word list's copy in id order is gone: its room goes back before the vectors come.
         crate::memory::give_back();
-        let similarity = options.similarity.then(|| {
+        Analysis {
+            essays,
+            word_freq,
+            rank,
+            total_tokens,
+            total_words,
+            similarity: None,
+            reuse,
+            theme_names,
+            ngrams,
+            ngram_error,
+            forms,
+            groups,
+            keyword_lists,
+        }
+    }
+}
+
+impl Analysis<'_> {
+    /// How the essays resemble each other (if `options.similarity`), from their word counts,
+    /// which are dropped unless `keep_counts`.
+    pub fn compare_essays(&mut self, options: &AnalysisOptions, keep_counts: bool) {
+        self.similarity = options.similarity.then(|| {
             let vectors = timing::time("tf-idf vectors", || {
-                similarity::vectors(&mut essays, &words, &rank, keep_counts)
+                similarity::vectors(&mut self.essays, &self.word_freq, &self.rank, keep_counts)
             });
             // The counts the vectors were made from are freed (unless kept).
             crate::memory::give_back();
@@ -818,29 +860,28 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             found
         });
         if !keep_counts {
-            essays
+            self.essays
                 .iter_mut()
                 .for_each(|e| e.counts = Default::default());
         }
-        let theme_names = options
-            .themes
-            .as_ref()
-            .map(|l| l.themes.iter().map(|t| t.name.clone()).collect());
-        let word_freq = order.iter().map(|&id| words[id as usize]).collect();
-        Analysis {
-            essays,
-            word_freq,
-            rank,
-            total_tokens,
-            total_words,
-            similarity,
-            reuse,
-            theme_names,
-            ngrams,
-            ngram_error,
-            forms,
-            groups,
+    }
+
+    /// Frees the keyword lists of the essays from `from` on, once keywords.csv is written: the
+    /// page and the charts show those of the first essays only (at 500 MB, 183,000 essays' two
+    /// lists of ten took about 100 MB beside the neighbour search). Each essay keeps its
+    /// methods, with no word.
+    pub fn forget_keywords_from(&mut self, from: usize) {
+        for essay in self.essays.iter_mut().skip(from) {
+            for (_, found) in &mut essay.keywords {
+                *found = Vec::new();
+            }
         }
+    }
+
+    /// Whether any essay has a keyword by the method in each place of the essays' keyword
+    /// lists (set before any list is forgotten).
+    pub fn keyword_lists(&self) -> &[bool] {
+        &self.keyword_lists
     }
 }
 
@@ -1075,6 +1116,45 @@ mod tests {
             };
             assert_eq!(result.structure.sentence_lengths, expected, "essay {i}");
             assert_eq!(result.structure.sentences, 2, "essay {i}");
+        }
+    }
+
+    /// `finish` in two steps gives what it gives in one, and forgetting keyword lists keeps
+    /// each essay's methods and what the keywords chart needs to know.
+    #[test]
+    fn finishing_in_two_steps_and_forgetting_keywords() {
+        let corpus = Corpus::embedded(&Default::default());
+        let segmenter = Segmenter::new();
+        let stopwords = Stopwords::builtin();
+        let options = AnalysisOptions::default();
+        let whole = Analysis::run(&corpus, &segmenter, &stopwords, &options);
+        let mut builder = AnalysisBuilder::new(&segmenter, &stopwords, &options);
+        builder.add(&corpus.essays, &|w| w, &|_| {});
+        let mut stepped = builder.finish_words();
+        assert!(stepped.similarity.is_none());
+        stepped.compare_essays(&options, true);
+        assert_eq!(stepped.word_freq, whole.word_freq);
+        let similar = |a: &Analysis<'_>| a.similarity.as_ref().map(|s| s.pairs.clone());
+        assert_eq!(similar(&stepped), similar(&whole));
+        for (a, b) in stepped.essays.iter().zip(&whole.essays) {
+            assert_eq!(
+                a.counts.iter().collect::<Vec<_>>(),
+                b.counts.iter().collect::<Vec<_>>()
+            );
+            assert_eq!(a.keywords, b.keywords);
+        }
+        let lists = stepped.keyword_lists().to_vec();
+        assert_eq!(lists, [true, true], "keyness and TF-IDF find keywords here");
+        let kept = 3;
+        stepped.forget_keywords_from(kept);
+        assert_eq!(stepped.keyword_lists(), lists);
+        for (i, (a, b)) in stepped.essays.iter().zip(&whole.essays).enumerate() {
+            if i < kept {
+                assert_eq!(a.keywords, b.keywords);
+            } else {
+                let methods: Vec<_> = b.keywords.iter().map(|(m, _)| (*m, Vec::new())).collect();
+                assert_eq!(a.keywords, methods, "essay {i}");
+            }
         }
     }
 

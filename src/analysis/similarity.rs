@@ -245,18 +245,19 @@ pub struct Clusters {
 }
 
 /// TF-IDF vectors of the essays: count × (ln((1 + N) / (1 + df)) + 1) over the words that are not
-/// stopwords, normalised to length 1. `words` is the corpus vocabulary by word id; a vector's
-/// dimensions are the words' places in the sorted word list (`rank`), so that the products of a
-/// pair are always added in the same order. Without `keep_counts` each essay's counts are freed
+/// stopwords, normalised to length 1. `word_freq` is the sorted word list and `rank` each word
+/// id's place in it; a vector's dimensions are those places, so that the products of a pair are
+/// always added in the same order. Without `keep_counts` each essay's counts are freed
 /// as soon as its vector is made, so the two never take memory side by side.
 pub fn vectors(
     essays: &mut [EssayResult<'_>],
-    words: &[WordFreq<'_>],
+    word_freq: &[WordFreq<'_>],
     rank: &[u32],
     keep_counts: bool,
 ) -> Vectors {
     let n = essays.len() as u64;
-    let idf: Vec<f64> = words
+    // By rank, the place of a word id in `word_freq`, which is the id of the vectors.
+    let idf: Vec<f64> = word_freq
         .iter()
         .map(|w| corpus_idf(n, u64::from(w.essays)))
         .collect();
@@ -270,8 +271,9 @@ pub fn vectors(
                 let vector: Vec<(u32, f64)> = essay
                     .counts
                     .iter()
-                    .filter(|&(id, _)| !words[id as usize].stopword)
-                    .map(|(id, count)| (rank[id as usize], f64::from(count) * idf[id as usize]))
+                    .map(|(id, count)| (rank[id as usize], count))
+                    .filter(|&(place, _)| !word_freq[place as usize].stopword)
+                    .map(|(place, count)| (place, f64::from(count) * idf[place as usize]))
                     .collect();
                 if !keep_counts {
                     essay.counts = Default::default();

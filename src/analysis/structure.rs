@@ -187,7 +187,11 @@ const SUMMARY_LABELS: &[&str] = &[
 /// The discourse markers looked for, longest first so that 另一方面 wins over 一方面.
 #[derive(Debug, Clone)]
 pub struct MarkerLexicon {
-    markers: Vec<(String, MarkerKind)>,
+    /// Every hit of an essay names its marker: as `&'static str` it costs no allocation (at
+    /// 500 MB, 183,000 essays held millions of hits, each a `String` of its own before). The
+    /// built-in markers are static; those of a `--markers` file are leaked once, as a lexicon
+    /// lives for the whole run.
+    markers: Vec<(&'static str, MarkerKind)>,
     /// First characters of the markers (and 第 of the ordinals): most clauses start with none of
     /// them and need no comparison at all.
     first_chars: rustc_hash::FxHashSet<char>,
@@ -207,9 +211,9 @@ impl Default for MarkerLexicon {
 }
 
 impl MarkerLexicon {
-    fn add(&mut self, marker: &str, kind: MarkerKind) {
-        self.markers.retain(|(m, _)| m != marker);
-        self.markers.push((marker.to_owned(), kind));
+    fn add(&mut self, marker: &'static str, kind: MarkerKind) {
+        self.markers.retain(|(m, _)| *m != marker);
+        self.markers.push((marker, kind));
         self.first_chars.extend(marker.chars().next());
         self.markers.sort_by(|a, b| {
             b.0.chars()
@@ -251,18 +255,18 @@ impl MarkerLexicon {
                     expected: "a kind among ordering, addition, contrast, cause, example, summary",
                 });
             };
-            self.add(marker, kind);
+            self.add(Box::leak(marker.to_owned().into_boxed_str()), kind);
         }
         Ok(())
     }
 
     /// The marker starting at the beginning of `text`, if any, given whether a token ends at each
     /// candidate length (so that 同时 does not match inside 同时期).
-    fn at<'m>(
-        &'m self,
+    fn at(
+        &self,
         text: &str,
         token_ends_at: impl Fn(usize) -> bool,
-    ) -> Option<(&'m str, MarkerKind)> {
+    ) -> Option<(&'static str, MarkerKind)> {
         if !text
             .chars()
             .next()
@@ -270,9 +274,9 @@ impl MarkerLexicon {
         {
             return None;
         }
-        for (marker, kind) in &self.markers {
-            if text.starts_with(marker.as_str()) && token_ends_at(marker.len()) {
-                return Some((marker, *kind));
+        for &(marker, kind) in &self.markers {
+            if text.starts_with(marker) && token_ends_at(marker.len()) {
+                return Some((marker, kind));
             }
         }
         ORDINALS.iter().find_map(|ordinal| {
@@ -290,7 +294,7 @@ pub struct MarkerHit {
     pub paragraph: u32,
     /// Offset in characters from the start of the paragraph (0: paragraph-initial).
     pub position: u32,
-    pub marker: String,
+    pub marker: &'static str,
     pub kind: MarkerKind,
 }
 
@@ -326,7 +330,7 @@ pub struct Structure {
     pub exclamations: u32,
     pub markers: Vec<MarkerHit>,
     /// Paragraph-initial markers of the body paragraphs, in order.
-    pub marker_sequence: Vec<String>,
+    pub marker_sequence: Vec<&'static str>,
     /// The last body paragraph opens with a summing-up marker, or follows a label such as 总结:.
     pub closes_with_summary: bool,
     /// Xu, Yao & Chen's readability; filled in once the words are tagged.
@@ -571,7 +575,7 @@ pub fn analyse(
                 counted.0 = at;
                 let position = counted.1;
                 if position == 0 {
-                    structure.marker_sequence.push(marker.clone());
+                    structure.marker_sequence.push(marker);
                 }
                 structure.markers.push(MarkerHit {
                     paragraph: paragraph_no,
@@ -617,7 +621,7 @@ fn find_markers(
     sentence_start: usize,
     token_ends: &[usize],
     lexicon: &MarkerLexicon,
-) -> Vec<(usize, String, MarkerKind)> {
+) -> Vec<(usize, &'static str, MarkerKind)> {
     let mut hits = Vec::new();
     let mut clause_start = Some(0);
     for (i, c) in sentence.char_indices() {
@@ -630,7 +634,7 @@ fn find_markers(
                     .binary_search(&(sentence_start + i + skip + len))
                     .is_ok()
             }) {
-                hits.push((i + skip, marker.to_owned(), kind));
+                hits.push((i + skip, marker, kind));
             }
         }
         if matches!(c, '，' | ',' | '：' | ':' | '；' | ';' | '、') {

@@ -12,7 +12,7 @@ use crate::analysis::keywords::KeywordMethod;
 use crate::analysis::themes::{ThemeLexicon, EMBEDDED_THEMES};
 use crate::analysis::{pieces, Analysis, AnalysisBuilder, AnalysisOptions, BATCH_BYTES};
 use crate::corpus::Corpus;
-use crate::frames::{self, FrameOptions, Table, Tables};
+use crate::frames::{self, FrameOptions, Table, Tables, Which};
 use crate::report::{
     charts, ensure_dir, html, run, AppendThread, Format, TableAppender, TableReporter, EXCEL_ROWS,
 };
@@ -374,10 +374,29 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
         progress.set_message(format!("{n} essays; comparing them"));
         crate::timing::totals();
-        let analysis = {
+        let mut analysis = {
             let _stage = crate::timing::stage("corpus-wide (finish)");
-            builder.finish(false)
+            builder.finish_words()
         };
+        // Every report is written beside its old version and all are renamed into place at
+        // the end (report::Staging): a run that fails from here on leaves the old reports.
+        let staging = crate::report::Staging::begin(&args.output);
+        // keywords.csv needs no similarity: written first, it lets the lists the page and the
+        // charts do not show go before the vectors and their index come.
+        let keywords = {
+            let _stage = crate::timing::stage("keywords table");
+            write_some(&args, &corpus, &analysis, reporter, Which::Keywords)?
+        };
+        analysis.forget_keywords_from(
+            html::MAX_TABLE_ROWS
+                .max(sample.len())
+                .max(charts::MAX_ESSAYS),
+        );
+        crate::memory::give_back();
+        {
+            let _stage = crate::timing::stage("comparing the essays");
+            analysis.compare_essays(&options, false);
+        }
         progress.finish_and_clear();
         if let (Some((_, false)), Some(column)) = (&analysis.groups, &args.group_by) {
             eprintln!(
@@ -397,9 +416,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             );
         }
 
-        // Every report is written beside its old version and all are renamed into place at
-        // the end (report::Staging): a run that fails from here on leaves the old reports.
-        let staging = crate::report::Staging::begin(&args.output);
         // The charts are drawn on a thread of their own while the tables are built and written.
         let (written, charts) = std::thread::scope(|scope| {
             let charts = (!args.no_charts).then(|| {
@@ -410,7 +426,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             });
             let written = {
                 let _stage = crate::timing::stage("tables");
-                write_tables(&args, &corpus, &analysis, reporter, essay_words)
+                write_tables(&args, &corpus, &analysis, reporter, essay_words, keywords)
             };
             let charts = charts
                 .map(|thread| thread.join().expect("the charts do not panic"))
@@ -483,26 +499,27 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     })
 }
 
-/// Builds the report tables and writes them, essay_word_freq (appended batch by batch) renamed
-/// into place last; returns the files in the order the page lists them, and warns about tables
-/// too long for Excel.
-fn write_tables(
+/// A table written: its path, file name and rows.
+type Written = (PathBuf, String, usize);
+
+/// Builds the tables `which` picks and writes each at once.
+fn write_some(
     args: &Args,
     corpus: &Corpus,
     analysis: &Analysis<'_>,
     reporter: TableReporter,
-    essay_words: Option<TableAppender>,
-) -> anyhow::Result<Vec<PathBuf>> {
+    which: Which,
+) -> anyhow::Result<Vec<Written>> {
     let frame_options = FrameOptions {
         excel_safe: args.format == Format::Csv,
     };
     let mut written = Vec::new();
-    let mut too_long = Vec::new();
     Tables::each(
         corpus,
         analysis,
         frame_options,
         false,
+        which,
         &mut |name, table| {
             let (path, rows) = match table {
                 Table::Whole(df) => {
@@ -521,11 +538,50 @@ fn write_tables(
                     (out.finish(|| frame(0..0))?, rows)
                 }
             };
-            written.push(path);
-            too_long.push((format!("{name}.{}", reporter.format.extension()), rows));
+            written.push((
+                path,
+                format!("{name}.{}", reporter.format.extension()),
+                rows,
+            ));
             Ok(())
         },
     )?;
+    Ok(written)
+}
+
+/// Builds the rest of the report tables and writes them, `earlier` (keywords, written before
+/// the essays were compared) put back in its place and essay_word_freq (appended batch by
+/// batch) renamed into place last; returns the files in the order the page lists them, and
+/// warns about tables too long for Excel.
+fn write_tables(
+    args: &Args,
+    corpus: &Corpus,
+    analysis: &Analysis<'_>,
+    reporter: TableReporter,
+    essay_words: Option<TableAppender>,
+    earlier: Vec<Written>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let frame_options = FrameOptions {
+        excel_safe: args.format == Format::Csv,
+    };
+    let mut tables = write_some(args, corpus, analysis, reporter, Which::AllButKeywords)?;
+    // In the order `Tables::each` gives them all.
+    let place = |file: &str| {
+        let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+        frames::TABLE_NAMES.iter().position(|&name| name == stem)
+    };
+    for table in earlier {
+        let at = tables
+            .iter()
+            .position(|t| place(&t.1) > place(&table.1))
+            .unwrap_or(tables.len());
+        tables.insert(at, table);
+    }
+    let mut too_long: Vec<(String, usize)> = tables
+        .iter()
+        .map(|(_, name, rows)| (name.clone(), *rows))
+        .collect();
+    let mut written: Vec<PathBuf> = tables.into_iter().map(|(path, _, _)| path).collect();
     if let Some(table) = essay_words.as_ref().filter(|t| t.format() == Format::Csv) {
         too_long.push(("essay_word_freq.csv".to_owned(), table.rows()));
     }

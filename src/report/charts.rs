@@ -77,14 +77,8 @@ pub fn keyword_chart_method(
     analysis: &Analysis<'_>,
 ) -> Option<(usize, crate::analysis::keywords::KeywordMethod)> {
     let first = analysis.essays.first()?;
-    (0..first.keywords.len())
-        .find(|&slot| {
-            analysis
-                .essays
-                .iter()
-                .any(|e| !e.keywords[slot].1.is_empty())
-        })
-        .map(|slot| (slot, first.keywords[slot].0))
+    let slot = analysis.keyword_lists().iter().position(|&any| any)?;
+    Some((slot, first.keywords[slot].0))
 }
 
 /// The bytes of the registered font, or why it could not be registered.
@@ -231,7 +225,7 @@ enum Plot {
     Timeline {
         title: &'static str,
         note: String,
-        rows: Vec<(String, u32, Vec<(u32, String, usize)>)>,
+        rows: Vec<(String, u32, Vec<(u32, &'static str, usize)>)>,
     },
     /// Rows of bars in several columns, one per series, each scaled to its own largest value.
     BarColumns {
@@ -689,7 +683,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         });
     }
 
-    let rows: Vec<(String, u32, Vec<(u32, String, usize)>)> = corpus
+    let rows: Vec<(String, u32, Vec<(u32, &'static str, usize)>)> = corpus
         .essays
         .iter()
         .zip(&analysis.essays)
@@ -700,7 +694,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
                 .markers
                 .iter()
                 .filter(|m| m.position == 0)
-                .map(|m| (m.paragraph, m.marker.clone(), m.kind as usize))
+                .map(|m| (m.paragraph, m.marker, m.kind as usize))
                 .collect();
             (
                 format!("{} {}", e.id, clip(&e.title, 12)),
@@ -1160,7 +1154,7 @@ fn timeline<DB: DrawingBackend>(
     area: &Area<'_, DB>,
     title: &str,
     note: &str,
-    rows: &[(String, u32, Vec<(u32, String, usize)>)],
+    rows: &[(String, u32, Vec<(u32, &'static str, usize)>)],
 ) -> Drawn {
     let (width, _) = area.dim_in_pixel();
     header(area, title, note)?;

@@ -66,6 +66,15 @@ pub struct PageSample {
 }
 
 impl PageSample {
+    /// The essays taken: the corpus's first.
+    pub fn len(&self) -> usize {
+        self.essays.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.essays.is_empty()
+    }
+
     /// How many of `essays`, from the first, [`Self::offer_segmented`] would take.
     pub fn room(&self, essays: &[Essay]) -> usize {
         if self.full {
@@ -1122,13 +1131,13 @@ mod tests {
                 MarkerHit {
                     paragraph: 1,
                     position: 1,
-                    marker: "首先".into(),
+                    marker: "首先",
                     kind: MarkerKind::Ordering,
                 },
                 MarkerHit {
                     paragraph: 2,
                     position: 0,
-                    marker: "总之".into(),
+                    marker: "总之",
                     kind: MarkerKind::Summary,
                 },
             ],
