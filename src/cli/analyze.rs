@@ -263,6 +263,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         // of their own while the next batch is analysed.
         let arena = bumpalo::Bump::new();
         let mut builder = AnalysisBuilder::new(&segmenter, &stopwords, &options);
+        // A batch's essay_word_freq rows are made before the next batch is added: past them,
+        // the counts are kept by word id, which packs them tighter.
+        builder.counts_by_id_after_batch();
         let mut corpus = Corpus::default();
         // The first essays' text, kept for the HTML page's essay view and search.
         let mut sample = html::PageSample::default();
