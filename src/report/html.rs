@@ -13,7 +13,6 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 
-use super::write_bytes_atomically;
 use crate::analysis::keywords::KeywordMethod;
 use crate::analysis::layout::{Layout, Shown};
 use crate::analysis::structure::{is_heading, ratio, MarkerKind};
@@ -153,21 +152,25 @@ pub fn write_html(
         .filter_map(|p| p.strip_prefix(dir).ok())
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
+    // Each of the page's forms is dropped once the next is made (the sample's text, the data
+    // as values, as JSON, the markup): at 8 MB of essays they took about 100 MB each.
     let data = {
         let _stage = crate::timing::stage("html: page data");
         page_data(corpus, analysis, &page, &links)
     };
+    drop(page);
     let data = {
         let _stage = crate::timing::stage("html: json");
-        // `</` never appears inside the script element: JSON allows `<\/` for it.
-        serde_json::to_string(&data)
-            .expect("page data serialises")
-            .replace("</", "<\\/")
+        let mut json = EscapedJson::default();
+        serde_json::to_writer(&mut json, &data).expect("page data serialises");
+        drop(data);
+        String::from_utf8(json.bytes).expect("JSON is UTF-8")
     };
     let markup = {
         let _stage = crate::timing::stage("html: markup");
         frame(corpus, analysis, l, &links, &svgs, FONT_SLOT, &data).into_string()
     };
+    drop(data);
     // The charts' font travels with the page, so its Chinese shows on a machine without a CJK
     // font too (characters outside it fall back to the local fonts listed after it). It is cut
     // down to the characters of the page, the data block and the script's own strings included.
@@ -180,10 +183,44 @@ pub fn write_html(
         "@font-face{{font-family:'wenxi-cjk';src:url(data:font/otf;base64,{}) format('opentype')}}",
         base64(font.as_deref().unwrap_or(full))
     );
-    let markup = markup.replacen(FONT_SLOT, &font_face, 1);
+    let (head, tail) = markup
+        .split_once(FONT_SLOT)
+        .expect("the page has a place for its font");
     let path = dir.join("index.html");
-    write_bytes_atomically(&path, markup.as_bytes())?;
+    super::write_atomically(&path, |file| {
+        use std::io::Write;
+        [head, &font_face, tail]
+            .iter()
+            .try_for_each(|part| file.write_all(part.as_bytes()))
+            .map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })
+    })?;
     Ok(path)
+}
+
+/// JSON bytes with every `</` written `<\/` (JSON allows it), so that the data never closes the
+/// script element it sits in.
+#[derive(Default)]
+struct EscapedJson {
+    bytes: Vec<u8>,
+}
+
+impl std::io::Write for EscapedJson {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &byte in buf {
+            if byte == b'/' && self.bytes.last() == Some(&b'<') {
+                self.bytes.push(b'\\');
+            }
+            self.bytes.push(byte);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Where the `@font-face` rule goes once the page's characters are known.
