@@ -221,7 +221,7 @@ impl PackedCounts {
     }
 }
 
-fn push_varint(bytes: &mut Vec<u8>, mut value: u32) {
+pub(crate) fn push_varint(bytes: &mut Vec<u8>, mut value: u32) {
     while value >= 0x80 {
         bytes.push(value as u8 | 0x80);
         value >>= 7;
@@ -229,7 +229,7 @@ fn push_varint(bytes: &mut Vec<u8>, mut value: u32) {
     bytes.push(value as u8);
 }
 
-fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
+pub(crate) fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
     let mut value = 0u32;
     let mut shift = 0;
     loop {

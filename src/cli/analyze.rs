@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::analysis::keywords::KeywordMethod;
 use crate::analysis::themes::{ThemeLexicon, EMBEDDED_THEMES};
-use crate::analysis::{pieces, Analysis, AnalysisBuilder, AnalysisOptions, BATCH_BYTES};
+use crate::analysis::{pieces, Analysis, AnalysisBuilder, AnalysisOptions, ANALYZE_BATCH_BYTES};
 use crate::corpus::Corpus;
 use crate::frames::{self, FrameOptions, Table, Tables, Which};
 use crate::report::{
@@ -169,7 +169,7 @@ pub struct Args {
     pub essay_word_freq: EssayWords,
 
     /// Bytes of files read and analysed per batch (for tests: the output never depends on it)
-    #[arg(long, hide = true, value_name = "BYTES", default_value_t = BATCH_BYTES as u64)]
+    #[arg(long, hide = true, value_name = "BYTES", default_value_t = ANALYZE_BATCH_BYTES as u64)]
     pub batch_bytes: u64,
 }
 
@@ -456,6 +456,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             chart_files = charts.files;
         }
         if !args.no_html {
+            // The tables' frames are gone: the page's peak comes on what is left.
+            crate::memory::give_back();
             let _stage = crate::timing::stage("html");
             let page = html::Page {
                 sample,

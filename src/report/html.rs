@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use crate::analysis::keywords::KeywordMethod;
@@ -166,30 +168,34 @@ pub fn write_html(
         drop(data);
         String::from_utf8(json.bytes).expect("JSON is UTF-8")
     };
+    // The markup holds places for the data and the font, which are written into the file
+    // between its pieces: the page is never one string in memory beside its data.
     let markup = {
         let _stage = crate::timing::stage("html: markup");
-        frame(corpus, analysis, l, &links, &svgs, FONT_SLOT, &data).into_string()
+        frame(corpus, analysis, l, &links, &svgs, FONT_SLOT, DATA_SLOT).into_string()
     };
-    drop(data);
     // The charts' font travels with the page, so its Chinese shows on a machine without a CJK
     // font too (characters outside it fall back to the local fonts listed after it). It is cut
     // down to the characters of the page, the data block and the script's own strings included.
     let full = super::charts::EMBEDDED_FONT;
     let font = {
         let _stage = crate::timing::stage("html: font subset");
-        super::subset::subset_for(full, &markup)
+        super::subset::subset_for(full, &[&markup, &data])
     };
     let font_face = format!(
         "@font-face{{font-family:'wenxi-cjk';src:url(data:font/otf;base64,{}) format('opentype')}}",
         base64(font.as_deref().unwrap_or(full))
     );
-    let (head, tail) = markup
+    let (head, rest) = markup
         .split_once(FONT_SLOT)
         .expect("the page has a place for its font");
+    let (body, tail) = rest
+        .split_once(DATA_SLOT)
+        .expect("the page has a place for its data");
     let path = dir.join("index.html");
     super::write_atomically(&path, |file| {
         use std::io::Write;
-        [head, &font_face, tail]
+        [head, &font_face, body, &data, tail]
             .iter()
             .try_for_each(|part| file.write_all(part.as_bytes()))
             .map_err(|source| Error::Write {
@@ -225,6 +231,9 @@ impl std::io::Write for EscapedJson {
 
 /// Where the `@font-face` rule goes once the page's characters are known.
 const FONT_SLOT: &str = "/*wenxi-font-face*/";
+/// Where the data block goes as the page is written. Text from the corpus comes into the markup
+/// escaped (`<` as `&lt;`), so no essay or title can hold the slot.
+const DATA_SLOT: &str = "<!--wenxi-data-->";
 
 /// What each chart shows, for its caption; `keywords` is the method the keywords chart draws.
 fn caption(name: &str, l: Lang, n: usize, keywords: Option<KeywordMethod>) -> String {
@@ -478,15 +487,58 @@ fn round(x: f64, decimals: i32) -> Value {
 /// A table for the page's script: columns (label, kind), at most [`MAX_TABLE_ROWS`] rows and
 /// how many there are. Kinds: `n` number, `s` text, `w` a word (a click searches it), `e` an
 /// essay id (a click opens the essay).
-fn table(cols: &[(&str, &str)], rows: Vec<Value>, total: usize) -> Value {
-    json!({
+fn table(cols: &[(&str, &str)], rows: Vec<Value>, total: usize) -> Box<RawValue> {
+    raw(&json!({
         "cols": cols.iter().map(|(label, kind)| json!([label, kind])).collect::<Vec<_>>(),
         "rows": rows,
         "total": total,
-    })
+    }))
 }
 
-fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>, links: &[String]) -> Value {
+/// `value` as JSON text: each part of the page's data becomes text as soon as it is made, so
+/// that the parts are never all held as `serde_json` values at once (at 8 MB of essays and
+/// 20,000 rows a table they took more memory than the rest of a 50 MB run's end).
+fn raw(value: &impl Serialize) -> Box<RawValue> {
+    serde_json::value::to_raw_value(value).expect("page data serialises")
+}
+
+/// The page's data block. Its fields are in the order of their names, as a `serde_json` object
+/// gives its keys, and `tables`' too.
+#[derive(Serialize)]
+struct PageData {
+    complete: bool,
+    csv: Value,
+    #[serde(rename = "essayCount")]
+    essay_count: usize,
+    essays: Vec<Box<RawValue>>,
+    forms: Box<RawValue>,
+    kinds: Value,
+    lang: &'static str,
+    t: Value,
+    tables: PageTables,
+    vocab: Vec<String>,
+    #[serde(rename = "wordIds")]
+    word_ids: usize,
+}
+
+#[derive(Serialize)]
+struct PageTables {
+    essays: Box<RawValue>,
+    files: Box<RawValue>,
+    keywords: Box<RawValue>,
+    reuse: Option<Box<RawValue>>,
+    similar: Option<Box<RawValue>>,
+    structure: Box<RawValue>,
+    themes: Option<Box<RawValue>>,
+    words: Box<RawValue>,
+}
+
+fn page_data(
+    corpus: &Corpus,
+    analysis: &Analysis<'_>,
+    page: &Page<'_>,
+    links: &[String],
+) -> PageData {
     let l = page.lang;
     let n = corpus.essays.len();
     let title = |i: usize| corpus.essays[i].title.as_str();
@@ -751,34 +803,40 @@ fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>, links: &
         page_essays(corpus, analysis, page)
     };
     let csv_of = |name: &str| links.iter().any(|k| k == name).then(|| name.to_owned());
-    json!({
-        "lang": l.pick("zh", "en"),
-        "t": script_text(l),
-        "kinds": [
+    PageData {
+        lang: l.pick("zh", "en"),
+        t: script_text(l),
+        kinds: json!([
             [MarkerKind::Ordering.as_str(), l.pick("顺序", "ordering")],
             [MarkerKind::Addition.as_str(), l.pick("递进", "addition")],
             [MarkerKind::Contrast.as_str(), l.pick("转折", "contrast")],
             [MarkerKind::Cause.as_str(), l.pick("因果", "cause")],
             [MarkerKind::Example.as_str(), l.pick("举例", "example")],
             [MarkerKind::Summary.as_str(), l.pick("总结", "summary")],
-        ],
-        "essayCount": n,
-        "vocab": vocab,
-        "wordIds": words_in_vocab,
-        "forms": forms,
-        "essays": texts,
-        "complete": texts_complete(page, n),
-        "csv": {
+        ]),
+        essay_count: n,
+        vocab,
+        word_ids: words_in_vocab,
+        forms: raw(&forms),
+        essays: texts,
+        complete: texts_complete(page, n),
+        csv: json!({
             "files": csv_of("files.csv"), "essays": csv_of("essays.csv"), "words": csv_of("word_freq.csv"),
             "keywords": csv_of("keywords.csv"), "structure": csv_of("structure.csv"),
             "themes": csv_of("themes.csv"), "similar": csv_of("similarity.csv"),
             "reuse": csv_of("reuse_groups.csv"),
+        }),
+        tables: PageTables {
+            files,
+            essays,
+            words,
+            keywords,
+            structure,
+            themes,
+            similar,
+            reuse,
         },
-        "tables": {
-            "files": files, "essays": essays, "words": words, "keywords": keywords,
-            "structure": structure, "themes": themes, "similar": similar, "reuse": reuse,
-        },
-    })
+    }
 }
 
 fn texts_complete(page: &Page<'_>, n: usize) -> bool {
@@ -796,7 +854,12 @@ fn page_essays<'p>(
     corpus: &Corpus,
     analysis: &Analysis<'_>,
     page: &'p Page<'_>,
-) -> (Vec<String>, usize, BTreeMap<&'p str, &'p str>, Vec<Value>) {
+) -> (
+    Vec<String>,
+    usize,
+    BTreeMap<&'p str, &'p str>,
+    Vec<Box<RawValue>>,
+) {
     let l = page.lang;
     let sample = &page.sample.essays;
     let layouts: Vec<Layout<'_>> = sample
@@ -871,7 +934,7 @@ fn page_essays<'p>(
                     .collect()
             });
             let figures = essay_figures(l, s, result.figures.characters);
-            json!({
+            raw(&json!({
                 "id": essay.id,
                 "title": essay.title,
                 "source": essay.source,
@@ -887,7 +950,7 @@ fn page_essays<'p>(
                 "fig": figures,
                 "themes": themes,
                 "near": nearest.and_then(|n| n[i]).map(|(j, c)| json!([corpus.essays[j as usize].id, corpus.essays[j as usize].title, round(c, 3)])),
-            })
+            }))
         })
         .collect();
     (
