@@ -542,7 +542,7 @@ fn similarity_tables(
 }
 
 fn word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame> {
-    let w = &analysis.word_freq;
+    let (w, d) = (&analysis.word_freq, &analysis.dispersion);
     let total = analysis.total_words;
     frame(
         "word_freq",
@@ -557,9 +557,9 @@ fn word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame
             column("count", w.iter().map(|x| x.count)),
             column("per_10k", w.iter().map(|x| per_10k(x.count, total))),
             column("essays", w.iter().map(|x| x.essays)),
-            column("juilland_d", w.iter().map(|x| x.dispersion.juilland_d)),
-            column("dp", w.iter().map(|x| x.dispersion.dp)),
-            column("dp_norm", w.iter().map(|x| x.dispersion.dp_norm)),
+            column("juilland_d", d.iter().map(|x| x.juilland_d)),
+            column("dp", d.iter().map(|x| x.dp)),
+            column("dp_norm", d.iter().map(|x| x.dp_norm)),
             column("stopword", w.iter().map(|x| x.stopword)),
         ],
     )

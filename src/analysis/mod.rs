@@ -172,8 +172,6 @@ pub struct WordFreq<'a> {
     pub stopword: bool,
     /// jieba's IDF of the word (its median for an unknown word).
     pub idf: f64,
-    /// How evenly it is spread over the essays (set by [`AnalysisBuilder::finish`]).
-    pub dispersion: dispersion::Dispersion,
     /// Its HSK 3.0 level as a whole word (0: not in the list).
     pub hsk: u8,
     /// It is a word of jieba's dictionary (with the user dictionary), not one the HMM found.
@@ -187,6 +185,10 @@ pub struct Analysis<'a> {
     pub essays: Vec<EssayResult<'a>>,
     /// The corpus word list, most frequent first, ties by word.
     pub word_freq: Vec<WordFreq<'a>>,
+    /// How evenly each word of `word_freq` (in its order) is spread over the essays. Kept
+    /// apart from the words, so that the vocabulary the batches grow does not carry 32 unset
+    /// bytes a word (26 MB at 500 MB).
+    pub dispersion: Vec<dispersion::Dispersion>,
     /// Where each word id's entry sits in `word_freq`.
     rank: Vec<u32>,
     pub total_tokens: u64,
@@ -563,7 +565,6 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                             essays: 0,
                             stopword: self.stopwords.contains(word),
                             idf: idf.idf(word),
-                            dispersion: Default::default(),
                             hsk: levels::word_level(word),
                             in_dictionary: segmenter.has_word(word),
                         });
@@ -796,7 +797,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         let AnalysisBuilder {
             options,
             stopwords,
-            mut words,
+            words,
             mut essays,
             reuse,
             ngrams,
@@ -840,7 +841,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         for (place, &id) in order.iter().enumerate() {
             rank[id as usize] = place as u32;
         }
-        timing::time("dispersion", || spread(&mut words, &essays));
+        let spread_by_id = timing::time("dispersion", || spread(&words, &essays));
         let total_tokens = essays.iter().map(|essay| essay.figures.tokens).sum();
         let total_words: u64 = essays.iter().map(|essay| essay.figures.words).sum();
         let essay_count = essays.len() as u64;
@@ -858,7 +859,8 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             .as_ref()
             .map(|l| l.themes.iter().map(|t| t.name.clone()).collect());
         let word_freq: Vec<WordFreq<'a>> = order.iter().map(|&id| words[id as usize]).collect();
-        drop(words);
+        let dispersion = order.iter().map(|&id| spread_by_id[id as usize]).collect();
+        drop((words, spread_by_id));
         let keyword_lists = (0..essays.first().map_or(0, |e| e.keywords.len()))
             .map(|slot| essays.iter().any(|e| !e.keywords[slot].1.is_empty()))
             .collect();
@@ -867,6 +869,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         Analysis {
             essays,
             word_freq,
+            dispersion,
             rank,
             total_tokens,
             total_words,
@@ -935,9 +938,9 @@ impl Analysis<'_> {
     }
 }
 
-/// Each word's dispersion over the essays, weighted by their words: one pass over the counts,
-/// essay by essay in corpus order.
-fn spread(words: &mut [WordFreq<'_>], essays: &[EssayResult<'_>]) {
+/// Each word's dispersion over the essays, weighted by their words, by word id: one pass over
+/// the counts, essay by essay in corpus order.
+fn spread(words: &[WordFreq<'_>], essays: &[EssayResult<'_>]) -> Vec<dispersion::Dispersion> {
     let parts = dispersion::Parts::of(essays.iter().map(|e| e.figures.words));
     let mut sums = vec![dispersion::Sums::default(); words.len()];
     for essay in essays {
@@ -946,9 +949,7 @@ fn spread(words: &mut [WordFreq<'_>], essays: &[EssayResult<'_>]) {
             sums[id as usize].add(count.into(), essay.figures.words, total, &parts);
         }
     }
-    for (word, sums) in words.iter_mut().zip(&sums) {
-        word.dispersion = sums.finish(&parts);
-    }
+    sums.iter().map(|sums| sums.finish(&parts)).collect()
 }
 
 /// `text` with the lifetime of the results: the copy `others` holds already, or a new one.

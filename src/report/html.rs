@@ -625,16 +625,17 @@ fn page_data(
         analysis
             .word_freq
             .iter()
+            .zip(&analysis.dispersion)
             .take(MAX_TABLE_ROWS)
-            .map(|w| {
+            .map(|(w, d)| {
                 json!([
                     analysis.shown_word(w.word),
                     w.pos,
                     w.count,
                     round(w.count as f64 * 10_000.0 / total_words, 2),
                     w.essays,
-                    w.dispersion.juilland_d.map_or(Value::Null, |d| round(d, 3)),
-                    round(w.dispersion.dp, 3),
+                    d.juilland_d.map_or(Value::Null, |d| round(d, 3)),
+                    round(d.dp, 3),
                     if w.stopword { l.pick("是", "yes") } else { "" },
                 ])
             })
