@@ -154,8 +154,10 @@ pub fn write_html(
         .filter_map(|p| p.strip_prefix(dir).ok())
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
-    // Each of the page's forms is dropped once the next is made (the sample's text, the data
-    // as values, as JSON, the markup): at 8 MB of essays they took about 100 MB each.
+    // Each form of the page is dropped once the next is made: the sample (its text and tokens)
+    // once the data is made, the data's parts (JSON text already, see `raw`) once they are one
+    // JSON block. At 50 MB this and the markup's slots lowered the page's peak from 475 to
+    // about 260 MB.
     let data = {
         let _stage = crate::timing::stage("html: page data");
         page_data(corpus, analysis, &page, &links)
