@@ -33,7 +33,7 @@ const MMAP_THRESHOLD: i32 = 1 << 20;
 /// 500 MB on two threads this lowered the neighbour search's resident memory from 1,120 to
 /// 1,086 MB in the same time; one arena for all was 60% slower (every allocation waited on one
 /// lock).
-pub fn limit_arenas(threads: usize) {
+pub fn tune_allocator(threads: usize) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         let arenas = threads.max(2).min(i32::MAX as usize) as i32;

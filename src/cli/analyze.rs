@@ -218,7 +218,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         None => (None, None),
     };
     // Before the pool's threads start, so that none has an arena of its own past the limit.
-    crate::memory::limit_arenas(args.input.jobs.map_or_else(
+    crate::memory::tune_allocator(args.input.jobs.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |jobs| jobs.into(),
     ));
@@ -456,8 +456,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             chart_files = charts.files;
         }
         if !args.no_html {
-            // The tables' frames are gone: the page's peak comes on what is left.
-            crate::memory::give_back();
             let _stage = crate::timing::stage("html");
             let page = html::Page {
                 sample,
