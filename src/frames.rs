@@ -560,6 +560,7 @@ fn word_freq(analysis: &Analysis<'_>, options: FrameOptions) -> Result<DataFrame
             column("juilland_d", d.iter().map(|x| x.juilland_d)),
             column("dp", d.iter().map(|x| x.dp)),
             column("dp_norm", d.iter().map(|x| x.dp_norm)),
+            column("arf", (0..w.len()).map(|i| analysis.arf.get(i).copied())),
             column("stopword", w.iter().map(|x| x.stopword)),
         ],
     )

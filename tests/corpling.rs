@@ -339,6 +339,41 @@ fn dispersion_matches_a_computation_from_the_per_essay_table() {
     }
 }
 
+/// ARF from the command line on two essays whose word positions are known by construction
+/// (every word between punctuation, so jieba cannot join or split it), worked by hand.
+#[test]
+fn arf_worked_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    // The corpus as one sequence of nine words:
+    //   0 社区 1 疫情 2 社区 3 居民 | 4 社区 5 居民 6 居民 7 疫情 8 社区
+    std::fs::write(dir.path().join("a.txt"), "社区，疫情，社区，居民。\n").unwrap();
+    std::fs::write(dir.path().join("b.txt"), "社区，居民，居民，疫情，社区。\n").unwrap();
+    let (out, _) = run(&[
+        "analyze",
+        dir.path().to_str().unwrap(),
+        "--no-charts",
+        "--no-html",
+        "--no-similarity",
+    ]);
+    let freq = Csv::read(&out.path().join("word_freq.csv"));
+    let arf = |word: &str| -> f64 {
+        let row = freq
+            .records()
+            .into_iter()
+            .find(|r| r["word"] == word)
+            .unwrap()
+            .clone();
+        row["arf"].parse().unwrap()
+    };
+    // 社区 at 0, 2, 4, 8: v = 9/4; distances 1 (from 8 round to 0), 2, 2, 4, each at most v:
+    // 1 + 2 + 2 + 2.25 = 7.25, ARF = 7.25 / 2.25.
+    assert!((arf("社区") - 7.25 / 2.25).abs() < 1e-6);
+    // 疫情 at 1, 7: v = 4.5; distances 3, 6 → 3 + 4.5 = 7.5, ARF = 7.5 / 4.5.
+    assert!((arf("疫情") - 7.5 / 4.5).abs() < 1e-6);
+    // 居民 at 3, 5, 6: v = 3; distances 6, 2, 1 → 3 + 2 + 1 = 6, ARF = 2.
+    assert!((arf("居民") - 2.0).abs() < 1e-6);
+}
+
 /// A corpus whose counts are known by construction: every word stands between punctuation, so
 /// jieba cannot join or split it.
 fn collocation_corpus() -> tempfile::TempDir {

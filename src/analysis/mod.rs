@@ -1,5 +1,6 @@
 //! The analyses: each essay is segmented once and every analysis reads the same tokens.
 
+pub mod arf;
 pub mod collocates;
 pub mod correlation;
 pub mod dispersion;
@@ -62,6 +63,8 @@ pub struct AnalysisOptions {
     pub group_by: Option<String>,
     /// Which form of the words of converted (traditional) essays the tables show.
     pub report_script: written::ReportScript,
+    /// Each word's average reduced frequency (`arf`), from its positions in the corpus.
+    pub arf: bool,
 }
 
 impl Default for AnalysisOptions {
@@ -80,6 +83,7 @@ impl Default for AnalysisOptions {
             ngrams: None,
             group_by: None,
             report_script: written::ReportScript::Written,
+            arf: true,
         }
     }
 }
@@ -189,6 +193,10 @@ pub struct Analysis<'a> {
     /// apart from the words, so that the vocabulary the batches grow does not carry 32 unset
     /// bytes a word (26 MB at 500 MB).
     pub dispersion: Vec<dispersion::Dispersion>,
+    /// Each word's average reduced frequency, in the order of `word_freq`; empty if not asked
+    /// for or not computed (`arf_error` says why).
+    pub arf: Vec<f64>,
+    pub arf_error: Option<String>,
     /// Where each word id's entry sits in `word_freq`.
     rank: Vec<u32>,
     pub total_tokens: u64,
@@ -377,6 +385,8 @@ struct Pending<'b> {
     xu: readability::Xu,
     /// How a converted essay writes its words (see [`written::essay_forms`]).
     forms: Option<Vec<(u32, &'b str)>>,
+    /// Where its words are (see [`arf::essay_positions`]), in the order of `counts`.
+    positions: Option<Box<[u8]>>,
 }
 
 /// The analysis of a corpus built a batch of essays at a time (tantivy's segments, in corpus
@@ -401,6 +411,8 @@ pub struct AnalysisBuilder<'a, 'o> {
     reuse: Option<reuse::ReuseBuilder>,
     ngrams: Option<ngrams::NgramCounter<'a>>,
     ngram_error: Option<String>,
+    /// Every essay's word positions, for ARF.
+    positions: Option<arf::Positions>,
     groups: Option<groups::GroupCounter>,
     /// The forms converted essays write words in, if the tables show words as written.
     forms: Option<written::FormCounter<'a>>,
@@ -432,6 +444,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                 .as_ref()
                 .map(|_| ngrams::NgramCounter::new(ngrams::Unit::Words)),
             ngram_error: None,
+            positions: options.arf.then(arf::Positions::new),
             groups: options
                 .group_by
                 .as_ref()
@@ -632,18 +645,34 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             }
         }
         let this = &*self;
-        let results: Vec<EssayResult<'a>> = timing::time("density, keywords, themes", || {
-            pending
-                .into_par_iter()
-                .zip(counts)
-                .zip(jieba)
-                .zip(own_forms)
-                .map(|(((p, counts), jieba), forms)| EssayResult {
-                    forms,
-                    ..this.finish_essay(p, counts, jieba)
-                })
-                .collect()
-        });
+        let (results, records): (Vec<EssayResult<'a>>, Vec<Option<Vec<u8>>>) =
+            timing::time("density, keywords, themes", || {
+                pending
+                    .into_par_iter()
+                    .zip(counts)
+                    .zip(jieba)
+                    .zip(own_forms)
+                    .map(|(((mut p, counts), jieba), forms)| {
+                        let record = p
+                            .positions
+                            .take()
+                            .map(|positions| arf::essay_record(&counts, &positions));
+                        let result = EssayResult {
+                            forms,
+                            ..this.finish_essay(p, counts, jieba)
+                        };
+                        (result, record)
+                    })
+                    .unzip()
+            });
+        if let Some(positions) = &mut self.positions {
+            timing::time("word positions", || {
+                for record in records.iter().flatten() {
+                    positions.add(record);
+                }
+            });
+        }
+        drop(records);
         if let Some(reuse) = &mut self.reuse {
             timing::time("reuse hashes", || {
                 reuse.add(batch.par_iter().map(|e| e.body.as_str()))
@@ -802,6 +831,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             reuse,
             ngrams,
             ngram_error,
+            positions,
             groups,
             forms,
             ids,
@@ -842,6 +872,17 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             rank[id as usize] = place as u32;
         }
         let spread_by_id = timing::time("dispersion", || spread(&words, &essays));
+        let (arf_by_id, arf_error) = match positions.map(|positions| {
+            timing::time("average reduced frequency", || {
+                let totals: Vec<u64> = words.iter().map(|w| w.count).collect();
+                let total = essays.iter().map(|essay| essay.figures.words).sum();
+                positions.finish(&totals, total)
+            })
+        }) {
+            Some(Ok(arf)) => (arf, None),
+            Some(Err(message)) => (Vec::new(), Some(message)),
+            None => (Vec::new(), None),
+        };
         let total_tokens = essays.iter().map(|essay| essay.figures.tokens).sum();
         let total_words: u64 = essays.iter().map(|essay| essay.figures.words).sum();
         let essay_count = essays.len() as u64;
@@ -860,7 +901,12 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             .map(|l| l.themes.iter().map(|t| t.name.clone()).collect());
         let word_freq: Vec<WordFreq<'a>> = order.iter().map(|&id| words[id as usize]).collect();
         let dispersion = order.iter().map(|&id| spread_by_id[id as usize]).collect();
-        drop((words, spread_by_id));
+        let arf = if arf_by_id.is_empty() {
+            Vec::new()
+        } else {
+            order.iter().map(|&id| arf_by_id[id as usize]).collect()
+        };
+        drop((words, spread_by_id, arf_by_id));
         let keyword_lists = (0..essays.first().map_or(0, |e| e.keywords.len()))
             .map(|slot| essays.iter().any(|e| !e.keywords[slot].1.is_empty()))
             .collect();
@@ -870,6 +916,8 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             essays,
             word_freq,
             dispersion,
+            arf,
+            arf_error,
             rank,
             total_tokens,
             total_words,
@@ -1103,6 +1151,7 @@ fn analyse_essay<'b>(
     let sequence = methods
         .contains(&KeywordMethod::Textrank)
         .then(|| (index.vocab.clone(), index.ids.clone()));
+    let positions = options.arf.then(|| arf::essay_positions(&index, &counts));
     Pending {
         essay_id: essay.id,
         figures,
@@ -1116,6 +1165,7 @@ fn analyse_essay<'b>(
             .map(|ns| ngrams::word_grams(&essay.body, tokens, ns)),
         xu,
         forms: None,
+        positions,
     }
 }
 
@@ -1234,6 +1284,60 @@ mod tests {
                 assert_eq!(a.keywords, methods, "essay {i}");
             }
         }
+    }
+
+    /// ARF of every word of the bundled corpus, read in two batches, against its definition
+    /// over the corpus segmented again as one sequence of words.
+    #[test]
+    fn arf_of_the_bundled_corpus_by_definition() {
+        let corpus = Corpus::embedded(&Default::default());
+        let segmenter = Segmenter::new();
+        let stopwords = Stopwords::builtin();
+        let options = AnalysisOptions {
+            similarity: false,
+            reuse: None,
+            ..AnalysisOptions::default()
+        };
+        let mut builder = AnalysisBuilder::new(&segmenter, &stopwords, &options);
+        builder.counts_by_id_after_batch();
+        let (first, second) = corpus.essays.split_at(3);
+        builder.add(first, &|w| w, &|_| {});
+        builder.add(second, &|w| w, &|_| {});
+        let analysis = builder.finish_words();
+        assert_eq!(analysis.arf_error, None);
+        let sequence: Vec<&str> = corpus
+            .essays
+            .iter()
+            .flat_map(|essay| segment_essay(&segmenter, essay))
+            .filter(|token| frequency::is_word(token))
+            .collect();
+        let n = sequence.len();
+        assert_eq!(n as u64, analysis.total_words);
+        let mut at: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        for (p, word) in sequence.iter().enumerate() {
+            at.entry(word).or_default().push(p);
+        }
+        assert_eq!(analysis.arf.len(), analysis.word_freq.len());
+        let mut spread_out = 0;
+        for (w, &arf) in analysis.word_freq.iter().zip(&analysis.arf) {
+            let at = &at[w.word];
+            assert_eq!(at.len() as u64, w.count);
+            let v = n as f64 / at.len() as f64;
+            let mut sum = ((at[0] + n - at[at.len() - 1]) as f64).min(v);
+            for pair in at.windows(2) {
+                sum += ((pair[1] - pair[0]) as f64).min(v);
+            }
+            let want = sum / v;
+            assert!(
+                (arf - want).abs() <= 1e-9 * want,
+                "{}: {arf} {want}",
+                w.word
+            );
+            assert!(arf >= 1.0 - 1e-12 && arf <= w.count as f64 + 1e-9);
+            spread_out += usize::from(arf < 0.5 * w.count as f64);
+        }
+        // The check is not empty: some words are bunched to less than half their count.
+        assert!(spread_out > 0);
     }
 
     #[test]

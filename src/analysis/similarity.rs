@@ -170,6 +170,27 @@ impl<'v> VectorRef<'v> {
     }
 }
 
+impl VectorRef<'_> {
+    /// [`VectorRef::cosine`] with a vector given densely (`query[id]` its weight of each id, 0
+    /// where it has none), the same to the last bit: every product is added in id order as
+    /// there, and each id this vector has but the query lacks adds 0 · w = +0, which leaves a
+    /// sum of non-negative products unchanged. Without the merge's unpredictable branches it
+    /// is about three times as fast, and it is most of the neighbour search's rescoring (a
+    /// quarter of a default run at 500 MB was spent in the merge).
+    #[inline]
+    fn cosine_with_dense(&self, query: &[f32]) -> f64 {
+        let (low_w, high_w) = self.weights.split_at(self.low.len());
+        let mut dot = 0.0f64;
+        for (&id, &w) in self.low.iter().zip(low_w) {
+            dot += f64::from(query[usize::from(id)]) * f64::from(w);
+        }
+        for (&id, &w) in self.high.iter().zip(high_w) {
+            dot += f64::from(query[id as usize]) * f64::from(w);
+        }
+        dot.min(1.0)
+    }
+}
+
 /// Adds to `dot`, in id order, the products of the weights of the ids `a` and `b` share (each
 /// sorted).
 #[inline]
@@ -454,7 +475,7 @@ fn nearest_only(vectors: &Vectors, k: Option<usize>, budget: usize) -> Similarit
     let (rows, exact): (Vec<Vec<(u32, f64)>>, Vec<bool>) = (0..n)
         .into_par_iter()
         .map_init(
-            || Scratch::new(n),
+            || Scratch::new(n, index.max.len()),
             |scratch, i| index.nearest(vectors, i, NEIGHBOURS, budget, scratch),
         )
         .unzip();
@@ -551,16 +572,20 @@ struct Scratch {
     /// bound[p]: the most the words from p on can add to any essay's cosine.
     bound: Vec<f64>,
     buffer: Vec<f32>,
+    /// The query's weight of each word id, 0 for the words it does not use (see
+    /// [`VectorRef::cosine_with_dense`]).
+    dense: Vec<f32>,
 }
 
 impl Scratch {
-    fn new(n: usize) -> Self {
+    fn new(n: usize, dimensions: usize) -> Self {
         Scratch {
             sums: vec![0.0; n],
             touched: Vec::new(),
             terms: Vec::new(),
             bound: Vec::new(),
             buffer: Vec::new(),
+            dense: vec![0.0; dimensions],
         }
     }
 }
@@ -789,11 +814,15 @@ impl Index {
             exact = false;
         }
         let order = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        for (id, w) in query.iter() {
+            s.dense[id as usize] = w;
+        }
+        let dense = &s.dense;
         let mut found: Vec<(u32, f64)> = if exact {
             s.touched
                 .iter()
                 .filter(|&&j| f64::from(s.sums[j as usize]) + left + slack >= theta)
-                .map(|&j| (j, query.cosine(&vectors.get(j as usize))))
+                .map(|&j| (j, vectors.get(j as usize).cosine_with_dense(dense)))
                 .filter(|&(_, c)| c > 0.0)
                 .collect()
         } else {
@@ -809,10 +838,13 @@ impl Index {
             }
             reached
                 .into_iter()
-                .map(|(j, _)| (j, query.cosine(&vectors.get(j as usize))))
+                .map(|(j, _)| (j, vectors.get(j as usize).cosine_with_dense(dense)))
                 .filter(|&(_, c)| c > 0.0)
                 .collect()
         };
+        for (id, _) in query.iter() {
+            s.dense[id as usize] = 0.0;
+        }
         for &j in &s.touched {
             s.sums[j as usize] = 0.0;
         }
@@ -988,6 +1020,13 @@ mod tests {
             for (j, b) in raw.iter().enumerate() {
                 let (got, want) = (flat.get(i).cosine(&flat.get(j)), cosine(a, b));
                 assert_eq!(got.to_bits(), want.to_bits(), "{i} {j}");
+                // The neighbour search's rescoring, with essay i as the dense query.
+                let mut dense = vec![0.0f32; dimensions(&flat)];
+                for &(id, w) in a {
+                    dense[id as usize] = w;
+                }
+                let dense = flat.get(j).cosine_with_dense(&dense);
+                assert_eq!(dense.to_bits(), want.to_bits(), "{i} {j} dense");
             }
         }
         assert!(flat.get(0).cosine(&flat.get(3)) > 0.0);

@@ -241,6 +241,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             ngrams: args.ngrams.clone(),
             group_by: args.group_by.clone(),
             report_script: args.report_script.report_script,
+            arf: true,
         };
         ensure_dir(&args.output)?;
         let leftovers = run::remove_temporaries(&args.output);
@@ -410,6 +411,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
         if let Some(message) = &analysis.ngram_error {
             eprintln!("wenxi: warning: no ngrams.csv: {message}");
+        }
+        if let Some(message) = &analysis.arf_error {
+            eprintln!(
+                "wenxi: warning: word_freq.csv's arf column is empty: {message} (TMPDIR names \
+                 the folder for temporary files; it needs about 1.5 bytes a word of the corpus)"
+            );
         }
         if let Some((recall, checked)) = analysis.similarity.as_ref().and_then(|s| s.recall) {
             eprintln!(

@@ -111,7 +111,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             top_keywords: 0,
             keyword_methods: Vec::new(),
             similarity: false,
-            reuse: None,
+                reuse: None,
+            arf: false,
             themes: Some(themes.clone()),
             report_script: args.report_script.report_script,
             ..AnalysisOptions::default()

@@ -226,6 +226,7 @@ fn count(
         keyword_methods: Vec::new(),
         similarity: false,
         reuse: None,
+        arf: false,
         report_script,
         ..AnalysisOptions::default()
     };

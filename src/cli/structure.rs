@@ -41,6 +41,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         group_by: None,
         // structure.csv has no words.
         report_script: crate::analysis::written::ReportScript::Simplified,
+        arf: false,
     };
     let segmenter = args.input.segmenter()?;
     args.input.pool()?.install(|| {
