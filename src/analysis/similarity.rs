@@ -566,6 +566,9 @@ const WEIGHT_STEPS: f64 = 65_535.0;
 struct Scratch {
     /// Partial dot product with each essay (0 = not reached yet: every weight is positive).
     sums: Vec<f32>,
+    /// The essays reached, in `touched[..reached]`: written at every entry read, kept by
+    /// moving `reached` on only for an essay not reached before (a branch on that would be
+    /// mispredicted as often as not).
     touched: Vec<u32>,
     /// The query's words: (essays using it, word id, weight).
     terms: Vec<(usize, u32, f64)>,
@@ -581,7 +584,7 @@ impl Scratch {
     fn new(n: usize, dimensions: usize) -> Self {
         Scratch {
             sums: vec![0.0; n],
-            touched: Vec::new(),
+            touched: vec![0; n],
             terms: Vec::new(),
             bound: Vec::new(),
             buffer: Vec::new(),
@@ -762,14 +765,15 @@ impl Index {
         let mut stop = s.terms.len();
         let mut read = 0usize;
         let mut exact = true;
+        let mut reached = 0usize;
         for p in 0..s.terms.len() {
             let (len, id, w) = s.terms[p];
             // θ costs a pass over the essays reached: taken only when this word's list is at
             // least as long, so it at most doubles the work.
-            if s.touched.len() >= k && len >= s.touched.len() {
+            if reached >= k && len >= reached {
                 s.buffer.clear();
                 s.buffer
-                    .extend(s.touched.iter().map(|&j| s.sums[j as usize]));
+                    .extend(s.touched[..reached].iter().map(|&j| s.sums[j as usize]));
                 s.buffer
                     .select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
                 theta = f64::from(s.buffer[k - 1]);
@@ -786,6 +790,10 @@ impl Index {
             }
             read += len;
             let step = (w / WEIGHT_STEPS) as f32;
+            // An essay whose weights rounded to nothing can be written more than once.
+            if s.touched.len() < reached + len {
+                s.touched.resize(reached + len, 0);
+            }
             let (sums, touched) = (&mut s.sums, &mut s.touched);
             self.each(id, |j, steps| {
                 if j as usize == i {
@@ -793,17 +801,16 @@ impl Index {
                 }
                 rounded_away |= steps == 0;
                 let sum = &mut sums[j as usize];
-                if *sum == 0.0 {
-                    touched.push(j);
-                }
+                touched[reached] = j;
+                reached += usize::from(*sum == 0.0);
                 *sum += step * f32::from(steps);
             });
         }
         let left = s.bound[stop];
-        if s.touched.len() >= k {
+        let touched = &s.touched[..reached];
+        if touched.len() >= k {
             s.buffer.clear();
-            s.buffer
-                .extend(s.touched.iter().map(|&j| s.sums[j as usize]));
+            s.buffer.extend(touched.iter().map(|&j| s.sums[j as usize]));
             s.buffer
                 .select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
             theta = theta.max(f64::from(s.buffer[k - 1]));
@@ -819,15 +826,14 @@ impl Index {
         }
         let dense = &s.dense;
         let mut found: Vec<(u32, f64)> = if exact {
-            s.touched
+            touched
                 .iter()
                 .filter(|&&j| f64::from(s.sums[j as usize]) + left + slack >= theta)
                 .map(|&j| (j, vectors.get(j as usize).cosine_with_dense(dense)))
                 .filter(|&(_, c)| c > 0.0)
                 .collect()
         } else {
-            let mut reached: Vec<(u32, f64)> = s
-                .touched
+            let mut reached: Vec<(u32, f64)> = touched
                 .iter()
                 .map(|&j| (j, f64::from(s.sums[j as usize])))
                 .collect();
@@ -845,10 +851,9 @@ impl Index {
         for (id, _) in query.iter() {
             s.dense[id as usize] = 0.0;
         }
-        for &j in &s.touched {
+        for &j in touched {
             s.sums[j as usize] = 0.0;
         }
-        s.touched.clear();
         if found.len() > k {
             found.select_nth_unstable_by(k - 1, order);
             found.truncate(k);
