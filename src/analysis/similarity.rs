@@ -613,6 +613,26 @@ fn hashed_sample(n: usize, m: usize) -> Vec<usize> {
     chosen
 }
 
+/// The `k`-th largest of `values` (k ≥ 1; at least k values), as `select_nth_unstable` finds
+/// it, in one pass that keeps the k largest so far in `top`, sorted: nearly every value is
+/// below the k-th largest so far and costs one predictable comparison, where a quickselect
+/// over the tens of thousands of partial sums moved them about several times.
+fn kth_largest(values: impl Iterator<Item = f32>, k: usize, top: &mut Vec<f32>) -> f32 {
+    top.clear();
+    top.resize(k, f32::NEG_INFINITY);
+    for v in values {
+        if v > top[k - 1] {
+            let mut at = k - 1;
+            while at > 0 && top[at - 1] < v {
+                top[at] = top[at - 1];
+                at -= 1;
+            }
+            top[at] = v;
+        }
+    }
+    top[k - 1]
+}
+
 /// Slack for the rounding of partial sums, which are added in another order than [`cosine`]'s.
 const ROUNDING: f64 = 1e-9;
 
@@ -771,12 +791,8 @@ impl Index {
             // θ costs a pass over the essays reached: taken only when this word's list is at
             // least as long, so it at most doubles the work.
             if reached >= k && len >= reached {
-                s.buffer.clear();
-                s.buffer
-                    .extend(s.touched[..reached].iter().map(|&j| s.sums[j as usize]));
-                s.buffer
-                    .select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
-                theta = f64::from(s.buffer[k - 1]);
+                let sums = s.touched[..reached].iter().map(|&j| s.sums[j as usize]);
+                theta = f64::from(kth_largest(sums, k, &mut s.buffer));
             }
             if s.bound[p] + slack < theta {
                 stop = p;
@@ -809,11 +825,8 @@ impl Index {
         let left = s.bound[stop];
         let touched = &s.touched[..reached];
         if touched.len() >= k {
-            s.buffer.clear();
-            s.buffer.extend(touched.iter().map(|&j| s.sums[j as usize]));
-            s.buffer
-                .select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
-            theta = theta.max(f64::from(s.buffer[k - 1]));
+            let sums = touched.iter().map(|&j| s.sums[j as usize]);
+            theta = theta.max(f64::from(kth_largest(sums, k, &mut s.buffer)));
         }
         // An essay not reached because its weights rounded to nothing has a cosine below
         // left + slack: the result is proved only if that cannot reach θ.
@@ -1040,6 +1053,29 @@ mod tests {
 
     // (1, 1, 0) and (1, 0, 1): dot 1, lengths √2 and √2, cosine 1/2 (to f32's precision: the
     // weights 1/√2 are stored in 32 bits, relative error below 6e-8).
+    #[test]
+    fn kth_largest_is_what_a_selection_finds() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut top = Vec::new();
+        for len in [1usize, 2, 10, 11, 57, 1000] {
+            // Few distinct values, so that ties are many.
+            let values: Vec<f32> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    (x % 23) as f32 / 7.0
+                })
+                .collect();
+            for k in 1..=len.min(12) {
+                let mut sorted = values.clone();
+                sorted.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+                let got = kth_largest(values.iter().copied(), k, &mut top);
+                assert_eq!(got.to_bits(), sorted[k - 1].to_bits(), "{len} {k}");
+            }
+        }
+    }
+
     #[test]
     fn cosine_by_hand() {
         let a = normalised(&[(0, 1.0), (1, 1.0)]);

@@ -622,14 +622,16 @@ fn page_data(
             (l.pick("篇数", "essays"), "n"),
             ("D (Juilland)", "n"),
             ("DP (Gries)", "n"),
+            ("ARF", "n"),
             (l.pick("停用词", "stopword"), "s"),
         ],
         analysis
             .word_freq
             .iter()
             .zip(&analysis.dispersion)
+            .enumerate()
             .take(MAX_TABLE_ROWS)
-            .map(|(w, d)| {
+            .map(|(i, (w, d))| {
                 json!([
                     analysis.shown_word(w.word),
                     w.pos,
@@ -638,6 +640,10 @@ fn page_data(
                     w.essays,
                     d.juilland_d.map_or(Value::Null, |d| round(d, 3)),
                     round(d.dp, 3),
+                    analysis
+                        .arf
+                        .get(i)
+                        .map_or(Value::Null, |&arf| round(arf, 1)),
                     if w.stopword { l.pick("是", "yes") } else { "" },
                 ])
             })
