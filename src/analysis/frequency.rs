@@ -37,7 +37,9 @@ impl<'a> WordIndex<'a> {
     pub fn new(tokens: &[Token<'a>], text: &str) -> Self {
         let base = text.as_ptr() as usize;
         let mut index = WordIndex::default();
-        let mut ids: FxHashMap<Token<'a>, u32> = FxHashMap::default();
+        // Sized for the essay at once (at most a word a token), so that it is never rehashed.
+        let mut ids: FxHashMap<Token<'a>, u32> =
+            FxHashMap::with_capacity_and_hasher(tokens.len(), Default::default());
         for &word in tokens.iter().filter(|word| is_word(word)) {
             let next = index.vocab.len() as u32;
             let id = *ids.entry(word).or_insert(next);

@@ -175,7 +175,8 @@ fn count_run(run: &[u32], ns: &RangeInclusive<usize>, counts: &mut FxHashMap<u12
 }
 
 fn finish_grams(vocab: Vec<(u32, u32)>, counts: FxHashMap<u128, u32>, size: u64) -> EssayGrams {
-    // In the map's order, which depends only on the keys inserted (FxHash has no random seed).
+    // In the map's order, which depends only on the keys inserted and the capacity the essay's
+    // length gave the map (FxHash has no random seed).
     EssayGrams {
         vocab,
         grams: counts.into_iter().collect(),
@@ -197,9 +198,13 @@ fn counted_word_grams(
     ns: RangeInclusive<usize>,
 ) -> (EssayGrams, Vec<u32>) {
     let base = body.as_ptr() as usize;
-    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    // Sized for the essay at once, as the tables grown from empty were rehashed several times
+    // an essay: at most a word a token, and an n-gram of each length a token.
+    let mut ids: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(tokens.len(), Default::default());
     let mut vocab: Vec<(u32, u32)> = Vec::new();
-    let mut counts: FxHashMap<u128, u32> = FxHashMap::default();
+    let mut counts: FxHashMap<u128, u32> =
+        FxHashMap::with_capacity_and_hasher(tokens.len() * ns.clone().count(), Default::default());
     let mut occurrences: Vec<u32> = Vec::new();
     let mut run: Vec<u32> = Vec::new();
     let mut size = 0u64;
