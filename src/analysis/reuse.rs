@@ -56,12 +56,36 @@ pub struct ReuseReport {
     pub groups: Vec<DuplicateGroup>,
 }
 
+/// The common Han characters (CJK Unified Ideographs and Extension A, every one assigned and
+/// alphabetic, each its own lower case).
+#[inline]
+fn common_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// `c.is_alphanumeric()`, without the table lookup for the common Han characters (that lookup
+/// of non-ASCII characters took 1.4% of a 50 MB run).
+#[inline]
+fn kept(c: &char) -> bool {
+    common_han(*c) || c.is_alphanumeric()
+}
+
+/// Calls `f` with each character of `c`'s lower case.
+#[inline]
+fn lower(c: char, mut f: impl FnMut(char)) {
+    if common_han(c) {
+        f(c);
+    } else {
+        c.to_lowercase().for_each(f);
+    }
+}
+
 /// A sentence with punctuation and whitespace taken out, so that `大家好，我们…` and
 /// `大家好,我们…` are the same sentence.
 pub fn normalise(sentence: &str) -> String {
     sentence
         .chars()
-        .filter(|c| c.is_alphanumeric())
+        .filter(kept)
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -86,7 +110,7 @@ pub(crate) fn mix(mut x: u64) -> u64 {
 fn signature(text: &str) -> Option<Vec<u64>> {
     const BIN_BITS: u32 = HASHES.trailing_zeros();
     const _: () = assert!(HASHES.is_power_of_two());
-    let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
+    let chars: Vec<char> = text.chars().filter(kept).collect();
     if chars.len() < SHINGLE {
         return None;
     }
@@ -140,11 +164,11 @@ fn sentence_hashes(body: &str) -> Vec<(u64, &str)> {
         for (s, e) in sentences(line) {
             let mut chars = 0;
             let mut hash = 0xCBF2_9CE4_8422_2325u64;
-            for c in line[s..e].chars().filter(|c| c.is_alphanumeric()) {
-                for lower in c.to_lowercase() {
+            for c in line[s..e].chars().filter(kept) {
+                lower(c, |lower| {
                     hash = mix(hash ^ u64::from(lower));
                     chars += 1;
-                }
+                });
             }
             if chars >= MIN_SENTENCE_CHARS && seen.insert(hash) {
                 found.push((hash, line[s..e].trim()));
@@ -329,6 +353,14 @@ pub fn find<'t>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_han_shortcut_agrees_with_the_unicode_tables() {
+        for c in ('\u{3400}'..='\u{4DBF}').chain('\u{4E00}'..='\u{9FFF}') {
+            assert!(c.is_alphanumeric(), "{c}");
+            assert!(c.to_lowercase().eq([c]), "{c}");
+        }
+    }
 
     #[test]
     fn normalising_ignores_punctuation_and_spaces() {
