@@ -160,10 +160,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     &essay.body[start as usize..(start + len) as usize]
                 }
                 type Sums<'b> = (FxHashMap<&'b str, u64>, FxHashMap<&'b str, (u64, u64)>);
+                // A part per thread, or little more: every part's tables are merged again.
+                let part = batch.essays.len() / (2 * rayon::current_num_threads()) + 1;
                 let (words, close): Sums<'_> = batch
                     .essays
                     .par_iter()
                     .zip(&results)
+                    .with_min_len(part)
                     .fold(Sums::default, |(mut words, mut close), (essay, counted)| {
                         for &(at, n) in &counted.words {
                             *words.entry(word(essay, at)).or_insert(0) += u64::from(n);
