@@ -374,6 +374,35 @@ fn arf_worked_by_hand() {
     assert!((arf("居民") - 2.0).abs() < 1e-6);
 }
 
+/// Without a folder for temporary files, ARF cannot be computed: the run still writes every
+/// table, says why `arf` is empty and what to do, and the other columns are those of a run
+/// that had one.
+#[test]
+fn no_temporary_folder_leaves_arf_empty_and_the_rest_whole() {
+    let out = tempfile::tempdir().unwrap();
+    let assert = wenxi()
+        .env("TMPDIR", "/nonexistent/wenxi-tmp")
+        .args(["analyze", "--no-charts", "--no-html", "-q", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("arf column is empty") && stderr.contains("TMPDIR"),
+        "{stderr}"
+    );
+    let without = Csv::read(&out.path().join("word_freq.csv"));
+    let with = Csv::read(&analyze_bundled().path().join("word_freq.csv"));
+    assert_eq!(without.rows.len(), with.rows.len());
+    for (a, b) in without.records().iter().zip(with.records()) {
+        assert_eq!(a["arf"], "");
+        assert!(!b["arf"].is_empty());
+        for column in ["word", "count", "essays", "dp"] {
+            assert_eq!(a[column], b[column]);
+        }
+    }
+}
+
 /// A corpus whose counts are known by construction: every word stands between punctuation, so
 /// jieba cannot join or split it.
 fn collocation_corpus() -> tempfile::TempDir {
