@@ -426,22 +426,36 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             );
         }
 
-        // The charts are drawn on a thread of their own while the tables are built and written.
-        let (written, charts) = std::thread::scope(|scope| {
+        // The charts are drawn on a thread of their own while the tables are built and written,
+        // and the page's data is made beside them in the pool; the page itself, which links the
+        // tables and shows the charts, comes last.
+        let (written, charts, page) = std::thread::scope(|scope| {
             let charts = (!args.no_charts).then(|| {
                 scope.spawn(|| {
                     let _stage = crate::timing::stage("charts (own thread)");
                     charts::write_charts(&corpus, &analysis, &args.output.join("charts"), args.dpi)
                 })
             });
-            let written = {
-                let _stage = crate::timing::stage("tables");
-                write_tables(&args, &corpus, &analysis, reporter, essay_words, keywords)
-            };
+            let (written, page) = rayon::join(
+                || {
+                    let _stage = crate::timing::stage("tables");
+                    write_tables(&args, &corpus, &analysis, reporter, essay_words, keywords)
+                },
+                || {
+                    (!args.no_html).then(|| {
+                        let page = html::Page {
+                            sample,
+                            segmenter: &segmenter,
+                            lang: args.lang,
+                        };
+                        html::PageParts::of(&corpus, &analysis, page)
+                    })
+                },
+            );
             let charts = charts
                 .map(|thread| thread.join().expect("the charts do not panic"))
                 .transpose();
-            (written, charts)
+            (written, charts, page)
         });
         let mut written = written?;
         let mut chart_files = Vec::new();
@@ -462,16 +476,16 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             }
             chart_files = charts.files;
         }
-        if !args.no_html {
+        if let Some(page) = page {
             let _stage = crate::timing::stage("html");
-            let page = html::Page {
-                sample,
-                segmenter: &segmenter,
-                reports: &written,
-                charts: &chart_files,
-                lang: args.lang,
-            };
-            let page = html::write_html(&corpus, &analysis, page, &args.output)?;
+            let page = html::write_html(
+                &corpus,
+                &analysis,
+                page,
+                &written,
+                &chart_files,
+                &args.output,
+            )?;
             written.push(page);
         }
         written.extend(chart_files);

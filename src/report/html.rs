@@ -113,23 +113,40 @@ impl PageSample {
 pub struct Page<'p> {
     pub sample: PageSample,
     pub segmenter: &'p Segmenter,
-    /// Paths of the written tables and charts.
-    pub reports: &'p [PathBuf],
-    pub charts: &'p [PathBuf],
     pub lang: Lang,
 }
 
-/// Writes `dir/index.html`.
+/// The page's data, made from the analysis alone (see [`page_data`]), while the tables and the
+/// charts it links to and shows are written: the page then costs its JSON, markup and font.
+pub struct PageParts {
+    data: PageData,
+    lang: Lang,
+}
+
+impl PageParts {
+    /// The data of `page`; the sample's text and tokens are dropped once it is made.
+    pub fn of(corpus: &Corpus, analysis: &Analysis<'_>, page: Page<'_>) -> PageParts {
+        let _stage = crate::timing::stage("html: page data");
+        PageParts {
+            data: page_data(corpus, analysis, &page),
+            lang: page.lang,
+        }
+    }
+}
+
+/// Writes `dir/index.html` from its data, linking the tables `reports` and showing the SVG
+/// charts of `charts`.
 pub fn write_html(
     corpus: &Corpus,
     analysis: &Analysis<'_>,
-    page: Page<'_>,
+    parts: PageParts,
+    reports: &[PathBuf],
+    charts: &[PathBuf],
     dir: &Path,
 ) -> Result<PathBuf> {
-    let l = page.lang;
+    let PageParts { mut data, lang: l } = parts;
     let mut svgs = Vec::new();
-    for chart in page
-        .charts
+    for chart in charts
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "svg"))
     {
@@ -148,21 +165,22 @@ pub fn write_html(
             String::from_utf8_lossy(&bytes).replace(" xmlns=\"http://www.w3.org/2000/svg\"", "");
         svgs.push((name, svg));
     }
-    let links: Vec<String> = page
-        .reports
+    let links: Vec<String> = reports
         .iter()
         .filter_map(|p| p.strip_prefix(dir).ok())
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
+    let csv_of = |name: &str| links.iter().any(|k| k == name).then(|| name.to_owned());
+    data.csv = json!({
+        "files": csv_of("files.csv"), "essays": csv_of("essays.csv"), "words": csv_of("word_freq.csv"),
+        "keywords": csv_of("keywords.csv"), "structure": csv_of("structure.csv"),
+        "themes": csv_of("themes.csv"), "similar": csv_of("similarity.csv"),
+        "reuse": csv_of("reuse_groups.csv"),
+    });
     // Each form of the page is dropped once the next is made: the sample (its text and tokens)
     // once the data is made, the data's parts (JSON text already, see `raw`) once they are one
     // JSON block. At 50 MB this and the markup's slots lowered the page's peak from 475 to
     // about 260 MB.
-    let data = {
-        let _stage = crate::timing::stage("html: page data");
-        page_data(corpus, analysis, &page, &links)
-    };
-    drop(page);
     let data = {
         let _stage = crate::timing::stage("html: json");
         let mut json = EscapedJson::default();
@@ -535,12 +553,8 @@ struct PageTables {
     words: Box<RawValue>,
 }
 
-fn page_data(
-    corpus: &Corpus,
-    analysis: &Analysis<'_>,
-    page: &Page<'_>,
-    links: &[String],
-) -> PageData {
+/// The page's data; which tables it links to (`csv`) is set when they are written.
+fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>) -> PageData {
     let l = page.lang;
     let n = corpus.essays.len();
     let title = |i: usize| corpus.essays[i].title.as_str();
@@ -811,7 +825,6 @@ fn page_data(
         let _stage = crate::timing::stage("html: essays");
         page_essays(corpus, analysis, page)
     };
-    let csv_of = |name: &str| links.iter().any(|k| k == name).then(|| name.to_owned());
     PageData {
         lang: l.pick("zh", "en"),
         t: script_text(l),
@@ -829,12 +842,7 @@ fn page_data(
         forms: raw(&forms),
         essays: texts,
         complete: texts_complete(page, n),
-        csv: json!({
-            "files": csv_of("files.csv"), "essays": csv_of("essays.csv"), "words": csv_of("word_freq.csv"),
-            "keywords": csv_of("keywords.csv"), "structure": csv_of("structure.csv"),
-            "themes": csv_of("themes.csv"), "similar": csv_of("similarity.csv"),
-            "reuse": csv_of("reuse_groups.csv"),
-        }),
+        csv: Value::Null,
         tables: PageTables {
             files,
             essays,
