@@ -415,7 +415,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         if let Some(message) = &analysis.arf_error {
             eprintln!(
                 "wenxi: warning: word_freq.csv's arf column is empty: {message} (TMPDIR names \
-                 the folder for temporary files; it needs about 1.5 bytes a word of the corpus)"
+                 the folder for temporary files; it needs about 4 bytes a word of the corpus)"
             );
         }
         if let Some((recall, checked)) = analysis.similarity.as_ref().and_then(|s| s.recall) {
