@@ -140,13 +140,13 @@ fn lloyd(vectors: &Vectors, mut centroids: Centroids) -> Vec<u32> {
         // A cluster none of whose members has a word keeps its centroid: only those columns
         // are kept aside, and the sums are made in the centroids' own room (a second array
         // of k × the vocabulary was the peak of a 50 MB run: 24 MB).
-        let mut weighed = vec![false; k];
+        let mut has_words = vec![false; k];
         for (vector, &c) in vectors.iter().zip(&labels) {
-            weighed[c as usize] |= !vector.is_empty();
+            has_words[c as usize] |= !vector.is_empty();
         }
         let values = &mut centroids.values;
         let keep: Vec<(usize, Vec<f64>)> = (0..k)
-            .filter(|&c| !weighed[c])
+            .filter(|&c| !has_words[c])
             .map(|c| (c, values.iter().skip(c).step_by(k).copied().collect()))
             .collect();
         values.fill(0.0);
