@@ -547,26 +547,30 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             });
         let spans: Vec<TokenSpans> = spans.into_iter().flatten().collect();
         let ids_started = timing::stage_start();
-        // Known words are looked up in parallel; new ones get the next ids in corpus order, so
-        // ids never depend on the thread count or the batch size.
-        let known: Vec<Vec<Option<u32>>> = pending
+        // Known words are looked up in parallel (`NEW`: not known before this batch); new ones
+        // get the next ids in corpus order, one after another, so ids never depend on the thread
+        // count or the batch size. Only the new words' occurrences are met in that serial loop:
+        // what a new word is (stopword, IDF, level, in the dictionary) and every word's totals
+        // are filled in in parallel after it.
+        const NEW: u32 = u32::MAX;
+        let mut counts: Vec<Vec<(u32, u32)>> = pending
             .par_iter()
             .map(|p| {
                 p.counts
                     .iter()
-                    .map(|w| self.ids.get(w.word).copied())
+                    .map(|w| (self.ids.get(w.word).copied().unwrap_or(NEW), w.count as u32))
                     .collect()
             })
             .collect();
         let first_new = self.words.len();
         let mut new_at: Vec<(usize, u32)> = Vec::new();
-        let mut counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(pending.len());
-        let mut own_forms: Vec<Option<Box<[(u32, &'a str)]>>> = vec![None; pending.len()];
-        for (e, (p, known)) in pending.iter().zip(known).enumerate() {
-            let mut ids = Vec::with_capacity(p.counts.len());
-            for (w, known) in p.counts.iter().zip(known) {
-                let id = match known.or_else(|| self.ids.get(w.word).copied()) {
-                    Some(id) => id,
+        for (e, (p, ids)) in pending.iter().zip(&mut counts).enumerate() {
+            for (w, (id, _)) in p.counts.iter().zip(ids.iter_mut()) {
+                if *id != NEW {
+                    continue;
+                }
+                *id = match self.ids.get(w.word) {
+                    Some(&id) => id,
                     None => {
                         let id = self.words.len() as u32;
                         let word = intern(w.word);
@@ -576,28 +580,58 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                             pos: "x",
                             count: 0,
                             essays: 0,
-                            stopword: self.stopwords.contains(word),
-                            idf: idf.idf(word),
-                            hsk: levels::word_level(word),
-                            in_dictionary: segmenter.has_word(word),
+                            stopword: false,
+                            idf: 0.0,
+                            hsk: 0,
+                            in_dictionary: false,
                         });
                         new_at.push((e, w.first));
                         id
                     }
                 };
-                let entry = &mut self.words[id as usize];
-                entry.count += w.count;
-                entry.essays += 1;
-                ids.push((id, w.count as u32));
             }
-            if let (Some(counter), Some(found)) = (&mut self.forms, &p.forms) {
-                let found: Vec<(u32, &'a str)> = found
-                    .iter()
-                    .map(|&(place, form)| (place, keep(&mut self.others, form, intern)))
-                    .collect();
-                own_forms[e] = Some(counter.add(&self.words, &ids, &found));
+        }
+        let stopwords = self.stopwords;
+        self.words[first_new..].par_iter_mut().for_each(|w| {
+            w.stopword = stopwords.contains(w.word);
+            w.idf = idf.idf(w.word);
+            w.hsk = levels::word_level(w.word);
+            w.in_dictionary = segmenter.has_word(w.word);
+        });
+        // Each thread adds the counts of its own range of ids, reading every essay's.
+        let span = self
+            .words
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(1);
+        self.words
+            .par_chunks_mut(span)
+            .enumerate()
+            .for_each(|(part, words)| {
+                let low = (part * span) as u32;
+                for ids in &counts {
+                    for &(id, count) in ids {
+                        if let Some(entry) = id
+                            .checked_sub(low)
+                            .and_then(|at| words.get_mut(at as usize))
+                        {
+                            entry.count += u64::from(count);
+                            entry.essays += 1;
+                        }
+                    }
+                }
+            });
+        let mut own_forms: Vec<Option<Box<[(u32, &'a str)]>>> = vec![None; pending.len()];
+        if let Some(counter) = &mut self.forms {
+            for (e, (p, ids)) in pending.iter().zip(&counts).enumerate() {
+                if let Some(found) = &p.forms {
+                    let found: Vec<(u32, &'a str)> = found
+                        .iter()
+                        .map(|&(place, form)| (place, keep(&mut self.others, form, intern)))
+                        .collect();
+                    own_forms[e] = Some(counter.add(&self.words, ids, &found));
+                }
             }
-            counts.push(ids);
         }
         timing::add("word ids", ids_started);
         // Each new word is tagged once, where it first occurs.
