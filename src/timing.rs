@@ -103,6 +103,6 @@ pub fn totals() {
     }
     let mut sums = SUMS.lock().unwrap_or_else(|e| e.into_inner());
     for (name, total) in sums.drain(..) {
-        eprintln!("wenxi: timing: {name:<28} {total:>8.2} s  (all batches)");
+        eprintln!("wenxi: timing: {name:<28} {total:>8.2} s  (summed)");
     }
 }

@@ -506,6 +506,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             }
         }
         written.push(args.output.join(run::RUN_FILE));
+        // The parts of the stages after the batches.
+        crate::timing::totals();
         if !args.quiet {
             summary(
                 &corpus,
