@@ -49,20 +49,23 @@ pub fn count<'a>(layout: &Layout<'a>, node: &Pattern, window: Window) -> EssayCo
     let words: Vec<(usize, &'a str)> = layout.words().collect();
     // Sized for the essay at once: grown from empty, the table was rehashed several times an
     // essay (5.6% of a run at 50 MB).
-    let mut counts: FxHashMap<&'a str, u32> =
+    // Each word's place in `counted`, so that a word is hashed once an occurrence and never
+    // looked up again.
+    let mut places: FxHashMap<&'a str, u32> =
         FxHashMap::with_capacity_and_hasher(words.len(), Default::default());
-    let mut order: Vec<&'a str> = Vec::with_capacity(words.len());
+    let mut counted: Vec<(&'a str, u32)> = Vec::with_capacity(words.len());
     for &(_, w) in &words {
-        let c = counts.entry(w).or_insert(0);
-        if *c == 0 {
-            order.push(w);
+        let next = counted.len() as u32;
+        let at = *places.entry(w).or_insert(next);
+        if at == next {
+            counted.push((w, 0));
         }
-        *c += 1;
+        counted[at as usize].1 += 1;
     }
     let is_node: Vec<bool> = words.iter().map(|&(_, w)| node.matches(w)).collect();
     let sentence_of = |k: usize| layout.sentence[words[k].0];
-    let mut near: FxHashMap<&'a str, (u32, u32)> = FxHashMap::default();
-    let mut near_order: Vec<&'a str> = Vec::new();
+    places.clear();
+    let mut near: Vec<(&'a str, u32, u32)> = Vec::new();
     let (mut nodes, mut slots) = (0u32, 0u32);
     // Windows move right as the nodes do: `next` is the first word no window has read yet.
     let mut next = 0usize;
@@ -85,24 +88,23 @@ pub fn count<'a>(layout: &Layout<'a>, node: &Pattern, window: Window) -> EssayCo
             }
             slots += 1;
             let word = words[k].1;
-            let entry = near.entry(word).or_insert((0, 0));
-            if entry.0 == 0 {
-                near_order.push(word);
+            let next = near.len() as u32;
+            let at = *places.entry(word).or_insert(next);
+            if at == next {
+                near.push((word, 0, 0));
             }
-            entry.0 += 1;
-            entry.1 += u32::from(k < i);
+            let entry = &mut near[at as usize];
+            entry.1 += 1;
+            entry.2 += u32::from(k < i);
         }
         next = next.max(hi + 1);
     }
     debug_assert!(words.iter().all(|(_, w)| is_word(w)));
     EssayCounts {
-        words: order.into_iter().map(|w| (w, counts[w])).collect(),
+        words: counted,
         node: nodes,
         slots,
-        near: near_order
-            .into_iter()
-            .map(|w| (w, near[w].0, near[w].1))
-            .collect(),
+        near,
     }
 }
 

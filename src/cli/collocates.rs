@@ -167,18 +167,35 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     .par_iter()
                     .zip(&results)
                     .with_min_len(part)
-                    .fold(Sums::default, |(mut words, mut close), (essay, counted)| {
-                        for &(at, n) in &counted.words {
-                            *words.entry(word(essay, at)).or_insert(0) += u64::from(n);
+                    .fold(
+                        // Sized for a part's words at once: grown from empty, these tables
+                        // were rehashed a dozen times a batch (2.6% of a run at 50 MB).
+                        || {
+                            (
+                                FxHashMap::with_capacity_and_hasher(1 << 16, Default::default()),
+                                FxHashMap::default(),
+                            )
+                        },
+                        |(mut words, mut close), (essay, counted)| {
+                            for &(at, n) in &counted.words {
+                                *words.entry(word(essay, at)).or_insert(0) += u64::from(n);
+                            }
+                            for &(at, n, l) in &counted.near {
+                                let e = close.entry(word(essay, at)).or_insert((0, 0));
+                                e.0 += u64::from(n);
+                                e.1 += u64::from(l);
+                            }
+                            (words, close)
+                        },
+                    )
+                    .reduce(Sums::default, |(mut w1, mut c1), (mut w2, mut c2)| {
+                        // The smaller tables go into the larger (sums: the order is free).
+                        if w1.len() < w2.len() {
+                            std::mem::swap(&mut w1, &mut w2);
                         }
-                        for &(at, n, l) in &counted.near {
-                            let e = close.entry(word(essay, at)).or_insert((0, 0));
-                            e.0 += u64::from(n);
-                            e.1 += u64::from(l);
+                        if c1.len() < c2.len() {
+                            std::mem::swap(&mut c1, &mut c2);
                         }
-                        (words, close)
-                    })
-                    .reduce(Sums::default, |(mut w1, mut c1), (w2, c2)| {
                         for (w, n) in w2 {
                             *w1.entry(w).or_insert(0) += n;
                         }
