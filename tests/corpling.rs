@@ -278,6 +278,99 @@ fn word_ngrams_leave_out_stopword_only_ones() {
         .column("ngram")
         .iter()
         .all(|g| g.split(' ').any(|w| w == "社区")));
+    // Where the node stands: the rows of --around, split by its first and last word.
+    let anywhere: Vec<String> = around
+        .column("ngram")
+        .iter()
+        .map(|g| g.to_string())
+        .collect();
+    for (at, place) in [("start", 0usize), ("end", 2)] {
+        let (out, _) = run(&["ngrams", "-n", "3", "--around", "社区", "--node-at", at]);
+        let mut got: Vec<String> = Csv::read(&out.path().join("ngrams.csv"))
+            .column("ngram")
+            .iter()
+            .map(|g| g.to_string())
+            .collect();
+        let mut expected: Vec<String> = anywhere
+            .iter()
+            .filter(|g| g.split(' ').nth(place) == Some("社区"))
+            .cloned()
+            .collect();
+        assert!(!expected.is_empty(), "{at}");
+        got.sort();
+        expected.sort();
+        assert_eq!(got, expected, "{at}");
+    }
+}
+
+/// The built-in stopword list, read from its file here (one or more words a line, # comments).
+fn builtin_stopwords() -> std::collections::HashSet<String> {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/analysis/stopwords.txt"
+    ))
+    .unwrap();
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .flat_map(|l| l.split_whitespace().map(str::to_owned))
+        .collect()
+}
+
+/// `--stopwords` and `--no-builtin-stopwords` as in `analyze`: checked against the rows of a
+/// run without them, filtered here by the lists read from their files.
+#[test]
+fn ngrams_and_collocates_take_the_stopword_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("stop.txt");
+    std::fs::write(&list, "# our own\n社区 居民\n").unwrap();
+    let builtin = builtin_stopwords();
+    let mut ours = builtin.clone();
+    ours.extend(["社区".to_owned(), "居民".to_owned()]);
+    let rows = |out: &tempfile::TempDir, table: &str, column: &str| -> Vec<String> {
+        Csv::read(&out.path().join(table))
+            .column(column)
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+
+    let (plain, _) = run(&["ngrams", "--keep-stopwords"]);
+    let (listed, _) = run(&["ngrams", "--stopwords", list.to_str().unwrap()]);
+    let expected: Vec<String> = rows(&plain, "ngrams.csv", "ngram")
+        .into_iter()
+        .filter(|g| !g.split(' ').all(|w| ours.contains(w)))
+        .collect();
+    let listed = rows(&listed, "ngrams.csv", "ngram");
+    assert!(expected.iter().any(|g| g.contains("社区")));
+    assert!(!listed.contains(&"社区 居民".to_owned()));
+    let (mut a, mut b) = (expected, listed);
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+
+    let (all, _) = run(&["collocates", "社区", "--no-builtin-stopwords"]);
+    let (default, _) = run(&["collocates", "社区"]);
+    let all = rows(&all, "collocates.csv", "collocate");
+    let mut expected: Vec<String> = all
+        .iter()
+        .filter(|w| !builtin.contains(*w))
+        .cloned()
+        .collect();
+    let mut default = rows(&default, "collocates.csv", "collocate");
+    assert!(all.contains(&"的".to_owned()), "{all:?}");
+    expected.sort();
+    default.sort();
+    assert_eq!(expected, default);
+
+    let missing = tempfile::tempdir().unwrap();
+    wenxi()
+        .args(["collocates", "社区", "--stopwords"])
+        .arg(missing.path().join("none.txt"))
+        .arg("-o")
+        .arg(missing.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot read stopword file"));
 }
 
 /// DP worked from essay_word_freq.csv and essays.csv, apart from the code that writes it.

@@ -438,7 +438,7 @@ mod tests {
         // 互相帮助 is one word of jieba's; the comma before 共同 comes along.
         assert_eq!(hits[1].right, "互相帮助，共同");
         assert_eq!(hits[1].left_keys, ["团结", "很", "居民"]);
-        // Characters: 印度尼西亚 is cut by jieba, but the string is found.
+        // Characters: a string inside a token (度尼, of 印度尼西亚) is found.
         let e = essay("印度尼西亚的朋友。");
         let chars = Query::parse("度尼", true).unwrap();
         let hits = find(&segmenter, &e, &chars, Context::Chars(2), &[]);

@@ -16,7 +16,6 @@ use crate::frames::{self, FrameOptions, Table, Tables, Which};
 use crate::report::{
     charts, ensure_dir, html, run, AppendThread, Format, TableAppender, TableReporter, EXCEL_ROWS,
 };
-use crate::Stopwords;
 
 use super::input::InputArgs;
 use super::{EXIT_OK, EXIT_SKIPPED};
@@ -143,13 +142,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
 
-    /// Extra stopwords, whitespace-separated (# starts a comment line)
-    #[arg(long, value_name = "FILE")]
-    pub stopwords: Option<PathBuf>,
-
-    /// Leave out the built-in stopword list
-    #[arg(long)]
-    pub no_builtin_stopwords: bool,
+    #[command(flatten)]
+    pub stop: super::input::StopwordArgs,
 
     /// Format of the report tables
     #[arg(long, value_enum, default_value_t = Format::Csv)]
@@ -204,14 +198,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     }
     let load_options = args.input.load_options()?;
     let markers = args.input.marker_lexicon()?;
-    let mut stopwords = if args.no_builtin_stopwords {
-        Stopwords::empty()
-    } else {
-        Stopwords::builtin()
-    };
-    if let Some(path) = &args.stopwords {
-        stopwords.load_file(path)?;
-    }
+    let stopwords = args.stop.load()?;
     let segmenter = args.input.segmenter()?;
     let (themes, themes_from) = match theme_lexicon(&args)? {
         Some((lexicon, from)) => (Some(lexicon), Some(from)),

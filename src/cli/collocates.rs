@@ -12,8 +12,6 @@ use crate::analysis::written::{written_ranges, ReportScript, Tally};
 use crate::corpus::Essay;
 use crate::frames::{collocates_frame, FrameOptions};
 
-use crate::Stopwords;
-
 use super::input::InputArgs;
 use super::output::TableOutput;
 use super::{EXIT_OK, EXIT_SKIPPED};
@@ -71,6 +69,9 @@ pub struct Args {
     #[arg(long)]
     pub keep_stopwords: bool,
 
+    #[command(flatten)]
+    pub stop: super::input::StopwordArgs,
+
     /// Order of collocates.csv and of the terminal list
     #[arg(long, value_enum, default_value_t = SortBy::LogDice)]
     pub sort: SortBy,
@@ -122,7 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         cross_sentences: args.cross_sentences,
     };
     let segmenter = args.input.segmenter()?;
-    let stopwords = Stopwords::builtin();
+    let stopwords = args.stop.load()?;
     let written = args.report_script.report_script == ReportScript::Written;
     args.input.pool()?.install(|| {
         // Words are kept once each in an arena; the essays' results name them by byte range,

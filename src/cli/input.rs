@@ -115,6 +115,33 @@ pub struct ReportScriptArg {
     pub report_script: crate::analysis::written::ReportScript,
 }
 
+/// The stopword options, for the subcommands that leave stopwords out.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StopwordArgs {
+    /// Extra stopwords, whitespace-separated (# starts a comment line)
+    #[arg(long, value_name = "FILE")]
+    pub stopwords: Option<PathBuf>,
+
+    /// Leave out the built-in stopword list
+    #[arg(long)]
+    pub no_builtin_stopwords: bool,
+}
+
+impl StopwordArgs {
+    /// The built-in list (unless left out) with the words of `--stopwords`.
+    pub fn load(&self) -> Result<crate::Stopwords> {
+        let mut stopwords = if self.no_builtin_stopwords {
+            crate::Stopwords::empty()
+        } else {
+            crate::Stopwords::builtin()
+        };
+        if let Some(path) = &self.stopwords {
+            stopwords.load_file(path)?;
+        }
+        Ok(stopwords)
+    }
+}
+
 /// A query as the essays are counted: traditional essays are converted to simplified (and shown
 /// as written), so a query in traditional characters is converted as they are (學習 finds 學習
 /// and 学习), which `what` (the query, the node) is said to be on stderr unless `quiet`.

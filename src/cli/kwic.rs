@@ -16,13 +16,14 @@ use super::{EXIT_OK, EXIT_SKIPPED};
     after_help = "A query is a word (the whole token, as jieba cuts it), a glob on tokens (防*, ?情), \
     a regex on tokens between slashes (/^防.+$/), or several of these separated by spaces for \
     adjacent tokens (社区 居民). With --chars the query is a plain string found in the text \
-    whatever the segmentation (印度尼西亚 is cut into 印度 + 尼西亚: only --chars finds it).\n\n\
+    whatever the segmentation (jieba cuts 社区居民 into 社区 + 居民: the word query 社区居民 \
+    finds nothing, --chars finds it).\n\n\
     Examples:\n  \
     wenxi kwic 社区                          every 社区 in ./corpus (or the bundled corpus)\n  \
     wenxi kwic '防*' essays/ --sort R1,R2     words starting with 防, sorted by the words after\n  \
     wenxi kwic '社区 居民' --width 5          a two-word sequence, five words each side\n  \
-    wenxi kwic 印度尼西亚 --chars            a string, whatever jieba makes of it\n  \
-    wenxi kwic 发展 --pos v --sample 100      发展 as a verb, 100 hits chosen at random"
+    wenxi kwic 社区居民 --chars              a string, whatever jieba makes of it\n  \
+    wenxi kwic 帮助 --pos v --sample 10       帮助 as a verb, 10 hits chosen at random"
 )]
 pub struct Args {
     /// The word, pattern, sequence or (with --chars) string to look for
@@ -143,8 +144,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
-            "{}: {found} hits in {essays_with} of {} essays{}",
+            "{}{}: {found} hits in {essays_with} of {} essays{}",
             args.query,
+            if args.pos.is_empty() {
+                String::new()
+            } else {
+                format!(" (tagged {})", args.pos.join(", "))
+            },
             scan.essays,
             if notes.is_empty() {
                 String::new()
@@ -163,6 +169,9 @@ const SIDE: usize = 34;
 
 /// The hits aligned on the node: CJK characters are two columns wide.
 fn print_lines(out: &mut impl Write, rows: &[Row], show: usize) -> std::io::Result<()> {
+    if show == 0 {
+        return Ok(());
+    }
     if rows.len() > show {
         writeln!(out, "showing the first {show} (--show to change):")?;
     }

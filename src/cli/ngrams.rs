@@ -8,7 +8,6 @@ use crate::analysis::ngrams::{self, Filter, NgramCounter, Unit, MAX_N};
 use crate::analysis::written::ReportScript;
 use crate::frames::{ngrams_frame, FrameOptions};
 use crate::report::EXCEL_ROWS;
-use crate::Stopwords;
 
 use super::input::InputArgs;
 use super::output::TableOutput;
@@ -23,7 +22,8 @@ use super::{EXIT_OK, EXIT_SKIPPED};
     wenxi ngrams                              2- and 3-word n-grams of ./corpus (or the bundled corpus)\n  \
     wenxi ngrams essays/ -n 2..5 --min-range 3 used in at least three essays\n  \
     wenxi ngrams --chars -n 4                 four-character strings (set phrases, templates)\n  \
-    wenxi ngrams --around 社区 -n 3           clusters: 3-grams holding 社区"
+    wenxi ngrams --around 社区 -n 3           clusters: 3-grams holding 社区\n  \
+    wenxi ngrams --around 社区 --node-at start the 2- and 3-grams 社区 starts"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -49,9 +49,16 @@ pub struct Args {
     #[arg(long)]
     pub keep_stopwords: bool,
 
+    #[command(flatten)]
+    pub stop: super::input::StopwordArgs,
+
     /// Only n-grams holding this word (characters with --chars): AntConc's clusters
     #[arg(long, value_name = "WORD")]
     pub around: Option<String>,
+
+    /// With --around: where the word stands in the n-gram (AntConc's search-term position)
+    #[arg(long, value_enum, value_name = "WHERE", default_value_t = NodeAt::Any, requires = "around")]
+    pub node_at: NodeAt,
 
     /// N-grams printed in the terminal (all go to ngrams.csv)
     #[arg(long, value_name = "N", default_value_t = 20)]
@@ -67,6 +74,17 @@ pub struct Args {
 
     #[command(flatten)]
     pub table: TableOutput,
+}
+
+/// Where the word of `--around` stands in the n-grams kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NodeAt {
+    /// Anywhere
+    Any,
+    /// First: the n-grams it starts
+    Start,
+    /// Last: the n-grams it ends
+    End,
 }
 
 /// `3`, `2..5`, `2..=5` or `2-5`.
@@ -98,7 +116,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let unit = if args.chars { Unit::Chars } else { Unit::Words };
     let load_options = args.input.load_options()?;
     let segmenter = args.input.segmenter()?;
-    let stopwords = Stopwords::builtin();
+    let stopwords = args.stop.load()?;
     let around = args
         .around
         .as_deref()
@@ -130,10 +148,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 Unit::Chars => true,
             };
             content
-                && match (around, unit) {
-                    (None, _) => true,
-                    (Some(node), Unit::Words) => items.contains(&node),
-                    (Some(node), Unit::Chars) => items.concat().contains(node),
+                && match (around, unit, args.node_at) {
+                    (None, _, _) => true,
+                    (Some(node), Unit::Words, NodeAt::Any) => items.contains(&node),
+                    (Some(node), Unit::Words, NodeAt::Start) => items.first() == Some(&node),
+                    (Some(node), Unit::Words, NodeAt::End) => items.last() == Some(&node),
+                    (Some(node), Unit::Chars, NodeAt::Any) => items.concat().contains(node),
+                    (Some(node), Unit::Chars, NodeAt::Start) => items.concat().starts_with(node),
+                    (Some(node), Unit::Chars, NodeAt::End) => items.concat().ends_with(node),
                 }
         };
         let finish = crate::timing::stage("finish (merge, sort)");

@@ -79,8 +79,11 @@ pub fn of_analyze(args: &Args) -> serde_json::Map<String, serde_json::Value> {
         ("no_charts", json!(args.no_charts)),
         ("dpi", json!(args.dpi)),
         ("font", json!(maybe(&args.font))),
-        ("stopwords", json!(maybe(&args.stopwords))),
-        ("no_builtin_stopwords", json!(args.no_builtin_stopwords)),
+        ("stopwords", json!(maybe(&args.stop.stopwords))),
+        (
+            "no_builtin_stopwords",
+            json!(args.stop.no_builtin_stopwords),
+        ),
         ("no_bom", json!(args.no_bom)),
         ("quiet", json!(args.quiet)),
         ("essay_word_freq", json!(name(&args.essay_word_freq))),
