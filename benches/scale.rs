@@ -1,6 +1,7 @@
 //! `analyze` with its defaults (and `kwic`, `ngrams`, `collocates`) on generated corpora of about 5, 50 and 500 MB, as whole
 //! processes, against raw jieba-rs `cut` on the same files: wall time, MB/s, the ratio to raw
-//! `cut`'s speed and peak RSS, at all threads, and at one thread for the middle size.
+//! `cut`'s speed and peak RSS, at all threads, and at one thread for the middle size (`--jobs 1`,
+//! then pinned to one core).
 //! Criterion's repeated samples would take too long at these sizes, so each run is timed once.
 //!
 //! `cargo bench --bench scale` (sizes in MB: `WENXI_SCALE_SIZES=5,50`; commands:
@@ -125,8 +126,24 @@ fn corpus(mb: usize) -> PathBuf {
     dir
 }
 
-/// Runs a command to its end: (wall seconds, peak RSS in MB, stdout).
-fn measure(command: &mut Command) -> (f64, f64, String) {
+/// Runs a command to its end, on the first core only if `pinned`: (wall seconds, peak RSS in
+/// MB, stdout).
+fn measure(command: &mut Command, pinned: bool) -> (f64, f64, String) {
+    if pinned {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec the closure only calls sched_setaffinity, which is
+        // async-signal-safe, on a set built on its own stack.
+        unsafe {
+            command.pre_exec(|| {
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                libc::CPU_SET(0, &mut set);
+                if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
     let started = Instant::now();
     let child = command
         .stdout(std::process::Stdio::piped())
@@ -211,15 +228,20 @@ fn main() {
         let megabytes = bytes as f64 / 1e6;
         let files = std::fs::read_dir(&dir).unwrap().count() - 1;
         let essays = files * ESSAYS_PER_FILE;
-        let mut threads = vec![all];
+        // (threads, pinned to one core). `--jobs 1` bounds wenxi's own pool, but Polars' pool
+        // and the thread that appends essay_word_freq still run on the other cores: pinned, the
+        // run shows what one core does.
+        let mut threads = vec![(all, false)];
         if mb == sizes[sizes.len() / 2] && all > 1 {
-            threads.push(1);
+            threads.push((1, false));
+            threads.push((1, true));
         }
-        for &jobs in &threads {
+        for &(jobs, pinned) in &threads {
             let (raw_s, raw_rss, raw_out) = measure(
                 Command::new(std::env::current_exe().unwrap())
                     .env("WENXI_SCALE_RAW_CUT", &dir)
                     .env("RAYON_NUM_THREADS", jobs.to_string()),
+                pinned,
             );
             assert!(raw_out.trim().parse::<usize>().unwrap() > 0);
             for command in &commands {
@@ -243,7 +265,7 @@ fn main() {
                     .arg("-o")
                     .arg(out.path())
                     .args(["--jobs", &jobs.to_string()]);
-                let (s, rss, stdout) = measure(&mut run);
+                let (s, rss, stdout) = measure(&mut run, pinned);
                 // The answer must be right, not just fast.
                 let table = match command.as_str() {
                     "analyze" => "essays.csv",
@@ -263,7 +285,8 @@ fn main() {
                     assert!(rows > 0, "{command}: {stdout}");
                 }
                 println!(
-                    "| {megabytes:.0} MB | {essays} | {command} | {jobs} | {raw_s:.2} s | {s:.2} s | {:.1} | {:.2} | {raw_rss:.0} / {rss:.0} MB |",
+                    "| {megabytes:.0} MB | {essays} | {command} | {jobs}{} | {raw_s:.2} s | {s:.2} s | {:.1} | {:.2} | {raw_rss:.0} / {rss:.0} MB |",
+                    if pinned { " (one core)" } else { "" },
                     megabytes / s,
                     raw_s / s,
                 );
