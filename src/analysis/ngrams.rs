@@ -487,7 +487,7 @@ impl NgramTable<'_> {
     /// Rows `range`, with their text.
     pub fn rows(&self, range: std::ops::Range<usize>) -> Vec<Ngram> {
         self.rows[range]
-            .iter()
+            .par_iter()
             .map(|r| {
                 let items = self.items(r.key());
                 Ngram {
