@@ -47,17 +47,16 @@ pub struct EssayCounts<'a> {
 /// Counts one essay.
 pub fn count<'a>(layout: &Layout<'a>, node: &Pattern, window: Window) -> EssayCounts<'a> {
     let words: Vec<(usize, &'a str)> = layout.words().collect();
-    // Sized for the essay at once: grown from empty, the table was rehashed several times an
-    // essay (5.6% of a run at 50 MB).
     // Each word's place in `counted`, so that a word is hashed once an occurrence and never
-    // looked up again.
+    // looked up again; sized for the essay at once (grown from empty, the table was rehashed
+    // several times an essay: 5.6% of a run at 50 MB).
     let mut places: FxHashMap<&'a str, u32> =
         FxHashMap::with_capacity_and_hasher(words.len(), Default::default());
     let mut counted: Vec<(&'a str, u32)> = Vec::with_capacity(words.len());
     for &(_, w) in &words {
-        let next = counted.len() as u32;
-        let at = *places.entry(w).or_insert(next);
-        if at == next {
+        let new = counted.len() as u32;
+        let at = *places.entry(w).or_insert(new);
+        if at == new {
             counted.push((w, 0));
         }
         counted[at as usize].1 += 1;
@@ -88,9 +87,9 @@ pub fn count<'a>(layout: &Layout<'a>, node: &Pattern, window: Window) -> EssayCo
             }
             slots += 1;
             let word = words[k].1;
-            let next = near.len() as u32;
-            let at = *places.entry(word).or_insert(next);
-            if at == next {
+            let new = near.len() as u32;
+            let at = *places.entry(word).or_insert(new);
+            if at == new {
                 near.push((word, 0, 0));
             }
             let entry = &mut near[at as usize];

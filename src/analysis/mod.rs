@@ -598,11 +598,12 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             w.hsk = levels::word_level(w.word);
             w.in_dictionary = segmenter.has_word(w.word);
         });
-        // Each thread adds the counts of its own range of ids, reading every essay's.
+        // Each part adds the counts of its own range of ids, reading every essay's pairs (a
+        // sequential read; at most 8 parts, so that many cores do not read them many times).
         let span = self
             .words
             .len()
-            .div_ceil(rayon::current_num_threads().max(1))
+            .div_ceil(rayon::current_num_threads().clamp(1, 8))
             .max(1);
         self.words
             .par_chunks_mut(span)

@@ -366,7 +366,19 @@ impl Spill {
                 let mut start = file.seek(std::io::SeekFrom::End(0))?;
                 let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut file);
                 let mut bounds = Vec::new();
-                for run in std::mem::take(&mut shard.runs) {
+                // The runs held since the last spill go out as one, so that the final merge
+                // reads one run a spill, not one a batch, whatever the budget: sorted by
+                // (n-gram, essay), which keeps each n-gram's essays in corpus order.
+                let mut runs = std::mem::take(&mut shard.runs);
+                if runs.len() > 1 {
+                    let mut one: Vec<Record> = Vec::with_capacity(runs.iter().map(Vec::len).sum());
+                    for run in runs.drain(..) {
+                        one.extend(run);
+                    }
+                    one.sort_unstable_by_key(|&(k, essay, _)| (k, essay));
+                    runs.push(one);
+                }
+                for run in runs {
                     for &(k, essay, count) in &run {
                         out.write_all(&k.to_le_bytes())?;
                         out.write_all(&essay.to_le_bytes())?;
@@ -1188,6 +1200,23 @@ mod tests {
             assert_eq!(rows(1, 0, unit), memory);
             assert_eq!(rows(13, usize::MAX, unit), memory);
         }
+        // A budget of a few batches: runs merged on the way out, and runs on disk and in
+        // memory at the end, merged together.
+        let mut counter = NgramCounter::new(Unit::Words).with_budget(60_000);
+        for chunk in essays.chunks(3) {
+            let grams = chunk
+                .iter()
+                .map(|e| essay_grams(&segmenter, e, Unit::Words, 2..=3, false))
+                .collect();
+            counter.add(chunk, grams, &|w| w).unwrap();
+        }
+        let spill = counter.spill.as_ref().expect("spilled");
+        assert!(spill.runs[0].len() > 1);
+        assert!(counter.shards.iter().any(|s| !s.runs.is_empty()));
+        assert_eq!(
+            counter.finish(&filter).unwrap().all(),
+            rows(1000, usize::MAX, Unit::Words)
+        );
     }
 
     // The keys sort word n-grams as their texts joined by spaces sort, words that start others
