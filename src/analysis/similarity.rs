@@ -806,7 +806,7 @@ impl Index {
             }
             read += len;
             let step = (w / WEIGHT_STEPS) as f32;
-            // An essay whose weights rounded to nothing can be written more than once.
+            // Room for every essay of this list to be new.
             if s.touched.len() < reached + len {
                 s.touched.resize(reached + len, 0);
             }
@@ -819,7 +819,12 @@ impl Index {
                 let sum = &mut sums[j as usize];
                 touched[reached] = j;
                 reached += usize::from(*sum == 0.0);
-                *sum += step * f32::from(steps);
+                // The smallest positive f32 on top: an essay reached through a weight that
+                // rounded to 0 steps is then reached, and recorded once (it was recorded again at
+                // its next word, and could come out twice among the neighbours). On any other
+                // product it changes no bit: 1.2e-38 is under half an ulp of anything above
+                // about 2e-31, and a product is at least the query's weight over 65,535.
+                *sum += step * f32::from(steps) + f32::MIN_POSITIVE;
             });
         }
         let left = s.bound[stop];
@@ -1190,6 +1195,44 @@ mod tests {
         let c = s.clusters.unwrap();
         assert_eq!(c.method, ClusterMethod::SphericalKMeans);
         assert_eq!(c.label.len(), v.len());
+    }
+
+    // An essay whose weight for a word rounds to nothing in the index (under 1/65,535) is
+    // still one neighbour, found once, with its exact cosine: reached first through that word
+    // and then through the others, it must not be counted twice.
+    #[test]
+    fn weights_that_round_to_nothing_count_once() {
+        let n = MAX_ALL_PAIRS + 100;
+        let v: Vec<Vector> = (0..n)
+            .map(|i| {
+                let i = i as u32;
+                // Word 0 is rare (every 25th essay), read first; in most of those its weight
+                // rounds to 0 steps. Words 1 to 40 are shared widely.
+                let mut words: Vec<(u32, f64)> = vec![
+                    (1 + i % 40, 1.0),
+                    (1 + (i / 3) % 40, 0.7),
+                    (1 + (i / 7) % 40, 0.4),
+                ];
+                if i % 25 == 0 {
+                    words.push((0, if i % 50 == 0 { 1e-6 } else { 0.8 }));
+                }
+                words.sort_by_key(|w| w.0);
+                words.dedup_by_key(|w| w.0);
+                normalised(&words)
+            })
+            .collect();
+        assert!(v
+            .iter()
+            .any(|x| x.iter().any(|&(id, w)| id == 0 && w < 1.0 / 65_535.0)));
+        let s = compare(&v.iter().cloned().collect(), None, false, usize::MAX);
+        for i in 0..n {
+            let found = neighbours_of(&s, i);
+            let mut ids: Vec<u32> = found.iter().map(|p| p.0).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            assert_eq!(ids.len(), found.len(), "essay {i}: {found:?}");
+            assert_eq!(found, brute_force(&v, i), "essay {i}");
+        }
     }
 
     // The inverted index gives, bit for bit, what the merge of two sorted vectors gives, and a
