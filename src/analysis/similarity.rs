@@ -593,6 +593,21 @@ impl Scratch {
     }
 }
 
+/// `items` cut into the consecutive pieces `ranges` (which cover it in order), to be filled
+/// side by side.
+fn split_by<'t, T>(mut items: &'t mut [T], ranges: &[(usize, usize)]) -> Vec<&'t mut [T]> {
+    let mut pieces = Vec::with_capacity(ranges.len());
+    let mut taken = 0;
+    for &(lo, hi) in ranges {
+        debug_assert_eq!(lo, taken);
+        let (piece, rest) = std::mem::take(&mut items).split_at_mut(hi - lo);
+        pieces.push(piece);
+        items = rest;
+        taken = hi;
+    }
+    pieces
+}
+
 /// One more than the largest word id of the vectors.
 fn dimensions(vectors: &Vectors) -> usize {
     vectors
@@ -657,19 +672,75 @@ impl Index {
                 lengths[id as usize] += 1;
             }
         }
-        let built = |id: u32| lengths[id as usize] <= budget;
-        // Two passes: the largest gap of each list (the width of its gaps), then the lists
-        // written in place.
-        let mut last = vec![0u32; dims];
-        let mut widest = vec![0u32; dims];
-        for (j, vector) in vectors.iter().enumerate() {
-            for (id, _) in vector.iter() {
-                if built(id) {
-                    let word = id as usize;
-                    widest[word] = widest[word].max(j as u32 - last[word]);
-                    last[word] = j as u32;
-                }
+        let built = |id: usize| lengths[id] <= budget;
+        // The words are cut into ranges of about as many entries, one or more a thread: each
+        // range's lists are made by one task, which reads, in every vector, only the entries of
+        // its words (ids are sorted in a vector). The lists are laid out in word order, so each
+        // range writes its own slice of the data. The index is the same whatever the cut.
+        let total: usize = (0..dims).filter(|&w| built(w)).map(|w| lengths[w]).sum();
+        let parts = (rayon::current_num_threads() * 2).max(1);
+        let mut bounds = vec![0usize];
+        let mut sum = 0usize;
+        for word in 0..dims {
+            if built(word) {
+                sum += lengths[word];
             }
+            if sum * parts >= total * bounds.len() && bounds.len() < parts {
+                bounds.push(word + 1);
+            }
+        }
+        bounds.push(dims);
+        bounds.dedup();
+        let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+        // Each range's words' entries in essay j, as (id, weight).
+        let entries = |j: usize, (lo, hi): (usize, usize)| {
+            let v = vectors.get(j);
+            let (low_lo, low_hi) = (
+                v.low.partition_point(|&id| usize::from(id) < lo),
+                v.low.partition_point(|&id| usize::from(id) < hi),
+            );
+            let (high_lo, high_hi) = (
+                v.high.partition_point(|&id| (id as usize) < lo),
+                v.high.partition_point(|&id| (id as usize) < hi),
+            );
+            let n_low = v.low.len();
+            v.low[low_lo..low_hi]
+                .iter()
+                .map(|&id| u32::from(id))
+                .zip(&v.weights[low_lo..low_hi])
+                .chain(
+                    v.high[high_lo..high_hi]
+                        .iter()
+                        .copied()
+                        .zip(&v.weights[n_low + high_lo..n_low + high_hi]),
+                )
+                .map(|(id, &w)| (id, w))
+        };
+        // First the largest gap of each list (the width of its gaps) and each word's largest
+        // weight, then the lists written in place.
+        let mut widest = vec![0u32; dims];
+        let mut max = vec![0.0f64; dims];
+        {
+            let mut widest_parts = split_by(&mut widest, &ranges);
+            let mut max_parts = split_by(&mut max, &ranges);
+            widest_parts
+                .par_iter_mut()
+                .zip(max_parts.par_iter_mut())
+                .zip(&ranges)
+                .for_each(|((widest, max), &(lo, hi))| {
+                    let mut last = vec![0u32; hi - lo];
+                    for j in 0..vectors.len() {
+                        for (id, w) in entries(j, (lo, hi)) {
+                            let word = id as usize;
+                            if built(word) {
+                                let at = word - lo;
+                                widest[at] = widest[at].max(j as u32 - last[at]);
+                                last[at] = j as u32;
+                            }
+                            max[word - lo] = max[word - lo].max(f64::from(w));
+                        }
+                    }
+                });
         }
         let widths: Vec<u8> = widest
             .iter()
@@ -684,30 +755,43 @@ impl Index {
         let mut at = 0;
         for (word, &width) in widths.iter().enumerate() {
             starts.push(at);
-            if built(word as u32) {
+            if built(word) {
                 at += lengths[word] * (usize::from(width) + 2);
             }
         }
         starts.push(at);
         let mut data = vec![0u8; at];
-        let mut cursor = starts.clone();
-        last.fill(0);
-        let mut max = vec![0.0f64; dims];
-        for (j, vector) in vectors.iter().enumerate() {
-            for (id, w) in vector.iter() {
-                let word = id as usize;
-                if built(id) {
-                    let width = usize::from(widths[word]);
-                    let at = cursor[word];
-                    let gap = j as u32 - last[word];
-                    data[at..at + width].copy_from_slice(&gap.to_le_bytes()[..width]);
-                    let steps = (f64::from(w) * WEIGHT_STEPS).floor().min(WEIGHT_STEPS) as u16;
-                    data[at + width..at + width + 2].copy_from_slice(&steps.to_le_bytes());
-                    cursor[word] = at + width + 2;
-                    last[word] = j as u32;
-                }
-                max[word] = max[word].max(f64::from(w));
-            }
+        {
+            let byte_ranges: Vec<(usize, usize)> = ranges
+                .iter()
+                .map(|&(lo, hi)| (starts[lo], starts[hi]))
+                .collect();
+            let mut data_parts = split_by(&mut data, &byte_ranges);
+            data_parts
+                .par_iter_mut()
+                .zip(&ranges)
+                .for_each(|(data, &(lo, hi))| {
+                    let base = starts[lo];
+                    let mut cursor: Vec<usize> = starts[lo..hi].iter().map(|&s| s - base).collect();
+                    let mut last = vec![0u32; hi - lo];
+                    for j in 0..vectors.len() {
+                        for (id, w) in entries(j, (lo, hi)) {
+                            let word = id as usize;
+                            if !built(word) {
+                                continue;
+                            }
+                            let (k, width) = (word - lo, usize::from(widths[word]));
+                            let at = cursor[k];
+                            let gap = j as u32 - last[k];
+                            data[at..at + width].copy_from_slice(&gap.to_le_bytes()[..width]);
+                            let steps =
+                                (f64::from(w) * WEIGHT_STEPS).floor().min(WEIGHT_STEPS) as u16;
+                            data[at + width..at + width + 2].copy_from_slice(&steps.to_le_bytes());
+                            cursor[k] = at + width + 2;
+                            last[k] = j as u32;
+                        }
+                    }
+                });
         }
         Index {
             data,
