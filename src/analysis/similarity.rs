@@ -137,6 +137,26 @@ impl<'v> VectorRef<'v> {
             .zip(self.weights.iter().copied())
     }
 
+    /// The entries whose ids are in `lo..hi`, in id order: found by halving, not read through.
+    fn iter_ids(&self, lo: usize, hi: usize) -> impl Iterator<Item = (u32, f32)> + 'v {
+        let low = self.low.partition_point(|&id| usize::from(id) < lo)
+            ..self.low.partition_point(|&id| usize::from(id) < hi);
+        let high = self.high.partition_point(|&id| (id as usize) < lo)
+            ..self.high.partition_point(|&id| (id as usize) < hi);
+        let n_low = self.low.len();
+        self.low[low.clone()]
+            .iter()
+            .map(|&id| u32::from(id))
+            .zip(self.weights[low].iter().copied())
+            .chain(
+                self.high[high.clone()].iter().copied().zip(
+                    self.weights[n_low + high.start..n_low + high.end]
+                        .iter()
+                        .copied(),
+                ),
+            )
+    }
+
     pub fn len(&self) -> usize {
         self.weights.len()
     }
@@ -693,29 +713,7 @@ impl Index {
         bounds.dedup();
         let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
         // Each range's words' entries in essay j, as (id, weight).
-        let entries = |j: usize, (lo, hi): (usize, usize)| {
-            let v = vectors.get(j);
-            let (low_lo, low_hi) = (
-                v.low.partition_point(|&id| usize::from(id) < lo),
-                v.low.partition_point(|&id| usize::from(id) < hi),
-            );
-            let (high_lo, high_hi) = (
-                v.high.partition_point(|&id| (id as usize) < lo),
-                v.high.partition_point(|&id| (id as usize) < hi),
-            );
-            let n_low = v.low.len();
-            v.low[low_lo..low_hi]
-                .iter()
-                .map(|&id| u32::from(id))
-                .zip(&v.weights[low_lo..low_hi])
-                .chain(
-                    v.high[high_lo..high_hi]
-                        .iter()
-                        .copied()
-                        .zip(&v.weights[n_low + high_lo..n_low + high_hi]),
-                )
-                .map(|(id, &w)| (id, w))
-        };
+        let entries = |j: usize, (lo, hi): (usize, usize)| vectors.get(j).iter_ids(lo, hi);
         // First the largest gap of each list (the width of its gaps) and each word's largest
         // weight, then the lists written in place.
         let mut widest = vec![0u32; dims];
