@@ -566,7 +566,7 @@ fn nearest_only(vectors: &Vectors, k: Option<usize>, budget: usize) -> Similarit
     let (rows, exact): (Vec<Vec<(u32, f64)>>, Vec<bool>) = (0..n)
         .into_par_iter()
         .map_init(
-            || Scratch::new(n, index.max.len()),
+            || Scratch::new(n, index.lists.len()),
             |scratch, i| index.nearest(vectors, i, NEIGHBOURS, budget, scratch),
         )
         .unzip();
@@ -641,13 +641,25 @@ pub fn recall(vectors: &Vectors, found: &Similarity, sample: usize) -> (f64, usi
 /// Σ w_q / 65,535 (the query's `slack`), which every test of a partial sum against θ adds.
 struct Index {
     data: Vec<u8>,
-    /// Where each word's list starts in `data` (and ends, at the next word's start).
-    starts: Vec<usize>,
-    /// Bytes of each gap in each word's list: 1, 2 or 4.
-    widths: Vec<u8>,
-    /// Essays using each word (the length of its list, built or not).
-    lengths: Vec<usize>,
-    max: Vec<f64>,
+    /// By word id: where its list lies and what the search needs of it, in one record, so
+    /// that a query's word costs one read of this table, not one in each of four (those reads
+    /// missed the cache at nearly every word: a word's id says nothing of where it lies).
+    lists: Vec<List>,
+}
+
+/// A word's list in [`Index`].
+#[derive(Debug, Clone, Copy, Default)]
+struct List {
+    /// Where the list starts in `data`.
+    start: usize,
+    /// Essays using the word (the length of its list, built or not).
+    length: u32,
+    /// Bytes of the list in `data` (0 if it was not built).
+    bytes: u32,
+    /// Bytes of each gap: 1, 2 or 4.
+    width: u8,
+    /// The largest weight of the word.
+    max: f32,
 }
 
 /// Steps of a stored weight: 1/65,535 (the largest weight, 1, is 65,535).
@@ -661,8 +673,8 @@ struct Scratch {
     /// moving `reached` on only for an essay not reached before (a branch on that would be
     /// mispredicted as often as not).
     touched: Vec<u32>,
-    /// The query's words: (essays using it, word id, weight).
-    terms: Vec<(usize, u32, f64)>,
+    /// The query's words: (essays using it, word id, weight, its list).
+    terms: Vec<(usize, u32, f64, List)>,
     /// bound[p]: the most the words from p on can add to any essay's cosine.
     bound: Vec<f64>,
     buffer: Vec<f32>,
@@ -818,7 +830,7 @@ impl Index {
         // First the largest gap of each list (the width of its gaps) and each word's largest
         // weight, then the lists written in place.
         let mut widest = vec![0u32; dims];
-        let mut max = vec![0.0f64; dims];
+        let mut max = vec![0.0f32; dims];
         {
             let mut widest_parts = split_by(&mut widest, &ranges);
             let mut max_parts = split_by(&mut max, &ranges);
@@ -836,7 +848,7 @@ impl Index {
                                 widest[at] = widest[at].max(j as u32 - last[at]);
                                 last[at] = j as u32;
                             }
-                            max[word - lo] = max[word - lo].max(f64::from(w));
+                            max[word - lo] = max[word - lo].max(w);
                         }
                     }
                 });
@@ -892,32 +904,32 @@ impl Index {
                     }
                 });
         }
-        Index {
-            data,
-            starts,
-            widths,
-            lengths,
-            max,
-        }
+        let lists = (0..dims)
+            .map(|word| List {
+                start: starts[word],
+                length: lengths[word] as u32,
+                bytes: (starts[word + 1] - starts[word]) as u32,
+                width: widths[word],
+                max: max[word],
+            })
+            .collect();
+        Index { data, lists }
     }
 
-    /// Brings the start of word `id`'s list into the cache, to be read soon.
+    /// Brings the start of a list into the cache, to be read soon.
     #[inline]
-    fn prefetch(&self, id: u32) {
-        prefetch(
-            &self.data[self.starts[id as usize]..self.starts[id as usize + 1]],
-            256,
-        );
+    fn prefetch(&self, list: &List) {
+        prefetch(&self.data[list.start..][..list.bytes as usize], 256);
     }
 
-    /// Calls `f(essay, weight in steps of 1/65,535)` for each entry of word `id`'s list.
+    /// Calls `f(essay, weight in steps of 1/65,535)` for each entry of a list.
     #[inline]
-    fn each(&self, id: u32, f: impl FnMut(u32, u16)) {
-        let list = &self.data[self.starts[id as usize]..self.starts[id as usize + 1]];
-        match self.widths[id as usize] {
-            1 => read_list::<1, 3>(list, f),
-            2 => read_list::<2, 4>(list, f),
-            _ => read_list::<4, 6>(list, f),
+    fn each(&self, list: &List, f: impl FnMut(u32, u16)) {
+        let data = &self.data[list.start..][..list.bytes as usize];
+        match list.width {
+            1 => read_list::<1, 3>(data, f),
+            2 => read_list::<2, 4>(data, f),
+            _ => read_list::<4, 6>(data, f),
         }
     }
 
@@ -948,17 +960,16 @@ impl Index {
     ) -> (Vec<(u32, f64)>, bool) {
         let query = vectors.get(i);
         s.terms.clear();
-        s.terms.extend(
-            query
-                .iter()
-                .map(|(id, w)| (self.lengths[id as usize], id, f64::from(w))),
-        );
-        s.terms.sort_unstable_by_key(|&(len, id, _)| (len, id));
+        s.terms.extend(query.iter().map(|(id, w)| {
+            let list = self.lists[id as usize];
+            (list.length as usize, id, f64::from(w), list)
+        }));
+        s.terms.sort_unstable_by_key(|&(len, id, _, _)| (len, id));
         s.bound.clear();
         s.bound.resize(s.terms.len() + 1, 0.0);
         for p in (0..s.terms.len()).rev() {
-            let (_, id, w) = s.terms[p];
-            s.bound[p] = s.bound[p + 1] + w * self.max[id as usize];
+            let (_, _, w, list) = s.terms[p];
+            s.bound[p] = s.bound[p + 1] + w * f64::from(list.max);
         }
         // The sums are f32, so that one thread's sums fit in its core's cache (183,000 essays
         // take 0.7 MB as f32, 1.5 MB as f64; the search is bound by these random reads). Each
@@ -967,7 +978,7 @@ impl Index {
         // `slack` is what the rounding can move a partial sum by: the stored weights' steps
         // (Σ w_q / 65,535) and the f32 error, once for θ and once for the sum set against it.
         let f32_error = 2.0 * (s.terms.len() as f64 + 2.0) * f64::from(f32::EPSILON);
-        let slack = s.terms.iter().map(|&(_, _, w)| w).sum::<f64>() / WEIGHT_STEPS
+        let slack = s.terms.iter().map(|&(_, _, w, _)| w).sum::<f64>() / WEIGHT_STEPS
             + 2.0 * f32_error
             + ROUNDING;
         let mut theta = f64::NEG_INFINITY;
@@ -979,7 +990,7 @@ impl Index {
         let mut exact = true;
         let mut reached = 0usize;
         for p in 0..s.terms.len() {
-            let (len, id, w) = s.terms[p];
+            let (len, _, w, list) = s.terms[p];
             // θ costs a pass over the essays reached: taken only when this word's list is at
             // least as long, so it at most doubles the work.
             if reached >= k && len >= reached {
@@ -999,7 +1010,7 @@ impl Index {
             read += len;
             // The lists lie anywhere in the index; the next one's start is asked for now, so
             // that it is on its way while this one is read.
-            if let Some(&(_, next, _)) = s.terms.get(p + 1) {
+            if let Some((_, _, _, next)) = s.terms.get(p + 1) {
                 self.prefetch(next);
             }
             let step = (w / WEIGHT_STEPS) as f32;
@@ -1008,7 +1019,7 @@ impl Index {
                 s.touched.resize(reached + len, 0);
             }
             let (sums, touched) = (&mut s.sums, &mut s.touched);
-            self.each(id, |j, steps| {
+            self.each(&list, |j, steps| {
                 if j as usize == i {
                     return;
                 }
