@@ -1,8 +1,10 @@
 //! One shared jieba-rs instance, used from rayon workers through `&self`.
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use jieba_rs::Jieba;
+use rustc_hash::FxHashSet;
 
 use crate::error::{Error, Result};
 
@@ -19,7 +21,14 @@ pub type Token<'a> = &'a str;
 /// Segments text with jieba-rs, HMM on for unknown words.
 pub struct Segmenter {
     jieba: Jieba,
+    /// The words a user dictionary added to jieba's with the tag c or d.
+    user_c_or_d: FxHashSet<String>,
 }
+
+/// The words of jieba's dictionary tagged c (conjunction) or d (adverb): see
+/// `src/analysis/data/README.md`.
+static C_OR_D: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| include_str!("analysis/data/jieba-cd.txt").lines().collect());
 
 /// A line of a user dictionary that was not used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +48,7 @@ impl Segmenter {
     pub fn new() -> Self {
         Segmenter {
             jieba: Jieba::new(),
+            user_c_or_d: FxHashSet::default(),
         }
     }
 
@@ -86,6 +96,10 @@ impl Segmenter {
                     continue;
                 }
             };
+            // jieba-rs keeps the tag of a word it has (only its frequency changes).
+            if matches!(tag, Some("c" | "d")) && !self.jieba.has_word(word) {
+                self.user_c_or_d.insert(word.to_owned());
+            }
             self.jieba.add_word(word, freq, tag);
             added += 1;
         }
@@ -119,6 +133,12 @@ impl Segmenter {
     /// Whether `word` is in jieba's dictionary (or the user dictionary).
     pub fn has_word(&self, word: &str) -> bool {
         self.jieba.has_word(word)
+    }
+
+    /// Whether the dictionary tags `word` c or d (false for a word it does not hold): what
+    /// `jieba.tag` would say of a dictionary word, without tagging it.
+    pub fn tags_c_or_d(&self, word: &str) -> bool {
+        C_OR_D.contains(word) || (!self.user_c_or_d.is_empty() && self.user_c_or_d.contains(word))
     }
 
     /// The part-of-speech tag jieba-rs gives `word` where it occurs at byte `offset` of `text`.

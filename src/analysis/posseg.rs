@@ -310,6 +310,35 @@ fn route<'a>(segmenter: &'a Segmenter, text: &'a str) -> Vec<Piece<'a>> {
     pieces
 }
 
+/// [`route`] for [`cut_both`], which needs to know of a piece's tag only whether it is c or d:
+/// the same pieces, tagged "c" for a dictionary word tagged c or d and "x" for any other. jieba-rs's
+/// cut gives the same pieces as its tag, without looking up each piece's tag (or guessing one,
+/// with an HMM, for a piece the dictionary lacks, which [`route`] then throws away).
+fn route_c_or_d<'a>(segmenter: &Segmenter, text: &'a str) -> Vec<Piece<'a>> {
+    let tag_of = |word: &str| {
+        if segmenter.tags_c_or_d(word) {
+            "c"
+        } else {
+            "x"
+        }
+    };
+    let mut pieces = Vec::new();
+    for token in segmenter.jieba().cut(text, false) {
+        let word = token.word;
+        let joined = word.len() > 1
+            && word.bytes().all(|b| b.is_ascii_alphanumeric())
+            && !segmenter.has_word(word);
+        if joined {
+            for i in token.byte_start..token.byte_end {
+                pieces.push((i, i + 1, tag_of(&text[i..i + 1])));
+            }
+        } else {
+            pieces.push((token.byte_start, token.byte_end, tag_of(word)));
+        }
+    }
+    pieces
+}
+
 /// posseg's tokens of `text` from its route: outside blocks a token each, tagged x (jieba-rs
 /// keeps `\r\n` one piece, as posseg does); a piece of more than one character as it is; a run
 /// of single pieces inside a block as single characters if it is one or a word, else by
@@ -371,7 +400,7 @@ pub fn cut_both<'a>(
     tagged: &mut Vec<Tagged>,
 ) {
     let jieba = segmenter.jieba();
-    let pieces = route(segmenter, text);
+    let pieces = route_c_or_d(segmenter, text);
     let first = |&(start, _, _): &Piece<'_>| text[start..].chars().next().unwrap_or(' ');
     let single = |&(start, end, _): &Piece<'_>| text[start..end].chars().count() == 1;
     // jieba's cut: a run of single pieces inside a block is a word, or single characters, or
@@ -611,6 +640,42 @@ mod tests {
             });
             assert_eq!(tagged, want, "{text}");
         }
+    }
+
+    /// The route cut_both takes has the pieces of posseg's route, and tags a piece c exactly
+    /// where jieba-rs's tag is c or d; a word a user dictionary adds tagged d counts too.
+    #[test]
+    fn the_route_of_c_or_d_is_the_route() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut texts = vec![
+            std::fs::read_to_string(format!("{root}/corpus/epidemic-community-essays.txt"))
+                .unwrap(),
+            "50%的人-说 A-B 测试，\r\n  好 abc123 因此而且非常".to_owned(),
+        ];
+        for entry in std::fs::read_dir(format!("{root}/tests/fixtures/jieba/essays")).unwrap() {
+            texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+        let check = |segmenter: &Segmenter, text: &str| {
+            let want: Vec<(usize, usize, bool)> = route(segmenter, text)
+                .into_iter()
+                .map(|(start, end, tag)| (start, end, tag == "c" || tag == "d"))
+                .collect();
+            let got: Vec<(usize, usize, bool)> = route_c_or_d(segmenter, text)
+                .into_iter()
+                .map(|(start, end, tag)| (start, end, tag == "c"))
+                .collect();
+            assert_eq!(got, want, "{text}");
+            want.iter().filter(|p| p.2).count()
+        };
+        let found: usize = texts.iter().map(|t| check(&SEGMENTER, t)).sum();
+        assert!(found > 100, "{found} pieces tagged c or d");
+        let dir = tempfile::tempdir().unwrap();
+        let dict = dir.path().join("user.txt");
+        std::fs::write(&dict, "格外地 5 d\n因此 5 n\n").unwrap();
+        let mut segmenter = Segmenter::new();
+        segmenter.load_user_dict(&dict).unwrap();
+        assert!(segmenter.tags_c_or_d("格外地") && segmenter.tags_c_or_d("因此"));
+        check(&segmenter, "他格外地高兴，因此笑了。");
     }
 
     #[test]
