@@ -897,8 +897,9 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             }
         });
         let mut order: Vec<u32> = (0..words.len() as u32).collect();
-        // Most frequent first, ties by word (as `frequency::sort_counts`).
-        order.sort_unstable_by(|&a, &b| {
+        // Most frequent first, ties by word (as `frequency::sort_counts`): a total order, as no
+        // two entries hold the same word, so an unstable sort in parallel gives the one order.
+        order.par_sort_unstable_by(|&a, &b| {
             let (a, b) = (&words[a as usize], &words[b as usize]);
             b.count.cmp(&a.count).then_with(|| a.word.cmp(b.word))
         });
@@ -906,30 +907,41 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         for (place, &id) in order.iter().enumerate() {
             rank[id as usize] = place as u32;
         }
-        let spread_by_id = timing::time("dispersion", || spread(&words, &essays));
-        let (arf_by_id, arf_error) = match positions.map(|positions| {
-            timing::time("average reduced frequency", || {
-                let totals: Vec<u64> = words.iter().map(|w| w.count).collect();
-                let total = essays.iter().map(|essay| essay.figures.words).sum();
-                positions.finish(&totals, total)
-            })
-        }) {
-            Some(Ok(arf)) => (arf, None),
-            Some(Err(message)) => (Vec::new(), Some(message)),
-            None => (Vec::new(), None),
-        };
+        // Dispersion and ARF (each one serial pass, over the counts and over the positions
+        // file) side by side; then the corpus keywords (per essay, in parallel) beside the reuse
+        // groups (serial). None depends on another.
+        let (spread_by_id, (arf_by_id, arf_error)) = rayon::join(
+            || timing::time("dispersion", || spread(&words, &essays)),
+            || match positions.map(|positions| {
+                timing::time("average reduced frequency", || {
+                    let totals: Vec<u64> = words.iter().map(|w| w.count).collect();
+                    let total = essays.iter().map(|essay| essay.figures.words).sum();
+                    positions.finish(&totals, total)
+                })
+            }) {
+                Some(Ok(arf)) => (arf, None),
+                Some(Err(message)) => (Vec::new(), Some(message)),
+                None => (Vec::new(), None),
+            },
+        );
         let total_tokens = essays.iter().map(|essay| essay.figures.tokens).sum();
         let total_words: u64 = essays.iter().map(|essay| essay.figures.words).sum();
         let essay_count = essays.len() as u64;
-        timing::time("corpus keywords", || {
-            essays.par_iter_mut().for_each(|essay| {
-                corpus_keywords(essay, &words, total_words, essay_count, options);
-            })
-        });
-        // Reuse first: its hashes and signatures are freed before the vectors are made.
-        let reuse = reuse
-            .zip(options.reuse)
-            .map(|(builder, threshold)| timing::time("reuse groups", || builder.finish(threshold)));
+        // Reuse before the vectors: its hashes and signatures are freed before they are made.
+        let ((), reuse) = rayon::join(
+            || {
+                timing::time("corpus keywords", || {
+                    essays.par_iter_mut().for_each(|essay| {
+                        corpus_keywords(essay, &words, total_words, essay_count, options);
+                    })
+                })
+            },
+            || {
+                reuse.zip(options.reuse).map(|(builder, threshold)| {
+                    timing::time("reuse groups", || builder.finish(threshold))
+                })
+            },
+        );
         let theme_names = options
             .themes
             .as_ref()

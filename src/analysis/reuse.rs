@@ -289,27 +289,33 @@ impl ReuseBuilder {
             }
             x
         }
-        for band in 0..BANDS {
-            let mut buckets: FxHashMap<&[u32], Vec<u32>> = FxHashMap::default();
-            for essay in 0..self.essays {
-                if let Some(signature) = self.signature(essay) {
-                    buckets
-                        .entry(&signature[band * ROWS..(band + 1) * ROWS])
-                        .or_default()
-                        .push(essay);
+        // Each band's buckets of more than one essay, the bands in parallel (filling the
+        // bands' tables is most of the work), joined one band after another.
+        let bands: Vec<Vec<Vec<u32>>> = (0..BANDS)
+            .into_par_iter()
+            .map(|band| {
+                let mut buckets: FxHashMap<&[u32], Vec<u32>> = FxHashMap::default();
+                for essay in 0..self.essays {
+                    if let Some(signature) = self.signature(essay) {
+                        buckets
+                            .entry(&signature[band * ROWS..(band + 1) * ROWS])
+                            .or_default()
+                            .push(essay);
+                    }
                 }
-            }
-            let mut buckets: Vec<Vec<u32>> =
-                buckets.into_values().filter(|b| b.len() > 1).collect();
-            // Joining is order-independent, but sorted buckets make the work repeatable.
-            buckets.sort_unstable();
-            for bucket in buckets {
-                for (i, &a) in bucket.iter().enumerate() {
-                    for &b in &bucket[i + 1..] {
-                        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                        if ra != rb && self.estimate(a, b).is_some_and(|j| j >= threshold) {
-                            parent[ra.max(rb) as usize] = ra.min(rb);
-                        }
+                let mut buckets: Vec<Vec<u32>> =
+                    buckets.into_values().filter(|b| b.len() > 1).collect();
+                // Joining is order-independent, but sorted buckets make the work repeatable.
+                buckets.sort_unstable();
+                buckets
+            })
+            .collect();
+        for bucket in bands.into_iter().flatten() {
+            for (i, &a) in bucket.iter().enumerate() {
+                for &b in &bucket[i + 1..] {
+                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                    if ra != rb && self.estimate(a, b).is_some_and(|j| j >= threshold) {
+                        parent[ra.max(rb) as usize] = ra.min(rb);
                     }
                 }
             }
