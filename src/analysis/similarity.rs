@@ -27,7 +27,7 @@ pub fn default_budget(essays: usize) -> usize {
 /// Essays whose cosine is computed exactly when the budget runs out: one for every 1,000
 /// entries of the budget, at least 24. At 183,450 essays (500 MB, budget 45,862) that is 45:
 /// `--check-neighbours 200` found 99.85% of the true neighbours with them (99.90% with 48), and
-/// 99.95% with one for every 500 entries (91), which made the search 39% slower (26.8 s against
+/// 99.95% with one for every 500 entries (91), which made the search 40% slower (26.8 s against
 /// 19.2 s): reading the rescored essays' vectors, which lie anywhere in memory, is much of it.
 fn rescored(budget: usize) -> usize {
     (budget / 1_000).max(24)
@@ -207,17 +207,18 @@ impl VectorRef<'_> {
     /// [`VectorRef::cosine`] with the query given densely ([`Dense`]), the same to the last
     /// bit: every product is added in id order as there, and the ids the query lacks, which
     /// would add 0 · w = +0 and leave a sum of non-negative products unchanged, are passed over.
-    /// It has none of the merge's unpredictable branches: the merge was a quarter of a default
-    /// run at 500 MB (`perf`), and with this the neighbour search there went from 80.9 to
-    /// 57.1 s. The query's ids are looked up in a bit set (100 KB for 800,000 words, where the
-    /// weights take 3 MB and did not stay in the cache), so the chain of dependent additions
-    /// is only as long as the words the two share.
+    /// A merge of the two lists branched unpredictably at every id (it was a quarter of a
+    /// default run at 500 MB, `perf`; with the query spread out the neighbour search there went
+    /// from 80.9 to 57.1 s); here the one branch is whether the query has the id, mostly not.
+    /// The query's ids are looked up in a bit set (100 KB for 800,000 words, where the weights
+    /// take 3 MB and did not stay in the cache), so the chain of dependent additions is only as
+    /// long as the words the two share.
     #[inline]
     fn cosine_with_dense(&self, query: &Dense) -> f64 {
         let (low_w, high_w) = self.weights.split_at(self.low.len());
         let mut dot = 0.0f64;
         let mut add = |id: usize, w: f32| {
-            if query.present[id >> 6] >> (id & 63) & 1 != 0 {
+            if (query.present[id >> 6] >> (id & 63)) & 1 != 0 {
                 dot += f64::from(query.weights[id]) * f64::from(w);
             }
         };
@@ -1064,13 +1065,12 @@ impl Index {
             // The `rescored` essays of largest partial sums, the lowest index first among
             // equal sums.
             take_largest(touched, &mut s.sums, rescored(budget), &mut s.top);
-            let chosen: Vec<u32> = s.top.iter().map(|&(_, j)| j).collect();
-            for &j in &chosen {
+            for &(_, j) in &s.top {
                 vectors.get(j as usize).prefetch();
             }
-            chosen
-                .into_iter()
-                .map(|j| (j, vectors.get(j as usize).cosine_with_dense(dense)))
+            s.top
+                .iter()
+                .map(|&(_, j)| (j, vectors.get(j as usize).cosine_with_dense(dense)))
                 .filter(|&(_, c)| c > 0.0)
                 .collect()
         };
