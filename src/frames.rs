@@ -24,7 +24,7 @@ pub enum Table<'t> {
     Pieces {
         units: usize,
         step: usize,
-        frame: &'t dyn Fn(std::ops::Range<usize>) -> Result<DataFrame>,
+        frame: &'t (dyn Fn(std::ops::Range<usize>) -> Result<DataFrame> + Sync),
     },
 }
 
