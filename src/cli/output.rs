@@ -42,7 +42,7 @@ impl TableOutput {
         name: &str,
         rows: usize,
         piece: usize,
-        frame: impl Fn(std::ops::Range<usize>) -> crate::error::Result<DataFrame>,
+        frame: impl Fn(std::ops::Range<usize>) -> crate::error::Result<DataFrame> + Sync,
     ) -> anyhow::Result<PathBuf> {
         ensure_dir(&self.output)?;
         let mut table = TableAppender::create(
@@ -54,8 +54,18 @@ impl TableOutput {
             },
         )?;
         let piece = piece.max(1);
+        // Each piece is made while the one before it is written.
+        let mut made: Option<DataFrame> = None;
         for start in (0..rows).step_by(piece) {
-            table.append(&frame(start..rows.min(start + piece))?)?;
+            let (next, wrote) = rayon::join(
+                || frame(start..rows.min(start + piece)),
+                || made.take().map_or(Ok(()), |df| table.append(&df)),
+            );
+            wrote?;
+            made = Some(next?);
+        }
+        if let Some(df) = made {
+            table.append(&df)?;
         }
         Ok(table.finish(|| frame(0..0))?)
     }
