@@ -311,9 +311,10 @@ fn route<'a>(segmenter: &'a Segmenter, text: &'a str) -> Vec<Piece<'a>> {
 }
 
 /// [`route`] for [`cut_both`], which needs to know of a piece's tag only whether it is c or d:
-/// the same pieces, tagged "c" for a dictionary word tagged c or d and "x" for any other. jieba-rs's
-/// cut gives the same pieces as its tag, without looking up each piece's tag (or guessing one,
-/// with an HMM, for a piece the dictionary lacks, which [`route`] then throws away).
+/// the same pieces, tagged "c" for a dictionary word tagged c or d and "x" for any other.
+/// jieba-rs's cut gives the same pieces as its tag, without looking up each piece's tag (or
+/// guessing one, with an HMM, for a piece the dictionary lacks, which [`route`] then throws
+/// away).
 fn route_c_or_d<'a>(segmenter: &Segmenter, text: &'a str) -> Vec<Piece<'a>> {
     let tag_of = |word: &str| {
         if segmenter.tags_c_or_d(word) {
