@@ -1262,16 +1262,19 @@ mod tests {
         assert_eq!(dimensions(&flat), 900_001);
     }
 
+    /// The next of a fixed sequence of pseudo-random numbers (xorshift64).
+    fn xorshift(x: &mut u64) -> u64 {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        *x
+    }
+
     /// Long vectors that share many words, on both sides of the two-byte ids.
     #[test]
     fn dense_cosines_of_long_vectors_have_the_same_bits() {
         let mut x = 0x2545_F491_4F6C_DD1Du64;
-        let mut weight = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % 1000 + 1) as f64 / 37.0
-        };
+        let mut weight = || (xorshift(&mut x) % 1000 + 1) as f64 / 37.0;
         let ids = |from: u32, step: u32| (0..300u32).map(move |i| from + i * step);
         let a: Vec<(u32, f64)> = ids(65_000, 3).map(|id| (id, weight())).collect();
         let b: Vec<(u32, f64)> = ids(65_000, 2).map(|id| (id, weight())).collect();
@@ -1304,12 +1307,7 @@ mod tests {
         for len in [1usize, 2, 10, 11, 57, 1000] {
             // Few distinct values, so that ties are many.
             let values: Vec<f32> = (0..len)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    (x % 23) as f32 / 7.0
-                })
+                .map(|_| (xorshift(&mut x) % 23) as f32 / 7.0)
                 .collect();
             for k in 1..=len.min(12) {
                 let mut sorted = values.clone();
@@ -1324,12 +1322,7 @@ mod tests {
     #[test]
     fn take_largest_keeps_what_a_sort_keeps() {
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = || xorshift(&mut x);
         let mut top = Vec::new();
         for len in [0usize, 1, 2, 10, 11, 57, 1000] {
             // Essays reached in no particular order, with few distinct sums: ties are many.

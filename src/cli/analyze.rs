@@ -547,20 +547,8 @@ fn write_some(
                     (path, df.height())
                 }
                 Table::Pieces { units, step, frame } => {
-                    // Each piece is made while the one before it is written.
                     let mut out = TableAppender::create(&args.output, name, reporter)?;
-                    let mut made: Option<polars::prelude::DataFrame> = None;
-                    for start in (0..units).step_by(step.max(1)) {
-                        let (next, wrote) = rayon::join(
-                            || frame(start..units.min(start + step)),
-                            || made.take().map_or(Ok(()), |df| out.append(&df)),
-                        );
-                        wrote?;
-                        made = Some(next?);
-                    }
-                    if let Some(df) = made {
-                        out.append(&df)?;
-                    }
+                    out.append_pieces(units, step, frame)?;
                     let rows = out.rows();
                     (out.finish(|| frame(0..0))?, rows)
                 }

@@ -53,20 +53,7 @@ impl TableOutput {
                 bom: !self.no_bom,
             },
         )?;
-        let piece = piece.max(1);
-        // Each piece is made while the one before it is written.
-        let mut made: Option<DataFrame> = None;
-        for start in (0..rows).step_by(piece) {
-            let (next, wrote) = rayon::join(
-                || frame(start..rows.min(start + piece)),
-                || made.take().map_or(Ok(()), |df| table.append(&df)),
-            );
-            wrote?;
-            made = Some(next?);
-        }
-        if let Some(df) = made {
-            table.append(&df)?;
-        }
+        table.append_pieces(rows, piece, &frame)?;
         Ok(table.finish(|| frame(0..0))?)
     }
 }

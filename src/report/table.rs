@@ -217,6 +217,31 @@ impl TableAppender {
         Ok(())
     }
 
+    /// Appends the rows of `units` units made into frames by `frame`, `step` units a frame
+    /// (a table of millions of rows is never one frame), each frame made while the one before
+    /// it is written.
+    pub fn append_pieces(
+        &mut self,
+        units: usize,
+        step: usize,
+        frame: &(dyn Fn(std::ops::Range<usize>) -> Result<DataFrame> + Sync),
+    ) -> Result<()> {
+        let step = step.max(1);
+        let mut made: Option<DataFrame> = None;
+        for start in (0..units).step_by(step) {
+            let (next, wrote) = rayon::join(
+                || frame(start..units.min(start + step)),
+                || made.take().map_or(Ok(()), |df| self.append(&df)),
+            );
+            wrote?;
+            made = Some(next?);
+        }
+        match made {
+            Some(df) => self.append(&df),
+            None => Ok(()),
+        }
+    }
+
     /// Writes what is left and the file's end, and renames it over the report's path. A table
     /// that got no batch at all is written from `empty` (its columns, no rows).
     pub fn finish(mut self, empty: impl FnOnce() -> Result<DataFrame>) -> Result<PathBuf> {
