@@ -51,8 +51,10 @@ pub struct AnalysisOptions {
     /// Index entries read per essay by the neighbour search past the all-pairs limit
     /// (`usize::MAX`: exact whatever it costs; `None`: [`similarity::default_budget`]).
     pub neighbour_budget: Option<usize>,
-    /// Essays whose neighbours are checked by brute force, to measure the search's recall.
-    pub check_neighbours: usize,
+    /// Essays whose neighbours are checked by brute force, to measure the search's recall
+    /// (`None`: [`similarity::DEFAULT_CHECK`] with the default budget, which is raised while
+    /// the recall is short; `Some(0)`: none).
+    pub check_neighbours: Option<usize>,
     /// Look for text reuse, reporting near-duplicates from this estimated Jaccard similarity.
     pub reuse: Option<f64>,
     /// Theme lexicon to profile the essays with.
@@ -77,7 +79,7 @@ impl Default for AnalysisOptions {
             clusters: None,
             all_pairs: false,
             neighbour_budget: None,
-            check_neighbours: 0,
+            check_neighbours: None,
             reuse: Some(0.5),
             themes: None,
             ngrams: None,
@@ -990,21 +992,21 @@ impl Analysis<'_> {
             });
             // The counts the vectors were made from are freed (unless kept).
             crate::memory::give_back();
-            let mut found = similarity::compare(
-                &vectors,
-                options.clusters,
-                options.all_pairs,
-                options
+            let default = options.neighbour_budget.is_none();
+            let check = options.check_neighbours.unwrap_or(if default {
+                similarity::DEFAULT_CHECK
+            } else {
+                0
+            });
+            let search = similarity::Search {
+                budget: options
                     .neighbour_budget
                     .unwrap_or_else(|| similarity::default_budget(vectors.len())),
-            );
-            if options.check_neighbours > 0 && !found.all_pairs {
-                found.recall = Some(similarity::recall(
-                    &vectors,
-                    &found,
-                    options.check_neighbours,
-                ));
-            }
+                check,
+                raise: default,
+                report: options.check_neighbours.is_some_and(|c| c > 0),
+            };
+            let found = similarity::compare(&vectors, options.clusters, options.all_pairs, search);
             found
         });
         if !keep_counts {

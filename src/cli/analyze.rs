@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::analysis::keywords::KeywordMethod;
+use crate::analysis::similarity::{self, Similarity};
 use crate::analysis::themes::{ThemeLexicon, EMBEDDED_THEMES};
 use crate::analysis::{pieces, Analysis, AnalysisBuilder, AnalysisOptions, ANALYZE_BATCH_BYTES};
 use crate::corpus::Corpus;
@@ -71,8 +72,9 @@ pub struct Args {
 
     /// Index entries the search for an essay's 10 nearest reads at most, past 1,000 essays: more
     /// finds more of the true nearest and takes longer (the `exact` column of similarity.csv
-    /// says for which essays it was not enough to prove the result)
-    /// [default: a quarter of the number of essays, at least 12,000]
+    /// says for which essays it was not enough to prove the result). A budget given here is kept
+    /// whatever the recall [default: a quarter of the number of essays, at least 12,000, raised
+    /// while a sample finds too few neighbours: see --check-neighbours]
     #[arg(long, value_name = "N", conflicts_with_all = ["no_similarity", "exact_neighbours"])]
     pub neighbour_budget: Option<usize>,
 
@@ -81,7 +83,10 @@ pub struct Args {
     pub exact_neighbours: bool,
 
     /// Check the nearest neighbours of N sampled essays against every other essay and print the
-    /// share found (the search's recall)
+    /// share found (the search's recall). With the default budget, 50 essays are checked on
+    /// every run past 1,000 essays, and while under 99% of their neighbours are found the
+    /// search is made again with four times the budget (three times at most); 0 turns the
+    /// check off
     #[arg(long, value_name = "N", conflicts_with = "no_similarity")]
     pub check_neighbours: Option<usize>,
 
@@ -222,7 +227,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             } else {
                 args.neighbour_budget.map(|b| b.max(1))
             },
-            check_neighbours: args.check_neighbours.unwrap_or(0),
+            check_neighbours: args.check_neighbours,
             reuse: (!args.no_reuse).then_some(args.dup_threshold),
             themes,
             ngrams: args.ngrams.clone(),
@@ -405,12 +410,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                  the folder for temporary files; it needs about 4 bytes a word of the corpus)"
             );
         }
-        if let Some((recall, checked)) = analysis.similarity.as_ref().and_then(|s| s.recall) {
-            eprintln!(
-                "wenxi: nearest neighbours checked by brute force on {checked} essays: \
-                 {:.2}% of them found",
-                recall * 100.0
-            );
+        if let Some(similarity) = &analysis.similarity {
+            report_neighbour_search(similarity, &args);
         }
 
         // The charts are drawn on a thread of their own while the tables are built and written,
@@ -688,6 +689,47 @@ fn theme_lexicon(args: &Args) -> anyhow::Result<Option<(ThemeLexicon, String)>> 
 
 /// Progress on stderr when it is a terminal: bytes of files analysed, the rate, the essays so
 /// far and the time left.
+/// What the neighbour search's check found: always when asked for (`--check-neighbours`); when
+/// the default budget was raised, unless `--quiet` without `--check-neighbours`; a warning when the recall stayed short.
+fn report_neighbour_search(found: &Similarity, args: &Args) {
+    let budget = found.budget.unwrap_or(0);
+    let sampled = found
+        .recall
+        .map_or(similarity::DEFAULT_CHECK, |(_, checked)| checked);
+    if let Some((first, first_recall)) = found.raised_from {
+        if !args.quiet || args.check_neighbours.is_some() {
+            let now = match found.recall {
+                Some((recall, _)) => format!("{:.1}% found", recall * 100.0),
+                None => "every essay's nearest proved".to_string(),
+            };
+            eprintln!(
+                "wenxi: the nearest-neighbour search found {:.1}% of the true neighbours of \
+                 {sampled} sampled essays with its default budget of {first} index entries an \
+                 essay; searched again with {budget}: {now}",
+                first_recall * 100.0,
+            );
+        }
+    }
+    let Some((recall, checked)) = found.recall else {
+        return;
+    };
+    if args.check_neighbours.is_some() && found.raised_from.is_none() {
+        eprintln!(
+            "wenxi: nearest neighbours checked by brute force on {checked} essays: \
+             {:.2}% of them found",
+            recall * 100.0
+        );
+    }
+    if recall < similarity::TARGET_RECALL && args.neighbour_budget.is_none() {
+        eprintln!(
+            "wenxi: warning: the nearest-neighbour search found only {:.1}% of the true \
+             neighbours of {checked} sampled essays (budget {budget} index entries an essay): \
+             similarity.csv may miss some of the nearest; --exact-neighbours finds them all",
+            recall * 100.0,
+        );
+    }
+}
+
 pub(crate) fn progress_bar(quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();

@@ -235,11 +235,15 @@ impl InputArgs {
         }
     }
 
-    /// A rayon pool of `--jobs` threads.
+    /// A rayon pool of `--jobs` threads. Polars' own pool, which builds and writes the tables,
+    /// is bounded to as many (it reads `POLARS_MAX_THREADS` when first used, which is after
+    /// this): with `--jobs 1` it had spread a 50 MB run's table writing over the second core.
     pub fn pool(&self) -> anyhow::Result<rayon::ThreadPool> {
         let mut pool = rayon::ThreadPoolBuilder::new();
         if let Some(jobs) = self.jobs {
             pool = pool.num_threads(jobs.into());
+            // No other thread runs yet: nothing reads the environment while it is changed.
+            std::env::set_var("POLARS_MAX_THREADS", jobs.to_string());
         }
         Ok(pool.build()?)
     }

@@ -34,7 +34,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         clusters: None,
         all_pairs: false,
         neighbour_budget: None,
-        check_neighbours: 0,
+        check_neighbours: None,
         reuse: None,
         themes: None,
         ngrams: None,
