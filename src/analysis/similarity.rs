@@ -569,6 +569,11 @@ pub const TARGET_RECALL: f64 = 0.99;
 pub const DEFAULT_CHECK: usize = 50;
 /// Times the budget is raised (×4 each) at most when the sample finds too few neighbours.
 const MAX_RAISES: usize = 3;
+/// Index entries (essays × budget) a raised search may read at most, beside four times those
+/// of the first budget: at 500 MB the default search reads up to 8.4 billion in about 20 s, so
+/// a corpus that large is searched again once, not three times (which would take 64 times as
+/// long); 5,000 essays may be searched again three times, up to a budget of 192,000.
+const RAISED_ENTRIES: u128 = 2_000_000_000;
 
 /// How the neighbour search past [`MAX_ALL_PAIRS`] is bounded and checked.
 #[derive(Debug, Clone, Copy)]
@@ -577,7 +582,8 @@ pub struct Search {
     pub budget: usize,
     /// Essays sampled to measure the search's recall against brute force (0: none).
     pub check: usize,
-    /// Whether to search again with four times the budget (at most [`MAX_RAISES`] times) while
+    /// Whether to search again with four times the budget (at most [`MAX_RAISES`] times, and
+    /// within [`RAISED_ENTRIES`] or four times the first search's entries) while
     /// the sample's recall is below [`TARGET_RECALL`]: the default budget was tuned on corpora
     /// whose essays have rare words, and essays that share nearly all their words need more.
     pub raise: bool,
@@ -612,7 +618,9 @@ fn nearest_only(vectors: &Vectors, k: Option<usize>, search: Search) -> Similari
         });
         let short = recall.is_some_and(|(r, _)| r < TARGET_RECALL);
         let raises = raised_from.as_ref().map_or(0, |&(_, _, times)| times);
-        if search.raise && short && !proved && raises < MAX_RAISES {
+        let affordable = (n as u128) * (budget as u128).saturating_mul(4)
+            <= ((n as u128) * (search.budget as u128) * 4).max(RAISED_ENTRIES);
+        if search.raise && short && !proved && raises < MAX_RAISES && affordable {
             let first =
                 raised_from.map_or((budget, recall.map_or(0.0, |r| r.0)), |(b, r, _)| (b, r));
             raised_from = Some((first.0, first.1, raises + 1));

@@ -724,7 +724,8 @@ fn report_neighbour_search(found: &Similarity, args: &Args) {
         eprintln!(
             "wenxi: warning: the nearest-neighbour search found only {:.1}% of the true \
              neighbours of {checked} sampled essays (budget {budget} index entries an essay): \
-             similarity.csv may miss some of the nearest; --exact-neighbours finds them all",
+             similarity.csv may miss some of the nearest; a larger --neighbour-budget finds \
+             more, --exact-neighbours all, however long it takes",
             recall * 100.0,
         );
     }
