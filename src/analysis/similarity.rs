@@ -319,7 +319,8 @@ pub struct Similarity {
     /// [`MAX_ALL_PAIRS`], unless the search ran out of budget for it).
     pub exact: Vec<bool>,
     /// The share of the true nearest neighbours found, and on how many sampled essays it was
-    /// measured, when asked for.
+    /// measured: when asked for, and by default when some essay's search stopped at its budget
+    /// (see [`Search`]).
     pub recall: Option<(f64, usize)>,
     /// Past [`MAX_ALL_PAIRS`], the budget of the search kept (see [`Search`]).
     pub budget: Option<usize>,
@@ -572,7 +573,7 @@ const MAX_RAISES: usize = 3;
 /// Index entries (essays × budget) a raised search may read at most, beside four times those
 /// of the first budget: at 500 MB the default search reads up to 8.4 billion in about 20 s, so
 /// a corpus that large is searched again once, not three times (which would take 64 times as
-/// long); 5,000 essays may be searched again three times, up to a budget of 192,000.
+/// long); 5,000 essays may be searched again twice, up to a budget of 192,000.
 const RAISED_ENTRIES: u128 = 2_000_000_000;
 
 /// How the neighbour search past [`MAX_ALL_PAIRS`] is bounded and checked.

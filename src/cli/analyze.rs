@@ -83,10 +83,11 @@ pub struct Args {
     pub exact_neighbours: bool,
 
     /// Check the nearest neighbours of N sampled essays against every other essay and print the
-    /// share found (the search's recall). With the default budget, 50 essays are checked on
-    /// every run past 1,000 essays, and while under 99% of their neighbours are found the
-    /// search is made again with four times the budget (three times at most); 0 turns the
-    /// check off
+    /// share found (the search's recall). With the default budget, 50 essays are checked
+    /// whenever the search past 1,000 essays could not prove every essay's nearest, and while
+    /// under 99% of their neighbours are found the search is made again with four times the
+    /// budget (three times at most, and within 2 billion index entries or four times the first
+    /// search's); 0 turns the check off
     #[arg(long, value_name = "N", conflicts_with = "no_similarity")]
     pub check_neighbours: Option<usize>,
 
@@ -687,10 +688,9 @@ fn theme_lexicon(args: &Args) -> anyhow::Result<Option<(ThemeLexicon, String)>> 
     Ok(None)
 }
 
-/// Progress on stderr when it is a terminal: bytes of files analysed, the rate, the essays so
-/// far and the time left.
 /// What the neighbour search's check found: always when asked for (`--check-neighbours`); when
-/// the default budget was raised, unless `--quiet` without `--check-neighbours`; a warning when the recall stayed short.
+/// the default budget was raised, unless `--quiet` without `--check-neighbours`; a warning when
+/// the recall stayed short.
 fn report_neighbour_search(found: &Similarity, args: &Args) {
     let budget = found.budget.unwrap_or(0);
     let sampled = found
@@ -699,14 +699,14 @@ fn report_neighbour_search(found: &Similarity, args: &Args) {
     if let Some((first, first_recall)) = found.raised_from {
         if !args.quiet || args.check_neighbours.is_some() {
             let now = match found.recall {
-                Some((recall, _)) => format!("{:.1}% found", recall * 100.0),
+                Some((recall, _)) => format!("{}% found", percent_down(recall)),
                 None => "every essay's nearest proved".to_string(),
             };
             eprintln!(
-                "wenxi: the nearest-neighbour search found {:.1}% of the true neighbours of \
+                "wenxi: the nearest-neighbour search found {}% of the true neighbours of \
                  {sampled} sampled essays with its default budget of {first} index entries an \
                  essay; searched again with {budget}: {now}",
-                first_recall * 100.0,
+                percent_down(first_recall),
             );
         }
     }
@@ -722,15 +722,23 @@ fn report_neighbour_search(found: &Similarity, args: &Args) {
     }
     if recall < similarity::TARGET_RECALL && args.neighbour_budget.is_none() {
         eprintln!(
-            "wenxi: warning: the nearest-neighbour search found only {:.1}% of the true \
+            "wenxi: warning: the nearest-neighbour search found only {}% of the true \
              neighbours of {checked} sampled essays (budget {budget} index entries an essay): \
              similarity.csv may miss some of the nearest; a larger --neighbour-budget finds \
              more, --exact-neighbours all, however long it takes",
-            recall * 100.0,
+            percent_down(recall),
         );
     }
 }
 
+/// A share as a percentage with one decimal, rounded down: a recall just under 99% must not
+/// print as 99.0%.
+fn percent_down(share: f64) -> String {
+    format!("{:.1}", (share * 1000.0).floor() / 10.0)
+}
+
+/// Progress on stderr when it is a terminal: bytes of files analysed, the rate, the essays so
+/// far and the time left.
 pub(crate) fn progress_bar(quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();

@@ -242,7 +242,8 @@ impl InputArgs {
         let mut pool = rayon::ThreadPoolBuilder::new();
         if let Some(jobs) = self.jobs {
             pool = pool.num_threads(jobs.into());
-            // No other thread runs yet: nothing reads the environment while it is changed.
+            // Set before the pool's threads start. The only thread already running waits for
+            // interrupts (report::temporary) and never reads the environment.
             std::env::set_var("POLARS_MAX_THREADS", jobs.to_string());
         }
         Ok(pool.build()?)
