@@ -368,14 +368,16 @@ impl Spill {
                 let mut bounds = Vec::new();
                 // The runs held since the last spill go out as one, so that the final merge
                 // reads one run a spill, not one a batch, whatever the budget: sorted by
-                // (n-gram, essay), which keeps each n-gram's essays in corpus order.
+                // (n-gram, essay), which keeps each n-gram's essays in corpus order. The runs
+                // come in corpus order, so a stable sort by n-gram is enough, and it finds
+                // the sorted runs it is made of.
                 let mut runs = std::mem::take(&mut shard.runs);
                 if runs.len() > 1 {
                     let mut one: Vec<Record> = Vec::with_capacity(runs.iter().map(Vec::len).sum());
                     for run in runs.drain(..) {
                         one.extend(run);
                     }
-                    one.sort_unstable_by_key(|&(k, essay, _)| (k, essay));
+                    one.sort_by_key(|&(k, _, _)| k);
                     runs.push(one);
                 }
                 for run in runs {
@@ -898,7 +900,9 @@ impl<'a> NgramCounter<'a> {
             })
             .collect();
         // Each shard's records of the batch, gathered in corpus order and sorted by n-gram
-        // (then essay, the order they came in): the batch's run.
+        // (then essay, the order they came in, which a stable sort by n-gram keeps: comparing
+        // the key alone, merging the batches went from 0.85 to 0.74 s at 50 MB): the batch's
+        // run.
         self.shards
             .par_iter_mut()
             .enumerate()
@@ -916,7 +920,7 @@ impl<'a> NgramCounter<'a> {
                             .map(|&(k, c)| (k, essay, c)),
                     );
                 }
-                run.sort_unstable_by_key(|&(k, essay, _)| (k, essay));
+                run.sort_by_key(|&(k, _, _)| k);
                 if !run.is_empty() {
                     shard.runs.push(run);
                 }
