@@ -850,7 +850,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
     pub fn finish(self, keep_counts: bool) -> Analysis<'a> {
         let options = self.options;
         let mut analysis = self.finish_words();
-        analysis.compare_essays(options, keep_counts);
+        analysis.compare_essays(options, keep_counts, &|_, _| {});
         analysis
     }
 
@@ -985,7 +985,14 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
 impl Analysis<'_> {
     /// How the essays resemble each other (if `options.similarity`), from their word counts,
     /// which are dropped unless `keep_counts`.
-    pub fn compare_essays(&mut self, options: &AnalysisOptions, keep_counts: bool) {
+    /// `on_raise` is told when the neighbour search is made again with a larger budget (see
+    /// [`similarity::Search`]).
+    pub fn compare_essays(
+        &mut self,
+        options: &AnalysisOptions,
+        keep_counts: bool,
+        on_raise: &dyn Fn(usize, f64),
+    ) {
         self.similarity = options.similarity.then(|| {
             let vectors = timing::time("tf-idf vectors", || {
                 similarity::vectors(&mut self.essays, &self.word_freq, &self.rank, keep_counts)
@@ -1005,6 +1012,7 @@ impl Analysis<'_> {
                 check,
                 raise: default,
                 report: options.check_neighbours.is_some_and(|c| c > 0),
+                on_raise,
             };
             let found = similarity::compare(&vectors, options.clusters, options.all_pairs, search);
             found
@@ -1309,7 +1317,7 @@ mod tests {
         builder.add(second, &|w| w, &|_| {});
         let mut stepped = builder.finish_words();
         assert!(stepped.similarity.is_none());
-        stepped.compare_essays(&options, true);
+        stepped.compare_essays(&options, true, &|_, _| {});
         assert_eq!(stepped.word_freq, whole.word_freq);
         assert_eq!(stepped.dispersion, whole.dispersion);
         let similar = |a: &Analysis<'_>| a.similarity.as_ref().map(|s| s.pairs.clone());

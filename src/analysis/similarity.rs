@@ -482,7 +482,7 @@ pub fn compare(
     vectors: &Vectors,
     k: Option<usize>,
     force_all_pairs: bool,
-    search: Search,
+    search: Search<'_>,
 ) -> Similarity {
     let n = vectors.len();
     if !(force_all_pairs || n <= MAX_ALL_PAIRS) {
@@ -577,8 +577,8 @@ const MAX_RAISES: usize = 3;
 const RAISED_ENTRIES: u128 = 2_000_000_000;
 
 /// How the neighbour search past [`MAX_ALL_PAIRS`] is bounded and checked.
-#[derive(Debug, Clone, Copy)]
-pub struct Search {
+#[derive(Clone, Copy)]
+pub struct Search<'r> {
     /// Index entries read per essay at most (`usize::MAX`: exact whatever it costs).
     pub budget: usize,
     /// Essays sampled to measure the search's recall against brute force (0: none).
@@ -590,9 +590,12 @@ pub struct Search {
     pub raise: bool,
     /// Whether the recall is wanted even when every essay's search proved its result.
     pub report: bool,
+    /// Told each new budget and the recall that called for it, before the search is made
+    /// again (a progress bar says so: at 500 MB one search takes about 20 s).
+    pub on_raise: &'r dyn Fn(usize, f64),
 }
 
-impl Search {
+impl Search<'_> {
     /// An exact search, unchecked.
     pub fn exact() -> Self {
         Search {
@@ -600,13 +603,14 @@ impl Search {
             check: 0,
             raise: false,
             report: false,
+            on_raise: &|_, _| {},
         }
     }
 }
 
 /// Past [`MAX_ALL_PAIRS`]: each essay's [`NEIGHBOURS`] nearest, exactly, in memory N × k, and
 /// spherical k-means clusters.
-fn nearest_only(vectors: &Vectors, k: Option<usize>, search: Search) -> Similarity {
+fn nearest_only(vectors: &Vectors, k: Option<usize>, search: Search<'_>) -> Similarity {
     let n = vectors.len();
     let _stage = crate::timing::stage("nearest neighbours");
     let mut budget = search.budget;
@@ -626,6 +630,7 @@ fn nearest_only(vectors: &Vectors, k: Option<usize>, search: Search) -> Similari
                 raised_from.map_or((budget, recall.map_or(0.0, |r| r.0)), |(b, r, _)| (b, r));
             raised_from = Some((first.0, first.1, raises + 1));
             budget = budget.saturating_mul(4);
+            (search.on_raise)(budget, recall.map_or(0.0, |r| r.0));
             continue;
         }
         break (rows, exact, recall);

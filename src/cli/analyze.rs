@@ -392,7 +392,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         crate::memory::give_back();
         {
             let _stage = crate::timing::stage("comparing the essays");
-            analysis.compare_essays(&options, false);
+            let raised = |budget: usize, recall: f64| {
+                progress.set_message(format!(
+                    "{n} essays; a sample's neighbours were {}% found: searching again with \
+                     {budget} index entries an essay",
+                    percent_down(recall)
+                ));
+            };
+            analysis.compare_essays(&options, false, &raised);
         }
         progress.finish_and_clear();
         if let (Some((_, false)), Some(column)) = (&analysis.groups, &args.group_by) {
