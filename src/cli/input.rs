@@ -31,7 +31,8 @@ pub struct InputArgs {
     /// [default: ./corpus if it exists, else the bundled corpus]
     pub paths: Vec<PathBuf>,
 
-    /// Worker threads [default: all cores]
+    /// Worker threads, for the analysis and for Polars, which builds the tables [default: all
+    /// cores]
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
