@@ -74,11 +74,9 @@ impl GroupCounter {
                         let w = &words[id as usize];
                         let b = w.count - a;
                         let d = total - c;
-                        let candidate = !w.stopword
-                            && super::keywords::is_candidate(w.word)
-                            && w.count >= MIN_FREQ
-                            && Keyness::positive(a, b, c, d);
-                        let g2 = Keyness::of(a, b, c, d).g2;
+                        let candidate =
+                            w.keyword && w.count >= MIN_FREQ && Keyness::positive(a, b, c, d);
+                        let g2 = Keyness::g2(a, b, c, d);
                         (candidate && g2 >= MIN_G2).then(|| (w.word.to_owned(), g2))
                     })
                     .collect();

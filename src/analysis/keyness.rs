@@ -40,22 +40,7 @@ impl Keyness {
                 log_ratio_high: 0.0,
             };
         }
-        let cells = [
-            (a, a + b, c),
-            (b, a + b, d),
-            (c - a, n as u64 - a - b, c),
-            (d - b, n as u64 - a - b, d),
-        ];
-        let g2 = 2.0
-            * cells
-                .iter()
-                .filter(|&&(o, _, _)| o > 0)
-                .map(|&(o, row, col)| {
-                    let expected = row as f64 * col as f64 / n;
-                    o as f64 * (o as f64 / expected).ln()
-                })
-                .sum::<f64>();
-        let g2 = g2.max(0.0);
+        let g2 = Self::g2(a, b, c, d);
         let relative = |x: u64, total: u64| {
             if total == 0 {
                 0.0
@@ -81,6 +66,32 @@ impl Keyness {
             log_ratio_low: log_ratio - half_width,
             log_ratio_high: log_ratio + half_width,
         }
+    }
+
+    /// G² alone, as [`Keyness::of`] computes it (0 where it has no table): the corpus keywords
+    /// of every essay need no more, and the p-value's series and the log ratio's interval
+    /// cost more than G² itself.
+    pub fn g2(a: u64, b: u64, c: u64, d: u64) -> f64 {
+        let n = (c + d) as f64;
+        if n == 0.0 || a > c || b > d {
+            return 0.0;
+        }
+        let cells = [
+            (a, a + b, c),
+            (b, a + b, d),
+            (c - a, n as u64 - a - b, c),
+            (d - b, n as u64 - a - b, d),
+        ];
+        let g2 = 2.0
+            * cells
+                .iter()
+                .filter(|&&(o, _, _)| o > 0)
+                .map(|&(o, row, col)| {
+                    let expected = row as f64 * col as f64 / n;
+                    o as f64 * (o as f64 / expected).ln()
+                })
+                .sum::<f64>();
+        g2.max(0.0)
     }
 
     /// Whether the word is relatively more frequent in the target.

@@ -176,6 +176,9 @@ pub struct WordFreq<'a> {
     /// Essays that use the word.
     pub essays: u32,
     pub stopword: bool,
+    /// It can be a keyword: not a stopword, and [`keywords::is_candidate`]. Set once a word,
+    /// where every essay using it asked it again (a pass over its characters each time).
+    pub keyword: bool,
     /// jieba's IDF of the word (its median for an unknown word).
     pub idf: f64,
     /// Its HSK 3.0 level as a whole word (0: not in the list).
@@ -583,6 +586,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                             count: 0,
                             essays: 0,
                             stopword: false,
+                            keyword: false,
                             idf: 0.0,
                             hsk: 0,
                             in_dictionary: false,
@@ -596,6 +600,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
         let stopwords = self.stopwords;
         self.words[first_new..].par_iter_mut().for_each(|w| {
             w.stopword = stopwords.contains(w.word);
+            w.keyword = !w.stopword && keywords::is_candidate(w.word);
             w.idf = idf.idf(w.word);
             w.hsk = levels::word_level(w.word);
             w.in_dictionary = segmenter.has_word(w.word);
@@ -1090,7 +1095,7 @@ fn candidates<'w, 'a>(
 ) -> impl Iterator<Item = (&'w WordFreq<'a>, u64)> + 'w {
     counts
         .map(|(id, c)| (&words[id as usize], u64::from(c)))
-        .filter(|(w, _)| !w.stopword && keywords::is_candidate(w.word))
+        .filter(|(w, _)| w.keyword)
 }
 
 /// Keyword methods that need the whole corpus: corpus IDF and keyness.
@@ -1119,7 +1124,7 @@ fn corpus_keywords<'a>(
                         if !Keyness::positive(a, b, c, d) {
                             return None;
                         }
-                        let g2 = Keyness::of(a, b, c, d).g2;
+                        let g2 = Keyness::g2(a, b, c, d);
                         (g2 >= KEYNESS_MIN_G2).then_some(Keyword {
                             word: w.word,
                             score: g2,
