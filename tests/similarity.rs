@@ -214,6 +214,16 @@ fn neighbours_past_the_all_pairs_limit() {
         "{stderr}"
     );
     assert!(!stderr.contains("warning"), "{stderr}");
+    // run.json records how the search went (466 of the sample's 500 neighbours at first).
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("run.json")).unwrap()).unwrap();
+    assert_eq!(
+        record["neighbours"],
+        serde_json::json!({
+            "budget": 48000, "default_budget": 12000, "default_budget_recall": 0.932,
+            "recall": null, "sampled": null,
+        })
+    );
     let (checked, stderr) = run(&["--jobs", "2", "--check-neighbours", "50"]);
     assert!(
         stderr.contains("searched again with 48000: 100.0% found"),

@@ -492,7 +492,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         staging.commit()?;
         // The record of this run, and the reports of the previous one it did not write again.
         let record = run::Run::new(&corpus.files, &written, &args.output)
-            .with_options(super::options::of_analyze(&args));
+            .with_options(super::options::of_analyze(&args))
+            .with_neighbours(analysis.similarity.as_ref().and_then(neighbour_record));
         for stale in run::record(&args.output, &record)? {
             if !args.quiet {
                 eprintln!(
@@ -736,6 +737,21 @@ fn report_neighbour_search(found: &Similarity, args: &Args) {
             percent_down(recall),
         );
     }
+}
+
+/// How the neighbour search went, for `run.json`: the budget it ended with, the default budget
+/// and its sample's recall if that was raised, the last check's recall and sample (`null` when
+/// there was none: every essay's nearest was proved). `None` with every pair compared; the
+/// budget `null` for `--exact-neighbours`.
+fn neighbour_record(found: &Similarity) -> Option<serde_json::Value> {
+    let budget = found.budget?;
+    Some(serde_json::json!({
+        "budget": (budget != usize::MAX).then_some(budget),
+        "default_budget": found.raised_from.map(|(first, _)| first),
+        "default_budget_recall": found.raised_from.map(|(_, recall)| recall),
+        "recall": found.recall.map(|(recall, _)| recall),
+        "sampled": found.recall.map(|(_, sampled)| sampled),
+    }))
 }
 
 /// A share as a percentage with one decimal, rounded down: a recall just under 99% must not

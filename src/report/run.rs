@@ -30,6 +30,11 @@ pub struct Run {
     /// left unset), by the option's name with `_` for `-`; none in a record from before them.
     #[serde(default)]
     pub options: serde_json::Map<String, serde_json::Value>,
+    /// How the nearest-neighbour search past 1,000 essays went: the budget it ended with, the
+    /// default budget and its sample's recall if that was raised, and the recall of the last
+    /// check; absent when no such search ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neighbours: Option<serde_json::Value>,
     pub inputs: Vec<Input>,
     /// The files it wrote, relative to the output folder, `/`-separated, sorted.
     pub files: Vec<String>,
@@ -53,6 +58,7 @@ impl Run {
             wenxi: env!("CARGO_PKG_VERSION").to_owned(),
             command: std::env::args().collect(),
             options: serde_json::Map::new(),
+            neighbours: None,
             inputs: files
                 .iter()
                 .map(|f| Input {
@@ -69,6 +75,11 @@ impl Run {
     /// The record with the run's options.
     pub fn with_options(self, options: serde_json::Map<String, serde_json::Value>) -> Run {
         Run { options, ..self }
+    }
+
+    /// The record with how the neighbour search went (see [`Run::neighbours`]).
+    pub fn with_neighbours(self, neighbours: Option<serde_json::Value>) -> Run {
+        Run { neighbours, ..self }
     }
 }
 
