@@ -1019,8 +1019,7 @@ impl Analysis<'_> {
                 report: options.check_neighbours.is_some_and(|c| c > 0),
                 on_raise,
             };
-            let found = similarity::compare(&vectors, options.clusters, options.all_pairs, search);
-            found
+            similarity::compare(&vectors, options.clusters, options.all_pairs, search)
         });
         if !keep_counts {
             self.essays

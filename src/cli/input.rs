@@ -238,7 +238,7 @@ impl InputArgs {
 
     /// A rayon pool of `--jobs` threads. Polars' own pool, which builds and writes the tables,
     /// is bounded to as many (it reads `POLARS_MAX_THREADS` when first used, which is after
-    /// this): with `--jobs 1` it had spread a 50 MB run's table writing over the second core.
+    /// this), so that `--jobs` bounds the tables' work too.
     pub fn pool(&self) -> anyhow::Result<rayon::ThreadPool> {
         let mut pool = rayon::ThreadPoolBuilder::new();
         if let Some(jobs) = self.jobs {
