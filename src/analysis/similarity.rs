@@ -606,6 +606,7 @@ pub struct Search<'r> {
     pub on_raise: &'r dyn Fn(usize, f64),
 }
 
+#[cfg(test)]
 impl Search<'_> {
     /// An exact search, unchecked.
     pub fn exact() -> Self {
@@ -626,25 +627,30 @@ fn nearest_only(vectors: &Vectors, k: Option<usize>, search: Search<'_>) -> Simi
     let _stage = crate::timing::stage("nearest neighbours");
     let mut budget = search.budget;
     let mut raised_from = None;
+    let mut raises = 0;
     let (rows, exact, recall) = loop {
         let (rows, exact) = search_all(vectors, budget);
         let proved = exact.iter().all(|&e| e);
         let recall = (search.check > 0 && (search.report || !proved)).then(|| {
             crate::timing::time("neighbour check", || recall(vectors, &rows, search.check))
         });
-        let short = recall.is_some_and(|(r, _)| r < TARGET_RECALL);
-        let raises = raised_from.as_ref().map_or(0, |&(_, _, times)| times);
         let affordable = (n as u128) * (budget as u128).saturating_mul(4)
             <= ((n as u128) * (search.budget as u128) * 4).max(RAISED_ENTRIES);
-        if search.raise && short && !proved && raises < MAX_RAISES && affordable {
-            let first =
-                raised_from.map_or((budget, recall.map_or(0.0, |r| r.0)), |(b, r, _)| (b, r));
-            raised_from = Some((first.0, first.1, raises + 1));
-            budget = budget.saturating_mul(4);
-            (search.on_raise)(budget, recall.map_or(0.0, |r| r.0));
-            continue;
+        match recall {
+            Some((r, _))
+                if r < TARGET_RECALL
+                    && search.raise
+                    && !proved
+                    && raises < MAX_RAISES
+                    && affordable =>
+            {
+                raised_from.get_or_insert((budget, r));
+                raises += 1;
+                budget = budget.saturating_mul(4);
+                (search.on_raise)(budget, r);
+            }
+            _ => break (rows, exact, recall),
         }
-        break (rows, exact, recall);
     };
     let nearest = rows.iter().map(|row| row.first().copied()).collect();
     let pairs = rows
@@ -659,7 +665,7 @@ fn nearest_only(vectors: &Vectors, k: Option<usize>, search: Search<'_>) -> Simi
         exact,
         recall,
         budget: Some(budget),
-        raised_from: raised_from.map(|(b, r, _)| (b, r)),
+        raised_from,
         clusters: (n >= 2).then(|| {
             let _stage = crate::timing::stage("spherical k-means");
             kmeans::clusters(vectors, k)

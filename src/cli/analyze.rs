@@ -742,8 +742,7 @@ fn report_neighbour_search(found: &Similarity, args: &Args) {
 /// How the neighbour search went, for `run.json`: the budget it ended with, the default budget
 /// and its sample's recall if that was raised, the last check's recall and sample (`null` when
 /// no check ran: every essay's nearest was proved, or `--check-neighbours 0`). `None` with
-/// every pair compared; the
-/// budget `null` for `--exact-neighbours`.
+/// every pair compared; the budget `null` for `--exact-neighbours`.
 fn neighbour_record(found: &Similarity) -> Option<serde_json::Value> {
     let budget = found.budget?;
     Some(serde_json::json!({
