@@ -447,7 +447,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
             ngrams: options
                 .ngrams
                 .as_ref()
-                .map(|_| ngrams::NgramCounter::new(ngrams::Unit::Words)),
+                .map(|ns| ngrams::NgramCounter::new(ngrams::Unit::Words, ns.clone())),
             ngram_error: None,
             positions: options.arf.then(arf::Positions::new),
             groups: options
@@ -458,6 +458,14 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
                 .then(written::FormCounter::default),
             by_id: false,
             unpacked: 0..0,
+        }
+    }
+
+    /// Tells the n-gram counter (`--ngrams`) about how many bytes of input to size its table
+    /// for; before the first batch.
+    pub fn expect_input_bytes(&mut self, bytes: u64) {
+        if let Some(counter) = &mut self.ngrams {
+            counter.expect_bytes(bytes);
         }
     }
 

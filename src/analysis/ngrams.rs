@@ -3,11 +3,22 @@
 //!
 //! An n-gram never crosses punctuation, a number, a line end or an essay end: word n-grams are
 //! read inside runs of adjacent word tokens, character n-grams inside runs of Han characters.
-//! Each n-gram is a `u128` key (n and up to five 25-bit ids), counted per essay in parallel; the
-//! corpus counts are split into shards by key, each batch's records of a shard sorted into a
-//! run (kept in memory or written to a temporary file past a budget), and each shard's runs
-//! merged at the end by its own thread in corpus order, so that the figures do not depend on
-//! the thread count or the batch size.
+//! Each n-gram is a `u128` key (n and up to five 25-bit ids). The count takes two passes:
+//!
+//! 1. Each batch's essays are segmented in parallel into runs of items, which are kept in
+//!    corpus ids (4 bytes a word, in memory or in a temporary file past a budget), and every
+//!    n-gram is counted, up to 3, in the slot of a table its hash chooses ([`Sketch`]).
+//! 2. At the end, the runs are read again, and only the n-grams whose slot reaches the
+//!    threshold of count and range are counted exactly, per essay in parallel. These records are
+//!    split into shards by key, each chunk's records of a shard sorted into a run (kept in
+//!    memory or written to a temporary file past the budget), and each shard's runs merged by
+//!    its own thread in corpus order, so that the figures do not depend on the thread count or
+//!    the batch size.
+//!
+//! An n-gram that passes the threshold always reaches it in its slot, so the table is what
+//! counting everything would give; the first pass only spares the sorting and merging of the
+//! n-grams seen once, which are most of them (11.6 of the 12 million of the 50 MB bench
+//! corpus).
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -57,10 +68,11 @@ fn shard_of(key: u128) -> usize {
 /// The n-grams of one essay before the corpus knows its words.
 #[derive(Debug, Default)]
 pub struct EssayGrams {
-    /// The essay's distinct items: byte ranges of its body (words), or chars.
+    /// The essay's distinct words: byte ranges of its body (empty for characters).
     vocab: Vec<(u32, u32)>,
-    /// (key over indexes of `vocab`, count).
-    grams: Vec<(u128, u32)>,
+    /// The essay's runs of items long enough for an n-gram, each ended by [`RUN_END`]: words
+    /// by their place in `vocab`, characters by code point.
+    items: Vec<u32>,
     /// Words (or Han characters) of the essay: its size as a corpus part.
     pub size: u64,
     /// How the essay writes its items, when the table is to show them as written.
@@ -167,23 +179,26 @@ fn char_forms(essay: &Essay) -> Option<EssayForms> {
     Some(forms)
 }
 
-/// Adds the n-grams of one run of items to `counts`.
-fn count_run(run: &[u32], ns: &RangeInclusive<usize>, counts: &mut FxHashMap<u128, u32>) {
-    for n in ns.clone() {
-        for window in run.windows(n) {
-            *counts.entry(key(window)).or_insert(0) += 1;
-        }
+/// Ends each run of items in [`EssayGrams::items`] and the counter's sequences.
+const RUN_END: u32 = u32::MAX;
+
+/// Keeps one run of items, if it is long enough to hold an n-gram.
+fn push_run(run: &[u32], shortest: usize, items: &mut Vec<u32>) {
+    if run.len() >= shortest.max(1) {
+        items.extend_from_slice(run);
+        items.push(RUN_END);
     }
 }
 
-fn finish_grams(vocab: Vec<(u32, u32)>, counts: FxHashMap<u128, u32>, size: u64) -> EssayGrams {
-    // In the map's order, which depends only on the keys inserted and the capacity the essay's
-    // length gave the map (FxHash has no random seed).
-    EssayGrams {
-        vocab,
-        grams: counts.into_iter().collect(),
-        size,
-        written: None,
+/// Calls `each` with the key of every n-gram of lengths `ns` in `items` (runs ended by
+/// [`RUN_END`]), a run at a time, shorter n-grams first.
+fn each_key(items: &[u32], ns: &RangeInclusive<usize>, mut each: impl FnMut(u128)) {
+    for run in items.split(|&i| i == RUN_END) {
+        for n in ns.clone() {
+            for window in run.windows(n) {
+                each(key(window));
+            }
+        }
     }
 }
 
@@ -205,8 +220,7 @@ fn counted_word_grams(
     let mut ids: FxHashMap<&str, u32> =
         FxHashMap::with_capacity_and_hasher(tokens.len(), Default::default());
     let mut vocab: Vec<(u32, u32)> = Vec::new();
-    let mut counts: FxHashMap<u128, u32> =
-        FxHashMap::with_capacity_and_hasher(tokens.len() * ns.clone().count(), Default::default());
+    let mut items: Vec<u32> = Vec::with_capacity(tokens.len() + tokens.len() / 8);
     let mut occurrences: Vec<u32> = Vec::new();
     let mut run: Vec<u32> = Vec::new();
     let mut size = 0u64;
@@ -216,7 +230,7 @@ fn counted_word_grams(
         let word = is_word(token);
         // Whitespace (a line end) between two tokens ends a run too.
         if !word || start != last_end {
-            count_run(&run, &ns, &mut counts);
+            push_run(&run, *ns.start(), &mut items);
             run.clear();
         }
         last_end = start + token.len();
@@ -232,13 +246,19 @@ fn counted_word_grams(
             run.push(id);
         }
     }
-    count_run(&run, &ns, &mut counts);
-    (finish_grams(vocab, counts, size), occurrences)
+    push_run(&run, *ns.start(), &mut items);
+    let grams = EssayGrams {
+        vocab,
+        items,
+        size,
+        written: None,
+    };
+    (grams, occurrences)
 }
 
 /// The character n-grams of an essay: inside runs of Han characters.
 pub fn char_grams(body: &str, ns: RangeInclusive<usize>) -> EssayGrams {
-    let mut counts: FxHashMap<u128, u32> = FxHashMap::default();
+    let mut items: Vec<u32> = Vec::new();
     let mut run: Vec<u32> = Vec::new();
     let mut size = 0u64;
     for c in body.chars() {
@@ -246,19 +266,24 @@ pub fn char_grams(body: &str, ns: RangeInclusive<usize>) -> EssayGrams {
             size += 1;
             run.push(c as u32);
         } else {
-            count_run(&run, &ns, &mut counts);
+            push_run(&run, *ns.start(), &mut items);
             run.clear();
         }
     }
-    count_run(&run, &ns, &mut counts);
-    finish_grams(Vec::new(), counts, size)
+    push_run(&run, *ns.start(), &mut items);
+    EssayGrams {
+        vocab: Vec::new(),
+        items,
+        size,
+        written: None,
+    }
 }
 
 /// A record of the corpus counts: (n-gram key, essay, count in the essay).
 type Record = (u128, u32, u32);
 
-/// One shard of the corpus counts: a sorted run of records a batch, by n-gram and then essay,
-/// held in memory until the runs take more than the budget.
+/// One shard of the exact counts (the second pass): a sorted run of records a chunk, by
+/// n-gram and then essay, held in memory until the runs take more than the budget.
 ///
 /// A batch's records are sorted, not summed in a hash table: the sums would be sorted again
 /// before going to disk anyway, and with the ~12 million distinct n-grams of 50 MB (most seen
@@ -287,11 +312,205 @@ pub struct NgramCounter<'a> {
     shards: Vec<Shard>,
     /// Size of each essay so far.
     sizes: Vec<u64>,
-    /// Memory the shards may hold before they are written out as sorted runs.
+    /// Memory the shards may hold before they are written out as sorted runs, and the
+    /// sequences before they are written out.
     budget: usize,
     spill: Option<Spill>,
     /// The forms the essays write the items in, if the table shows them as written.
     forms: Option<Box<CounterForms<'a>>>,
+    /// Lengths counted.
+    ns: RangeInclusive<usize>,
+    /// Every n-gram seen, counted up to 3 in a slot its hash chooses (the first pass).
+    sketch: Option<Sketch>,
+    /// Slots of the sketch, as a power of two; `None` sizes it from `expected`.
+    sketch_bits: Option<u32>,
+    /// Bytes of input the counter expects, which size the sketch.
+    expected: u64,
+    /// The essays' runs of items in corpus ids, for the second pass.
+    sequences: Sequences,
+}
+
+/// The first pass of the count: a saturating two-bit counter for each slot of a table that
+/// every n-gram of the corpus is hashed into. A slot's count is at least that of every n-gram
+/// hashed to it (capped at 3), so an n-gram whose slot has fewer than the threshold is seen
+/// fewer times, and only the n-grams of the other slots are counted exactly, in the second
+/// pass. Most n-grams of a corpus are seen once (about 11.6 of the 12 million of the 50 MB
+/// bench corpus) and never go into a record, a sort or a temporary file. The counts are the
+/// same whatever order the n-grams come in, so the set counted exactly is the same every run.
+struct Sketch {
+    /// Thirty-two slots a word.
+    words: Vec<u64>,
+    /// log2 of the number of slots.
+    bits: u32,
+}
+
+/// Slices of the sketch that the first pass fills in parallel, each by one thread, so that no
+/// slot needs an atomic operation and each thread's writes stay in one region (512 KB at 50 MB
+/// of input; 256 slices, 1 MB each at 500 MB, were no faster).
+const SLICES: usize = 64;
+
+impl Sketch {
+    fn new(bits: u32) -> Sketch {
+        Sketch {
+            words: vec![0; (1usize << bits) / 32],
+            bits,
+        }
+    }
+
+    /// Slots for `bytes` of input: about one per byte for each length counted (some eight for
+    /// each n-gram of words, whose words take about 5.5 bytes of UTF-8), which leaves about
+    /// one n-gram seen once in eleven sharing a slot with another; at least 2^20 slots, at
+    /// most 2^32 (a GB).
+    fn bits_for(bytes: u64, lengths: usize) -> u32 {
+        let slots = bytes.saturating_mul(lengths as u64).max(1 << 20);
+        slots.next_power_of_two().trailing_zeros().min(32)
+    }
+
+    /// The slot of an n-gram key: the high bits of a 64-bit mix of it (the finaliser of
+    /// MurmurHash3, applied to each half, with the length's bits in the high half).
+    fn slot(&self, key: u128) -> u32 {
+        fn mix(mut x: u64) -> u64 {
+            x ^= x >> 33;
+            x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+            x ^= x >> 33;
+            x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+            x ^ (x >> 33)
+        }
+        let h = mix(mix(key as u64) ^ ((key >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        (h >> (64 - self.bits)) as u32
+    }
+
+    fn slice_of(&self, slot: u32) -> usize {
+        (u64::from(slot) * SLICES as u64 >> self.bits) as usize
+    }
+
+    /// Counts one n-gram in its slot, `words` being its slice, which starts at slot `first`.
+    fn bump(words: &mut [u64], first: u32, slot: u32) {
+        let at = (slot - first) as usize;
+        let word = &mut words[at / 32];
+        let shift = (at % 32) * 2;
+        if (*word >> shift) & 3 < 3 {
+            *word += 1 << shift;
+        }
+    }
+
+    /// Adds to `keys` the n-grams of `items` whose slot has a count of at least `least`.
+    fn candidates(
+        &self,
+        items: &[u32],
+        ns: &RangeInclusive<usize>,
+        least: u32,
+        keys: &mut Vec<u128>,
+    ) {
+        let mut slotted: Vec<(u128, u32)> = Vec::new();
+        each_key(items, ns, |k| slotted.push((k, self.slot(k))));
+        // The slots are all over the table: asked for some way ahead of their reading, they
+        // come from memory together, not one after another.
+        const AHEAD: usize = 16;
+        for &(_, slot) in slotted.iter().take(AHEAD) {
+            self.prefetch(slot);
+        }
+        for (at, &(k, slot)) in slotted.iter().enumerate() {
+            if let Some(&(_, ahead)) = slotted.get(at + AHEAD) {
+                self.prefetch(ahead);
+            }
+            if self.get(slot) >= least {
+                keys.push(k);
+            }
+        }
+    }
+
+    /// Asks for a slot's word to be brought into the cache.
+    fn prefetch(&self, slot: u32) {
+        let at = slot as usize / 32;
+        super::similarity::prefetch(&self.words[at..at + 1], 64);
+    }
+
+    /// The count of a slot, up to 3.
+    fn get(&self, slot: u32) -> u32 {
+        let slot = slot as usize;
+        ((self.words[slot / 32] >> ((slot % 32) * 2)) & 3) as u32
+    }
+}
+
+/// The essays' runs of items in corpus ids, as the batches gave them: kept in memory until they
+/// take more than the budget, then written to a temporary file (unnamed, as the runs').
+#[derive(Default)]
+struct Sequences {
+    held: Vec<Chunk>,
+    file: Option<std::fs::File>,
+    /// (first essay, essays, items, start in the file) of each chunk written.
+    written: Vec<(u32, usize, usize, u64)>,
+}
+
+/// The sequences of a batch: the items of essay `first + i` are `items[ends[i - 1]..ends[i]]`.
+#[derive(Default)]
+struct Chunk {
+    first: u32,
+    ends: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Chunk {
+    fn bytes(&self) -> usize {
+        (self.ends.capacity() + self.items.capacity()) * 4
+    }
+
+    fn essay(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.items[start..self.ends[i] as usize]
+    }
+}
+
+impl Sequences {
+    fn bytes(&self) -> usize {
+        self.held.iter().map(Chunk::bytes).sum()
+    }
+
+    /// Writes the chunks held to the file, in order.
+    fn spill(&mut self) -> std::io::Result<()> {
+        use std::io::{Seek, Write};
+        if self.file.is_none() {
+            self.file = Some(tempfile::tempfile()?);
+        }
+        let mut file = self.file.as_ref().expect("made above");
+        let mut start = file.seek(std::io::SeekFrom::End(0))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut file);
+        for chunk in self.held.drain(..) {
+            for &x in chunk.ends.iter().chain(&chunk.items) {
+                out.write_all(&x.to_le_bytes())?;
+            }
+            self.written
+                .push((chunk.first, chunk.ends.len(), chunk.items.len(), start));
+            start += ((chunk.ends.len() + chunk.items.len()) * 4) as u64;
+        }
+        out.flush()
+    }
+
+    /// Each chunk in corpus order, those on disk read back one at a time.
+    fn each(&mut self, mut f: impl FnMut(&Chunk) -> Result<(), String>) -> Result<(), String> {
+        use std::io::{Read, Seek};
+        let failed = |e: std::io::Error| format!("cannot read back the n-gram sequences: {e}");
+        for &(first, essays, items, start) in &self.written {
+            let mut file = self.file.as_ref().expect("chunks written have their file");
+            file.seek(std::io::SeekFrom::Start(start)).map_err(failed)?;
+            let mut bytes = vec![0u8; (essays + items) * 4];
+            file.read_exact(&mut bytes).map_err(failed)?;
+            let mut numbers = bytes
+                .chunks_exact(4)
+                .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")));
+            let chunk = Chunk {
+                first,
+                ends: numbers.by_ref().take(essays).collect(),
+                items: numbers.collect(),
+            };
+            f(&chunk)?;
+        }
+        for chunk in &self.held {
+            f(chunk)?;
+        }
+        Ok(())
+    }
 }
 
 /// The forms of the items met so far (see [`super::written`]).
@@ -321,16 +540,18 @@ struct Written<'a> {
     pairs: FxHashMap<u64, u64>,
 }
 
-/// Memory the counts may take before they go to disk: most n-grams of a large corpus are seen
-/// once, and which will be seen again is known only at the end.
+/// Memory the exact counts, and the essays' runs of items, may each take before they go to
+/// disk.
 pub const SPILL_BYTES: usize = 32 << 20;
 
-/// Text in a batch of `wenxi ngrams`: a batch's n-grams take about 30 times its text until
-/// they are counted (twice that for characters, about two to a word), so its batches are a
-/// quarter of the others, an eighth for characters.
+/// Text in a batch of `wenxi ngrams`: a batch's n-gram slots and runs take several times its
+/// text until they are counted (words about 16 bytes a word for 2- and 3-grams, characters
+/// three times that, a character being a third of a word), so its batches are half the others
+/// (1.85 s at 50 MB, against 2.0 s with a quarter and 275 MB of memory, against 238, with
+/// all), an eighth for characters (a quarter took 290 MB for 2- to 4-grams at 50 MB).
 pub fn batch_bytes(unit: Unit) -> usize {
     match unit {
-        Unit::Words => super::BATCH_BYTES / 4,
+        Unit::Words => super::BATCH_BYTES / 2,
         Unit::Chars => super::BATCH_BYTES / 8,
     }
 }
@@ -751,7 +972,8 @@ pub struct Filter<'f> {
 }
 
 impl<'a> NgramCounter<'a> {
-    pub fn new(unit: Unit) -> Self {
+    /// A counter of the n-grams of lengths `ns` (which the essays' grams must be made with).
+    pub fn new(unit: Unit, ns: RangeInclusive<usize>) -> Self {
         NgramCounter {
             unit,
             ids: FxHashMap::default(),
@@ -761,7 +983,27 @@ impl<'a> NgramCounter<'a> {
             budget: SPILL_BYTES,
             spill: None,
             forms: None,
+            ns,
+            sketch: None,
+            sketch_bits: None,
+            expected: 0,
+            sequences: Sequences::default(),
         }
+    }
+
+    /// Sizes the first pass's table for about `bytes` of input; before the first batch only.
+    pub fn expect_bytes(&mut self, bytes: u64) {
+        self.expected = bytes;
+    }
+
+    /// A table of 2^`bits` slots whatever the input (so that tests can make n-grams share
+    /// slots).
+    #[cfg(test)]
+    fn with_sketch_bits(mut self, bits: u32) -> Self {
+        // A slice is at least a word of slots.
+        assert!(1 << bits >= 32 * SLICES);
+        self.sketch_bits = Some(bits);
+        self
     }
 
     /// Shows the n-grams as the essays wrote them. Each word in the form the corpus writes it
@@ -775,7 +1017,8 @@ impl<'a> NgramCounter<'a> {
         self
     }
 
-    /// The memory the counts may take before they are written to temporary files.
+    /// The memory the exact counts, and apart from them the essays' runs of items, may each
+    /// take before they are written to temporary files.
     pub fn with_budget(mut self, bytes: usize) -> Self {
         self.budget = bytes;
         self
@@ -857,52 +1100,154 @@ impl<'a> NgramCounter<'a> {
             forms.add(self.unit, essays, &grams, &global, self.words.len(), intern);
         }
         self.sizes.extend(grams.iter().map(|g| g.size));
-        // Keys in corpus ids, grouped by shard (a counting sort: each group keeps the essay's
-        // order of keys, which is the same every run).
-        let unit = self.unit;
-        let keyed: Vec<(Vec<(u128, u32)>, [u32; SHARDS + 1])> = grams
+        let sketch = self.sketch.get_or_insert_with(|| {
+            Sketch::new(
+                self.sketch_bits
+                    .unwrap_or_else(|| Sketch::bits_for(self.expected, self.ns.clone().count())),
+            )
+        });
+        // The essays' items in corpus ids, and the slots of their n-grams grouped by slice of
+        // the sketch (a counting sort: each group keeps the essay's order).
+        let (unit, ns) = (self.unit, &self.ns);
+        let sketch_ref = &*sketch;
+        let essays: Vec<(Vec<u32>, Vec<u32>, [u32; SLICES + 1])> = grams
             .into_par_iter()
             .enumerate()
             .map(|(e, g)| {
-                let keys: Vec<(usize, u128, u32)> = g
-                    .grams
-                    .iter()
-                    .map(|&(k, c)| {
-                        let k = match unit {
-                            Unit::Chars => k,
-                            Unit::Words => {
-                                let mut ids = [0u32; MAX_N];
-                                let mut n = 0;
-                                for local in unkey(k) {
-                                    ids[n] = global[e][local as usize];
-                                    n += 1;
-                                }
-                                key(&ids[..n])
+                let items: Vec<u32> = match unit {
+                    Unit::Chars => g.items,
+                    Unit::Words => g
+                        .items
+                        .iter()
+                        .map(|&i| {
+                            if i == RUN_END {
+                                RUN_END
+                            } else {
+                                global[e][i as usize]
                             }
-                        };
-                        (shard_of(k), k, c)
-                    })
-                    .collect();
+                        })
+                        .collect(),
+                };
+                let mut slots: Vec<(u8, u32)> =
+                    Vec::with_capacity(items.len() * ns.clone().count());
+                let mut bounds = [0u32; SLICES + 1];
+                each_key(&items, ns, |k| {
+                    let slot = sketch_ref.slot(k);
+                    let slice = sketch_ref.slice_of(slot);
+                    bounds[slice + 1] += 1;
+                    slots.push((slice as u8, slot));
+                });
+                for s in 0..SLICES {
+                    bounds[s + 1] += bounds[s];
+                }
+                let mut next = bounds;
+                let mut grouped = vec![0u32; slots.len()];
+                for (slice, slot) in slots {
+                    grouped[next[slice as usize] as usize] = slot;
+                    next[slice as usize] += 1;
+                }
+                (items, grouped, bounds)
+            })
+            .collect();
+        let per_slice = sketch.words.len() / SLICES;
+        let slots_per_slice = (1u64 << sketch.bits) / SLICES as u64;
+        sketch
+            .words
+            .par_chunks_mut(per_slice.max(1))
+            .enumerate()
+            .for_each(|(s, words)| {
+                let first = (s as u64 * slots_per_slice) as u32;
+                for (_, grouped, bounds) in &essays {
+                    for &slot in &grouped[bounds[s] as usize..bounds[s + 1] as usize] {
+                        Sketch::bump(words, first, slot);
+                    }
+                }
+            });
+        let mut chunk = Chunk {
+            first,
+            ends: Vec::with_capacity(essays.len()),
+            items: Vec::with_capacity(essays.iter().map(|(items, _, _)| items.len()).sum()),
+        };
+        for (items, _, _) in essays {
+            chunk.items.extend(items);
+            chunk.ends.push(chunk.items.len() as u32);
+        }
+        self.sequences.held.push(chunk);
+        if self.sequences.bytes() > self.budget {
+            self.sequences.spill().map_err(|e| {
+                format!(
+                    "cannot write the n-gram sequences to a temporary file in {}: {e} (TMPDIR \
+                     chooses the folder)",
+                    std::env::temp_dir().display()
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The second pass: every n-gram whose slot of the sketch reaches `least` (all of them for
+    /// 1 or less), counted exactly, essay by essay, into the shards' runs.
+    fn count_exactly(&mut self, least: u64) -> Result<(), String> {
+        let least = least.min(3) as u32;
+        let mut sequences = std::mem::take(&mut self.sequences);
+        let sketch = self.sketch.take();
+        let ns = self.ns.clone();
+        let result = sequences.each(|chunk| {
+            let grams: Vec<Vec<(u128, u32)>> = (0..chunk.ends.len())
+                .into_par_iter()
+                .map(|i| {
+                    let items = chunk.essay(i);
+                    let mut keys: Vec<u128> = Vec::new();
+                    match &sketch {
+                        Some(sketch) if least > 1 => {
+                            sketch.candidates(items, &ns, least, &mut keys)
+                        }
+                        _ => each_key(items, &ns, |k| keys.push(k)),
+                    }
+                    keys.sort_unstable();
+                    let mut counted: Vec<(u128, u32)> = Vec::new();
+                    for k in keys {
+                        match counted.last_mut() {
+                            Some((last, c)) if *last == k => *c += 1,
+                            _ => counted.push((k, 1)),
+                        }
+                    }
+                    counted
+                })
+                .collect();
+            self.add_records(chunk.first, grams)
+        });
+        drop(sequences);
+        result
+    }
+
+    /// Adds the records of essays `first`, `first + 1`, ... (each essay's n-grams, by corpus
+    /// key, with their counts) to the shards' runs, writing them out past the budget.
+    fn add_records(&mut self, first: u32, grams: Vec<Vec<(u128, u32)>>) -> Result<(), String> {
+        // Grouped by shard (a counting sort: each group keeps the essay's order of keys).
+        let keyed: Vec<(Vec<(u128, u32)>, [u32; SHARDS + 1])> = grams
+            .into_par_iter()
+            .map(|g| {
                 let mut bounds = [0u32; SHARDS + 1];
-                for &(s, _, _) in &keys {
-                    bounds[s + 1] += 1;
+                for &(k, _) in &g {
+                    bounds[shard_of(k) + 1] += 1;
                 }
                 for s in 0..SHARDS {
                     bounds[s + 1] += bounds[s];
                 }
                 let mut next = bounds;
-                let mut grouped = vec![(0u128, 0u32); keys.len()];
-                for (s, k, c) in keys {
+                let mut grouped = vec![(0u128, 0u32); g.len()];
+                for (k, c) in g {
+                    let s = shard_of(k);
                     grouped[next[s] as usize] = (k, c);
                     next[s] += 1;
                 }
                 (grouped, bounds)
             })
             .collect();
-        // Each shard's records of the batch, gathered in corpus order and sorted by n-gram
+        // Each shard's records of the essays, gathered in corpus order and sorted by n-gram
         // (then essay, the order they came in, which a stable sort by n-gram keeps: comparing
-        // the key alone, merging the batches went from 0.85 to 0.74 s at 50 MB): the batch's
-        // run.
+        // the key alone, merging the batches went from 0.85 to 0.74 s at 50 MB): a run.
         self.shards
             .par_iter_mut()
             .enumerate()
@@ -946,6 +1291,7 @@ impl<'a> NgramCounter<'a> {
 
     /// The n-grams that pass `filter`, most frequent first, ties by text.
     pub fn finish(mut self, filter: &Filter<'_>) -> Result<NgramTable<'a>, String> {
+        self.count_exactly(filter.min_freq.max(filter.min_range.into()))?;
         let parts = Parts::of(self.sizes.iter().copied());
         let rows = self.merge_runs(filter, &parts)?;
         let mut table = NgramTable {
@@ -1105,7 +1451,7 @@ mod tests {
             essay(1, "社区居民，社区居民\n居民社区"),
             essay(2, "社区居民很团结"),
         ];
-        let mut counter = NgramCounter::new(Unit::Words);
+        let mut counter = NgramCounter::new(Unit::Words, 2..=2);
         let grams: Vec<EssayGrams> = essays
             .iter()
             .map(|e| essay_grams(&segmenter, e, Unit::Words, 2..=2, false))
@@ -1140,7 +1486,7 @@ mod tests {
     fn character_ngrams() {
         let segmenter = Segmenter::new();
         let essays = [essay(1, "抗疫，抗疫英雄")];
-        let mut counter = NgramCounter::new(Unit::Chars);
+        let mut counter = NgramCounter::new(Unit::Chars, 2..=3);
         let grams = vec![essay_grams(
             &segmenter,
             &essays[0],
@@ -1186,7 +1532,7 @@ mod tests {
             keep: &all,
         };
         let rows = |batch: usize, budget: usize, unit: Unit| {
-            let mut counter = NgramCounter::new(unit).with_budget(budget);
+            let mut counter = NgramCounter::new(unit, 2..=3).with_budget(budget);
             for chunk in essays.chunks(batch) {
                 let grams = chunk
                     .iter()
@@ -1204,9 +1550,9 @@ mod tests {
             assert_eq!(rows(1, 0, unit), memory);
             assert_eq!(rows(13, usize::MAX, unit), memory);
         }
-        // A budget of a few batches: runs merged on the way out, and runs on disk and in
-        // memory at the end, merged together.
-        let mut counter = NgramCounter::new(Unit::Words).with_budget(60_000);
+        // A budget of a few batches: sequences on disk and in memory read back in order, runs
+        // merged on the way out, and runs on disk and in memory at the end, merged together.
+        let mut counter = NgramCounter::new(Unit::Words, 2..=3).with_budget(20_000);
         for chunk in essays.chunks(3) {
             let grams = chunk
                 .iter()
@@ -1214,6 +1560,9 @@ mod tests {
                 .collect();
             counter.add(chunk, grams, &|w| w).unwrap();
         }
+        assert!(counter.sequences.written.len() > 1);
+        assert!(!counter.sequences.held.is_empty());
+        counter.count_exactly(2).unwrap();
         let spill = counter.spill.as_ref().expect("spilled");
         assert!(spill.runs[0].len() > 1);
         assert!(counter.shards.iter().any(|s| !s.runs.is_empty()));
@@ -1221,6 +1570,61 @@ mod tests {
             counter.finish(&filter).unwrap().all(),
             rows(1000, usize::MAX, Unit::Words)
         );
+    }
+
+    // The first pass drops only n-grams seen too rarely: with a table so small that most
+    // n-grams share their slot, and one of the default size, every threshold of count and
+    // range gives the rows that counting everything exactly and filtering after gives.
+    #[test]
+    fn the_first_pass_drops_only_rare_ngrams() {
+        let segmenter = Segmenter::new();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/corpus/epidemic-community-essays.txt"
+        ))
+        .unwrap();
+        let essays: Vec<Essay> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .enumerate()
+            .map(|(i, l)| essay(i as u32 + 1, l))
+            .collect();
+        let all = |_: &[&str]| true;
+        let rows = |unit: Unit, bits: Option<u32>, min_freq: u64, min_range: u32| {
+            let mut counter = NgramCounter::new(unit, 1..=4).with_budget(50_000);
+            if let Some(bits) = bits {
+                counter = counter.with_sketch_bits(bits);
+            }
+            for chunk in essays.chunks(5) {
+                let grams = chunk
+                    .iter()
+                    .map(|e| essay_grams(&segmenter, e, unit, 1..=4, false))
+                    .collect();
+                counter.add(chunk, grams, &|w| w).unwrap();
+            }
+            let filter = Filter {
+                min_freq,
+                min_range,
+                keep: &all,
+            };
+            counter.finish(&filter).unwrap().all()
+        };
+        for unit in [Unit::Words, Unit::Chars] {
+            let everything = rows(unit, None, 1, 1);
+            let seen = everything.iter().filter(|r| r.count == 1).count();
+            assert!(seen > 5_000 && seen < everything.len(), "{seen}");
+            for (min_freq, min_range) in [(2, 1), (3, 1), (5, 2), (1, 3), (40, 1)] {
+                let expected: Vec<Ngram> = everything
+                    .iter()
+                    .filter(|r| r.count >= min_freq && r.essays >= min_range)
+                    .cloned()
+                    .collect();
+                assert!(!expected.is_empty());
+                for bits in [None, Some(13)] {
+                    assert_eq!(rows(unit, bits, min_freq, min_range), expected);
+                }
+            }
+        }
     }
 
     // The keys sort word n-grams as their texts joined by spaces sort, words that start others

@@ -267,7 +267,7 @@ impl Dense {
 /// Asks the CPU to bring the first `most` bytes of `items` into its cache (all of it at most),
 /// without waiting for them. A hint only: it changes no result.
 #[inline]
-fn prefetch<T>(items: &[T], most: usize) {
+pub(crate) fn prefetch<T>(items: &[T], most: usize) {
     #[cfg(target_arch = "x86_64")]
     {
         let bytes = std::mem::size_of_val(items).min(most);

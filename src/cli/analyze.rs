@@ -282,6 +282,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                         writer = Some(AppendThread::spawn(scope, table));
                     }
                     text_bytes += batch.text_bytes() as u64;
+                    builder.expect_input_bytes(input_bytes.get());
                     // The essays the page will carry keep their tokens, so that it need not
                     // segment them again.
                     let keep = if args.no_html {

@@ -138,6 +138,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             &load_options,
             crate::analysis::BATCH_BYTES,
             args.table.quiet,
+            |_| {},
             |essay| {
                 let layout = Layout::new(&segmenter, essay);
                 let c = collocates::count(&layout, &node, window);

@@ -402,12 +402,14 @@ impl InputArgs {
     /// Runs `per_essay` on every essay, in parallel a batch of about `batch_bytes` at a time
     /// ([`crate::analysis::BATCH_BYTES`] unless the results of a batch are large), on the
     /// current rayon pool, and gives each batch with its results, in corpus order, to `merge`.
-    /// Progress goes to stderr unless `quiet`. Fails if no essay was found.
+    /// Progress goes to stderr unless `quiet`; `total` is told the bytes of input before the
+    /// first batch. Fails if no essay was found.
     pub fn each_essay<R: Send>(
         &self,
         options: &LoadOptions,
         batch_bytes: usize,
         quiet: bool,
+        total: impl FnOnce(u64),
         per_essay: impl Fn(&Essay) -> R + Sync,
         mut merge: impl FnMut(&Corpus, Vec<R>) -> anyhow::Result<()>,
     ) -> anyhow::Result<Scan> {
@@ -416,7 +418,10 @@ impl InputArgs {
         self.stream(
             options,
             batch_bytes as u64,
-            |total| progress.set_length(total),
+            |bytes| {
+                progress.set_length(bytes);
+                total(bytes);
+            },
             |batch, bytes| {
                 let results: Vec<R> = crate::timing::time("per essay (parallel)", || {
                     batch.essays.par_iter().map(&per_essay).collect()

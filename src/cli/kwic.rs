@@ -108,6 +108,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             &load_options,
             crate::analysis::BATCH_BYTES,
             args.table.quiet,
+            |_| {},
             |essay| kwic::find(&segmenter, essay, &query, context, &args.pos),
             |batch, hits| {
                 let keys = Keys::of(batch);

@@ -64,8 +64,10 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub top: usize,
 
-    /// Memory in MB the counts may take before they are written to temporary files (in TMPDIR)
-    /// and merged at the end; the result is the same whatever the value
+    /// Memory in MB the counts, and apart from them the essays' words, may each take before
+    /// they are written to temporary files (in TMPDIR); the result is the same whatever the
+    /// value. A table of two bits for each input byte and length comes on top (256 MB for 2- and
+    /// 3-grams of 500 MB)
     #[arg(long, value_name = "MB", default_value_t = (ngrams::SPILL_BYTES >> 20) as u64)]
     pub count_memory: u64,
 
@@ -124,17 +126,20 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let written = args.report_script.report_script == ReportScript::Written;
     args.input.pool()?.install(|| {
         let arena = bumpalo::Bump::new();
-        let mut counter = NgramCounter::new(unit)
+        let mut counter = NgramCounter::new(unit, args.lengths.clone())
             .with_budget((args.count_memory as usize).saturating_mul(1 << 20));
         if written {
             counter = counter.with_forms();
         }
+        let input_bytes = std::cell::Cell::new(0);
         let scan = args.input.each_essay(
             &load_options,
             ngrams::batch_bytes(unit),
             args.table.quiet,
+            |bytes| input_bytes.set(bytes),
             |essay| ngrams::essay_grams(&segmenter, essay, unit, args.lengths.clone(), written),
             |batch, grams| {
+                counter.expect_bytes(input_bytes.get());
                 counter
                     .add(&batch.essays, grams, &|w| arena.alloc_str(w))
                     .map_err(anyhow::Error::msg)
