@@ -351,10 +351,18 @@ const SLICES: usize = 64;
 
 impl Sketch {
     fn new(bits: u32) -> Sketch {
-        Sketch {
-            words: vec![0; (1usize << bits) / 32],
-            bits,
-        }
+        let mut words = vec![0u64; (1usize << bits) / 32];
+        // Written once, in parallel, before the first pass: a page of the table read before it
+        // is written maps the kernel's shared page of zeros, and the write that follows then
+        // copies it and flushes the other cores' address caches (3.7% of a run at 50 MB).
+        words.par_chunks_mut(1 << 12).for_each(|page| {
+            for word in page {
+                // SAFETY: `word` is a valid, aligned, exclusive reference; the write is volatile
+                // only so that it is not left out as storing what the memory already holds.
+                unsafe { std::ptr::write_volatile(word, 0) };
+            }
+        });
+        Sketch { words, bits }
     }
 
     /// Slots for `bytes` of input: about one per byte for each length counted (some eight for
