@@ -279,7 +279,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 |batch, bytes| {
                     if writer.is_none() && args.essay_word_freq != EssayWords::None {
                         let table = essay_word_table(&args, reporter, input_bytes.get())?;
-                        writer = Some(AppendThread::spawn(scope, table));
+                        // A run asked to use one thread writes the rows itself.
+                        writer = Some(if rayon::current_num_threads() > 1 {
+                            AppendThread::spawn(scope, table)
+                        } else {
+                            AppendThread::here(table)
+                        });
                     }
                     text_bytes += batch.text_bytes() as u64;
                     builder.expect_input_bytes(input_bytes.get());
@@ -298,7 +303,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                             keep,
                         )
                     });
-                    if let Some(writer) = &writer {
+                    if let Some(writer) = &mut writer {
                         // A frame costs about 100 bytes a row while it exists: the batch's rows
                         // go out in pieces, so that they never cost more than the batch's text,
                         // as many built at once as there are threads, and sent in order.
@@ -425,14 +430,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 
         // The charts are drawn on a thread of their own while the tables are built and written,
         // and the page's data is made beside them in the pool; the page itself, which links the
-        // tables and shows the charts, comes last.
+        // tables and shows the charts, comes last. A run asked to use one thread draws them
+        // after the tables.
+        let draw = || {
+            let _stage = crate::timing::stage("charts");
+            charts::write_charts(&corpus, &analysis, &args.output.join("charts"), args.dpi)
+        };
+        let one_thread = rayon::current_num_threads() == 1;
         let (written, charts, page) = std::thread::scope(|scope| {
-            let charts = (!args.no_charts).then(|| {
-                scope.spawn(|| {
-                    let _stage = crate::timing::stage("charts (own thread)");
-                    charts::write_charts(&corpus, &analysis, &args.output.join("charts"), args.dpi)
-                })
-            });
+            let charts = (!args.no_charts && !one_thread).then(|| scope.spawn(draw));
             let (written, page) = rayon::join(
                 || {
                     let _stage = crate::timing::stage("tables");
@@ -449,9 +455,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     })
                 },
             );
-            let charts = charts
-                .map(|thread| thread.join().expect("the charts do not panic"))
-                .transpose();
+            let charts = match charts {
+                Some(thread) => Some(thread.join().expect("the charts do not panic")),
+                None => (!args.no_charts).then(draw),
+            }
+            .transpose();
             (written, charts, page)
         });
         let mut written = written?;

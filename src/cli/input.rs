@@ -196,11 +196,17 @@ impl InputArgs {
 
     /// The segmenter with the user dictionary, warning about its bad lines on stderr.
     pub fn segmenter(&self) -> Result<Segmenter> {
-        // jieba's dictionary and its IDF table are both parsed at start-up: side by side.
-        let mut segmenter = std::thread::scope(|scope| {
-            scope.spawn(|| IdfTable::jieba().median());
+        // jieba's dictionary and its IDF table are both parsed at start-up: side by side, unless
+        // the run is asked to use one thread.
+        let mut segmenter = if self.jobs == Some(1) {
+            IdfTable::jieba().median();
             Segmenter::new()
-        });
+        } else {
+            std::thread::scope(|scope| {
+                scope.spawn(|| IdfTable::jieba().median());
+                Segmenter::new()
+            })
+        };
         if let Some(path) = &self.user_dict {
             for bad in segmenter.load_user_dict(path)? {
                 eprintln!(

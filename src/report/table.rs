@@ -285,9 +285,20 @@ impl TableAppender {
 
 /// A [`TableAppender`] fed from a thread of its own, so that encoding and writing one batch's
 /// rows overlaps the analysis of the next. Frames are written in the order sent; at most two wait.
+/// Made with [`AppendThread::here`] (a run on one thread), it writes each frame as it is sent.
 pub struct AppendThread<'scope> {
-    sender: std::sync::mpsc::SyncSender<DataFrame>,
-    thread: std::thread::ScopedJoinHandle<'scope, Result<TableAppender>>,
+    appending: Appending<'scope>,
+}
+
+enum Appending<'scope> {
+    Thread {
+        sender: std::sync::mpsc::SyncSender<DataFrame>,
+        thread: std::thread::ScopedJoinHandle<'scope, Result<TableAppender>>,
+    },
+    Here {
+        table: TableAppender,
+        failed: Option<Error>,
+    },
 }
 
 impl<'scope> AppendThread<'scope> {
@@ -302,17 +313,46 @@ impl<'scope> AppendThread<'scope> {
             }
             Ok(table)
         });
-        AppendThread { sender, thread }
+        AppendThread {
+            appending: Appending::Thread { sender, thread },
+        }
     }
 
-    /// Queues rows; false if the writing thread has stopped ([`AppendThread::finish`] says why).
-    pub fn send(&self, frame: DataFrame) -> bool {
-        self.sender.send(frame).is_ok()
+    /// Writes on the thread that sends, for a run asked to use one thread.
+    pub fn here(table: TableAppender) -> Self {
+        AppendThread {
+            appending: Appending::Here {
+                table,
+                failed: None,
+            },
+        }
+    }
+
+    /// Queues rows (or writes them); false if the writing has stopped ([`AppendThread::finish`]
+    /// says why).
+    pub fn send(&mut self, frame: DataFrame) -> bool {
+        match &mut self.appending {
+            Appending::Thread { sender, .. } => sender.send(frame).is_ok(),
+            Appending::Here { table, failed } => {
+                if failed.is_none() {
+                    *failed = table.append(&frame).err();
+                }
+                failed.is_none()
+            }
+        }
     }
 
     /// Waits for every queued frame to be written; gives the table back, or the writing error.
     pub fn finish(self) -> Result<TableAppender> {
-        drop(self.sender);
-        self.thread.join().expect("the table writer does not panic")
+        match self.appending {
+            Appending::Thread { sender, thread } => {
+                drop(sender);
+                thread.join().expect("the table writer does not panic")
+            }
+            Appending::Here { table, failed } => match failed {
+                Some(error) => Err(error),
+                None => Ok(table),
+            },
+        }
     }
 }
