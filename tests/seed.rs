@@ -265,24 +265,30 @@ fn output_is_byte_identical_whatever_the_thread_count() {
             out
         })
         .collect();
-    for name in [
-        "files.csv",
-        "essays.csv",
-        "word_freq.csv",
-        "essay_word_freq.csv",
-        "keywords.csv",
-        "structure.csv",
-        "markers.csv",
-        "similarity.csv",
-        "clusters.csv",
-        "reuse.csv",
-        "themes.csv",
-    ] {
+    // Every file, the charts and the page included (`--jobs 1` draws the charts and appends
+    // essay_word_freq on the main thread, the others on threads of their own), but run.json,
+    // which records the options.
+    let mut names = Vec::new();
+    for dir in ["", "charts"] {
+        for entry in std::fs::read_dir(runs[0].path().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() && !path.ends_with("run.json") {
+                names.push(path.strip_prefix(runs[0].path()).unwrap().to_owned());
+            }
+        }
+    }
+    names.sort();
+    assert!(names.len() >= 30, "{names:?}");
+    for name in ["essay_word_freq.csv", "index.html", "charts/word_cloud.png"] {
+        assert!(names.iter().any(|n| n.ends_with(name)), "{name} not written");
+    }
+    for name in &names {
         let first = std::fs::read(runs[0].path().join(name)).unwrap();
         for run in &runs[1..] {
             assert!(
                 first == std::fs::read(run.path().join(name)).unwrap(),
-                "{name} differs"
+                "{} differs",
+                name.display()
             );
         }
     }
