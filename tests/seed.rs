@@ -280,7 +280,10 @@ fn output_is_byte_identical_whatever_the_thread_count() {
     names.sort();
     assert!(names.len() >= 30, "{names:?}");
     for name in ["essay_word_freq.csv", "index.html", "charts/word_cloud.png"] {
-        assert!(names.iter().any(|n| n.ends_with(name)), "{name} not written");
+        assert!(
+            names.iter().any(|n| n.ends_with(name)),
+            "{name} not written"
+        );
     }
     for name in &names {
         let first = std::fs::read(runs[0].path().join(name)).unwrap();

@@ -365,12 +365,13 @@ impl Sketch {
         Sketch { words, bits }
     }
 
-    /// Slots for `bytes` of input: about one per byte for each length counted (some eight for
-    /// each n-gram of words, whose words take about 5.5 bytes of UTF-8), which leaves about
-    /// one n-gram seen once in eleven sharing a slot with another; at least 2^20 slots, at
-    /// most 2^32 (a GB).
+    /// Slots for `bytes` of input: about one per byte for each length counted, two lengths at
+    /// most (for 2- and 3-grams of words, whose words take about 5.5 bytes of UTF-8, some
+    /// eight slots an n-gram, which leaves about one n-gram seen once in eleven sharing a slot
+    /// with another), rounded up to a power of two; so the table takes at most the input's
+    /// size (a quarter of a byte a slot). At least 2^20 slots, at most 2^32 (a GB).
     fn bits_for(bytes: u64, lengths: usize) -> u32 {
-        let slots = bytes.saturating_mul(lengths as u64).max(1 << 20);
+        let slots = bytes.saturating_mul(lengths.min(2) as u64).max(1 << 20);
         slots.next_power_of_two().trailing_zeros().min(32)
     }
 

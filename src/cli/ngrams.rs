@@ -66,8 +66,8 @@ pub struct Args {
 
     /// Memory in MB the counts, and apart from them the essays' words, may each take before
     /// they are written to temporary files (in TMPDIR); the result is the same whatever the
-    /// value. A table of two bits for each input byte and length comes on top (256 MB for 2- and
-    /// 3-grams of 500 MB)
+    /// value. A table of two bits for each input byte and length (two at most) comes on top
+    /// (256 MB for 2- and 3-grams of 500 MB)
     #[arg(long, value_name = "MB", default_value_t = (ngrams::SPILL_BYTES >> 20) as u64)]
     pub count_memory: u64,
 
