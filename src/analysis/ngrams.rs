@@ -1446,6 +1446,20 @@ mod tests {
         }
     }
 
+    /// The bundled corpus, an essay a line.
+    fn bundled_essays() -> Vec<Essay> {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/corpus/epidemic-community-essays.txt"
+        ))
+        .unwrap();
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .enumerate()
+            .map(|(i, l)| essay(i as u32 + 1, l))
+            .collect()
+    }
+
     #[test]
     fn keys_round_trip() {
         let ids = [0, 7, (1 << 25) - 1, 12345];
@@ -1523,17 +1537,7 @@ mod tests {
     #[test]
     fn spilled_counts_merge_to_the_same_rows() {
         let segmenter = Segmenter::new();
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/corpus/epidemic-community-essays.txt"
-        ))
-        .unwrap();
-        let essays: Vec<Essay> = text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .enumerate()
-            .map(|(i, l)| essay(i as u32 + 1, l))
-            .collect();
+        let essays = bundled_essays();
         let all = |_: &[&str]| true;
         let filter = Filter {
             min_freq: 2,
@@ -1587,17 +1591,7 @@ mod tests {
     #[test]
     fn the_first_pass_drops_only_rare_ngrams() {
         let segmenter = Segmenter::new();
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/corpus/epidemic-community-essays.txt"
-        ))
-        .unwrap();
-        let essays: Vec<Essay> = text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .enumerate()
-            .map(|(i, l)| essay(i as u32 + 1, l))
-            .collect();
+        let essays = bundled_essays();
         let all = |_: &[&str]| true;
         let rows = |unit: Unit, bits: Option<u32>, min_freq: u64, min_range: u32| {
             let mut counter = NgramCounter::new(unit, 1..=4).with_budget(50_000);
