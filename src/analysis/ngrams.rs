@@ -9,7 +9,7 @@
 //!    corpus ids (4 bytes a word, in memory or in a temporary file past a budget), and every
 //!    n-gram is counted, up to 3, in the slot of a table its hash chooses ([`Sketch`]).
 //! 2. At the end, the runs are read again, and only the n-grams whose slot reaches the
-//!    threshold of count and range are counted exactly, per essay in parallel. These records are
+//!    threshold of count and range (3 for any above) are counted exactly, per essay in parallel. These records are
 //!    split into shards by key, each chunk's records of a shard sorted into a run (kept in
 //!    memory or written to a temporary file past the budget), and each shard's runs merged by
 //!    its own thread in corpus order, so that the figures do not depend on the thread count or
@@ -215,8 +215,8 @@ fn counted_word_grams(
     ns: RangeInclusive<usize>,
 ) -> (EssayGrams, Vec<u32>) {
     let base = body.as_ptr() as usize;
-    // Sized for the essay at once, as the tables grown from empty were rehashed several times
-    // an essay: at most a word a token, and an n-gram of each length a token.
+    // Sized for the essay at once, as a table grown from empty was rehashed several times an
+    // essay: at most a word a token.
     let mut ids: FxHashMap<&str, u32> =
         FxHashMap::with_capacity_and_hasher(tokens.len(), Default::default());
     let mut vocab: Vec<(u32, u32)> = Vec::new();
@@ -285,9 +285,10 @@ type Record = (u128, u32, u32);
 /// One shard of the exact counts (the second pass): a sorted run of records a chunk, by
 /// n-gram and then essay, held in memory until the runs take more than the budget.
 ///
-/// A batch's records are sorted, not summed in a hash table: the sums would be sorted again
-/// before going to disk anyway, and with the ~12 million distinct n-grams of 50 MB (most seen
-/// once) every insert into that table missed the cache (1.0 s of a 3 s run).
+/// A chunk's records are sorted, not summed in a hash table: the sums would be sorted again
+/// before going to disk anyway, and when every n-gram was counted exactly (~12 million distinct
+/// at 50 MB, most seen once) every insert into that table missed the cache (1.0 s of a 3 s
+/// run).
 #[derive(Default)]
 struct Shard {
     runs: Vec<Vec<Record>>,
@@ -326,6 +327,11 @@ pub struct NgramCounter<'a> {
     sketch_bits: Option<u32>,
     /// Bytes of input the counter expects, which size the sketch.
     expected: u64,
+    /// The least count the table will be asked for ([`NgramCounter::with_threshold`]); no
+    /// table below 2.
+    threshold: u64,
+    /// The threshold of the second pass, once it has run.
+    counted_at: Option<u32>,
     /// The essays' runs of items in corpus ids, for the second pass.
     sequences: Sequences,
 }
@@ -344,35 +350,55 @@ struct Sketch {
     bits: u32,
 }
 
+/// The fewest slots a table is made with.
+const MIN_SKETCH_BITS: u32 = 20;
+
 /// Slices of the sketch that the first pass fills in parallel, each by one thread, so that no
 /// slot needs an atomic operation and each thread's writes stay in one region (512 KB at 50 MB
 /// of input; 256 slices, 1 MB each at 500 MB, were no faster).
 const SLICES: usize = 64;
 
 impl Sketch {
-    fn new(bits: u32) -> Sketch {
-        let mut words = vec![0u64; (1usize << bits) / 32];
-        // Written once, in parallel, before the first pass: a page of the table read before it
-        // is written maps the kernel's shared page of zeros, and the write that follows then
-        // copies it and flushes the other cores' address caches (3.7% of a run at 50 MB).
-        words.par_chunks_mut(1 << 12).for_each(|page| {
-            for word in page {
-                // SAFETY: `word` is a valid, aligned, exclusive reference; the write is volatile
-                // only so that it is not left out as storing what the memory already holds.
-                unsafe { std::ptr::write_volatile(word, 0) };
+    /// A table of 2^`bits` slots, or of fewer if the memory cannot be had (the counts are
+    /// the same whatever its size; a smaller table only sends more n-grams to the second pass).
+    fn new(mut bits: u32) -> Sketch {
+        // A slice holds whole words of slots, and a slot fits a u32.
+        assert!(
+            (5 + SLICES.trailing_zeros()..=32).contains(&bits),
+            "{bits} bits"
+        );
+        loop {
+            let len = usize::try_from((1u64 << bits) / 32).unwrap_or(usize::MAX);
+            let mut words: Vec<u64> = Vec::new();
+            if words.try_reserve_exact(len).is_err() && bits > MIN_SKETCH_BITS {
+                bits -= 1;
+                continue;
             }
-        });
-        Sketch { words, bits }
+            // Zeros written in parallel before the first pass: a page of the table read before
+            // it is written maps the kernel's shared page of zeros, and the write that follows
+            // then copies it and flushes the other cores' address caches (3.7% of a run at
+            // 50 MB when the table was allocated zeroed).
+            words.par_extend(rayon::iter::repeat_n(0u64, len));
+            return Sketch { words, bits };
+        }
     }
 
     /// Slots for `bytes` of input: about one per byte for each length counted, two lengths at
     /// most (for 2- and 3-grams of words, whose words take about 5.5 bytes of UTF-8, some
     /// eight slots an n-gram, which leaves about one n-gram seen once in eleven sharing a slot
     /// with another), rounded up to a power of two; so the table takes at most the input's
-    /// size (a quarter of a byte a slot). At least 2^20 slots, at most 2^32 (a GB).
+    /// size (a quarter of a byte a slot). At least 2^20 slots, at most 2^32 (a GB); for input
+    /// of unknown size, 2^27 (32 MB).
     fn bits_for(bytes: u64, lengths: usize) -> u32 {
-        let slots = bytes.saturating_mul(lengths.min(2) as u64).max(1 << 20);
-        slots.next_power_of_two().trailing_zeros().min(32)
+        let slots = match bytes {
+            // Input of unknown size (a pipe): as for 64 MB.
+            0 => 1 << 27,
+            _ => bytes.saturating_mul(lengths.min(2) as u64),
+        };
+        slots
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(MIN_SKETCH_BITS, 32)
     }
 
     /// The slot of an n-gram key: the high bits of a 64-bit mix of it (the finaliser of
@@ -390,7 +416,7 @@ impl Sketch {
     }
 
     fn slice_of(&self, slot: u32) -> usize {
-        (u64::from(slot) * SLICES as u64 >> self.bits) as usize
+        ((u64::from(slot) * SLICES as u64) >> self.bits) as usize
     }
 
     /// Counts one n-gram in its slot, `words` being its slice, which starts at slot `first`.
@@ -497,9 +523,14 @@ impl Sequences {
     }
 
     /// Each chunk in corpus order, those on disk read back one at a time.
-    fn each(&mut self, mut f: impl FnMut(&Chunk) -> Result<(), String>) -> Result<(), String> {
+    fn each(&self, mut f: impl FnMut(&Chunk) -> Result<(), String>) -> Result<(), String> {
         use std::io::{Read, Seek};
-        let failed = |e: std::io::Error| format!("cannot read back the n-gram sequences: {e}");
+        let failed = |e: std::io::Error| {
+            format!(
+                "cannot read back the n-gram sequences from their temporary file in {}: {e}",
+                std::env::temp_dir().display()
+            )
+        };
         for &(first, essays, items, start) in &self.written {
             let mut file = self.file.as_ref().expect("chunks written have their file");
             file.seek(std::io::SeekFrom::Start(start)).map_err(failed)?;
@@ -996,21 +1027,31 @@ impl<'a> NgramCounter<'a> {
             sketch: None,
             sketch_bits: None,
             expected: 0,
+            threshold: 2,
+            counted_at: None,
             sequences: Sequences::default(),
         }
     }
 
-    /// Sizes the first pass's table for about `bytes` of input; before the first batch only.
+    /// Sizes the first pass's table for about `bytes` of input; what is told after the first
+    /// batch changes nothing.
     pub fn expect_bytes(&mut self, bytes: u64) {
         self.expected = bytes;
+    }
+
+    /// The n-grams will be reported when seen at least `least` times (the larger of the
+    /// filter's count and range): with 1 or less, every n-gram is counted exactly and the first
+    /// pass makes no table (2 unless told). The rows are the same whatever is told: a table
+    /// serves any filter, and without one every n-gram is counted exactly.
+    pub fn with_threshold(mut self, least: u64) -> Self {
+        self.threshold = least;
+        self
     }
 
     /// A table of 2^`bits` slots whatever the input (so that tests can make n-grams share
     /// slots).
     #[cfg(test)]
     fn with_sketch_bits(mut self, bits: u32) -> Self {
-        // A slice is at least a word of slots.
-        assert!(1 << bits >= 32 * SLICES);
         self.sketch_bits = Some(bits);
         self
     }
@@ -1109,17 +1150,18 @@ impl<'a> NgramCounter<'a> {
             forms.add(self.unit, essays, &grams, &global, self.words.len(), intern);
         }
         self.sizes.extend(grams.iter().map(|g| g.size));
-        let sketch = self.sketch.get_or_insert_with(|| {
-            Sketch::new(
-                self.sketch_bits
-                    .unwrap_or_else(|| Sketch::bits_for(self.expected, self.ns.clone().count())),
-            )
+        // No table when every n-gram is to be counted.
+        let (bits, expected, lengths) = (self.sketch_bits, self.expected, self.ns.clone().count());
+        let sketch = (self.threshold > 1).then(|| {
+            self.sketch.get_or_insert_with(|| {
+                Sketch::new(bits.unwrap_or_else(|| Sketch::bits_for(expected, lengths)))
+            })
         });
         // The essays' items in corpus ids, and the slots of their n-grams grouped by slice of
         // the sketch (a counting sort: each group keeps the essay's order).
         let (unit, ns) = (self.unit, &self.ns);
-        let sketch_ref = &*sketch;
-        let essays: Vec<(Vec<u32>, Vec<u32>, [u32; SLICES + 1])> = grams
+        let sketch_ref = sketch.as_deref();
+        let slotted: Vec<(Vec<u32>, Vec<u32>, [u32; SLICES + 1])> = grams
             .into_par_iter()
             .enumerate()
             .map(|(e, g)| {
@@ -1140,12 +1182,14 @@ impl<'a> NgramCounter<'a> {
                 let mut slots: Vec<(u8, u32)> =
                     Vec::with_capacity(items.len() * ns.clone().count());
                 let mut bounds = [0u32; SLICES + 1];
-                each_key(&items, ns, |k| {
-                    let slot = sketch_ref.slot(k);
-                    let slice = sketch_ref.slice_of(slot);
-                    bounds[slice + 1] += 1;
-                    slots.push((slice as u8, slot));
-                });
+                if let Some(sketch) = sketch_ref {
+                    each_key(&items, ns, |k| {
+                        let slot = sketch.slot(k);
+                        let slice = sketch.slice_of(slot);
+                        bounds[slice + 1] += 1;
+                        slots.push((slice as u8, slot));
+                    });
+                }
                 for s in 0..SLICES {
                     bounds[s + 1] += bounds[s];
                 }
@@ -1158,26 +1202,28 @@ impl<'a> NgramCounter<'a> {
                 (items, grouped, bounds)
             })
             .collect();
-        let per_slice = sketch.words.len() / SLICES;
-        let slots_per_slice = (1u64 << sketch.bits) / SLICES as u64;
-        sketch
-            .words
-            .par_chunks_mut(per_slice.max(1))
-            .enumerate()
-            .for_each(|(s, words)| {
-                let first = (s as u64 * slots_per_slice) as u32;
-                for (_, grouped, bounds) in &essays {
-                    for &slot in &grouped[bounds[s] as usize..bounds[s + 1] as usize] {
-                        Sketch::bump(words, first, slot);
+        if let Some(sketch) = sketch {
+            let per_slice = sketch.words.len() / SLICES;
+            let slots_per_slice = (1u64 << sketch.bits) / SLICES as u64;
+            sketch
+                .words
+                .par_chunks_mut(per_slice)
+                .enumerate()
+                .for_each(|(s, words)| {
+                    let first = (s as u64 * slots_per_slice) as u32;
+                    for (_, grouped, bounds) in &slotted {
+                        for &slot in &grouped[bounds[s] as usize..bounds[s + 1] as usize] {
+                            Sketch::bump(words, first, slot);
+                        }
                     }
-                }
-            });
+                });
+        }
         let mut chunk = Chunk {
             first,
-            ends: Vec::with_capacity(essays.len()),
-            items: Vec::with_capacity(essays.iter().map(|(items, _, _)| items.len()).sum()),
+            ends: Vec::with_capacity(slotted.len()),
+            items: Vec::with_capacity(slotted.iter().map(|(items, _, _)| items.len()).sum()),
         };
-        for (items, _, _) in essays {
+        for (items, _, _) in slotted {
             chunk.items.extend(items);
             chunk.ends.push(chunk.items.len() as u32);
         }
@@ -1194,11 +1240,18 @@ impl<'a> NgramCounter<'a> {
         Ok(())
     }
 
-    /// The second pass: every n-gram whose slot of the sketch reaches `least` (all of them for
-    /// 1 or less), counted exactly, essay by essay, into the shards' runs.
+    /// The second pass: every n-gram whose slot of the sketch reaches `least` (3 for any above;
+    /// all of them for 1 or less, or without a table), counted exactly, essay by essay, into
+    /// the shards' runs. Runs once; a later call changes nothing.
     fn count_exactly(&mut self, least: u64) -> Result<(), String> {
         let least = least.min(3) as u32;
-        let mut sequences = std::mem::take(&mut self.sequences);
+        // Once only: the sequences and the table are spent.
+        if let Some(done) = self.counted_at {
+            debug_assert!(least >= done, "counted for {done}, asked for {least}");
+            return Ok(());
+        }
+        self.counted_at = Some(least);
+        let sequences = std::mem::take(&mut self.sequences);
         let sketch = self.sketch.take();
         let ns = self.ns.clone();
         let result = sequences.each(|chunk| {
@@ -1586,34 +1639,37 @@ mod tests {
     }
 
     // The first pass drops only n-grams seen too rarely: with a table so small that most
-    // n-grams share their slot, and one of the default size, every threshold of count and
-    // range gives the rows that counting everything exactly and filtering after gives.
+    // n-grams share their slot, one of the default size, and none, every threshold of count
+    // and range gives the rows that counting everything exactly and filtering after gives.
     #[test]
     fn the_first_pass_drops_only_rare_ngrams() {
         let segmenter = Segmenter::new();
         let essays = bundled_essays();
         let all = |_: &[&str]| true;
-        let rows = |unit: Unit, bits: Option<u32>, min_freq: u64, min_range: u32| {
-            let mut counter = NgramCounter::new(unit, 1..=4).with_budget(50_000);
-            if let Some(bits) = bits {
-                counter = counter.with_sketch_bits(bits);
-            }
-            for chunk in essays.chunks(5) {
-                let grams = chunk
-                    .iter()
-                    .map(|e| essay_grams(&segmenter, e, unit, 1..=4, false))
-                    .collect();
-                counter.add(chunk, grams, &|w| w).unwrap();
-            }
-            let filter = Filter {
-                min_freq,
-                min_range,
-                keep: &all,
+        let rows =
+            |unit: Unit, bits: Option<u32>, threshold: u64, min_freq: u64, min_range: u32| {
+                let mut counter = NgramCounter::new(unit, 1..=4)
+                    .with_budget(50_000)
+                    .with_threshold(threshold);
+                if let Some(bits) = bits {
+                    counter = counter.with_sketch_bits(bits);
+                }
+                for chunk in essays.chunks(5) {
+                    let grams = chunk
+                        .iter()
+                        .map(|e| essay_grams(&segmenter, e, unit, 1..=4, false))
+                        .collect();
+                    counter.add(chunk, grams, &|w| w).unwrap();
+                }
+                let filter = Filter {
+                    min_freq,
+                    min_range,
+                    keep: &all,
+                };
+                counter.finish(&filter).unwrap().all()
             };
-            counter.finish(&filter).unwrap().all()
-        };
         for unit in [Unit::Words, Unit::Chars] {
-            let everything = rows(unit, None, 1, 1);
+            let everything = rows(unit, None, 2, 1, 1);
             let seen = everything.iter().filter(|r| r.count == 1).count();
             assert!(seen > 5_000 && seen < everything.len(), "{seen}");
             for (min_freq, min_range) in [(2, 1), (3, 1), (5, 2), (1, 3), (40, 1)] {
@@ -1623,8 +1679,9 @@ mod tests {
                     .cloned()
                     .collect();
                 assert!(!expected.is_empty());
-                for bits in [None, Some(13)] {
-                    assert_eq!(rows(unit, bits, min_freq, min_range), expected);
+                // A table of the default size, a tiny one, and none (told a threshold of 1).
+                for (bits, threshold) in [(None, 2), (Some(13), 2), (None, 1)] {
+                    assert_eq!(rows(unit, bits, threshold, min_freq, min_range), expected);
                 }
             }
         }

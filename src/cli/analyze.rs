@@ -279,7 +279,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 |batch, bytes| {
                     if writer.is_none() && args.essay_word_freq != EssayWords::None {
                         let table = essay_word_table(&args, reporter, input_bytes.get())?;
-                        // A run asked to use one thread writes the rows itself.
+                        // A run on one thread (`--jobs 1`, or one core) writes the rows
+                        // itself.
                         writer = Some(if rayon::current_num_threads() > 1 {
                             AppendThread::spawn(scope, table)
                         } else {
@@ -430,8 +431,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 
         // The charts are drawn on a thread of their own while the tables are built and written,
         // and the page's data is made beside them in the pool; the page itself, which links the
-        // tables and shows the charts, comes last. A run asked to use one thread draws them
-        // after the tables.
+        // tables and shows the charts, comes last. A run on one thread (`--jobs 1`, or one core)
+        // draws them after the tables.
         let draw = || {
             let _stage = crate::timing::stage("charts");
             charts::write_charts(&corpus, &analysis, &args.output.join("charts"), args.dpi)

@@ -197,8 +197,12 @@ impl InputArgs {
     /// The segmenter with the user dictionary, warning about its bad lines on stderr.
     pub fn segmenter(&self) -> Result<Segmenter> {
         // jieba's dictionary and its IDF table are both parsed at start-up: side by side, unless
-        // the run is asked to use one thread.
-        let mut segmenter = if self.jobs == Some(1) {
+        // the run has one thread (`--jobs 1`, or one core), as its pool will.
+        let one_thread = match self.jobs {
+            Some(jobs) => jobs == 1,
+            None => std::thread::available_parallelism().map_or(true, |n| n.get() == 1),
+        };
+        let mut segmenter = if one_thread {
             IdfTable::jieba().median();
             Segmenter::new()
         } else {

@@ -66,8 +66,8 @@ pub struct Args {
 
     /// Memory in MB the counts, and apart from them the essays' words, may each take before
     /// they are written to temporary files (in TMPDIR); the result is the same whatever the
-    /// value. A table of two bits for each input byte and length (two at most) comes on top
-    /// (256 MB for 2- and 3-grams of 500 MB)
+    /// value. A table of two bits for each input byte and length (two at most), rounded up to a
+    /// power of two, comes on top (256 MB for 2- and 3-grams of 500 MB)
     #[arg(long, value_name = "MB", default_value_t = (ngrams::SPILL_BYTES >> 20) as u64)]
     pub count_memory: u64,
 
@@ -127,7 +127,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     args.input.pool()?.install(|| {
         let arena = bumpalo::Bump::new();
         let mut counter = NgramCounter::new(unit, args.lengths.clone())
-            .with_budget((args.count_memory as usize).saturating_mul(1 << 20));
+            .with_budget((args.count_memory as usize).saturating_mul(1 << 20))
+            .with_threshold(args.min_freq.max(args.min_range.into()));
         if written {
             counter = counter.with_forms();
         }
