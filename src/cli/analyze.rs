@@ -785,6 +785,21 @@ pub(crate) fn progress_bar(quiet: bool) -> ProgressBar {
     bar
 }
 
+/// A spinner with `message` on stderr when it is a terminal, for work after the batches whose
+/// length is not known (hidden otherwise, or with `quiet`).
+pub(crate) fn spinner(quiet: bool, message: &'static str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"),
+    );
+    bar.set_message(message);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 fn summary(
     corpus: &Corpus,
     analysis: &Analysis<'_>,

@@ -164,6 +164,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     (Some(node), Unit::Chars, NodeAt::End) => items.concat().ends_with(node),
                 }
         };
+        // At 500 MB the second pass, the merge and the writing take about 8 s after the bar.
+        let spinner = super::analyze::spinner(
+            args.table.quiet,
+            "counting the n-grams seen more than once, then writing ngrams.csv",
+        );
         let finish = crate::timing::stage("finish (merge, sort)");
         let table = counter
             .finish(&Filter {
@@ -181,6 +186,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             |range| ngrams_frame(&table.rows(range), total, FrameOptions { excel_safe: true }),
         )?;
         drop(write);
+        spinner.finish_and_clear();
         if table.len() > EXCEL_ROWS {
             eprintln!(
                 "wenxi: warning: {} has {} rows, more than Excel opens ({EXCEL_ROWS}): raise \
