@@ -1442,6 +1442,54 @@ mod tests {
         assert_eq!(dimensions(&flat), 900_001);
     }
 
+    // Essays drawn from 150 words, 60 draws each: every essay shares words with nearly every
+    // other, so a budget of one index entry an essay, raised to 4, 16 and 64 (three raises, the
+    // most there are), never proves a search nor finds 99% of the sample's neighbours. The run
+    // ends with the last budget and the recall it found, which the caller reports as short.
+    #[test]
+    fn a_search_still_short_after_every_raise_keeps_its_last_budget_and_recall() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let raw: Vec<Vector> = (0..MAX_ALL_PAIRS + 200)
+            .map(|_| {
+                let mut ids: Vec<u32> = (0..60).map(|_| (xorshift(&mut x) % 150) as u32).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let weighted: Vec<(u32, f64)> = ids
+                    .iter()
+                    .map(|&id| (id, (xorshift(&mut x) % 1000 + 1) as f64))
+                    .collect();
+                normalised(&weighted)
+            })
+            .collect();
+        let vectors: Vectors = raw.into_iter().collect();
+        let raises = std::sync::Mutex::new(Vec::new());
+        let on_raise = |budget: usize, recall: f64| raises.lock().unwrap().push((budget, recall));
+        let found = nearest_only(
+            &vectors,
+            Some(2),
+            Search {
+                budget: 1,
+                check: DEFAULT_CHECK,
+                raise: true,
+                report: false,
+                on_raise: &on_raise,
+            },
+        );
+        let raises = raises.into_inner().unwrap();
+        assert_eq!(
+            raises.iter().map(|&(b, _)| b).collect::<Vec<_>>(),
+            [4, 16, 64]
+        );
+        assert!(raises.iter().all(|&(_, r)| r < TARGET_RECALL), "{raises:?}");
+        assert_eq!(found.budget, Some(64));
+        let (first, first_recall) = found.raised_from.expect("raised");
+        assert_eq!((first, first_recall), (1, raises[0].1));
+        let (recall, sampled) = found.recall.expect("checked");
+        assert_eq!(sampled, DEFAULT_CHECK);
+        assert!(recall < TARGET_RECALL, "{recall}");
+        assert!(found.exact.iter().any(|&e| !e));
+    }
+
     /// The next of a fixed sequence of pseudo-random numbers (xorshift64).
     fn xorshift(x: &mut u64) -> u64 {
         *x ^= *x << 13;

@@ -710,43 +710,64 @@ fn theme_lexicon(args: &Args) -> anyhow::Result<Option<(ThemeLexicon, String)>> 
 /// the default budget was raised, unless `--quiet` without `--check-neighbours`; a warning when
 /// the recall stayed short.
 fn report_neighbour_search(found: &Similarity, args: &Args) {
+    let lines = neighbour_search_lines(
+        found,
+        args.quiet,
+        args.check_neighbours.is_some(),
+        args.neighbour_budget.is_some(),
+    );
+    for line in lines {
+        eprintln!("{line}");
+    }
+}
+
+/// The lines [`report_neighbour_search`] prints: `checked_asked` with `--check-neighbours`,
+/// `budget_given` with `--neighbour-budget`.
+fn neighbour_search_lines(
+    found: &Similarity,
+    quiet: bool,
+    checked_asked: bool,
+    budget_given: bool,
+) -> Vec<String> {
+    let mut lines = Vec::new();
     let budget = found.budget.unwrap_or(0);
     let sampled = found
         .recall
         .map_or(similarity::DEFAULT_CHECK, |(_, checked)| checked);
     if let Some((first, first_recall)) = found.raised_from {
-        if !args.quiet || args.check_neighbours.is_some() {
+        if !quiet || checked_asked {
             let now = match found.recall {
                 Some((recall, _)) => format!("{}% found", percent_down(recall)),
                 None => "every essay's nearest proved".to_string(),
             };
-            eprintln!(
+            lines.push(format!(
                 "wenxi: the nearest-neighbour search found {}% of the true neighbours of \
                  {sampled} sampled essays with its default budget of {first} index entries an \
                  essay; searched again with {budget}: {now}",
                 percent_down(first_recall),
-            );
+            ));
         }
     }
     let Some((recall, checked)) = found.recall else {
-        return;
+        return lines;
     };
-    if args.check_neighbours.is_some() && found.raised_from.is_none() {
-        eprintln!(
+    if checked_asked && found.raised_from.is_none() {
+        lines.push(format!(
             "wenxi: nearest neighbours checked by brute force on {checked} essays: \
              {:.2}% of them found",
             recall * 100.0
-        );
+        ));
     }
-    if recall < similarity::TARGET_RECALL && args.neighbour_budget.is_none() {
-        eprintln!(
+    if recall < similarity::TARGET_RECALL && !budget_given {
+        lines.push(format!(
             "wenxi: warning: the nearest-neighbour search found only {}% of the true \
              neighbours of {checked} sampled essays (budget {budget} index entries an essay): \
              similarity.csv may miss some of the nearest; a larger --neighbour-budget finds \
              more, --exact-neighbours all, however long it takes",
             percent_down(recall),
-        );
+        ));
     }
+    lines
 }
 
 /// How the neighbour search went, for `run.json`: the budget it ended with, the default budget
@@ -847,4 +868,54 @@ fn summary(
     }
     writeln!(out, "reports in {}: {}", dir.display(), names.join(" "))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn searched(raised_from: Option<(usize, f64)>, recall: Option<(f64, usize)>) -> Similarity {
+        Similarity {
+            pairs: Vec::new(),
+            all_pairs: false,
+            nearest: Vec::new(),
+            exact: Vec::new(),
+            recall,
+            budget: Some(768_000),
+            raised_from,
+            clusters: None,
+        }
+    }
+
+    // A search raised as far as it goes and still short of 99%: said on stderr, and warned
+    // about, quiet or not; with a budget given (never raised), no warning.
+    #[test]
+    fn a_search_still_short_after_its_raises_is_warned_about() {
+        let short = searched(Some((12_000, 0.7364)), Some((0.9299, 50)));
+        let lines = neighbour_search_lines(&short, false, false, false);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[0].contains("found 73.6% of the true neighbours of 50 sampled essays"));
+        assert!(lines[0].contains("default budget of 12000"));
+        assert!(lines[0].ends_with("searched again with 768000: 92.9% found"));
+        assert!(
+            lines[1].starts_with("wenxi: warning: the nearest-neighbour search found only 92.9%")
+        );
+        assert!(lines[1].contains("--neighbour-budget") && lines[1].contains("--exact-neighbours"));
+        // Quiet: the raise is not told, the warning is.
+        let quiet = neighbour_search_lines(&short, true, false, false);
+        assert_eq!(quiet, lines[1..]);
+        // A recall of 98.99%, which rounds to 99.0%, is still short, and printed as 98.9%.
+        let close = searched(None, Some((0.9899, 50)));
+        let lines = neighbour_search_lines(&close, false, true, false);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[1].contains("found only 98.9%"));
+        // Proved after a raise: no warning.
+        let proved = searched(Some((12_000, 0.932)), None);
+        let lines = neighbour_search_lines(&proved, false, false, false);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].ends_with("every essay's nearest proved"));
+        // A budget given: never raised, and not warned about.
+        let given = searched(None, Some((0.5, 50)));
+        assert!(neighbour_search_lines(&given, false, false, true).is_empty());
+    }
 }
