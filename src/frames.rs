@@ -146,7 +146,7 @@ impl Tables {
         }
         if let Some((table, total)) = analysis.ngrams.as_ref().filter(|_| want("ngrams")) {
             let frame = |range| {
-                let mut rows = table.rows(range);
+                let mut rows = table.rows(range)?;
                 if analysis.forms.is_some() {
                     for row in &mut rows {
                         let words: Vec<&str> = row

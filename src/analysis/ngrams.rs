@@ -706,6 +706,195 @@ impl RunReader {
     }
 }
 
+/// The rows reported may take this many times the counts' budget in memory before each shard
+/// sorts its rows into runs on disk (256 MB by default: 17.1 million rows of character
+/// n-grams, 56 bytes each, at 500 MB took the run past 1.5 GB when all were sorted in memory).
+const ROWS_BUDGET: usize = 8;
+
+/// The fewest rows of a run on disk (a budget of 0 writes runs of this many).
+const MIN_ROW_RUN: usize = 64;
+
+/// Bytes of a row in a run on disk: key, count, essays, whether Juilland's D is known, D, DP
+/// and DPnorm.
+const ROW: usize = 16 + 4 + 4 + 1 + 8 + 8 + 8;
+
+/// A row's place in the table's order: the most frequent first, then by text ([`text_key`],
+/// with the words' ranks, or characters by code point).
+type RowOrder = (std::cmp::Reverse<u32>, u128);
+
+fn row_order(row: &Counted, ranks: Option<&[u32]>) -> RowOrder {
+    let key = row.key();
+    let text = match ranks {
+        Some(ranks) => text_key(key, ranks),
+        None => text_key_of(key, |id| id),
+    };
+    (std::cmp::Reverse(row.count), text)
+}
+
+fn write_row(out: &mut impl std::io::Write, row: &Counted) -> std::io::Result<()> {
+    out.write_all(&row.key[0].to_le_bytes())?;
+    out.write_all(&row.key[1].to_le_bytes())?;
+    out.write_all(&row.count.to_le_bytes())?;
+    out.write_all(&row.essays.to_le_bytes())?;
+    let d = row.dispersion;
+    out.write_all(&[u8::from(d.juilland_d.is_some())])?;
+    out.write_all(&d.juilland_d.unwrap_or(0.0).to_bits().to_le_bytes())?;
+    out.write_all(&d.dp.to_bits().to_le_bytes())?;
+    out.write_all(&d.dp_norm.to_bits().to_le_bytes())
+}
+
+fn read_row(r: &[u8]) -> Counted {
+    let u64_at = |at: usize| u64::from_le_bytes(r[at..at + 8].try_into().expect("8 bytes"));
+    let u32_at = |at: usize| u32::from_le_bytes(r[at..at + 4].try_into().expect("4 bytes"));
+    Counted {
+        key: [u64_at(0), u64_at(8)],
+        count: u32_at(16),
+        essays: u32_at(20),
+        dispersion: Dispersion {
+            juilland_d: (r[24] == 1).then(|| f64::from_bits(u64_at(25))),
+            dp: f64::from_bits(u64_at(33)),
+            dp_norm: f64::from_bits(u64_at(41)),
+        },
+    }
+}
+
+/// The rows of a shard, past the budget: sorted runs in the table's order, in a temporary
+/// file of the shard's (unnamed), and the rows still in memory.
+#[derive(Default)]
+struct ShardRows {
+    rows: Vec<Counted>,
+    file: Option<std::fs::File>,
+    runs: Vec<(u64, u64)>,
+}
+
+impl ShardRows {
+    /// Sorts the rows held and writes them out as a run.
+    fn spill(&mut self, ranks: Option<&[u32]>) -> std::io::Result<()> {
+        use std::io::{Seek, Write};
+        self.rows.sort_unstable_by_key(|row| row_order(row, ranks));
+        if self.file.is_none() {
+            self.file = Some(tempfile::tempfile()?);
+        }
+        let mut file = self.file.as_ref().expect("made above");
+        let start = file.seek(std::io::SeekFrom::End(0))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut file);
+        for row in &self.rows {
+            write_row(&mut out, row)?;
+        }
+        out.flush()?;
+        self.runs
+            .push((start, start + (self.rows.len() * ROW) as u64));
+        self.rows.clear();
+        Ok(())
+    }
+}
+
+/// The rows of a table whose shards wrote runs: every run (on disk, and the rows left in
+/// memory, sorted) merged in the table's order as the rows are read.
+#[derive(Debug)]
+struct RowMerge {
+    files: Vec<std::fs::File>,
+    /// (file, next byte, end, buffer, place in the buffer) of each run on disk.
+    disk: Vec<(usize, u64, u64, Vec<u8>, usize)>,
+    memory: Vec<std::vec::IntoIter<Counted>>,
+    heads: std::collections::BinaryHeap<std::cmp::Reverse<(RowOrder, usize)>>,
+    held: Vec<Option<Counted>>,
+    ranks: Option<Vec<u32>>,
+    /// Rows given so far.
+    at: usize,
+}
+
+impl RowMerge {
+    const BUFFER: usize = ROW * 1024;
+
+    fn new(shards: Vec<ShardRows>, ranks: Option<Vec<u32>>) -> std::io::Result<RowMerge> {
+        let mut merge = RowMerge {
+            files: Vec::new(),
+            disk: Vec::new(),
+            memory: Vec::new(),
+            heads: std::collections::BinaryHeap::new(),
+            held: Vec::new(),
+            ranks,
+            at: 0,
+        };
+        let mut memory = Vec::new();
+        for mut shard in shards {
+            shard
+                .rows
+                .sort_unstable_by_key(|row| row_order(row, merge.ranks.as_deref()));
+            if let Some(file) = shard.file {
+                let f = merge.files.len();
+                merge.files.push(file);
+                for (start, end) in shard.runs {
+                    merge.disk.push((f, start, end, Vec::new(), 0));
+                }
+            }
+            memory.push(shard.rows.into_iter());
+        }
+        merge.memory = memory;
+        let sources = merge.disk.len() + merge.memory.len();
+        for source in 0..sources {
+            let head = merge.next_of(source)?;
+            merge.held.push(head);
+            if let Some(row) = &merge.held[source] {
+                let order = row_order(row, merge.ranks.as_deref());
+                merge.heads.push(std::cmp::Reverse((order, source)));
+            }
+        }
+        Ok(merge)
+    }
+
+    /// The next row of a run.
+    fn next_of(&mut self, source: usize) -> std::io::Result<Option<Counted>> {
+        use std::io::{Read, Seek};
+        let Some((f, next, end, buffer, place)) = self.disk.get_mut(source) else {
+            return Ok(self.memory[source - self.disk.len()].next());
+        };
+        if *place == buffer.len() {
+            if *next == *end {
+                return Ok(None);
+            }
+            let len = (*end - *next).min(Self::BUFFER as u64) as usize;
+            buffer.resize(len, 0);
+            let mut file = &self.files[*f];
+            file.seek(std::io::SeekFrom::Start(*next))?;
+            file.read_exact(buffer)?;
+            *next += len as u64;
+            *place = 0;
+        }
+        let row = read_row(&buffer[*place..*place + ROW]);
+        *place += ROW;
+        Ok(Some(row))
+    }
+
+    /// Rows `range` of the table, which must start where the last range ended.
+    fn take(&mut self, range: std::ops::Range<usize>) -> std::io::Result<Vec<Counted>> {
+        if range.is_empty() {
+            return Ok(Vec::new());
+        }
+        assert_eq!(
+            range.start, self.at,
+            "the rows of a table in runs are read once, in order"
+        );
+        let mut rows = Vec::with_capacity(range.len());
+        while rows.len() < range.len() {
+            let Some(std::cmp::Reverse((_, source))) = self.heads.pop() else {
+                break;
+            };
+            let row = self.held[source].take().expect("a head is held");
+            let next = self.next_of(source)?;
+            if let Some(next) = &next {
+                let order = row_order(next, self.ranks.as_deref());
+                self.heads.push(std::cmp::Reverse((order, source)));
+            }
+            self.held[source] = next;
+            rows.push(row);
+        }
+        self.at += rows.len();
+        Ok(rows)
+    }
+}
+
 /// A row of ngrams.csv.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ngram {
@@ -741,10 +930,14 @@ impl Counted {
     }
 }
 
-/// The n-grams a counter reported, most frequent first, ties by text.
+/// The n-grams a counter reported, most frequent first, ties by text: in memory, or, past the
+/// counter's budget for rows, in sorted runs merged as they are read (see [`RowMerge`]), which
+/// are then read once, in order.
 #[derive(Debug, Clone)]
 pub struct NgramTable<'a> {
     rows: Vec<Counted>,
+    merged: Option<std::sync::Arc<std::sync::Mutex<RowMerge>>>,
+    len: usize,
     unit: Unit,
     words: Vec<&'a str>,
     written: Option<Written<'a>>,
@@ -752,16 +945,34 @@ pub struct NgramTable<'a> {
 
 impl NgramTable<'_> {
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.len == 0
     }
 
-    /// Rows `range`, with their text.
-    pub fn rows(&self, range: std::ops::Range<usize>) -> Vec<Ngram> {
-        self.rows[range]
+    /// Rows `range`, with their text. A table whose rows are in runs on disk gives them once,
+    /// in order: each range must start where the last ended (an empty range may come at any
+    /// time).
+    pub fn rows(&self, range: std::ops::Range<usize>) -> crate::error::Result<Vec<Ngram>> {
+        let merged;
+        let counted: &[Counted] = match &self.merged {
+            None => &self.rows[range],
+            Some(merge) => {
+                merged = merge
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take(range)
+                    .map_err(|source| crate::error::Error::Read {
+                        what: "the n-gram rows' temporary file in",
+                        path: std::env::temp_dir(),
+                        source,
+                    })?;
+                &merged
+            }
+        };
+        Ok(counted
             .par_iter()
             .map(|r| {
                 let items = self.items(r.key());
@@ -773,7 +984,7 @@ impl NgramTable<'_> {
                     dispersion: r.dispersion,
                 }
             })
-            .collect()
+            .collect())
     }
 
     /// The items of an n-gram, as the table shows them.
@@ -820,7 +1031,7 @@ impl NgramTable<'_> {
     }
 
     /// Every row, with its text.
-    pub fn all(&self) -> Vec<Ngram> {
+    pub fn all(&self) -> crate::error::Result<Vec<Ngram>> {
         self.rows(0..self.len())
     }
 
@@ -988,9 +1199,15 @@ fn text_ranks(unit: Unit, words: &[&str]) -> Option<Vec<u32>> {
 /// differs, which orders both the same way, or one word is the other's start, and its text goes
 /// on with a space (or ends) where the other's goes on with a byte above the space.
 fn text_key(key: u128, ranks: &[u32]) -> u128 {
+    text_key_of(key, |id| ranks[id as usize])
+}
+
+/// [`text_key`] with each item's rank given by `rank`: for characters, their code points, which
+/// compare as the characters do.
+fn text_key_of(key: u128, rank: impl Fn(u32) -> u32) -> u128 {
     let mut out = 0u128;
     for (k, id) in unkey(key).enumerate() {
-        out |= u128::from(ranks[id as usize] + 1) << ((MAX_N - 1 - k) as u32 * ID_BITS);
+        out |= u128::from(rank(id) + 1) << ((MAX_N - 1 - k) as u32 * ID_BITS);
     }
     out
 }
@@ -1355,15 +1572,41 @@ impl<'a> NgramCounter<'a> {
     pub fn finish(mut self, filter: &Filter<'_>) -> Result<NgramTable<'a>, String> {
         self.count_exactly(filter.min_freq.max(filter.min_range.into()))?;
         let parts = Parts::of(self.sizes.iter().copied());
-        let rows = self.merge_runs(filter, &parts)?;
+        let ranks = text_ranks(self.unit, &self.words);
+        // Words whose ranks could mis-order their texts are sorted in memory only.
+        let order = (ranks.is_some() || self.unit == Unit::Chars).then_some(ranks.as_deref());
+        let shards = self.merge_runs(filter, &parts, order)?;
         let mut table = NgramTable {
-            rows,
+            rows: Vec::new(),
+            merged: None,
+            len: 0,
             unit: self.unit,
             words: std::mem::take(&mut self.words),
             written: self.forms.take().map(|forms| forms.finish()),
         };
-        let mut rows = std::mem::take(&mut table.rows);
-        match text_ranks(self.unit, &table.words) {
+        if shards.iter().any(|shard| !shard.runs.is_empty()) {
+            table.len = shards
+                .iter()
+                .map(|shard| {
+                    let on_disk: u64 = shard.runs.iter().map(|(start, end)| end - start).sum();
+                    shard.rows.len() + (on_disk / ROW as u64) as usize
+                })
+                .sum();
+            let merge = RowMerge::new(shards, ranks).map_err(|e| {
+                format!(
+                    "cannot read back the n-gram rows from their temporary files in {}: {e}",
+                    std::env::temp_dir().display()
+                )
+            })?;
+            table.merged = Some(std::sync::Arc::new(std::sync::Mutex::new(merge)));
+            return Ok(table);
+        }
+        let mut rows = Vec::with_capacity(shards.iter().map(|shard| shard.rows.len()).sum());
+        for shard in shards {
+            rows.extend(shard.rows);
+        }
+        table.len = rows.len();
+        match ranks {
             Some(ranks) => rows.par_sort_unstable_by_key(|row| {
                 (std::cmp::Reverse(row.count), text_key(row.key(), &ranks))
             }),
@@ -1401,8 +1644,20 @@ impl<'a> NgramCounter<'a> {
     /// merged by n-gram, an n-gram's records taken run by run, so its essays come in corpus
     /// order (so that the figures are the same to the last bit whatever the batch size and
     /// whether or when the counts went to disk).
-    fn merge_runs(&self, filter: &Filter<'_>, parts: &Parts) -> Result<Vec<Counted>, String> {
-        let shards: Vec<std::io::Result<Vec<Counted>>> = self
+    ///
+    /// With `order` (the words' ranks, or `None` for characters), a shard whose rows take more
+    /// than its share of the budget for rows writes them out, sorted in the table's order
+    /// (without, as for words that a space could mis-order, every row stays in memory).
+    fn merge_runs(
+        &self,
+        filter: &Filter<'_>,
+        parts: &Parts,
+        order: Option<Option<&[u32]>>,
+    ) -> Result<Vec<ShardRows>, String> {
+        let most =
+            (self.budget.saturating_mul(ROWS_BUDGET) / SHARDS / std::mem::size_of::<Counted>())
+                .max(MIN_ROW_RUN);
+        let shards: Vec<std::io::Result<ShardRows>> = self
             .shards
             .par_iter()
             .enumerate()
@@ -1424,7 +1679,7 @@ impl<'a> NgramCounter<'a> {
                     }
                     held.push(head);
                 }
-                let mut rows = Vec::new();
+                let mut rows = ShardRows::default();
                 let mut postings: Vec<(u32, u32)> = Vec::new();
                 while let Some(&std::cmp::Reverse((key, _))) = heads.peek() {
                     postings.clear();
@@ -1453,20 +1708,23 @@ impl<'a> NgramCounter<'a> {
                         sums.add(c.into(), self.sizes[essay as usize], count.into(), parts);
                     }
                     row.dispersion = sums.finish(parts);
-                    rows.push(row);
+                    rows.rows.push(row);
+                    if let Some(ranks) = order.filter(|_| rows.rows.len() >= most) {
+                        rows.spill(ranks)?;
+                    }
                 }
                 Ok(rows)
             })
             .collect();
-        let shards = shards
+        shards
             .into_iter()
             .collect::<std::io::Result<Vec<_>>>()
-            .map_err(|e| format!("cannot read back the n-gram counts: {e}"))?;
-        let mut rows = Vec::with_capacity(shards.iter().map(Vec::len).sum());
-        for shard in shards {
-            rows.extend(shard);
-        }
-        Ok(rows)
+            .map_err(|e| {
+                format!(
+                    "cannot merge the n-gram counts through temporary files in {}: {e}",
+                    std::env::temp_dir().display()
+                )
+            })
     }
 }
 
@@ -1541,7 +1799,8 @@ mod tests {
                 keep: &all,
             })
             .unwrap()
-            .all();
+            .all()
+            .unwrap();
         let found: Vec<(&str, u64, u32)> = rows
             .iter()
             .map(|r| (r.text.as_str(), r.count, r.essays))
@@ -1579,7 +1838,8 @@ mod tests {
                 keep: &all,
             })
             .unwrap()
-            .all();
+            .all()
+            .unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].text.as_str(), rows[0].count), ("抗疫", 2));
         assert_eq!(counter_total_of(&essays), 6);
@@ -1606,7 +1866,7 @@ mod tests {
                     .collect();
                 counter.add(chunk, grams, &|w| w).unwrap();
             }
-            counter.finish(&filter).unwrap().all()
+            counter.finish(&filter).unwrap().all().unwrap()
         };
         for unit in [Unit::Words, Unit::Chars] {
             let memory = rows(1000, usize::MAX, unit);
@@ -1633,9 +1893,60 @@ mod tests {
         assert!(spill.runs[0].len() > 1);
         assert!(counter.shards.iter().any(|s| !s.runs.is_empty()));
         assert_eq!(
-            counter.finish(&filter).unwrap().all(),
+            counter.finish(&filter).unwrap().all().unwrap(),
             rows(1000, usize::MAX, Unit::Words)
         );
+    }
+
+    // Rows past the budget go to sorted runs on disk and come back merged in the table's
+    // order, piece by piece, the same rows as sorted in memory: words (by their ranks) and
+    // characters (by code point).
+    #[test]
+    fn rows_sorted_in_runs_on_disk_read_back_in_order() {
+        let segmenter = Segmenter::new();
+        let essays = bundled_essays();
+        let all = |_: &[&str]| true;
+        let filter = Filter {
+            min_freq: 1,
+            min_range: 1,
+            keep: &all,
+        };
+        for unit in [Unit::Words, Unit::Chars] {
+            let table = |budget: usize| {
+                let mut counter = NgramCounter::new(unit, 1..=3).with_budget(budget);
+                for chunk in essays.chunks(4) {
+                    let grams = chunk
+                        .iter()
+                        .map(|e| essay_grams(&segmenter, e, unit, 1..=3, false))
+                        .collect();
+                    counter.add(chunk, grams, &|w| w).unwrap();
+                }
+                counter.finish(&filter).unwrap()
+            };
+            let memory = table(usize::MAX);
+            assert!(memory.merged.is_none());
+            let expected = memory.all().unwrap();
+            assert!(
+                expected.len() > 4 * SHARDS * MIN_ROW_RUN,
+                "{}",
+                expected.len()
+            );
+            let spilled = table(0);
+            assert!(spilled.merged.is_some());
+            assert_eq!(spilled.len(), expected.len());
+            // Read in uneven pieces, with an empty range between.
+            let mut read = Vec::new();
+            let mut at = 0;
+            for step in [1, 999, 0, 4096].into_iter().cycle() {
+                if at == expected.len() {
+                    break;
+                }
+                let end = (at + step).min(expected.len());
+                read.extend(spilled.rows(at..end).unwrap());
+                at = end;
+            }
+            assert_eq!(read, expected);
+        }
     }
 
     // The first pass drops only n-grams seen too rarely: with a table so small that most
@@ -1666,7 +1977,7 @@ mod tests {
                     min_range,
                     keep: &all,
                 };
-                counter.finish(&filter).unwrap().all()
+                counter.finish(&filter).unwrap().all().unwrap()
             };
         for unit in [Unit::Words, Unit::Chars] {
             let everything = rows(unit, None, 2, 1, 1);
