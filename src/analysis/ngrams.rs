@@ -711,8 +711,10 @@ impl RunReader {
 /// n-grams, 56 bytes each, at 500 MB took the run past 1.5 GB when all were sorted in memory).
 const ROWS_BUDGET: usize = 8;
 
-/// The fewest rows of a run on disk (a budget of 0 writes runs of this many).
-const MIN_ROW_RUN: usize = 64;
+/// The fewest rows of a run on disk (a budget of 0 writes runs of this many): each run read back
+/// holds a buffer of up to [`RowMerge::BUFFER`] bytes. Fewer in tests, so that the bundled corpus
+/// makes runs.
+const MIN_ROW_RUN: usize = if cfg!(test) { 64 } else { 4096 };
 
 /// Bytes of a row in a run on disk: key, count, essays, whether Juilland's D is known, D, DP
 /// and DPnorm.
@@ -777,7 +779,8 @@ impl ShardRows {
         }
         let mut file = self.file.as_ref().expect("made above");
         let start = file.seek(std::io::SeekFrom::End(0))?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut file);
+        let mut out =
+            std::io::BufWriter::with_capacity((self.rows.len() * ROW).min(1 << 20), &mut file);
         for row in &self.rows {
             write_row(&mut out, row)?;
         }
@@ -802,10 +805,14 @@ struct RowMerge {
     ranks: Option<Vec<u32>>,
     /// Rows given so far.
     at: usize,
+    /// A read failed: the merge has lost its place.
+    failed: bool,
 }
 
 impl RowMerge {
-    const BUFFER: usize = ROW * 1024;
+    /// Bytes read from a run at a time (a few rows in tests, so that they read a run in
+    /// several).
+    const BUFFER: usize = ROW * if cfg!(test) { 7 } else { 1024 };
 
     fn new(shards: Vec<ShardRows>, ranks: Option<Vec<u32>>) -> std::io::Result<RowMerge> {
         let mut merge = RowMerge {
@@ -816,12 +823,15 @@ impl RowMerge {
             held: Vec::new(),
             ranks,
             at: 0,
+            failed: false,
         };
+        let mut shards = shards;
+        let ranks = merge.ranks.as_deref();
+        shards
+            .par_iter_mut()
+            .for_each(|shard| shard.rows.sort_unstable_by_key(|row| row_order(row, ranks)));
         let mut memory = Vec::new();
-        for mut shard in shards {
-            shard
-                .rows
-                .sort_unstable_by_key(|row| row_order(row, merge.ranks.as_deref()));
+        for shard in shards {
             if let Some(file) = shard.file {
                 let f = merge.files.len();
                 merge.files.push(file);
@@ -872,12 +882,24 @@ impl RowMerge {
         if range.is_empty() {
             return Ok(Vec::new());
         }
+        if self.failed {
+            return Err(std::io::Error::other("an earlier read of the rows failed"));
+        }
         assert_eq!(
             range.start, self.at,
             "the rows of a table in runs are read once, in order"
         );
-        let mut rows = Vec::with_capacity(range.len());
-        while rows.len() < range.len() {
+        let taken = self.take_next(range.len());
+        self.failed = taken.is_err();
+        let rows = taken?;
+        assert_eq!(rows.len(), range.len(), "rows past the table's end");
+        Ok(rows)
+    }
+
+    /// The next `wanted` rows in the table's order (fewer at its end).
+    fn take_next(&mut self, wanted: usize) -> std::io::Result<Vec<Counted>> {
+        let mut rows = Vec::with_capacity(wanted);
+        while rows.len() < wanted {
             let Some(std::cmp::Reverse((_, source))) = self.heads.pop() else {
                 break;
             };
@@ -932,7 +954,7 @@ impl Counted {
 
 /// The n-grams a counter reported, most frequent first, ties by text: in memory, or, past the
 /// counter's budget for rows, in sorted runs merged as they are read (see [`RowMerge`]), which
-/// are then read once, in order.
+/// are then read once, in order (a clone shares that one reading).
 #[derive(Debug, Clone)]
 pub struct NgramTable<'a> {
     rows: Vec<Counted>,
@@ -1721,7 +1743,8 @@ impl<'a> NgramCounter<'a> {
             .collect::<std::io::Result<Vec<_>>>()
             .map_err(|e| {
                 format!(
-                    "cannot merge the n-gram counts through temporary files in {}: {e}",
+                    "cannot merge the n-gram counts through temporary files in {}: {e} (TMPDIR \
+                     chooses the folder)",
                     std::env::temp_dir().display()
                 )
             })

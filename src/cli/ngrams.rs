@@ -66,8 +66,9 @@ pub struct Args {
 
     /// Memory in MB the counts, and apart from them the essays' words, may each take before
     /// they are written to temporary files (in TMPDIR), the rows reported 8 times that; the
-    /// result is the same whatever the value. A table of two bits for each input byte and length (two at most), rounded up to a
-    /// power of two, comes on top (256 MB for 2- and 3-grams of 500 MB)
+    /// result is the same whatever the value. A table of two bits for each input byte and
+    /// length (two at most), rounded up to a power of two, comes on top (256 MB for 2- and
+    /// 3-grams of 500 MB)
     #[arg(long, value_name = "MB", default_value_t = (ngrams::SPILL_BYTES >> 20) as u64)]
     pub count_memory: u64,
 
@@ -179,18 +180,22 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             .map_err(anyhow::Error::msg)?;
         drop(finish);
         let write = crate::timing::stage("write ngrams.csv");
-        // The rows shown are kept from the first piece: a table in runs on disk is read once.
+        // The rows shown are kept from the pieces as they are written: a table in runs on disk
+        // is read once.
         let shown = std::sync::Mutex::new(Vec::new());
         let path = args.table.write_csv_in_pieces(
             "ngrams",
             table.len(),
             crate::frames::Table::PIECE,
             |range| {
-                let first = range.start == 0;
+                let start = range.start;
                 let rows = table.rows(range)?;
-                if first {
-                    *shown.lock().unwrap_or_else(|e| e.into_inner()) =
-                        rows[..args.top.min(rows.len())].to_vec();
+                if start < args.top {
+                    let wanted = (args.top - start).min(rows.len());
+                    shown
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .extend_from_slice(&rows[..wanted]);
                 }
                 ngrams_frame(&rows, total, FrameOptions { excel_safe: true })
             },
