@@ -662,48 +662,57 @@ impl Spill {
     }
 }
 
-/// Reads one run of a shard's file, record by record.
+/// Reads one run of a temporary file (a segment of it) a fixed-size record at a time; the
+/// readers of a file share it, each seeking to its own place.
+#[derive(Debug)]
 struct RunReader {
     next: u64,
     end: u64,
+    /// Bytes of a record, and of the buffer (whole records).
+    record: usize,
+    capacity: usize,
     buffer: Vec<u8>,
     at: usize,
 }
 
 impl RunReader {
-    const BUFFER: usize = RECORD * 8192;
-
-    fn new((start, end): (u64, u64)) -> Self {
+    fn new((start, end): (u64, u64), record: usize, records: usize) -> Self {
         RunReader {
             next: start,
             end,
+            record,
+            capacity: record * records,
             buffer: Vec::new(),
             at: 0,
         }
     }
 
-    /// The next record; the readers of a file share it, each seeking to its own place.
-    fn read(&mut self, mut file: &std::fs::File) -> std::io::Result<Option<Record>> {
+    /// The bytes of the next record.
+    fn read(&mut self, mut file: &std::fs::File) -> std::io::Result<Option<&[u8]>> {
         use std::io::{Read, Seek};
         if self.at == self.buffer.len() {
             if self.next == self.end {
                 return Ok(None);
             }
-            let len = (self.end - self.next).min(Self::BUFFER as u64) as usize;
+            let len = (self.end - self.next).min(self.capacity as u64) as usize;
             self.buffer.resize(len, 0);
             file.seek(std::io::SeekFrom::Start(self.next))?;
             file.read_exact(&mut self.buffer)?;
             self.next += len as u64;
             self.at = 0;
         }
-        let r = &self.buffer[self.at..self.at + RECORD];
-        self.at += RECORD;
-        Ok(Some((
-            u128::from_le_bytes(r[..16].try_into().expect("16 bytes")),
-            u32::from_le_bytes(r[16..20].try_into().expect("4 bytes")),
-            u32::from_le_bytes(r[20..].try_into().expect("4 bytes")),
-        )))
+        let r = &self.buffer[self.at..self.at + self.record];
+        self.at += self.record;
+        Ok(Some(r))
     }
+}
+
+fn read_record(r: &[u8]) -> Record {
+    (
+        u128::from_le_bytes(r[..16].try_into().expect("16 bytes")),
+        u32::from_le_bytes(r[16..20].try_into().expect("4 bytes")),
+        u32::from_le_bytes(r[20..].try_into().expect("4 bytes")),
+    )
 }
 
 /// The rows reported may take this many times the counts' budget in memory before each shard
@@ -797,8 +806,8 @@ impl ShardRows {
 #[derive(Debug)]
 struct RowMerge {
     files: Vec<std::fs::File>,
-    /// (file, next byte, end, buffer, place in the buffer) of each run on disk.
-    disk: Vec<(usize, u64, u64, Vec<u8>, usize)>,
+    /// (file, reader) of each run on disk.
+    disk: Vec<(usize, RunReader)>,
     memory: Vec<std::vec::IntoIter<Counted>>,
     heads: std::collections::BinaryHeap<std::cmp::Reverse<(RowOrder, usize)>>,
     held: Vec<Option<Counted>>,
@@ -810,9 +819,8 @@ struct RowMerge {
 }
 
 impl RowMerge {
-    /// Bytes read from a run at a time (a few rows in tests, so that they read a run in
-    /// several).
-    const BUFFER: usize = ROW * if cfg!(test) { 7 } else { 1024 };
+    /// Rows read from a run at a time (a few in tests, so that they read a run in several).
+    const BUFFER: usize = if cfg!(test) { 7 } else { 1024 };
 
     fn new(shards: Vec<ShardRows>, ranks: Option<Vec<u32>>) -> std::io::Result<RowMerge> {
         let mut merge = RowMerge {
@@ -836,7 +844,9 @@ impl RowMerge {
                 let f = merge.files.len();
                 merge.files.push(file);
                 for (start, end) in shard.runs {
-                    merge.disk.push((f, start, end, Vec::new(), 0));
+                    merge
+                        .disk
+                        .push((f, RunReader::new((start, end), ROW, Self::BUFFER)));
                 }
             }
             memory.push(shard.rows.into_iter());
@@ -856,25 +866,10 @@ impl RowMerge {
 
     /// The next row of a run.
     fn next_of(&mut self, source: usize) -> std::io::Result<Option<Counted>> {
-        use std::io::{Read, Seek};
-        let Some((f, next, end, buffer, place)) = self.disk.get_mut(source) else {
-            return Ok(self.memory[source - self.disk.len()].next());
-        };
-        if *place == buffer.len() {
-            if *next == *end {
-                return Ok(None);
-            }
-            let len = (*end - *next).min(Self::BUFFER as u64) as usize;
-            buffer.resize(len, 0);
-            let mut file = &self.files[*f];
-            file.seek(std::io::SeekFrom::Start(*next))?;
-            file.read_exact(buffer)?;
-            *next += len as u64;
-            *place = 0;
+        match self.disk.get_mut(source) {
+            Some((f, reader)) => Ok(reader.read(&self.files[*f])?.map(read_row)),
+            None => Ok(self.memory[source - self.disk.len()].next()),
         }
-        let row = read_row(&buffer[*place..*place + ROW]);
-        *place += ROW;
-        Ok(Some(row))
     }
 
     /// Rows `range` of the table, which must start where the last range ended.
@@ -1688,7 +1683,7 @@ impl<'a> NgramCounter<'a> {
                 let on_disk = self.spill.as_ref().map_or(&[][..], |spill| &spill.runs[s]);
                 let mut sources: Vec<Source<'_>> = on_disk
                     .iter()
-                    .map(|&run| Source::Disk(RunReader::new(run)))
+                    .map(|&run| Source::Disk(RunReader::new(run, RECORD, 8192)))
                     .chain(shard.runs.iter().map(|run| Source::Memory(run.iter())))
                     .collect();
                 // The head of each run, smallest n-gram first, then earliest run.
@@ -1760,7 +1755,9 @@ enum Source<'r> {
 impl Source<'_> {
     fn next(&mut self, file: Option<&std::fs::File>) -> std::io::Result<Option<Record>> {
         match self {
-            Source::Disk(reader) => reader.read(file.expect("runs on disk have their file")),
+            Source::Disk(reader) => Ok(reader
+                .read(file.expect("runs on disk have their file"))?
+                .map(read_record)),
             Source::Memory(records) => Ok(records.next().copied()),
         }
     }
@@ -1778,6 +1775,25 @@ mod tests {
             body: body.into(),
             ..Essay::default()
         }
+    }
+
+    /// `counter` with `essays` added `batch` at a time, their n-grams of lengths `ns`.
+    fn fed<'a>(
+        mut counter: NgramCounter<'a>,
+        segmenter: &Segmenter,
+        essays: &'a [Essay],
+        unit: Unit,
+        ns: RangeInclusive<usize>,
+        batch: usize,
+    ) -> NgramCounter<'a> {
+        for chunk in essays.chunks(batch) {
+            let grams = chunk
+                .iter()
+                .map(|e| essay_grams(segmenter, e, unit, ns.clone(), false))
+                .collect();
+            counter.add(chunk, grams, &|w| w).unwrap();
+        }
+        counter
     }
 
     /// The bundled corpus, an essay a line.
@@ -1881,15 +1897,12 @@ mod tests {
             keep: &all,
         };
         let rows = |batch: usize, budget: usize, unit: Unit| {
-            let mut counter = NgramCounter::new(unit, 2..=3).with_budget(budget);
-            for chunk in essays.chunks(batch) {
-                let grams = chunk
-                    .iter()
-                    .map(|e| essay_grams(&segmenter, e, unit, 2..=3, false))
-                    .collect();
-                counter.add(chunk, grams, &|w| w).unwrap();
-            }
-            counter.finish(&filter).unwrap().all().unwrap()
+            let counter = NgramCounter::new(unit, 2..=3).with_budget(budget);
+            fed(counter, &segmenter, &essays, unit, 2..=3, batch)
+                .finish(&filter)
+                .unwrap()
+                .all()
+                .unwrap()
         };
         for unit in [Unit::Words, Unit::Chars] {
             let memory = rows(1000, usize::MAX, unit);
@@ -1901,14 +1914,8 @@ mod tests {
         }
         // A budget of a few batches: sequences on disk and in memory read back in order, runs
         // merged on the way out, and runs on disk and in memory at the end, merged together.
-        let mut counter = NgramCounter::new(Unit::Words, 2..=3).with_budget(20_000);
-        for chunk in essays.chunks(3) {
-            let grams = chunk
-                .iter()
-                .map(|e| essay_grams(&segmenter, e, Unit::Words, 2..=3, false))
-                .collect();
-            counter.add(chunk, grams, &|w| w).unwrap();
-        }
+        let counter = NgramCounter::new(Unit::Words, 2..=3).with_budget(20_000);
+        let mut counter = fed(counter, &segmenter, &essays, Unit::Words, 2..=3, 3);
         assert!(counter.sequences.written.len() > 1);
         assert!(!counter.sequences.held.is_empty());
         counter.count_exactly(2).unwrap();
@@ -1936,15 +1943,10 @@ mod tests {
         };
         for unit in [Unit::Words, Unit::Chars] {
             let table = |budget: usize| {
-                let mut counter = NgramCounter::new(unit, 1..=3).with_budget(budget);
-                for chunk in essays.chunks(4) {
-                    let grams = chunk
-                        .iter()
-                        .map(|e| essay_grams(&segmenter, e, unit, 1..=3, false))
-                        .collect();
-                    counter.add(chunk, grams, &|w| w).unwrap();
-                }
-                counter.finish(&filter).unwrap()
+                let counter = NgramCounter::new(unit, 1..=3).with_budget(budget);
+                fed(counter, &segmenter, &essays, unit, 1..=3, 4)
+                    .finish(&filter)
+                    .unwrap()
             };
             let memory = table(usize::MAX);
             assert!(memory.merged.is_none());
@@ -1988,13 +1990,7 @@ mod tests {
                 if let Some(bits) = bits {
                     counter = counter.with_sketch_bits(bits);
                 }
-                for chunk in essays.chunks(5) {
-                    let grams = chunk
-                        .iter()
-                        .map(|e| essay_grams(&segmenter, e, unit, 1..=4, false))
-                        .collect();
-                    counter.add(chunk, grams, &|w| w).unwrap();
-                }
+                let counter = fed(counter, &segmenter, &essays, unit, 1..=4, 5);
                 let filter = Filter {
                     min_freq,
                     min_range,
