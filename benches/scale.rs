@@ -217,9 +217,43 @@ fn raw_cut(dir: &Path) {
     println!("{tokens}");
 }
 
+/// The segmentation `analyze` cannot do without, as [`raw_cut`] times `cut`: load the dictionary,
+/// then for every line the tokens of jieba's `cut` and of its posseg, which xu_r2 (a default
+/// readability figure) is computed from, both from one dictionary route
+/// (`wenxi::analysis::posseg::cut_both`, as `analyze` does it). Prints the tokens of both.
+fn raw_posseg(dir: &Path) {
+    let segmenter = wenxi::Segmenter::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let tokens: usize = files
+        .par_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let (mut tokens, mut tagged) = (Vec::new(), Vec::new());
+            let mut n = 0;
+            for line in text.lines() {
+                wenxi::analysis::posseg::cut_both(&segmenter, line, &mut tokens, &mut tagged);
+                n += tokens.len() + tagged.len();
+                tokens.clear();
+                tagged.clear();
+            }
+            n
+        })
+        .sum();
+    println!("{tokens}");
+}
+
 fn main() {
     if let Ok(dir) = std::env::var("WENXI_SCALE_RAW_CUT") {
         raw_cut(Path::new(&dir));
+        return;
+    }
+    if let Ok(dir) = std::env::var("WENXI_SCALE_RAW_POSSEG") {
+        raw_posseg(Path::new(&dir));
         return;
     }
     // `cargo bench` passes --bench; any other argument is a filter we do not have.
@@ -269,6 +303,22 @@ fn main() {
                 pinned,
             );
             assert!(raw_out.trim().parse::<usize>().unwrap() > 0);
+            // What analyze's segmentation alone costs: the most its speed could be.
+            if commands.iter().any(|c| c == "analyze") {
+                let (s, rss, out) = measure(
+                    Command::new(std::env::current_exe().unwrap())
+                        .env("WENXI_SCALE_RAW_POSSEG", &dir)
+                        .env("RAYON_NUM_THREADS", jobs.to_string()),
+                    pinned,
+                );
+                assert!(out.trim().parse::<usize>().unwrap() > 0);
+                println!(
+                    "| {megabytes:.0} MB | {essays} | cut + posseg (analyze's floor) | {jobs}{} | {raw_s:.2} s | {s:.2} s | {:.1} | {:.2} | {raw_rss:.0} / {rss:.0} MB |",
+                    if pinned { " (one core)" } else { "" },
+                    megabytes / s,
+                    raw_s / s,
+                );
+            }
             for command in &commands {
                 if jobs == 1 && command != "analyze" {
                     continue;
