@@ -164,6 +164,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 type Sums<'b> = (FxHashMap<&'b str, u64>, FxHashMap<&'b str, (u64, u64)>);
                 // A part per thread, or little more: every part's tables are merged again.
                 let part = batch.essays.len() / (2 * rayon::current_num_threads()) + 1;
+                let summing = crate::timing::stage_start();
                 let (words, close): Sums<'_> = batch
                     .essays
                     .par_iter()
@@ -208,6 +209,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                         }
                         (w1, c1)
                     });
+                crate::timing::add("batch sums (parallel)", summing);
+                let corpus_sums = crate::timing::stage_start();
                 for counted in &results {
                     node_freq += u64::from(counted.node);
                     slots += u64::from(counted.slots);
@@ -237,6 +240,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     e.0 += n;
                     e.1 += l;
                 }
+                crate::timing::add("corpus sums", corpus_sums);
                 Ok(())
             },
         )?;
