@@ -118,3 +118,90 @@ fn reuse_can_be_left_out() {
         .code(2)
         .stderr(predicates::str::contains("--dup-threshold"));
 }
+
+/// 1,000 essays written from 200 template sentences, ten each, every template in 50 essays:
+/// 245,000 pairings, past the 200,000 up to which every pair is listed. reuse.csv then lists each
+/// essay's ten partners sharing the most sentences (ties to the earlier essay), which this test
+/// works out from the design of the essays, not from the program's output.
+#[test]
+fn past_the_pairings_limit_each_essay_lists_its_ten_closest_partners() {
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut han = |n: usize| -> String {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from_u32(0x4E00 + (x % 20_000) as u32).unwrap()
+            })
+            .collect()
+    };
+    let templates: Vec<String> = (0..200).map(|_| format!("{}。", han(12))).collect();
+    let sets: Vec<Vec<usize>> = (0..1_000)
+        .map(|i| (0..10).map(|k| (i + k * 37) % 200).collect())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    for (i, set) in sets.iter().enumerate() {
+        let mut body = format!("{}。{}。", han(60), han(60));
+        for &t in set {
+            body.push_str(&templates[t]);
+        }
+        body.push_str(&format!("{}。{}。", han(60), han(60)));
+        std::fs::write(dir.path().join(format!("e{i:04}.txt")), body).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let run = wenxi()
+        .args([
+            "analyze",
+            "--no-similarity",
+            "--no-charts",
+            "--no-html",
+            "-q",
+        ])
+        .arg(dir.path())
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("245000 pairings") && stderr.contains("10 partners"),
+        "{stderr}"
+    );
+    // By the design: essays i and j share the templates their sets have in common.
+    let mut expected: Vec<(usize, usize, usize)> = Vec::new();
+    for i in 0..sets.len() {
+        let mut partners: Vec<(usize, usize)> = (0..sets.len())
+            .filter(|&j| j != i)
+            .map(|j| (j, sets[j].iter().filter(|t| sets[i].contains(t)).count()))
+            .filter(|&(_, c)| c > 0)
+            .collect();
+        partners.sort_by_key(|&(j, c)| (std::cmp::Reverse(c), j));
+        expected.extend(
+            partners
+                .into_iter()
+                .take(10)
+                .map(|(j, c)| (i.min(j), i.max(j), c)),
+        );
+    }
+    expected.sort_unstable();
+    expected.dedup();
+    let reuse = Csv::read(&out.path().join("reuse.csv"));
+    let found: Vec<(usize, usize, usize)> = reuse
+        .records()
+        .iter()
+        .map(|r| {
+            let id = |k: &str| r[k].parse::<usize>().unwrap() - 1;
+            (
+                id("essay_a"),
+                id("essay_b"),
+                r["shared_sentences"].parse().unwrap(),
+            )
+        })
+        .collect();
+    assert!(Csv::read(&out.path().join("reuse_groups.csv"))
+        .rows
+        .is_empty());
+    assert!(found.len() <= 10 * sets.len());
+    assert_eq!(found, expected);
+}

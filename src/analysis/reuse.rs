@@ -16,6 +16,15 @@ pub const MIN_SENTENCE_CHARS: usize = 8;
 pub const MAX_SENTENCE_ESSAYS: usize = 50;
 /// Example sentences kept per pair of essays (the first in sorted order); the count is exact.
 pub const EXAMPLES: usize = 3;
+/// Pairings of two essays through a sentence both use (a sentence in k essays makes k(k−1)/2)
+/// up to which every pair of essays sharing a sentence is reported. Past it (essays written
+/// from one template share sentences in thousands of pairs: 5,000 such essays, 6.8 MB, made a
+/// million pairs, 133 MB of CSV and 627 MB of memory), each essay reports the [`PARTNERS`]
+/// essays it shares the most sentences with, so that the pairs grow with the essays, not with
+/// their square.
+pub const ALL_PAIRINGS: u64 = 200_000;
+/// Partners each essay reports past [`ALL_PAIRINGS`].
+pub const PARTNERS: usize = 10;
 /// Character shingles of this length make an essay's MinHash set.
 pub const SHINGLE: usize = 5;
 /// MinHash signature length, cut into `BANDS` bands of `ROWS` rows for LSH (Leskovec, Rajaraman &
@@ -50,8 +59,11 @@ pub struct DuplicateGroup {
 /// What text reuse was found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReuseReport {
-    /// Sorted by a, then b.
+    /// Sorted by a, then b: every pair sharing a sentence, or past [`ALL_PAIRINGS`] the pairs
+    /// that are among the [`PARTNERS`] of one of their essays.
     pub pairs: Vec<SharedSentences>,
+    /// The pairings the shared sentences make, when past [`ALL_PAIRINGS`].
+    pub pairings_past_all: Option<u64>,
     /// Sorted by first member.
     pub groups: Vec<DuplicateGroup>,
 }
@@ -237,44 +249,101 @@ impl ReuseBuilder {
     /// Near-duplicate groups at estimated Jaccard ≥ `threshold`, and the pairs sharing
     /// sentences outside them.
     pub fn finish(self, threshold: f64) -> ReuseReport {
+        self.finish_with(threshold, ALL_PAIRINGS)
+    }
+
+    /// [`ReuseBuilder::finish`], every pair reported up to `all_pairings` pairings.
+    fn finish_with(self, threshold: f64, all_pairings: u64) -> ReuseReport {
         let groups = self.groups(threshold);
-        let mut group_of: FxHashMap<u32, u32> = FxHashMap::default();
+        let n = self.essays as usize;
+        let mut group_of = vec![u32::MAX; n];
         for (g, group) in groups.iter().enumerate() {
             for &m in &group.members {
-                group_of.insert(m, g as u32);
+                group_of[m as usize] = g as u32;
             }
         }
-        let same_group = |a: u32, b: u32| matches!((group_of.get(&a), group_of.get(&b)), (Some(x), Some(y)) if x == y);
-        // (a, b) → shared sentences and the first EXAMPLES of them in sorted order.
-        let mut pairs: FxHashMap<(u32, u32), (u32, Vec<&str>)> = FxHashMap::default();
-        for (list, wording) in &self.shared {
-            let wording: &str = wording;
-            for (i, &a) in list.iter().enumerate() {
-                for &b in &list[i + 1..] {
-                    if same_group(a, b) {
-                        continue;
-                    }
-                    let (count, examples) = pairs.entry((a, b)).or_default();
-                    *count += 1;
-                    let at = examples.partition_point(|&e| e < wording);
-                    if at < EXAMPLES {
-                        examples.insert(at, wording);
-                        examples.truncate(EXAMPLES);
+        let same_group = |a: u32, b: u32| {
+            group_of[a as usize] != u32::MAX && group_of[a as usize] == group_of[b as usize]
+        };
+        let pairings: u64 = self
+            .shared
+            .iter()
+            .map(|(list, _)| (list.len() as u64) * (list.len() as u64).saturating_sub(1) / 2)
+            .sum();
+        let capped = pairings > all_pairings;
+        // The shared sentences of each essay, in order (a list per essay, laid end to end).
+        let mut starts = vec![0u32; n + 1];
+        for (list, _) in &self.shared {
+            for &e in list {
+                starts[e as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut sentences = vec![0u32; starts[n] as usize];
+        for (s, (list, _)) in self.shared.iter().enumerate() {
+            for &e in list {
+                sentences[next[e as usize] as usize] = s as u32;
+                next[e as usize] += 1;
+            }
+        }
+        drop(next);
+        // Each essay counts the sentences it shares with each other essay (with all of them
+        // past the limit, to choose its partners; else with those after it, so that each pair
+        // is counted once), with the first EXAMPLES of them in sorted order.
+        let found: Vec<Vec<SharedSentences>> = (0..self.essays)
+            .into_par_iter()
+            .map(|a| {
+                let mut partners: FxHashMap<u32, (u32, Vec<&str>)> = FxHashMap::default();
+                let own = &sentences[starts[a as usize] as usize..starts[a as usize + 1] as usize];
+                for &s in own {
+                    let (list, wording) = &self.shared[s as usize];
+                    let wording: &str = wording;
+                    for &b in list {
+                        if b == a || (!capped && b < a) || same_group(a, b) {
+                            continue;
+                        }
+                        let (count, examples) = partners.entry(b).or_default();
+                        *count += 1;
+                        let at = examples.partition_point(|&e| e < wording);
+                        if at < EXAMPLES {
+                            examples.insert(at, wording);
+                            examples.truncate(EXAMPLES);
+                        }
                     }
                 }
-            }
-        }
-        let mut pairs: Vec<SharedSentences> = pairs
-            .into_iter()
-            .map(|((a, b), (count, examples))| SharedSentences {
-                a,
-                b,
-                count,
-                examples: examples.into_iter().map(str::to_owned).collect(),
+                let mut partners: Vec<(u32, (u32, Vec<&str>))> = partners.into_iter().collect();
+                if capped {
+                    partners.sort_unstable_by_key(|&(b, (count, _))| (std::cmp::Reverse(count), b));
+                    partners.truncate(PARTNERS);
+                }
+                // A new vector, sized for the pairs kept: collected in place, it kept the room of
+                // every partner (81 MB for 5,000 essays written from one template).
+                let mut kept = Vec::with_capacity(partners.len());
+                kept.extend(
+                    partners
+                        .into_iter()
+                        .map(|(b, (count, examples))| SharedSentences {
+                            a: a.min(b),
+                            b: a.max(b),
+                            count,
+                            examples: examples.into_iter().map(str::to_owned).collect(),
+                        }),
+                );
+                kept
             })
             .collect();
+        let mut pairs: Vec<SharedSentences> = found.into_iter().flatten().collect();
+        // A pair both essays chose comes twice, the same both times.
         pairs.sort_by_key(|p| (p.a, p.b));
-        ReuseReport { pairs, groups }
+        pairs.dedup_by_key(|p| (p.a, p.b));
+        ReuseReport {
+            pairs,
+            groups,
+            pairings_past_all: capped.then_some(pairings),
+        }
     }
 
     /// Candidates from LSH buckets, joined when their estimate reaches the threshold; a pair
@@ -413,6 +482,61 @@ mod tests {
         assert_eq!(found.groups[0].jaccard, [1.0, 1.0, 1.0]);
         // The copies share their sentence, but they are one group, not three sentence pairs.
         assert!(found.pairs.is_empty(), "{:?}", found.pairs);
+    }
+
+    /// Past the pairings limit each essay reports its partners sharing the most sentences: the
+    /// pairs are those of the full count that are among the first PARTNERS of one of their
+    /// essays (by count, then essay), with the full count's figures and examples.
+    #[test]
+    fn past_the_pairings_limit_each_essay_keeps_its_closest_partners() {
+        // Forty essays; essay i holds template sentences t for every t dividing into i's
+        // pattern below, so essays share from one to several sentences with many others.
+        let sentence = |t: u32| -> String {
+            let s: String = (0..12)
+                .map(|k| char::from_u32(0x5000 + t * 16 + k).unwrap())
+                .collect();
+            format!("{s}。")
+        };
+        let bodies: Vec<String> = (0..40u32)
+            .map(|i| {
+                let own: String = (0..30)
+                    .map(|k| char::from_u32(0x6000 + i * 40 + k).unwrap())
+                    .collect();
+                let mut body = format!("{own}。");
+                for t in 0..12u32 {
+                    if (i * 7 + t * 3) % (t + 2) == 0 {
+                        body.push_str(&sentence(t));
+                    }
+                }
+                body
+            })
+            .collect();
+        let all = {
+            let mut b = ReuseBuilder::default();
+            b.add(bodies.par_iter().map(String::as_str));
+            b.finish_with(0.5, u64::MAX)
+        };
+        assert!(all.pairings_past_all.is_none());
+        let capped = {
+            let mut b = ReuseBuilder::default();
+            b.add(bodies.par_iter().map(String::as_str));
+            b.finish_with(0.5, 10)
+        };
+        assert!(capped.pairings_past_all.is_some_and(|p| p > 10));
+        // By another route: each essay's partners from the full list of pairs.
+        let mut expected: Vec<&SharedSentences> = Vec::new();
+        for e in 0..40u32 {
+            let mut mine: Vec<&SharedSentences> =
+                all.pairs.iter().filter(|p| p.a == e || p.b == e).collect();
+            let other = |p: &SharedSentences| if p.a == e { p.b } else { p.a };
+            mine.sort_by_key(|p| (std::cmp::Reverse(p.count), other(p)));
+            expected.extend(mine.into_iter().take(PARTNERS));
+        }
+        expected.sort_by_key(|p| (p.a, p.b));
+        expected.dedup_by_key(|p| (p.a, p.b));
+        assert!(expected.len() < all.pairs.len(), "the test must drop pairs");
+        assert_eq!(capped.pairs.iter().collect::<Vec<_>>(), expected);
+        assert_eq!(capped.groups, all.groups);
     }
 
     // Ten essays share one sentence, and sixty another: the first makes 45 pairs with one

@@ -370,11 +370,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             );
         }
         if args.all_pairs && n > crate::analysis::similarity::MAX_ALL_PAIRS {
-            eprintln!(
-                "wenxi: warning: --all-pairs on {n} essays writes {} rows to similarity.csv, \
-                 past what Excel opens (1,048,576); without it each essay's 10 nearest are kept",
-                n * (n - 1) / 2
-            );
+            eprintln!("wenxi: warning: {}", all_pairs_warning(n));
         }
         progress.set_message(format!("{n} essays; comparing them"));
         crate::timing::totals();
@@ -418,6 +414,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
         if let Some(message) = &analysis.ngram_error {
             eprintln!("wenxi: warning: no ngrams.csv: {message}");
+        }
+        if let Some(pairings) = analysis.reuse.as_ref().and_then(|r| r.pairings_past_all) {
+            eprintln!(
+                "wenxi: note: the essays share sentences in {pairings} pairings (more than {}): \
+                 reuse.csv lists each essay's {} partners sharing the most sentences, not every \
+                 pair",
+                crate::analysis::reuse::ALL_PAIRINGS,
+                crate::analysis::reuse::PARTNERS
+            );
         }
         if let Some(message) = &analysis.arf_error {
             eprintln!(
@@ -783,6 +788,22 @@ fn neighbour_record(found: &Similarity) -> Option<serde_json::Value> {
         "recall": found.recall.map(|(recall, _)| recall),
         "sampled": found.recall.map(|(_, sampled)| sampled),
     }))
+}
+
+/// The warning for `--all-pairs` past [`crate::analysis::similarity::MAX_ALL_PAIRS`] essays: the
+/// rows, what they hold in memory, and Excel's limit when they pass it.
+fn all_pairs_warning(n: usize) -> String {
+    let rows = n as u64 * (n as u64 - 1) / 2;
+    let excel = if rows >= EXCEL_ROWS as u64 {
+        format!(", more than Excel opens ({EXCEL_ROWS} with the header): --format parquet writes Parquet")
+    } else {
+        String::new()
+    };
+    format!(
+        "--all-pairs on {n} essays: similarity.csv gets {rows} rows{excel}, and the pairs are held \
+         in memory, at least {} MB (16 bytes a pair); without it each essay's 10 nearest are kept",
+        (rows * 16).div_ceil(1_000_000)
+    )
 }
 
 /// A share as a percentage with one decimal, rounded down: a recall just under 99% must not
