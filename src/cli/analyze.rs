@@ -893,6 +893,18 @@ fn summary(
 
 #[cfg(test)]
 mod tests {
+    /// Past Excel's rows the warning says so; below them (1,100 essays, 604,450 rows) it
+    /// speaks of the rows and memory alone.
+    #[test]
+    fn the_all_pairs_warning_names_excel_only_past_its_rows() {
+        let big = super::all_pairs_warning(1_450);
+        assert!(big.contains("1050525 rows, more than Excel opens"), "{big}");
+        assert!(big.contains("at least 17 MB"), "{big}");
+        let small = super::all_pairs_warning(1_100);
+        assert!(small.contains("604450 rows, and the pairs"), "{small}");
+        assert!(!small.contains("Excel"), "{small}");
+    }
+
     use super::*;
 
     fn searched(raised_from: Option<(usize, f64)>, recall: Option<(f64, usize)>) -> Similarity {

@@ -7,7 +7,6 @@ use std::ops::RangeInclusive;
 use crate::analysis::ngrams::{self, Filter, NgramCounter, Unit, MAX_N};
 use crate::analysis::written::ReportScript;
 use crate::frames::{ngrams_frame, FrameOptions};
-use crate::report::EXCEL_ROWS;
 
 use super::input::InputArgs;
 use super::output::TableOutput;
@@ -203,14 +202,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let shown = shown.into_inner().unwrap_or_else(|e| e.into_inner());
         drop(write);
         spinner.finish_and_clear();
-        if table.len() > EXCEL_ROWS {
-            eprintln!(
-                "wenxi: warning: {} has {} rows, more than Excel opens ({EXCEL_ROWS}): raise \
-                 --min-freq or --min-range, or read it with pandas or R",
-                path.display(),
-                table.len()
-            );
-        }
+        TableOutput::warn_past_excel(&path, table.len(), "raise --min-freq or --min-range");
         let mut out = std::io::stdout().lock();
         let plural =
             |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
