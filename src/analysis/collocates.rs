@@ -14,7 +14,8 @@
 //! - expected `E = f_c · S / N` (the window-size corrected expectation);
 //! - MI = log2(O / E) (Church & Hanks 1990); MI3 = log2(O³ / E) (Oakes 1998);
 //! - t-score = (O − E) / √O (Church et al. 1991);
-//! - log-likelihood G² = 2 Σ O_ij ln(O_ij / E_ij) over the four cells (Dunning 1993);
+//! - log-likelihood G² = 2 Σ O_ij ln(O_ij / E_ij) over the four cells (Dunning 1993), negative
+//!   when O < E (fewer co-occurrences than chance);
 //! - Dice = 2O / (f_n + f_c), logDice = 14 + log2(Dice) (Rychlý 2008);
 //! - ΔP(collocate | node) = O11/(O11+O12) − O21/(O21+O22), ΔP(node | collocate) =
 //!   O11/(O11+O21) − O12/(O12+O22) (Gries 2013).
@@ -139,7 +140,11 @@ pub fn scores(observed: u64, node: u64, collocate: u64, slots: u64, total: u64) 
         (f_c - o, n - s, f_c),
         (n - s - f_c + o, n - s, n - f_c),
     ];
-    let g2 = 2.0
+    // Signed, as for keyness: a word found less often near the node than chance would have it
+    // gets a negative G², so that sorting by G² does not rank avoidance with attraction.
+    let sign = if o < expected { -1.0 } else { 1.0 };
+    let g2 = sign
+        * 2.0
         * cells
             .iter()
             .map(|&(observed, row, col)| {
@@ -196,6 +201,16 @@ mod tests {
                 + 40.0 * (40.0f64 / 49.0).ln()
                 + 9760.0 * (9760.0f64 / 9751.0).ln());
         assert!(close(s.g2, g2), "{} {g2}", s.g2);
+        // A word seen once where chance would have it 5 times (E = 250 · 200 / 10,000): cells
+        // 1, 199, 249, 9,551 against 5, 195, 245, 9,555, and the sign of O − E.
+        let s = scores(1, 20, 250, 200, 10_000);
+        assert!(close(s.expected, 5.0));
+        let g2 = 2.0
+            * (5f64.recip().ln()
+                + 199.0 * (199.0f64 / 195.0).ln()
+                + 249.0 * (249.0f64 / 245.0).ln()
+                + 9551.0 * (9551.0f64 / 9555.0).ln());
+        assert!(g2 > 0.0 && close(s.g2, -g2), "{} {g2}", s.g2);
     }
 
     #[test]

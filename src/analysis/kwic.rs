@@ -212,10 +212,16 @@ pub fn find(
             let n = patterns.len();
             let mut i = 0;
             while i + n <= tokens.len() {
+                // A sequence's tokens touch: whitespace between two (a line end, a space) ends
+                // the sequence, as it ends an n-gram's run.
                 let matched = patterns
                     .iter()
                     .zip(&tokens[i..i + n])
                     .all(|(p, t)| p.matches(t))
+                    && (i..i + n - 1).all(|k| {
+                        layout.offsets[k] as usize + tokens[k].len()
+                            == layout.offsets[k + 1] as usize
+                    })
                     && (pos.is_empty()
                         || (i..i + n).all(|k| {
                             let tag = *tags.entry(tokens[k]).or_insert_with(|| {
@@ -438,6 +444,17 @@ mod tests {
         // 互相帮助 is one word of jieba's; the comma before 共同 comes along.
         assert_eq!(hits[1].right, "互相帮助，共同");
         assert_eq!(hits[1].left_keys, ["团结", "很", "居民"]);
+        // Across a line end or a space the two words are no sequence (as they are no bigram
+        // for ngrams), while each is still a hit of its own.
+        for text in ["我们的社区\n居民很团结。", "我们的社区 居民很团结。"] {
+            let apart = essay(text);
+            assert!(find(&segmenter, &apart, &query, Context::Words(2), &[]).is_empty());
+            let one = Query::parse("居民", false).unwrap();
+            assert_eq!(
+                find(&segmenter, &apart, &one, Context::Words(2), &[]).len(),
+                1
+            );
+        }
         // Characters: a string inside a token (度尼, of 印度尼西亚) is found.
         let e = essay("印度尼西亚的朋友。");
         let chars = Query::parse("度尼", true).unwrap();
