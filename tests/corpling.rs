@@ -70,6 +70,20 @@ fn kwic_hits_equal_word_counts() {
         Csv::read(&out.path().join("kwic.csv")).rows.len() as u64,
         expected
     );
+    // With --pos v, the counts of the words it matches that word_freq.csv tags v.
+    let freq_csv = Csv::read(&analysed.path().join("word_freq.csv"));
+    let verbs: u64 = freq_csv
+        .records()
+        .iter()
+        .filter(|r| r["word"].starts_with('防') && r["pos"] == "v")
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert!(verbs > 0 && verbs < expected);
+    let (out, _) = run(&["kwic", "防*", "--pos", "v"]);
+    assert_eq!(
+        Csv::read(&out.path().join("kwic.csv")).rows.len() as u64,
+        verbs
+    );
 }
 
 #[test]

@@ -23,7 +23,7 @@ use super::{EXIT_OK, EXIT_SKIPPED};
     wenxi kwic '防*' essays/ --sort R1,R2     words starting with 防, sorted by the words after\n  \
     wenxi kwic '社区 居民' --width 5          a two-word sequence, five words each side\n  \
     wenxi kwic 社区居民 --chars              a string, whatever jieba makes of it\n  \
-    wenxi kwic 帮助 --pos v --sample 10       帮助 as a verb, 10 hits chosen at random"
+    wenxi kwic '防*' --pos v --sample 10      words starting with 防 that jieba tags v, 10 hits at random"
 )]
 pub struct Args {
     /// The word, pattern, sequence or (with --chars) string to look for
@@ -36,7 +36,9 @@ pub struct Args {
     #[arg(long)]
     pub chars: bool,
 
-    /// Keep token hits whose tokens have one of these part-of-speech tags (jieba's: n, v, vn, ...)
+    /// Keep token hits whose tokens have one of these part-of-speech tags (jieba's: n, v, vn, ...).
+    /// A word has one tag wherever it stands (the tag word_freq.csv shows), so this picks words,
+    /// most usefully among a glob's or a regex's
     #[arg(
         long,
         value_name = "TAGS",
