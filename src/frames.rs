@@ -205,12 +205,12 @@ impl Tables {
             take("markers", Table::Whole(markers(analysis, &keys, options)?))?;
         }
         if want("similarity") {
-            for (name, df) in similarity_tables(corpus, analysis)? {
+            for (name, df) in similarity_tables(corpus, analysis, &keys, options)? {
                 take(name, Table::Whole(df))?;
             }
         }
         if want("reuse") {
-            for (name, df) in reuse_tables(corpus, analysis, options)? {
+            for (name, df) in reuse_tables(corpus, analysis, &keys, options)? {
                 take(name, Table::Whole(df))?;
             }
         }
@@ -458,6 +458,7 @@ fn themes_table(
 fn reuse_tables(
     corpus: &Corpus,
     analysis: &Analysis<'_>,
+    keys: &Keys,
     options: FrameOptions,
 ) -> Result<Vec<(&'static str, DataFrame)>> {
     let Some(reuse) = &analysis.reuse else {
@@ -494,6 +495,7 @@ fn reuse_tables(
         vec![
             column("group", rows.iter().map(|r| r.0)),
             column("essay_id", rows.iter().map(|r| r.1)),
+            keys.column(rows.iter().map(|r| r.1), options),
             column("essays", rows.iter().map(|r| r.2)),
             column("jaccard", rows.iter().map(|r| r.3)),
         ],
@@ -505,6 +507,8 @@ fn reuse_tables(
 fn similarity_tables(
     corpus: &Corpus,
     analysis: &Analysis<'_>,
+    keys: &Keys,
+    options: FrameOptions,
 ) -> Result<Vec<(&'static str, DataFrame)>> {
     let Some(similarity) = &analysis.similarity else {
         return Ok(Vec::new());
@@ -546,6 +550,7 @@ fn similarity_tables(
                 c.label.len(),
                 vec![
                     column("essay_id", corpus.essays.iter().map(|e| e.id)),
+                    keys.column(corpus.essays.iter().map(|e| e.id), options),
                     Column::new("cluster".into(), c.label.clone()),
                     Column::new("order".into(), c.order.clone()),
                     column(
