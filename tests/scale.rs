@@ -9,7 +9,8 @@ use std::path::Path;
 use common::{wenxi, Csv};
 
 /// The seed's ten essays, each in a file of its own, written three times over with one
-/// sentence changed per copy, in `dir`: 30 files, 30 essays.
+/// sentence changed per copy, and the seed's page of all ten (28 KB) once more, in `dir`: 31
+/// files, 40 essays.
 fn corpus(dir: &Path) {
     let page = std::fs::read_to_string(common::repo().join("corpus/epidemic-community-essays.txt"))
         .unwrap();
@@ -24,6 +25,7 @@ fn corpus(dir: &Path) {
         }
     }
     assert_eq!(essays.len(), 10);
+    std::fs::write(dir.join("3-page.txt"), &page).unwrap();
     for copy in 0..3 {
         for (i, essay) in essays.iter().enumerate() {
             let text = format!("{essay}第{copy}份抄本的附记：社区第{i}号楼的居民互相帮助。\n");
@@ -68,8 +70,9 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-// Batches of one file each (3 KB) and one batch of everything, on one thread and on two: every
-// table and the page are byte for byte the same, in CSV and in Parquet.
+// Batches of one file each (3 KB; the page of ten essays then goes in batches of its essays,
+// its keys running on from one to the next) and one batch of everything, on one thread and on
+// two: every table and the page are byte for byte the same, in CSV and in Parquet.
 #[test]
 fn batches_and_threads_do_not_change_a_byte() {
     let input = tempfile::tempdir().unwrap();
@@ -100,6 +103,13 @@ fn batches_and_threads_do_not_change_a_byte() {
         }
         let (_, _, first) = &outputs[0];
         assert!(first.len() >= 12, "{:?}", first.keys());
+        if format == "csv" {
+            let essays = String::from_utf8_lossy(&first["essays.csv"]).into_owned();
+            for i in 1..=10 {
+                assert!(essays.contains(&format!("3-page.txt#{i},")), "{i}");
+            }
+            assert_eq!(essays.lines().count(), 41);
+        }
         assert!(first.keys().any(|name| name.starts_with("ngrams.")));
         for (batch, jobs, other) in &outputs[1..] {
             assert_eq!(
@@ -172,7 +182,7 @@ fn shards_sum_to_the_whole() {
     let words = word_freq(whole.path());
     assert_eq!(words.len(), summed.len());
     assert_eq!(words, summed);
-    assert_eq!(words["社区"].1, 30);
+    assert_eq!(words["社区"].1, 40);
 
     let mut rows = essay_words(shards[0].path());
     let second = essay_words(shards[1].path());

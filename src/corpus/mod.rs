@@ -39,6 +39,9 @@ pub struct Essay {
     /// Its row's cell in the `--id-column` of a spreadsheet (a student number): its key is then
     /// `path#id` instead of `path#position`.
     pub row_id: Option<String>,
+    /// Its position in its file, from 1 (0: not known, for an essay not read from a file; its
+    /// key then counts the essays of its file before it in the corpus).
+    pub position: u32,
     /// The script its body was found in (`None`: no Han character, or not looked for).
     pub script: Option<script::Script>,
     /// Its body was converted from traditional to simplified before it was analysed.
@@ -171,7 +174,11 @@ impl Corpus {
         let mut position = 0;
         for (i, essay) in self.essays.iter().enumerate() {
             let same_file = i > 0 && self.essays[i - 1].source == essay.source;
-            position = if same_file { position + 1 } else { 1 };
+            position = match essay.position {
+                0 if same_file => position + 1,
+                0 => 1,
+                known => known,
+            };
             match &essay.row_id {
                 Some(id) => keys.push(format!("{}#{id}", essay.source)),
                 None => keys.push(format!("{}#{position}", essay.source)),
@@ -194,7 +201,7 @@ impl Corpus {
 
     fn push_file(&mut self, file: SourceFile, essays: Vec<FoundEssay>) {
         let stem = file_stem(&file.path);
-        for found in essays {
+        for (place, found) in essays.into_iter().enumerate() {
             let id = self.essays.len() as u32 + 1;
             let title = found.title.unwrap_or_else(|| stem.clone());
             self.essays.push(Essay {
@@ -204,6 +211,7 @@ impl Corpus {
                 body: found.body,
                 meta: found.meta,
                 row_id: found.row_id,
+                position: place as u32 + 1,
                 ..Essay::default()
             });
         }
@@ -239,8 +247,11 @@ impl CorpusReader {
     }
 
     /// Reads the files in order, in batches of about `batch_bytes` of files (at least one file
-    /// each, read in parallel), and gives each batch to `each` with its bytes of files. Essay ids
-    /// continue from batch to batch.
+    /// each, read in parallel), and gives each batch to `each` with its bytes of files. A file
+    /// whose essays hold more than twice `batch_bytes` of text (a spreadsheet or a compiled page
+    /// of thousands of essays) goes in batches of its essays, about `batch_bytes` of text each,
+    /// the first with the batch's files, so that no more than a batch of essays is analysed at
+    /// once whatever the files. Essay ids continue from batch to batch.
     pub fn read<E>(
         self,
         options: &LoadOptions,
@@ -281,7 +292,28 @@ impl CorpusReader {
                 essay.id += essays;
             }
             essays += batch.essays.len() as u32;
-            each(batch, bytes)?;
+            let text: u64 = batch.essays.iter().map(|e| e.body.len() as u64).sum();
+            if batch.essays.len() > 1 && text > batch_bytes.saturating_mul(2) {
+                // Each part's share of the files' bytes (for progress), summing to them.
+                let (mut done, mut told) = (0u64, 0u64);
+                let mut rest = std::mem::take(&mut batch.essays).into_iter().peekable();
+                let mut part = batch;
+                while rest.peek().is_some() {
+                    let mut part_text = 0u64;
+                    while let Some(essay) = rest.next_if(|e| {
+                        part.essays.is_empty() || part_text + e.body.len() as u64 <= batch_bytes
+                    }) {
+                        part_text += essay.body.len() as u64;
+                        part.essays.push(essay);
+                    }
+                    done += part_text;
+                    let share = (u128::from(bytes) * u128::from(done) / u128::from(text)) as u64;
+                    each(std::mem::take(&mut part), share - told)?;
+                    told = share;
+                }
+            } else {
+                each(batch, bytes)?;
+            }
             start = end;
         }
         Ok(())
