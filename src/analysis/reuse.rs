@@ -27,12 +27,30 @@ pub const ALL_PAIRINGS: u64 = 200_000;
 pub const PARTNERS: usize = 10;
 /// Character shingles of this length make an essay's MinHash set.
 pub const SHINGLE: usize = 5;
-/// MinHash signature length, cut into `BANDS` bands of `ROWS` rows for LSH (Leskovec, Rajaraman &
-/// Ullman, Mining of Massive Datasets, §3.4): two essays of Jaccard s become candidates with
-/// probability 1 − (1 − s^ROWS)^BANDS: 0.003 at s = 0.1, 0.87 at s = 0.5, 0.99 at s = 0.6.
+/// MinHash signature length, cut into bands of rows for LSH (Leskovec, Rajaraman & Ullman,
+/// Mining of Massive Datasets, §3.4): with b bands of r rows, two essays of Jaccard s become
+/// candidates with probability 1 − (1 − s^r)^b. [`bands_for`] chooses r from the threshold.
 pub const HASHES: usize = 128;
-pub const BANDS: usize = 32;
-pub const ROWS: usize = HASHES / BANDS;
+/// The least probability that two essays whose Jaccard similarity is the threshold become
+/// candidates.
+pub const CANDIDATE_AT_THRESHOLD: f64 = 0.99;
+
+/// (bands, rows) for `threshold`: the most rows a band (fewest chance candidates) with which two
+/// essays at the threshold become candidates with probability at least
+/// [`CANDIDATE_AT_THRESHOLD`], bands of `HASHES / rows`. At 0.5 (the default): 42 bands of 3
+/// rows, 0.996 at the threshold, 0.04 at s = 0.1 (32 of 4 found 0.87 at 0.5); at 0.3: 64 of 2;
+/// at 0.8: 21 of 6.
+pub fn bands_for(threshold: f64) -> (usize, usize) {
+    let found = |rows: usize| {
+        let bands = HASHES / rows;
+        1.0 - (1.0 - threshold.powi(rows as i32)).powi(bands as i32)
+    };
+    let rows = (1..=8)
+        .rev()
+        .find(|&rows| found(rows) >= CANDIDATE_AT_THRESHOLD)
+        .unwrap_or(1);
+    (HASHES / rows, rows)
+}
 
 /// Two essays that share sentences (and are not in one near-duplicate group).
 #[derive(Debug, Clone, PartialEq)]
@@ -360,14 +378,15 @@ impl ReuseBuilder {
         }
         // Each band's buckets of more than one essay, the bands in parallel (filling the
         // bands' tables is most of the work), joined one band after another.
-        let bands: Vec<Vec<Vec<u32>>> = (0..BANDS)
+        let (bands, rows) = bands_for(threshold);
+        let bands: Vec<Vec<Vec<u32>>> = (0..bands)
             .into_par_iter()
             .map(|band| {
                 let mut buckets: FxHashMap<&[u32], Vec<u32>> = FxHashMap::default();
                 for essay in 0..self.essays {
                     if let Some(signature) = self.signature(essay) {
                         buckets
-                            .entry(&signature[band * ROWS..(band + 1) * ROWS])
+                            .entry(&signature[band * rows..(band + 1) * rows])
                             .or_default()
                             .push(essay);
                     }
@@ -428,6 +447,24 @@ pub fn find<'t>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bands chosen find pairs at the threshold with probability 0.99 or more, and with one
+    /// row more they would not (worked from 1 − (1 − s^r)^(128/r)).
+    #[test]
+    fn bands_find_pairs_at_the_threshold() {
+        assert_eq!(bands_for(0.5), (42, 3));
+        assert_eq!(bands_for(0.3), (64, 2));
+        assert_eq!(bands_for(0.8), (21, 6));
+        assert_eq!(bands_for(0.05), (128, 1));
+        for t in [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0] {
+            let (b, r) = bands_for(t);
+            let p = |b: usize, r: usize| 1.0 - (1.0 - f64::powi(t, r as i32)).powi(b as i32);
+            assert!(p(b, r) >= 0.99 || r == 1, "{t}");
+            if r < 8 {
+                assert!(p(HASHES / (r + 1), r + 1) < 0.99, "{t}");
+            }
+        }
+    }
 
     #[test]
     fn the_han_shortcut_agrees_with_the_unicode_tables() {
