@@ -863,7 +863,7 @@ impl<'a, 'o> AnalysisBuilder<'a, 'o> {
     pub fn finish(self, keep_counts: bool) -> Analysis<'a> {
         let options = self.options;
         let mut analysis = self.finish_words();
-        analysis.compare_essays(options, keep_counts, &|_, _| {});
+        analysis.compare_essays(options, keep_counts, &|_, _| {}, &|| {});
         analysis
     }
 
@@ -1005,6 +1005,7 @@ impl Analysis<'_> {
         options: &AnalysisOptions,
         keep_counts: bool,
         on_raise: &dyn Fn(usize, f64),
+        on_searched: &(dyn Fn() + Sync),
     ) {
         self.similarity = options.similarity.then(|| {
             let vectors = timing::time("tf-idf vectors", || {
@@ -1026,6 +1027,7 @@ impl Analysis<'_> {
                 raise: default,
                 report: options.check_neighbours.is_some_and(|c| c > 0),
                 on_raise,
+                on_searched,
             };
             similarity::compare(&vectors, options.clusters, options.all_pairs, search)
         });
@@ -1329,7 +1331,7 @@ mod tests {
         builder.add(second, &|w| w, &|_| {});
         let mut stepped = builder.finish_words();
         assert!(stepped.similarity.is_none());
-        stepped.compare_essays(&options, true, &|_, _| {});
+        stepped.compare_essays(&options, true, &|_, _| {}, &|| {});
         assert_eq!(stepped.word_freq, whole.word_freq);
         assert_eq!(stepped.dispersion, whole.dispersion);
         let similar = |a: &Analysis<'_>| a.similarity.as_ref().map(|s| s.pairs.clone());

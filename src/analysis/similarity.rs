@@ -604,6 +604,9 @@ pub struct Search<'r> {
     /// Told each new budget and the recall that called for it, before the search is made
     /// again (a progress bar says so: at 500 MB one search takes about 20 s).
     pub on_raise: &'r dyn Fn(usize, f64),
+    /// Told of each essay whose search is done (from the threads searching): a progress bar
+    /// counts them.
+    pub on_searched: &'r (dyn Fn() + Sync),
 }
 
 #[cfg(test)]
@@ -616,6 +619,7 @@ impl Search<'_> {
             raise: false,
             report: false,
             on_raise: &|_, _| {},
+            on_searched: &|| {},
         }
     }
 }
@@ -629,7 +633,7 @@ fn nearest_only(vectors: &Vectors, k: Option<usize>, search: Search<'_>) -> Simi
     let mut raised_from = None;
     let mut raises = 0;
     let (rows, exact, recall) = loop {
-        let (rows, exact) = search_all(vectors, budget);
+        let (rows, exact) = search_all(vectors, budget, search.on_searched);
         let proved = exact.iter().all(|&e| e);
         let recall = (search.check > 0 && (search.report || !proved)).then(|| {
             crate::timing::time("neighbour check", || recall(vectors, &rows, search.check))
@@ -674,8 +678,12 @@ fn nearest_only(vectors: &Vectors, k: Option<usize>, search: Search<'_>) -> Simi
 }
 
 /// Every essay's nearest neighbours by the index, reading at most `budget` entries each, and
-/// whether each search proved its result.
-fn search_all(vectors: &Vectors, budget: usize) -> (Vec<Vec<(u32, f64)>>, Vec<bool>) {
+/// whether each search proved its result; `searched` is told of each essay done.
+fn search_all(
+    vectors: &Vectors,
+    budget: usize,
+    searched: &(dyn Fn() + Sync),
+) -> (Vec<Vec<(u32, f64)>>, Vec<bool>) {
     let n = vectors.len();
     let index = {
         let _stage = crate::timing::stage("neighbour index");
@@ -688,7 +696,11 @@ fn search_all(vectors: &Vectors, budget: usize) -> (Vec<Vec<(u32, f64)>>, Vec<bo
         .into_par_iter()
         .map_init(
             || Scratch::new(n, index.lists.len()),
-            |scratch, i| index.nearest(vectors, i, NEIGHBOURS, budget, scratch),
+            |scratch, i| {
+                let found = index.nearest(vectors, i, NEIGHBOURS, budget, scratch);
+                searched();
+                found
+            },
         )
         .unzip()
 }
@@ -1464,6 +1476,10 @@ mod tests {
         let vectors: Vectors = raw.into_iter().collect();
         let raises = std::sync::Mutex::new(Vec::new());
         let on_raise = |budget: usize, recall: f64| raises.lock().unwrap().push((budget, recall));
+        let searched = std::sync::atomic::AtomicUsize::new(0);
+        let on_searched = || {
+            searched.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        };
         let found = nearest_only(
             &vectors,
             Some(2),
@@ -1473,9 +1489,12 @@ mod tests {
                 raise: true,
                 report: false,
                 on_raise: &on_raise,
+                on_searched: &on_searched,
             },
         );
         let raises = raises.into_inner().unwrap();
+        // Every essay was searched four times: the first budget and its three raises.
+        assert_eq!(searched.into_inner(), 4 * vectors.len());
         assert_eq!(
             raises.iter().map(|&(b, _)| b).collect::<Vec<_>>(),
             [4, 16, 64]
