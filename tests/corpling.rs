@@ -674,3 +674,85 @@ fn a_closed_pipe_ends_every_subcommand_quietly() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// `kwic --chars --sort R1,R2,L1`: the rows come in the order of the first two characters right
+/// of the node, then the character left of it (none first), then essay and place, read here from
+/// the context columns of kwic.csv.
+#[test]
+fn kwic_rows_follow_their_sort_keys() {
+    let (out, _) = run(&["kwic", "社区", "--chars", "--sort", "R1,R2,L1"]);
+    let kwic = Csv::read(&out.path().join("kwic.csv"));
+    let keys: Vec<(Option<char>, Option<char>, Option<char>, u32, u32)> = kwic
+        .records()
+        .iter()
+        .map(|r| {
+            let right: Vec<char> = r["right"].chars().filter(|c| !c.is_whitespace()).collect();
+            let left = r["left"].chars().rev().find(|c| !c.is_whitespace());
+            (
+                right.first().copied(),
+                right.get(1).copied(),
+                left,
+                r["essay_id"].parse().unwrap(),
+                r["offset"].parse().unwrap(),
+            )
+        })
+        .collect();
+    assert!(keys.len() > 100);
+    let distinct_r1: std::collections::BTreeSet<_> = keys.iter().map(|k| k.0).collect();
+    assert!(distinct_r1.len() > 10);
+    // Characters compare as their UTF-8 bytes do, which is code point order.
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
+}
+
+/// collocates, keyness and compare write the same bytes and print the same lines on 1, 2 and 8
+/// threads.
+#[test]
+fn collocates_keyness_and_compare_do_not_depend_on_threads() {
+    let essays = "tests/fixtures/jieba/essays";
+    let commands: Vec<Vec<String>> = vec![
+        vec!["collocates".into(), "社区".into(), "--min-freq".into(), "1".into()],
+        vec![
+            "keyness".into(),
+            format!("{essays}/09.txt"),
+            "--reference".into(),
+            format!("{essays}/01.txt"),
+            format!("{essays}/02.txt"),
+            format!("{essays}/03.txt"),
+        ],
+        vec!["compare".into(), "2".into(), "6".into()],
+    ];
+    for command in commands {
+        let mut first: Option<(BTreeMap<String, Vec<u8>>, String)> = None;
+        for jobs in ["1", "2", "8"] {
+            let mut args: Vec<&str> = command.iter().map(String::as_str).collect();
+            args.extend(["--jobs", jobs]);
+            // keyness and compare show no progress, so take no -q.
+            let out = tempfile::tempdir().unwrap();
+            let assert = wenxi()
+                .args(&args)
+                .arg("-o")
+                .arg(out.path())
+                .assert()
+                .success();
+            let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+            let files: BTreeMap<String, Vec<u8>> = std::fs::read_dir(out.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .map(|p| {
+                    let bytes = std::fs::read(&p).unwrap();
+                    (p.file_name().unwrap().to_string_lossy().into_owned(), bytes)
+                })
+                .collect();
+            assert!(!files.is_empty(), "{command:?}");
+            // The output folder's name differs from run to run.
+            let stdout = stdout.replace(&out.path().display().to_string(), "OUT");
+            match &first {
+                None => first = Some((files, stdout)),
+                Some((f, s)) => {
+                    assert!(f == &files, "{command:?} --jobs {jobs}: files differ");
+                    assert_eq!(s, &stdout, "{command:?} --jobs {jobs}");
+                }
+            }
+        }
+    }
+}
