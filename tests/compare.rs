@@ -209,3 +209,42 @@ fn group_by_paths_within_the_folder_wherever_it_runs() {
         );
     }
 }
+
+/// `--bonferroni` prints its corrected threshold, and keeps exactly the words of the uncorrected
+/// run whose p is at or below it.
+#[test]
+fn bonferroni_keeps_the_words_below_its_printed_threshold() {
+    let run = |extra: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        let assert = wenxi()
+            .args(["compare", "2", "6", "corpus"])
+            .args(extra)
+            .arg("-o")
+            .arg(out.path())
+            .assert()
+            .success();
+        let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+        let words = Csv::read(&out.path().join("compare_words.csv"));
+        let rows: Vec<(String, f64)> = words
+            .records()
+            .iter()
+            .map(|r| (r["word"].to_owned(), r["p"].parse().unwrap()))
+            .collect();
+        (stdout, rows)
+    };
+    let (_, all) = run(&[]);
+    let (stdout, corrected) = run(&["--bonferroni"]);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("Bonferroni: p ≤ "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let threshold: f64 = line["Bonferroni: p ≤ ".len()..].parse().unwrap();
+    assert!(threshold < 0.05 / 2.0, "{threshold}");
+    let expected: Vec<&String> = all
+        .iter()
+        .filter(|(_, p)| *p <= threshold * (1.0 + 1e-3))
+        .map(|(w, _)| w)
+        .collect();
+    assert!(!expected.is_empty() && expected.len() < all.len(), "{all:?}");
+    assert_eq!(corrected.iter().map(|(w, _)| w).collect::<Vec<_>>(), expected);
+}

@@ -153,7 +153,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let weights = Weights::new(analysis.essays.len(), &analysis.word_freq);
         let vector = |s: &WordCounts| weights.vector(s.counts.iter().map(|(w, &c)| (w.as_str(), c)));
         let similarity = cosine(&vector(&sum_a), &vector(&sum_b));
-        let (mut words, _) = key_words(&sum_a, &sum_b, args.threshold.threshold(0.05));
+        let (mut words, max_p) = key_words(&sum_a, &sum_b, args.threshold.threshold(0.05));
         super::keyness::show(&mut words, &[&super::keyness::shown_forms(&analysis)]);
 
         let theme_hits = |members: &[usize]| -> Vec<u64> {
@@ -178,6 +178,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             writeln!(out, "  {}\t{:.1}\t{:.1}", theme.name, per_1k(hits_a[t], sum_a.total), per_1k(hits_b[t], sum_b.total))?;
         }
         writeln!(out)?;
+        if args.threshold.bonferroni {
+            writeln!(out, "Bonferroni: p ≤ {max_p:.3e}")?;
+        }
         drop(out);
         print_key_words(&words, args.top, "A than in B")?;
 
