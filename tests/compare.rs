@@ -245,6 +245,12 @@ fn bonferroni_keeps_the_words_below_its_printed_threshold() {
         .filter(|(_, p)| *p <= threshold * (1.0 + 1e-3))
         .map(|(w, _)| w)
         .collect();
-    assert!(!expected.is_empty() && expected.len() < all.len(), "{all:?}");
-    assert_eq!(corrected.iter().map(|(w, _)| w).collect::<Vec<_>>(), expected);
+    assert!(
+        !expected.is_empty() && expected.len() < all.len(),
+        "{all:?}"
+    );
+    assert_eq!(
+        corrected.iter().map(|(w, _)| w).collect::<Vec<_>>(),
+        expected
+    );
 }

@@ -710,7 +710,12 @@ fn kwic_rows_follow_their_sort_keys() {
 fn collocates_keyness_and_compare_do_not_depend_on_threads() {
     let essays = "tests/fixtures/jieba/essays";
     let commands: Vec<Vec<String>> = vec![
-        vec!["collocates".into(), "社区".into(), "--min-freq".into(), "1".into()],
+        vec![
+            "collocates".into(),
+            "社区".into(),
+            "--min-freq".into(),
+            "1".into(),
+        ],
         vec![
             "keyness".into(),
             format!("{essays}/09.txt"),

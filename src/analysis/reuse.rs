@@ -18,10 +18,10 @@ pub const MAX_SENTENCE_ESSAYS: usize = 50;
 pub const EXAMPLES: usize = 3;
 /// Pairings of two essays through a sentence both use (a sentence in k essays makes k(k−1)/2)
 /// up to which every pair of essays sharing a sentence is reported. Past it (essays written
-/// from one template share sentences in thousands of pairs: 5,000 such essays, 6.8 MB, made a
-/// million pairs, 133 MB of CSV and 627 MB of memory), each essay reports the [`PARTNERS`]
+/// from one template share sentences in thousands of pairs: 5,000 such essays, 6.9 MB, made a
+/// million pairs, 133 MB of CSV and a peak of 680 MiB), each essay reports the [`PARTNERS`]
 /// essays it shares the most sentences with, so that the pairs grow with the essays, not with
-/// their square.
+/// their square. Pairs of one near-duplicate group, which are never listed, do not count.
 pub const ALL_PAIRINGS: u64 = 200_000;
 /// Partners each essay reports past [`ALL_PAIRINGS`].
 pub const PARTNERS: usize = 10;
@@ -35,21 +35,28 @@ pub const HASHES: usize = 128;
 /// candidates.
 pub const CANDIDATE_AT_THRESHOLD: f64 = 0.99;
 
+/// The fewest rows a band has: with fewer, essays that share little become candidates (with one
+/// row, two essays of Jaccard 0.02 become candidates with probability 0.92), and a threshold under about 0.3 would
+/// compare nearly every pair of a large corpus.
+pub const MIN_ROWS: usize = 3;
+
 /// (bands, rows) for `threshold`: the most rows a band (fewest chance candidates) with which two
 /// essays at the threshold become candidates with probability at least
-/// [`CANDIDATE_AT_THRESHOLD`], bands of `HASHES / rows`. At 0.5 (the default): 42 bands of 3
-/// rows, 0.996 at the threshold, 0.04 at s = 0.1 (32 of 4 found 0.87 at 0.5); at 0.3: 64 of 2;
-/// at 0.8: 21 of 6.
+/// [`CANDIDATE_AT_THRESHOLD`], but at least [`MIN_ROWS`]; bands of `HASHES / rows`. At 0.5 (the
+/// default): 42 bands of 3 rows, 0.996 at the threshold, 0.04 at s = 0.1 (32 of 4 found 0.87
+/// at 0.5); at 0.8: 21 of 6; under about 0.47, 42 of 3, which finds fewer ([`found_at`]).
 pub fn bands_for(threshold: f64) -> (usize, usize) {
-    let found = |rows: usize| {
-        let bands = HASHES / rows;
-        1.0 - (1.0 - threshold.powi(rows as i32)).powi(bands as i32)
-    };
-    let rows = (1..=8)
+    let rows = (MIN_ROWS..=8)
         .rev()
-        .find(|&rows| found(rows) >= CANDIDATE_AT_THRESHOLD)
-        .unwrap_or(1);
+        .find(|&rows| found_at(threshold, HASHES / rows, rows) >= CANDIDATE_AT_THRESHOLD)
+        .unwrap_or(MIN_ROWS);
     (HASHES / rows, rows)
+}
+
+/// The probability that two essays of Jaccard similarity `s` become candidates with `bands` bands
+/// of `rows` rows: 1 − (1 − s^rows)^bands.
+pub fn found_at(s: f64, bands: usize, rows: usize) -> f64 {
+    1.0 - (1.0 - s.powi(rows as i32)).powi(bands as i32)
 }
 
 /// Two essays that share sentences (and are not in one near-duplicate group).
@@ -283,10 +290,17 @@ impl ReuseBuilder {
         let same_group = |a: u32, b: u32| {
             group_of[a as usize] != u32::MAX && group_of[a as usize] == group_of[b as usize]
         };
+        // The pairs the sentences would list: those within a near-duplicate group are not.
         let pairings: u64 = self
             .shared
-            .iter()
-            .map(|(list, _)| (list.len() as u64) * (list.len() as u64).saturating_sub(1) / 2)
+            .par_iter()
+            .map(|(list, _)| {
+                let mut pairs = 0u64;
+                for (i, &a) in list.iter().enumerate() {
+                    pairs += list[i + 1..].iter().filter(|&&b| !same_group(a, b)).count() as u64;
+                }
+                pairs
+            })
             .sum();
         let capped = pairings > all_pairings;
         // The shared sentences of each essay, in order (a list per essay, laid end to end).
@@ -449,17 +463,19 @@ mod tests {
     use super::*;
 
     /// The bands chosen find pairs at the threshold with probability 0.99 or more, and with one
-    /// row more they would not (worked from 1 − (1 − s^r)^(128/r)).
+    /// row more they would not (worked from 1 − (1 − s^r)^(128/r)); never fewer than 3 rows.
     #[test]
     fn bands_find_pairs_at_the_threshold() {
         assert_eq!(bands_for(0.5), (42, 3));
-        assert_eq!(bands_for(0.3), (64, 2));
         assert_eq!(bands_for(0.8), (21, 6));
-        assert_eq!(bands_for(0.05), (128, 1));
+        assert_eq!(bands_for(0.3), (42, 3));
+        // 1 − (1 − 0.3³)⁴²
+        assert!((found_at(0.3, 42, 3) - (1.0 - (1.0f64 - 0.027).powi(42))).abs() < 1e-12);
         for t in [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0] {
             let (b, r) = bands_for(t);
             let p = |b: usize, r: usize| 1.0 - (1.0 - f64::powi(t, r as i32)).powi(b as i32);
-            assert!(p(b, r) >= 0.99 || r == 1, "{t}");
+            assert!(r >= MIN_ROWS && b * r <= HASHES, "{t}");
+            assert!(p(b, r) >= 0.99 || r == MIN_ROWS, "{t}");
             if r < 8 {
                 assert!(p(HASHES / (r + 1), r + 1) < 0.99, "{t}");
             }

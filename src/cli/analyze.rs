@@ -369,6 +369,19 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                  is only one essay: keywords.csv is empty; try --keywords tfidf"
             );
         }
+        if !args.no_reuse {
+            use crate::analysis::reuse::{bands_for, found_at};
+            let (bands, rows) = bands_for(args.dup_threshold);
+            let found = found_at(args.dup_threshold, bands, rows);
+            if found < crate::analysis::reuse::CANDIDATE_AT_THRESHOLD {
+                eprintln!(
+                    "wenxi: note: --dup-threshold {}: two essays of just that Jaccard similarity \
+                     are compared with probability {found:.2} ({bands} LSH bands of {rows} rows; \
+                     fewer rows would compare nearly every pair), more similar ones more often",
+                    args.dup_threshold
+                );
+            }
+        }
         if args.all_pairs && n > crate::analysis::similarity::MAX_ALL_PAIRS {
             eprintln!("wenxi: warning: {}", all_pairs_warning(n));
         }

@@ -247,11 +247,12 @@ impl CorpusReader {
     }
 
     /// Reads the files in order, in batches of about `batch_bytes` of files (at least one file
-    /// each, read in parallel), and gives each batch to `each` with its bytes of files. A file
+    /// each, read in parallel), and gives each batch to `each` with its bytes of files. A batch
     /// whose essays hold more than twice `batch_bytes` of text (a spreadsheet or a compiled page
-    /// of thousands of essays) goes in batches of its essays, about `batch_bytes` of text each,
-    /// the first with the batch's files, so that no more than a batch of essays is analysed at
-    /// once whatever the files. Essay ids continue from batch to batch.
+    /// of thousands of essays; files whose text grows as it is decoded) goes in parts of its
+    /// essays, about `batch_bytes` of text each, the first with the batch's files, so that no
+    /// more than a batch of essays is analysed at once whatever the files. Essay ids continue
+    /// from batch to batch.
     pub fn read<E>(
         self,
         options: &LoadOptions,
