@@ -383,7 +383,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             }
         }
         if args.all_pairs && n > crate::analysis::similarity::MAX_ALL_PAIRS {
-            eprintln!("wenxi: warning: {}", all_pairs_warning(n));
+            eprintln!("wenxi: warning: {}", all_pairs_warning(n, args.format));
         }
         progress.set_message(format!("{n} essays; comparing them"));
         crate::timing::totals();
@@ -439,9 +439,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         if let Some(pairings) = analysis.reuse.as_ref().and_then(|r| r.pairings_past_all) {
             eprintln!(
                 "wenxi: note: the essays share sentences in {pairings} pairings (more than {}): \
-                 reuse.csv lists each essay's {} partners sharing the most sentences, not every \
+                 reuse.{} lists each essay's {} partners sharing the most sentences, not every \
                  pair",
                 crate::analysis::reuse::ALL_PAIRINGS,
+                args.format.extension(),
                 crate::analysis::reuse::PARTNERS
             );
         }
@@ -813,16 +814,17 @@ fn neighbour_record(found: &Similarity) -> Option<serde_json::Value> {
 
 /// The warning for `--all-pairs` past [`crate::analysis::similarity::MAX_ALL_PAIRS`] essays: the
 /// rows, what they hold in memory, and Excel's limit when they pass it.
-fn all_pairs_warning(n: usize) -> String {
+fn all_pairs_warning(n: usize, format: Format) -> String {
     let rows = n as u64 * (n as u64 - 1) / 2;
-    let excel = if rows >= EXCEL_ROWS as u64 {
+    let excel = if format == Format::Csv && rows >= EXCEL_ROWS as u64 {
         format!(", more than Excel opens ({EXCEL_ROWS} with the header): --format parquet writes Parquet")
     } else {
         String::new()
     };
     format!(
-        "--all-pairs on {n} essays: similarity.csv gets {rows} rows{excel}, and the pairs are held \
+        "--all-pairs on {n} essays: similarity.{} gets {rows} rows{excel}, and the pairs are held \
          in memory, at least {} MB (16 bytes a pair); without it each essay's 10 nearest are kept",
+        format.extension(),
         (rows * 16).div_ceil(1_000_000)
     )
 }
@@ -938,12 +940,17 @@ mod tests {
     /// speaks of the rows and memory alone.
     #[test]
     fn the_all_pairs_warning_names_excel_only_past_its_rows() {
-        let big = super::all_pairs_warning(1_450);
+        let big = super::all_pairs_warning(1_450, Format::Csv);
         assert!(big.contains("1050525 rows, more than Excel opens"), "{big}");
         assert!(big.contains("at least 17 MB"), "{big}");
-        let small = super::all_pairs_warning(1_100);
+        let small = super::all_pairs_warning(1_100, Format::Csv);
         assert!(small.contains("604450 rows, and the pairs"), "{small}");
         assert!(!small.contains("Excel"), "{small}");
+        let parquet = super::all_pairs_warning(1_450, Format::Parquet);
+        assert!(
+            parquet.contains("similarity.parquet gets 1050525 rows, and"),
+            "{parquet}"
+        );
     }
 
     use super::*;
