@@ -158,7 +158,7 @@ impl Corpus {
             name.to_owned(),
             text.len() as u64,
             "UTF-8",
-            text.to_owned(),
+            text,
             None,
             options,
         );
@@ -250,7 +250,8 @@ impl CorpusReader {
     /// each, read in parallel), and gives each batch to `each` with its bytes of files. A batch
     /// whose essays hold more than twice `batch_bytes` of text (a spreadsheet or a compiled page
     /// of thousands of essays; files whose text grows as it is decoded) goes in parts of its
-    /// essays, about `batch_bytes` of text each, the first with the batch's files, so that no
+    /// essays, about half of `batch_bytes` of text each (set aside in a temporary file while
+    /// they wait, see [`Waiting`]), the first with the batch's files, so that no
     /// more than a batch of essays is analysed at once whatever the files. Essay ids continue
     /// from batch to batch.
     pub fn read<E>(
@@ -328,7 +329,8 @@ impl CorpusReader {
 /// unnamed temporary file, so that a large file's text is not held beside the analysis of its
 /// first parts: held, it was freed a part at a time among what the analysis keeps, and stayed
 /// resident (a 500 MB corpus in one file peaked at 1,320 MiB, 1,040 as 3,669 files). In memory
-/// if the file cannot be written.
+/// if the file cannot be written. The file goes where `TMPDIR` says (`/tmp` by default): on a
+/// tmpfs it is memory still, only not the process's.
 enum Waiting {
     Memory(std::vec::IntoIter<Essay>),
     Disk {
@@ -468,7 +470,9 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
         };
     }
     if docx::is_docx(path) {
-        return match docx::text(&bytes) {
+        let text = docx::text(&bytes);
+        drop(bytes);
+        return match text {
             Ok(text) => from_decoded(shown, size, "DOCX", text, None, options),
             Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
         };
@@ -505,12 +509,12 @@ fn from_decoded(
     path: String,
     bytes: u64,
     encoding: &str,
-    text: String,
+    text: impl AsRef<str>,
     repair: Option<String>,
     options: &LoadOptions,
 ) -> FileOutcome {
-    let blank = text.trim().is_empty();
-    let cleaned = clean::clean(&text);
+    let blank = text.as_ref().trim().is_empty();
+    let cleaned = clean::clean(text.as_ref());
     drop(text);
     let split = options.splitter.split(&cleaned);
     drop(cleaned);
