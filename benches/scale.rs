@@ -196,25 +196,28 @@ fn measure(command: &mut Command, pinned: bool) -> (f64, f64, String) {
     )
 }
 
-/// In the child: load the dictionary, read every file, `cut` every line with HMM on all threads.
-fn raw_cut(dir: &Path) {
-    let jieba = jieba_rs::Jieba::new();
+/// The tokens `per_line` counts in every line of the corpus's `.txt` files, the files read and
+/// counted on all threads (what the raw runs below time).
+fn count_lines(dir: &Path, per_line: impl Fn(&str) -> usize + Sync) -> usize {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
     files.sort();
-    let tokens: usize = files
+    files
         .par_iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).unwrap();
-            text.lines()
-                .map(|line| jieba.cut(line, true).len())
-                .sum::<usize>()
+            text.lines().map(&per_line).sum::<usize>()
         })
-        .sum();
-    println!("{tokens}");
+        .sum()
+}
+
+/// In the child: load the dictionary, read every file, `cut` every line with HMM on all threads.
+fn raw_cut(dir: &Path) {
+    let jieba = jieba_rs::Jieba::new();
+    println!("{}", count_lines(dir, |line| jieba.cut(line, true).len()));
 }
 
 /// The segmentation `analyze` cannot do without, as [`raw_cut`] times `cut`: load the dictionary,
@@ -223,27 +226,11 @@ fn raw_cut(dir: &Path) {
 /// (`wenxi::analysis::posseg::cut_both`, as `analyze` does it). Prints the tokens of both.
 fn raw_posseg(dir: &Path) {
     let segmenter = wenxi::Segmenter::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    let tokens: usize = files
-        .par_iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(path).unwrap();
-            let (mut tokens, mut tagged) = (Vec::new(), Vec::new());
-            let mut n = 0;
-            for line in text.lines() {
-                wenxi::analysis::posseg::cut_both(&segmenter, line, &mut tokens, &mut tagged);
-                n += tokens.len() + tagged.len();
-                tokens.clear();
-                tagged.clear();
-            }
-            n
-        })
-        .sum();
+    let tokens = count_lines(dir, |line| {
+        let (mut tokens, mut tagged) = (Vec::new(), Vec::new());
+        wenxi::analysis::posseg::cut_both(&segmenter, line, &mut tokens, &mut tagged);
+        tokens.len() + tagged.len()
+    });
     println!("{tokens}");
 }
 

@@ -647,14 +647,8 @@ fn write_tables(
     if let Some(table) = essay_words.as_ref().filter(|t| t.format() == Format::Csv) {
         too_long.push(("essay_word_freq.csv".to_owned(), table.rows()));
     }
-    for (name, rows) in too_long {
-        if name.ends_with(".csv") && rows >= EXCEL_ROWS {
-            eprintln!(
-                "wenxi: warning: {name} has {rows} rows, more than Excel opens ({EXCEL_ROWS} \
-                 with the header); read it with pandas or R, or write Parquet with --format \
-                 parquet"
-            );
-        }
+    for (name, rows) in too_long.iter().filter(|(name, _)| name.ends_with(".csv")) {
+        crate::report::warn_past_excel(name, *rows, "write Parquet with --format parquet");
     }
     if let Some(table) = essay_words {
         let path = table.finish(|| {
@@ -936,24 +930,24 @@ fn summary(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// Past Excel's rows the warning says so; below them (1,100 essays, 604,450 rows) it
     /// speaks of the rows and memory alone.
     #[test]
     fn the_all_pairs_warning_names_excel_only_past_its_rows() {
-        let big = super::all_pairs_warning(1_450, Format::Csv);
+        let big = all_pairs_warning(1_450, Format::Csv);
         assert!(big.contains("1050525 rows, more than Excel opens"), "{big}");
         assert!(big.contains("at least 17 MB"), "{big}");
-        let small = super::all_pairs_warning(1_100, Format::Csv);
+        let small = all_pairs_warning(1_100, Format::Csv);
         assert!(small.contains("604450 rows, and the pairs"), "{small}");
         assert!(!small.contains("Excel"), "{small}");
-        let parquet = super::all_pairs_warning(1_450, Format::Parquet);
+        let parquet = all_pairs_warning(1_450, Format::Parquet);
         assert!(
             parquet.contains("similarity.parquet gets 1050525 rows, and"),
             "{parquet}"
         );
     }
-
-    use super::*;
 
     fn searched(raised_from: Option<(usize, f64)>, recall: Option<(f64, usize)>) -> Similarity {
         Similarity {

@@ -144,7 +144,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             "kwic",
             &kwic_frame(&rows, FrameOptions { excel_safe: true })?,
         )?;
-        TableOutput::warn_past_excel(&path, rows.len(), "--max N or --sample N keep fewer");
+        crate::report::warn_past_excel(
+            &path.display().to_string(),
+            rows.len(),
+            "--max N or --sample N keep fewer",
+        );
         let mut out = std::io::stdout().lock();
         writeln!(
             out,

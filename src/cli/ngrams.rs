@@ -202,7 +202,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let shown = shown.into_inner().unwrap_or_else(|e| e.into_inner());
         drop(write);
         spinner.finish_and_clear();
-        TableOutput::warn_past_excel(&path, table.len(), "raise --min-freq or --min-range");
+        crate::report::warn_past_excel(
+            &path.display().to_string(),
+            table.len(),
+            "raise --min-freq or --min-range",
+        );
         let mut out = std::io::stdout().lock();
         let plural =
             |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });

@@ -34,19 +34,6 @@ impl TableOutput {
         Ok(path)
     }
 
-    /// Warns on stderr when the table at `path` has more rows than Excel opens (its header
-    /// included), with `hint` on what to do.
-    pub fn warn_past_excel(path: &std::path::Path, rows: usize, hint: &str) {
-        use crate::report::EXCEL_ROWS;
-        if rows >= EXCEL_ROWS {
-            eprintln!(
-                "wenxi: warning: {} has {rows} rows, more than Excel opens ({EXCEL_ROWS} with the \
-                 header): {hint}, or read it with pandas or R",
-                path.display()
-            );
-        }
-    }
-
     /// Writes `rows` rows as `<name>.csv` a piece of `piece` rows at a time, each range of rows
     /// made into a frame by `frame`, so that a table of millions of rows is never a frame as a
     /// whole (the same bytes as [`TableOutput::write_csv`] of the whole frame).

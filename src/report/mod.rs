@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use crate::error::{Error, Result};
 use crate::frames::Tables;
 
-pub use table::{AppendThread, Format, TableAppender, TableReporter, EXCEL_ROWS};
+pub use table::{warn_past_excel, AppendThread, Format, TableAppender, TableReporter, EXCEL_ROWS};
 pub use temporary::delete_temporaries_on_interrupt;
 use temporary::Temporary;
 

@@ -103,6 +103,17 @@ const ROW_GROUP: usize = 512 * 512;
 /// The most rows Excel opens in a sheet, the header included.
 pub const EXCEL_ROWS: usize = 1_048_576;
 
+/// Warns on stderr when the CSV table `name` has more rows than Excel opens (its header
+/// included), with `hint` on what to do: what every command says of a table too long.
+pub fn warn_past_excel(name: &str, rows: usize, hint: &str) {
+    if rows >= EXCEL_ROWS {
+        eprintln!(
+            "wenxi: warning: {name} has {rows} rows, more than Excel opens ({EXCEL_ROWS} with the \
+             header): {hint}, or read it with pandas or R"
+        );
+    }
+}
+
 enum Sink {
     Csv(CsvBatched<std::fs::File>),
     Parquet {
