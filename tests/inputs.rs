@@ -536,6 +536,61 @@ fn other_files_in_folders_are_listed_as_not_read_and_include_takes_them() {
     assert_eq!(essays.column("姓名"), ["", "张三", "李四"]);
 }
 
+/// A folder with no text file but a spreadsheet (a teacher's class sheet saved beside nothing
+/// else): the run finds no essay, writes no files.csv to look the reasons up in, so the error
+/// itself names the files it did not read and how to take them in.
+#[test]
+fn a_folder_of_only_files_not_read_names_them_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let long = SIMPLIFIED.repeat(2);
+    let sheet = format!("姓名,作文\n张三,{long}\n");
+    write(d, "class.csv", sheet.as_bytes());
+    write(d, "photo.png", b"\x89PNG\r\n\x1a\n");
+    for command in ["analyze", "kwic", "ngrams"] {
+        let out = tempfile::tempdir().unwrap();
+        let mut args = vec![command];
+        if command == "kwic" {
+            args.push("社区");
+        }
+        let assert = wenxi()
+            .args(&args)
+            .arg(d)
+            .arg("-o")
+            .arg(out.path())
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("no essay text found in"),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.contains("the folders hold 2 file(s) that were not read"),
+            "{command}: {stderr}"
+        );
+        for named in ["class.csv", "--include '*.csv'", "photo.png"] {
+            assert!(stderr.contains(named), "{command}: {named} in {stderr}");
+        }
+        // It does not point at a files.csv that was not written.
+        assert!(!stderr.contains("files.csv lists"), "{command}: {stderr}");
+        assert_eq!(
+            std::fs::read_dir(out.path()).unwrap().count(),
+            0,
+            "{command}"
+        );
+    }
+    // Named on the command line, the sheet is read.
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .args(["analyze", "--no-charts", "--no-html", "-o"])
+        .arg(out.path())
+        .arg(d.join("class.csv"))
+        .assert()
+        .code(0);
+    assert_eq!(Csv::read(&out.path().join("essays.csv")).rows.len(), 1);
+}
+
 #[test]
 fn a_run_that_fails_half_way_leaves_the_previous_reports_whole() {
     let dir = tempfile::tempdir().unwrap();

@@ -163,6 +163,9 @@ pub fn as_counted(options: &LoadOptions, what: &str, text: &str, quiet: bool) ->
     }
 }
 
+/// How many of the files not read an error names when no essay was found.
+const NOT_READ_NAMED: usize = 5;
+
 impl InputArgs {
     pub fn load_options(&self) -> Result<LoadOptions> {
         Ok(LoadOptions {
@@ -374,7 +377,11 @@ impl InputArgs {
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|e| anyhow::anyhow!("--include: {e}"))?;
         let mut not_read = 0;
+        // The first files not read, named in the error if no essay is found.
+        let mut first_not_read: Vec<(String, String)> = Vec::new();
+        let mut essays = 0usize;
         let mut warn_then = |batch: Corpus, bytes: u64| {
+            essays += batch.essays.len();
             for file in &batch.files {
                 match file.status {
                     FileStatus::Skipped => {
@@ -384,7 +391,12 @@ impl InputArgs {
                         "wenxi: warning: {} is damaged but was read: {}",
                         file.path, file.message
                     ),
-                    FileStatus::NotRead => not_read += 1,
+                    FileStatus::NotRead => {
+                        not_read += 1;
+                        if first_not_read.len() < NOT_READ_NAMED {
+                            first_not_read.push((file.path.clone(), file.message.clone()));
+                        }
+                    }
                     FileStatus::Ok => {}
                 }
             }
@@ -400,6 +412,21 @@ impl InputArgs {
         let reader = CorpusReader::new(&paths, &include);
         total(reader.bytes());
         let read = reader.read(options, batch_bytes, &mut warn_then);
+        if read.is_ok() && essays == 0 && not_read > 0 {
+            // Nothing to analyse, and no files.csv to read the reasons in: they go in the error.
+            let mut named: Vec<String> = first_not_read
+                .iter()
+                .map(|(path, why)| format!("  {path}: {why}"))
+                .collect();
+            if not_read > first_not_read.len() {
+                named.push(format!("  and {} more", not_read - first_not_read.len()));
+            }
+            return Err(anyhow::anyhow!(
+                "{}; the folders hold {not_read} file(s) that were not read:\n{}",
+                self.no_essays(),
+                named.join("\n")
+            ));
+        }
         if not_read > 0 {
             eprintln!(
                 "wenxi: {not_read} other file(s) in the folders were not read (files.csv lists \
@@ -452,7 +479,8 @@ impl InputArgs {
         Ok(scan)
     }
 
-    /// The error of a run that found no essay in its inputs.
+    /// The error of a run that found no essay in its inputs (with the files of its folders
+    /// that were not read, if any, when [`InputArgs::stream`] gives it).
     pub fn no_essays(&self) -> anyhow::Error {
         let described = if !self.paths.is_empty() {
             self.paths
