@@ -44,6 +44,34 @@ pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
     Encoding::for_label(label.trim().as_bytes())
 }
 
+/// As [`decode`], taking the bytes: UTF-8 text, the common case, becomes the text without a
+/// copy (its BOM, if any, moved out in place), so that a large file is in memory once, not
+/// twice, while it is decoded. Anything else is decoded from the bytes as [`decode`] does.
+pub fn decode_owned(
+    mut bytes: Vec<u8>,
+    forced: Option<&'static Encoding>,
+) -> Result<Decoded, DecodeError> {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    // What `decode` does for valid UTF-8: forced to UTF-8, or found by its BOM, or by itself
+    // when it holds no NUL byte (text with NULs goes through the stray-NUL and UTF-16 checks).
+    let utf8 = match forced {
+        Some(encoding) => encoding == UTF_8,
+        None => bom || !bytes.contains(&0),
+    };
+    if utf8 && std::str::from_utf8(&bytes[if bom { 3 } else { 0 }..]).is_ok() {
+        if bom {
+            bytes.drain(..3);
+        }
+        let text = String::from_utf8(bytes).expect("checked to be UTF-8");
+        return Ok(Decoded {
+            text,
+            encoding: UTF_8.name(),
+            repair: None,
+        });
+    }
+    decode(&bytes, forced)
+}
+
 /// Decodes `bytes`, forced to `forced` if given, otherwise detected.
 pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, DecodeError> {
     let bom = Encoding::for_bom(bytes);
@@ -283,6 +311,46 @@ mod tests {
     use super::*;
 
     const TEXT: &str = "疫情期间，社区居民守望相助。";
+
+    /// Taking the bytes changes nothing but the copy: the same text, encoding, repair note or
+    /// error as [`decode`] on every kind of input, forced or not.
+    #[test]
+    fn decoding_owned_bytes_equals_decoding_borrowed_ones() {
+        let bom = |prefix: &[u8], body: &[u8]| [prefix, body].concat();
+        let (gbk, _, _) = GBK.encode(TEXT);
+        let (big5, _, _) = BIG5.encode("疫情期間，社區居民守望相助，共同度過難關。");
+        let utf16: Vec<u8> = TEXT.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let mut cut = TEXT.as_bytes().to_vec();
+        cut.pop();
+        let inputs: Vec<Vec<u8>> = vec![
+            TEXT.as_bytes().to_vec(),
+            bom(b"\xEF\xBB\xBF", TEXT.as_bytes()),
+            bom(b"\xEF\xBB\xBF", b""),
+            Vec::new(),
+            bom(TEXT.as_bytes(), b"\0\0"),
+            bom(b"\xEF\xBB\xBF", &bom(TEXT.as_bytes(), b"\0")),
+            gbk.to_vec(),
+            big5.to_vec(),
+            bom(b"\xFF\xFE", &utf16),
+            utf16.clone(),
+            cut,
+            bom(TEXT.as_bytes(), &bom(b"\n", &gbk)),
+            vec![0xFF, 0x00, 0x13, 0x37],
+        ];
+        let shown = |d: Result<Decoded, DecodeError>| match d {
+            Ok(d) => format!("{:?} {} {:?}", d.text, d.encoding, d.repair),
+            Err(e) => format!("error {e}"),
+        };
+        for bytes in &inputs {
+            for forced in [None, Some(UTF_8), Some(GBK), Some(UTF_16LE)] {
+                assert_eq!(
+                    shown(decode_owned(bytes.clone(), forced)),
+                    shown(decode(bytes, forced)),
+                    "{bytes:?} forced {forced:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {

@@ -83,8 +83,11 @@ pub fn parse_csv(text: &str) -> Sheet {
     let mut field = String::new();
     let mut quoted = false;
     let mut chars = text.chars().peekable();
+    // A cell is copied out of `field` at its exact size: taken, it would keep the room its
+    // growth left (up to twice its text), and a large sheet's cells are its whole text.
     let mut end_record = |record: &mut Vec<String>, field: &mut String| {
-        record.push(std::mem::take(field));
+        record.push(field.clone());
+        field.clear();
         let taken = std::mem::take(record);
         if taken.iter().any(|cell| !cell.trim().is_empty()) {
             records.push(taken);
@@ -99,7 +102,10 @@ pub fn parse_csv(text: &str) -> Sheet {
             (true, '"') => quoted = false,
             (true, c) => field.push(c),
             (false, '"') if field.is_empty() => quoted = true,
-            (false, c) if c == separator => record.push(std::mem::take(&mut field)),
+            (false, c) if c == separator => {
+                record.push(field.clone());
+                field.clear();
+            }
             (false, '\r') if chars.peek() == Some(&'\n') => {}
             (false, '\n') | (false, '\r') => end_record(&mut record, &mut field),
             (false, c) => field.push(c),
