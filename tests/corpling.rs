@@ -84,6 +84,84 @@ fn kwic_hits_equal_word_counts() {
         Csv::read(&out.path().join("kwic.csv")).rows.len() as u64,
         verbs
     );
+    // `?` and `//` match words only: the one-character words of word_freq.csv, and all of them.
+    let one_char: u64 = freq
+        .iter()
+        .filter(|(w, _)| w.chars().count() == 1)
+        .map(|(_, c)| c)
+        .sum();
+    let all: u64 = freq.values().sum();
+    for (query, expected) in [("?", one_char), ("//", all)] {
+        let (out, _) = run(&["kwic", query]);
+        let kwic = Csv::read(&out.path().join("kwic.csv"));
+        assert_eq!(kwic.rows.len() as u64, expected, "{query}");
+        assert!(kwic.column("node").iter().all(|n| freq.contains_key(*n)));
+    }
+    // Nor does a glob in a sequence stand for a clause's end: `? 社区` is a word, then 社区.
+    let (out, _) = run(&["kwic", "? 社区"]);
+    let kwic = Csv::read(&out.path().join("kwic.csv"));
+    assert!(!kwic.rows.is_empty());
+    for node in kwic.column("node") {
+        let first = node.strip_suffix("社区").expect("ends with 社区");
+        assert!(
+            freq.contains_key(first) && first.chars().count() == 1,
+            "{node}"
+        );
+    }
+}
+
+/// A query or node that is text jieba cuts otherwise finds nothing as a token: the note says
+/// what finds it; a sequence is not a collocates node, and an empty one is no node.
+#[test]
+fn queries_that_find_nothing_say_what_to_try() {
+    for args in [vec!["kwic", "社区居民"], vec!["collocates", "社区居民"]] {
+        let out = tempfile::tempdir().unwrap();
+        let assert = wenxi()
+            .args(&args)
+            .arg("-o")
+            .arg(out.path())
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("no token is \"社区居民\""),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("--chars"), "{args:?}: {stderr}");
+    }
+    // The note's advice holds: --chars finds it.
+    let (out, _) = run(&["kwic", "社区居民", "--chars"]);
+    assert!(!Csv::read(&out.path().join("kwic.csv")).rows.is_empty());
+    for (args, message) in [
+        (vec!["collocates", "社区 居民"], "is a sequence of words"),
+        (vec!["collocates", " "], "the node is empty"),
+        (
+            vec!["kwic", "社区", "--width", "3", "--char-width", "5"],
+            "cannot be used with",
+        ),
+    ] {
+        let assert = wenxi().args(&args).assert().code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
+
+/// Clusters hold the word and more: with --chars the n-gram that is the word alone is left
+/// out, and the rows are those of the plain table that hold the word.
+#[test]
+fn clusters_hold_the_word_and_more() {
+    let (all, _) = run(&["ngrams", "--chars", "--min-freq", "1"]);
+    let (around, stdout) = run(&["ngrams", "--chars", "--min-freq", "1", "--around", "社区"]);
+    assert!(stdout.contains("holding 社区 (n = 2..3)"), "{stdout}");
+    let all = Csv::read(&all.path().join("ngrams.csv"));
+    let around = Csv::read(&around.path().join("ngrams.csv"));
+    let expected: Vec<&str> = all
+        .column("ngram")
+        .into_iter()
+        .filter(|g| g.contains("社区") && *g != "社区")
+        .collect();
+    assert!(expected.len() > 10);
+    assert_eq!(around.column("ngram"), expected);
 }
 
 #[test]

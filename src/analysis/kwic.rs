@@ -54,10 +54,16 @@ impl Pattern {
         Ok(Pattern::Word(text.to_owned()))
     }
 
+    /// Whether `token` matches. A glob or a regex matches words only (tokens with a Han or
+    /// Latin letter, those `word_freq.csv` counts), as AntConc's wildcards do: `?` would
+    /// otherwise match every comma and full stop, and `? 社区` run across a clause's end. A
+    /// word pattern matches its token exactly, punctuation included, as asked.
     pub fn matches(&self, token: &str) -> bool {
         match self {
             Pattern::Word(word) => word == token,
-            Pattern::Glob { regex, .. } | Pattern::Regex(regex) => regex.is_match(token),
+            Pattern::Glob { regex, .. } | Pattern::Regex(regex) => {
+                is_word(token) && regex.is_match(token)
+            }
         }
     }
 

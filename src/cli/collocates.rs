@@ -113,6 +113,19 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let load_options = args.input.load_options()?;
     let node_text =
         super::input::as_counted(&load_options, "the node", &args.node, args.table.quiet);
+    if node_text.trim().is_empty() {
+        anyhow::bail!("the node is empty: give a word (社区), a glob (防*) or a /regex/");
+    }
+    if node_text.split_whitespace().nth(1).is_some() {
+        anyhow::bail!(
+            "the node {:?} is a sequence of words: collocates counts a window around one token. \
+             `wenxi kwic {:?}` finds the sequence; a --user-dict line with {:?} makes it one \
+             word",
+            args.node,
+            args.node,
+            args.node.split_whitespace().collect::<String>()
+        );
+    }
     let node = Pattern::parse(&node_text).map_err(anyhow::Error::msg)?;
     if args.left + args.right == 0 {
         anyhow::bail!("the window is empty: give --left or --right more than 0");
@@ -275,6 +288,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             "collocates",
             &collocates_frame(&rows, node_freq, slots, FrameOptions { excel_safe: true })?,
         )?;
+        if node_freq == 0 && !args.table.quiet {
+            let query = crate::analysis::kwic::Query::Tokens(vec![node.clone()]);
+            match super::kwic::no_hit_hint(&query, &args.node, "`wenxi kwic --chars`") {
+                Some(hint) => eprintln!("wenxi: note: {hint}"),
+                None => eprintln!("wenxi: note: no word of these essays matches {}", args.node),
+            }
+        }
         let mut out = std::io::stdout().lock();
         let plural =
             |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });

@@ -75,6 +75,10 @@ pub struct Args {
 
     #[command(flatten)]
     pub threshold: ThresholdArgs,
+
+    /// Write CSV without the UTF-8 byte-order mark
+    #[arg(long)]
+    pub no_bom: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
@@ -185,7 +189,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         print_key_words(&words, args.top, "A than in B")?;
 
         ensure_dir(&args.output)?;
-        let reporter = TableReporter { format: Format::Csv, bom: true };
+        let reporter = TableReporter { format: Format::Csv, bom: !args.no_bom };
         let summary = DataFrame::new(
             1,
             vec![

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::analysis::kwic::{self, Context, Hit, Query, SortKey};
+use crate::analysis::kwic::{self, Context, Hit, Pattern, Query, SortKey};
 use crate::frames::{kwic_frame, FrameOptions, Keys};
 
 use super::input::InputArgs;
@@ -52,7 +52,7 @@ pub struct Args {
     pub width: usize,
 
     /// Characters of context on each side, instead of --width words
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", conflicts_with = "width")]
     pub char_width: Option<usize>,
 
     /// Sort by these keys in turn: node, L1-L3, R1-R3 (the words left and right), essay
@@ -149,17 +149,24 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             rows.len(),
             "--max N or --sample N keep fewer",
         );
+        if found == 0 && !args.table.quiet {
+            if let Some(hint) = no_hit_hint(&query, &args.query, "`--chars`") {
+                eprintln!("wenxi: note: {hint}");
+            }
+        }
         let mut out = std::io::stdout().lock();
+        let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
         writeln!(
             out,
-            "{}{}: {found} hits in {essays_with} of {} essays{}",
+            "{}{}: {} in {essays_with} of {}{}",
             args.query,
             if args.pos.is_empty() {
                 String::new()
             } else {
                 format!(" (tagged {})", args.pos.join(", "))
             },
-            scan.essays,
+            plural(found, "hit"),
+            plural(scan.essays, "essay"),
             if notes.is_empty() {
                 String::new()
             } else {
@@ -170,6 +177,24 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         writeln!(out, "all {} in {}", rows.len(), path.display())?;
         Ok(if scan.skipped { EXIT_SKIPPED } else { EXIT_OK })
     })
+}
+
+/// What to try when a token query found nothing: a plain word (or sequence of them) may be
+/// text jieba cuts otherwise (社区居民 is 社区 + 居民), which `--chars` finds whatever the
+/// segmentation.
+/// `chars` is how to search the text by characters (`--chars` in kwic itself).
+pub fn no_hit_hint(query: &Query, typed: &str, chars: &str) -> Option<String> {
+    let Query::Tokens(patterns) = query else {
+        return None;
+    };
+    if !patterns.iter().all(|p| matches!(p, Pattern::Word(_))) {
+        return None;
+    }
+    let text: String = typed.split_whitespace().collect();
+    Some(format!(
+        "no token is {typed:?} as jieba cuts these essays; {chars} searches the text for \
+         {text:?} whatever the segmentation, and a --user-dict line makes it one word"
+    ))
 }
 
 /// Columns of context on each side in the terminal.

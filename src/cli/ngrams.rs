@@ -51,7 +51,7 @@ pub struct Args {
     #[command(flatten)]
     pub stop: super::input::StopwordArgs,
 
-    /// Only n-grams holding this word (characters with --chars): AntConc's clusters
+    /// Only n-grams holding this word and more (characters with --chars): AntConc's clusters
     #[arg(long, value_name = "WORD")]
     pub around: Option<String>,
 
@@ -153,7 +153,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 Unit::Words => args.keep_stopwords || items.iter().any(|w| !stopwords.contains(w)),
                 Unit::Chars => true,
             };
+            // A cluster is the word with more around it: the n-gram that is the word alone
+            // (its characters, with --chars) is not one.
+            let alone = around.is_some_and(|node| match unit {
+                Unit::Words => items == [node],
+                Unit::Chars => items.concat() == node,
+            });
             content
+                && !alone
                 && match (around, unit, args.node_at) {
                     (None, _, _) => true,
                     (Some(node), Unit::Words, NodeAt::Any) => items.contains(&node),
@@ -207,12 +214,33 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             table.len(),
             "raise --min-freq or --min-range",
         );
+        if let (Some(node), true, false) = (around, table.is_empty(), args.table.quiet) {
+            eprintln!(
+                "wenxi: note: no n-gram holding {node} was seen at least {} times in at least {} \
+                 essay(s): `wenxi kwic {node}{}` counts it in these essays; --min-freq 1 keeps \
+                 the rarest",
+                args.min_freq,
+                args.min_range,
+                if args.chars { " --chars" } else { "" }
+            );
+        }
         let mut out = std::io::stdout().lock();
         let plural =
             |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let lengths = if args.lengths.start() == args.lengths.end() {
+            args.lengths.start().to_string()
+        } else {
+            format!("{}..{}", args.lengths.start(), args.lengths.end())
+        };
+        let holding = match (around, args.node_at) {
+            (None, _) => String::new(),
+            (Some(node), NodeAt::Any) => format!(" holding {node}"),
+            (Some(node), NodeAt::Start) => format!(" starting with {node}"),
+            (Some(node), NodeAt::End) => format!(" ending with {node}"),
+        };
         writeln!(
             out,
-            "{} (n = {}..{}) seen at least {} in at least {}, of {} ({total} {})",
+            "{}{holding} (n = {lengths}) seen at least {} in at least {}, of {} ({total} {})",
             plural(
                 table.len() as u64,
                 if args.chars {
@@ -226,8 +254,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     "word n-grams"
                 },
             ),
-            args.lengths.start(),
-            args.lengths.end(),
             plural(args.min_freq, "time", "times"),
             plural(args.min_range.into(), "essay", "essays"),
             plural(scan.essays as u64, "essay", "essays"),
