@@ -129,12 +129,43 @@ fn queries_that_find_nothing_say_what_to_try() {
         );
         assert!(stderr.contains("--chars"), "{args:?}: {stderr}");
     }
+    // A glob or regex that finds nothing: it matches words only (2020 is a token, not a word).
+    for (args, note) in [
+        (vec!["kwic", "/^[0-9]+$/"], "matches words only"),
+        (vec!["collocates", "2020"], "2020 is not a word"),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        let assert = wenxi()
+            .args(&args)
+            .arg("-o")
+            .arg(out.path())
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.contains(note), "{args:?}: {stderr}");
+    }
+    let (out, _) = run(&["kwic", "2020"]);
+    assert!(!Csv::read(&out.path().join("kwic.csv")).rows.is_empty());
+    // --pos that leaves no hit is not a word missing: no note.
+    let out = tempfile::tempdir().unwrap();
+    let assert = wenxi()
+        .args(["kwic", "社区", "--pos", "v", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert!(!String::from_utf8_lossy(&assert.get_output().stderr).contains("note"));
     // The note's advice holds: --chars finds it.
     let (out, _) = run(&["kwic", "社区居民", "--chars"]);
     assert!(!Csv::read(&out.path().join("kwic.csv")).rows.is_empty());
     for (args, message) in [
         (vec!["collocates", "社区 居民"], "is a sequence of words"),
         (vec!["collocates", " "], "the node is empty"),
+        (vec!["collocates", "/社区 居民/"], "a regex with a space"),
+        (vec!["ngrams", "--around", "社区", "-n", "1"], "try -n 2..3"),
+        (
+            vec!["ngrams", "--chars", "--around", "社区", "-n", "2"],
+            "try -n 3..4",
+        ),
         (
             vec!["kwic", "社区", "--width", "3", "--char-width", "5"],
             "cannot be used with",

@@ -116,7 +116,16 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     if node_text.trim().is_empty() {
         anyhow::bail!("the node is empty: give a word (社区), a glob (防*) or a /regex/");
     }
-    if node_text.split_whitespace().nth(1).is_some() {
+    let node_text = node_text.trim();
+    if node_text.len() >= 2 && node_text.starts_with('/') && node_text.ends_with('/') {
+        if node_text.contains(char::is_whitespace) {
+            anyhow::bail!(
+                "the node {:?} is a regex with a space: a regex is matched within one word, \
+                 which holds no space",
+                args.node
+            );
+        }
+    } else if node_text.split_whitespace().nth(1).is_some() {
         anyhow::bail!(
             "the node {:?} is a sequence of words: collocates counts a window around one token. \
              `wenxi kwic {:?}` finds the sequence; a --user-dict line with {:?} makes it one \
@@ -290,9 +299,19 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         )?;
         if node_freq == 0 && !args.table.quiet {
             let query = crate::analysis::kwic::Query::Tokens(vec![node.clone()]);
-            match super::kwic::no_hit_hint(&query, &args.node, "`wenxi kwic --chars`") {
-                Some(hint) => eprintln!("wenxi: note: {hint}"),
-                None => eprintln!("wenxi: note: no word of these essays matches {}", args.node),
+            match (
+                &node,
+                super::kwic::no_hit_hint(&query, &args.node, "`wenxi kwic --chars`"),
+            ) {
+                (Pattern::Word(word), _) if !crate::analysis::frequency::is_word(word) => {
+                    eprintln!(
+                    "wenxi: note: {} is not a word (a number or punctuation): collocates counts \
+                     words only; `wenxi kwic {}` finds it",
+                    args.node, args.node
+                )
+                }
+                (_, Some(hint)) => eprintln!("wenxi: note: {hint}"),
+                (_, None) => {}
             }
         }
         let mut out = std::io::stdout().lock();

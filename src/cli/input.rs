@@ -479,8 +479,8 @@ impl InputArgs {
         Ok(scan)
     }
 
-    /// The error of a run that found no essay in its inputs (with the files of its folders
-    /// that were not read, if any, when [`InputArgs::stream`] gives it).
+    /// The error of a run that found no essay in its inputs. [`InputArgs::stream`] gives it
+    /// itself when its folders held files it did not read, with their names added.
     pub fn no_essays(&self) -> anyhow::Error {
         let described = if !self.paths.is_empty() {
             self.paths

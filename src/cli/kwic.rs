@@ -13,8 +13,9 @@ use super::{EXIT_OK, EXIT_SKIPPED};
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "A query is a word (the whole token, as jieba cuts it), a glob on tokens (防*, ?情), \
-    a regex on tokens between slashes (/^防.+$/), or several of these separated by spaces for \
+    after_help = "A query is a word (the whole token, as jieba cuts it), a glob on words (防*, ?情), \
+    a regex on words between slashes (/^防.+$/; globs and regexes match words only, tokens with a \
+    Han or Latin letter, not numbers or punctuation, which a plain query finds), or several of these separated by spaces for \
     adjacent tokens (社区 居民). With --chars the query is a plain string found in the text \
     whatever the segmentation (jieba cuts 社区居民 into 社区 + 居民: the word query 社区居民 \
     finds nothing, --chars finds it).\n\n\
@@ -149,7 +150,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             rows.len(),
             "--max N or --sample N keep fewer",
         );
-        if found == 0 && !args.table.quiet {
+        // With --pos the query may have hits, none of them tagged so: no hint then.
+        if found == 0 && !args.table.quiet && args.pos.is_empty() {
             if let Some(hint) = no_hit_hint(&query, &args.query, "`--chars`") {
                 eprintln!("wenxi: note: {hint}");
             }
@@ -179,20 +181,30 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     })
 }
 
-/// What to try when a token query found nothing: a plain word (or sequence of them) may be
-/// text jieba cuts otherwise (社区居民 is 社区 + 居民), which `--chars` finds whatever the
-/// segmentation.
-/// `chars` is how to search the text by characters (`--chars` in kwic itself).
+/// What to try when a token query found nothing.
+///
+/// A plain word, or a sequence of them, may be text jieba cuts otherwise (社区居民 is 社区 +
+/// 居民), which `chars` (how to search the text by characters: `--chars` in kwic itself) finds
+/// whatever the segmentation. A glob or a regex matches words only, which the note says.
 pub fn no_hit_hint(query: &Query, typed: &str, chars: &str) -> Option<String> {
     let Query::Tokens(patterns) = query else {
         return None;
     };
     if !patterns.iter().all(|p| matches!(p, Pattern::Word(_))) {
-        return None;
+        return Some(
+            "a glob or a /regex/ matches words only (tokens with a Han or Latin letter), not \
+             numbers or punctuation, which a plain query such as 2020 finds"
+                .to_owned(),
+        );
     }
     let text: String = typed.split_whitespace().collect();
+    let what = if patterns.len() > 1 {
+        "sequence of tokens"
+    } else {
+        "token"
+    };
     Some(format!(
-        "no token is {typed:?} as jieba cuts these essays; {chars} searches the text for \
+        "no {what} is {typed:?} as jieba cuts these essays; {chars} searches the text for \
          {text:?} whatever the segmentation, and a --user-dict line makes it one word"
     ))
 }

@@ -123,6 +123,26 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         .around
         .as_deref()
         .map(|word| super::input::as_counted(&load_options, "--around", word, args.table.quiet));
+    if let Some(node) = &around {
+        // A cluster is the word with more around it: n-grams no longer than the word are
+        // the word alone or do not hold it.
+        let size = match unit {
+            Unit::Words => 1,
+            Unit::Chars => node.chars().count(),
+        };
+        if *args.lengths.end() <= size {
+            let try_this = if size < 5 {
+                format!("-n {}..{}", size + 1, (size + 2).min(5))
+            } else {
+                "`wenxi kwic --chars` for its contexts (n goes up to 5)".to_owned()
+            };
+            anyhow::bail!(
+                "--around {node} with n up to {}: a cluster holds the word and more, so n must \
+                 go past {size}; try {try_this}",
+                args.lengths.end(),
+            );
+        }
+    }
     let written = args.report_script.report_script == ReportScript::Written;
     args.input.pool()?.install(|| {
         let arena = bumpalo::Bump::new();
@@ -214,17 +234,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             table.len(),
             "raise --min-freq or --min-range",
         );
-        if let (Some(node), true, false) = (around, table.is_empty(), args.table.quiet) {
-            eprintln!(
-                "wenxi: note: no n-gram holding {node} was seen at least {} times in at least {} \
-                 essay(s): `wenxi kwic {node}{}` counts it in these essays; --min-freq 1 keeps \
-                 the rarest",
-                args.min_freq,
-                args.min_range,
-                if args.chars { " --chars" } else { "" }
-            );
-        }
-        let mut out = std::io::stdout().lock();
         let plural =
             |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let lengths = if args.lengths.start() == args.lengths.end() {
@@ -238,6 +247,21 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             (Some(node), NodeAt::Start) => format!(" starting with {node}"),
             (Some(node), NodeAt::End) => format!(" ending with {node}"),
         };
+        if let (Some(node), true, false) = (around, table.is_empty(), args.table.quiet) {
+            eprintln!(
+                "wenxi: note: no n-gram{holding} was seen at least {} in at least {}: `wenxi kwic \
+                 {node}{}` counts it in these essays{}",
+                plural(args.min_freq, "time", "times"),
+                plural(args.min_range.into(), "essay", "essays"),
+                if args.chars { " --chars" } else { "" },
+                if args.min_freq > 1 || args.min_range > 1 {
+                    "; --min-freq 1 --min-range 1 keep the rarest"
+                } else {
+                    ""
+                }
+            );
+        }
+        let mut out = std::io::stdout().lock();
         writeln!(
             out,
             "{}{holding} (n = {lengths}) seen at least {} in at least {}, of {} ({total} {})",

@@ -299,9 +299,9 @@ impl CorpusReader {
                 // Each part's share of the files' bytes (for progress), summing to them.
                 let (mut done, mut told) = (0u64, 0u64);
                 let mut rest = Waiting::new(std::mem::take(&mut batch.essays)).peekable();
-                // The file's text, its table's cells (a spreadsheet) and its essays were freed
-                // on the thread that read it, among blocks that stay: their pages would stay
-                // resident under the analysis of the parts (a 500 MB CSV: 1,253 MiB).
+                // The file's text and its table's cells (a spreadsheet) were freed on the
+                // thread that read it, and its essays now that they are set aside, among blocks
+                // that stay: their pages would stay resident under the analysis of the parts.
                 crate::memory::give_back();
                 let mut part = batch;
                 while rest.peek().is_some() {
