@@ -422,6 +422,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             let searched = || {
                 started.call_once(|| essays_bar(&progress, n, "searching each essay's nearest"));
                 progress.inc(1);
+                // What follows the search (a sample's check, the clusters) is said, not left
+                // under a full bar that still says "searching".
+                if progress.position() == n as u64 {
+                    progress.set_message("each essay's nearest found; checking them, clustering");
+                }
             };
             analysis.compare_essays(&options, false, &raised, &searched);
         }

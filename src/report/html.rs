@@ -432,8 +432,8 @@ fn frame(
                     section id="words" {
                         h2 { (l.pick("词频", "Words")) }
                         p.muted { (l.pick(
-                            "点击任何一个词，即可在“索引行”中看到它出现的每一处。离散度：D（Juilland）越接近 1、DP（Gries）越接近 0，词在各篇中分布越均匀。",
-                            "Click any word to see each of its occurrences under Concordance. Dispersion: the closer Juilland's D is to 1 and Gries's DP to 0, the more evenly a word spreads over the essays.")) }
+                            "点击任何一个词，即可在“索引行”中看到它出现的每一处。离散度：D（Juilland）越接近 1、DP（Gries）越接近 0，词在各篇中分布越均匀；DPnorm 把 DP 换算到 0–1（除以语料所能达到的最大 DP）。",
+                            "Click any word to see each of its occurrences under Concordance. Dispersion: the closer Juilland's D is to 1 and Gries's DP to 0, the more evenly a word spreads over the essays; DPnorm is DP scaled to 0–1 (divided by the largest DP the corpus allows).")) }
                         (table("words", "word_freq.csv"))
                         (charts_in("words"))
                     }
@@ -636,6 +636,7 @@ fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>) -> PageD
             (l.pick("篇数", "essays"), "n"),
             ("D (Juilland)", "n"),
             ("DP (Gries)", "n"),
+            ("DPnorm", "n"),
             ("ARF", "n"),
             (l.pick("停用词", "stopword"), "s"),
         ],
@@ -654,6 +655,7 @@ fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>) -> PageD
                     w.essays,
                     d.juilland_d.map_or(Value::Null, |d| round(d, 3)),
                     round(d.dp, 3),
+                    round(d.dp_norm, 3),
                     analysis
                         .arf
                         .get(i)
