@@ -242,6 +242,26 @@ fn errors_name_what_is_wrong() {
         0,
         "nothing written on error"
     );
+    // Files were given and none could be used: the error says so, not "give .txt files".
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "empty.txt", b"");
+    write(dir.path(), "binary.txt", b"\x00\x01\x02\x03\x00\x00\xff");
+    let assert = wenxi()
+        .args(["analyze", "-o"])
+        .arg(out.path())
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("everything given was skipped (the reasons are above)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("give .txt files"), "{stderr}");
+    assert!(
+        stderr.contains("skipped") && stderr.contains("empty.txt"),
+        "{stderr}"
+    );
     wenxi()
         .args(["analyze", "corpus", "--encoding", "klingon"])
         .assert()

@@ -379,12 +379,13 @@ impl InputArgs {
         let mut not_read = 0;
         // The first files not read, named in the error if no essay is found.
         let mut first_not_read: Vec<(String, String)> = Vec::new();
-        let mut essays = 0usize;
+        let (mut essays, mut skipped) = (0usize, 0usize);
         let mut warn_then = |batch: Corpus, bytes: u64| {
             essays += batch.essays.len();
             for file in &batch.files {
                 match file.status {
                     FileStatus::Skipped => {
+                        skipped += 1;
                         eprintln!("wenxi: skipped {}: {}", file.path, file.message)
                     }
                     FileStatus::Repaired => eprintln!(
@@ -425,6 +426,17 @@ impl InputArgs {
                 "{}; the folders hold {not_read} file(s) that were not read:\n{}",
                 self.no_essays(),
                 named.join("\n")
+            ));
+        }
+        if read.is_ok() && essays == 0 && skipped > 0 {
+            // "Give .txt files" would mislead: files were given, and none could be used.
+            return Err(anyhow::anyhow!(
+                "{}: everything given was skipped (the reasons are above)",
+                self.no_essays()
+                    .to_string()
+                    .split(';')
+                    .next()
+                    .unwrap_or_default(),
             ));
         }
         if not_read > 0 {
