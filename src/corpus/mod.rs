@@ -457,6 +457,14 @@ type FileOutcome = (SourceFile, Vec<FoundEssay>);
 
 fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
     let shown = path.to_string_lossy().into_owned();
+    if sheet::is_workbook(path) {
+        // calamine reads the file itself: its bytes are not read here too.
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        return match sheet::read_workbook(path) {
+            Ok(table) => from_sheet(shown, size, "XLSX", table, options),
+            Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
+        };
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
@@ -467,12 +475,6 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
         }
     };
     let size = bytes.len() as u64;
-    if sheet::is_workbook(path) {
-        return match sheet::read_workbook(path) {
-            Ok(table) => from_sheet(shown, size, "XLSX", table, options),
-            Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
-        };
-    }
     if docx::is_docx(path) {
         let text = docx::text(&bytes);
         drop(bytes);
