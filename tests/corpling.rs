@@ -158,9 +158,13 @@ fn queries_that_find_nothing_say_what_to_try() {
     let (out, _) = run(&["kwic", "社区居民", "--chars"]);
     assert!(!Csv::read(&out.path().join("kwic.csv")).rows.is_empty());
     for (args, message) in [
-        (vec!["collocates", "社区 居民"], "is a sequence of words"),
+        (vec!["collocates", "社区 居民"], "is a sequence"),
         (vec!["collocates", " "], "the node is empty"),
         (vec!["collocates", "/社区 居民/"], "a regex with a space"),
+        (vec!["kwic", "/社区 居民/"], "a regex with a space"),
+        (vec!["collocates", "/社区/ /居民/"], "is a sequence"),
+        (vec!["ngrams", "--around", " "], "--around is empty"),
+        (vec!["ngrams", "--around", "社区 居民"], "holds a space"),
         (vec!["ngrams", "--around", "社区", "-n", "1"], "try -n 2..3"),
         (
             vec!["ngrams", "--chars", "--around", "社区", "-n", "2"],

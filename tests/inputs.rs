@@ -262,6 +262,21 @@ fn errors_name_what_is_wrong() {
         stderr.contains("skipped") && stderr.contains("empty.txt"),
         "{stderr}"
     );
+    // With a file not read beside them, both are said.
+    write(dir.path(), "scores.csv", b"x,y\n1,2\n");
+    let assert = wenxi()
+        .args(["analyze", "-o"])
+        .arg(out.path())
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("everything given was skipped"), "{stderr}");
+    assert!(stderr.contains("1 file(s) that were not read"), "{stderr}");
+    assert!(
+        stderr.contains("scores.csv") && !stderr.contains("give .txt files"),
+        "{stderr}"
+    );
     wenxi()
         .args(["analyze", "corpus", "--encoding", "klingon"])
         .assert()

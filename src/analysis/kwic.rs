@@ -96,6 +96,12 @@ impl Query {
             }
             return Ok(Query::Chars(text.to_owned()));
         }
+        if Query::is_regex_with_space(text) {
+            return Err(format!(
+                "{text} is a regex with a space: a regex is matched within one token, which \
+                 holds no space (a sequence is /社区/ /居民/, a string --chars)"
+            ));
+        }
         let patterns = text
             .split_whitespace()
             .map(Pattern::parse)
@@ -104,6 +110,15 @@ impl Query {
             return Err("the query is empty".into());
         }
         Ok(Query::Tokens(patterns))
+    }
+
+    /// Whether `text` is one `/regex/` with a space in it (`/社区 居民/`), which a token query
+    /// would cut into two words: a regex is matched within one token, which holds no space. A
+    /// sequence of regexes (`/社区/ /居民/`) is not.
+    pub fn is_regex_with_space(text: &str) -> bool {
+        let text = text.trim();
+        let regex = |t: &str| t.len() >= 2 && t.starts_with('/') && t.ends_with('/');
+        regex(text) && text.contains(char::is_whitespace) && !text.split_whitespace().all(regex)
     }
 
     /// Text every hit contains: an essay without it has no hit and is not segmented.

@@ -117,22 +117,27 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         anyhow::bail!("the node is empty: give a word (社区), a glob (防*) or a /regex/");
     }
     let node_text = node_text.trim();
-    if node_text.len() >= 2 && node_text.starts_with('/') && node_text.ends_with('/') {
-        if node_text.contains(char::is_whitespace) {
-            anyhow::bail!(
-                "the node {:?} is a regex with a space: a regex is matched within one word, \
-                 which holds no space",
-                args.node
-            );
-        }
-    } else if node_text.split_whitespace().nth(1).is_some() {
+    if crate::analysis::kwic::Query::is_regex_with_space(node_text) {
         anyhow::bail!(
-            "the node {:?} is a sequence of words: collocates counts a window around one token. \
-             `wenxi kwic {:?}` finds the sequence; a --user-dict line with {:?} makes it one \
-             word",
-            args.node,
-            args.node,
-            args.node.split_whitespace().collect::<String>()
+            "the node {node_text:?} is a regex with a space: a regex is matched within one word, \
+             which holds no space"
+        );
+    }
+    if node_text.split_whitespace().nth(1).is_some() {
+        let plain = node_text
+            .split_whitespace()
+            .all(|w| matches!(Pattern::parse(w), Ok(Pattern::Word(_))));
+        anyhow::bail!(
+            "the node {node_text:?} is a sequence: collocates counts a window around one token. \
+             `wenxi kwic {node_text:?}` finds the sequence{}",
+            if plain {
+                format!(
+                    "; a --user-dict line with {:?} makes it one word",
+                    node_text.split_whitespace().collect::<String>()
+                )
+            } else {
+                String::new()
+            }
         );
     }
     let node = Pattern::parse(&node_text).map_err(anyhow::Error::msg)?;
@@ -301,13 +306,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             let query = crate::analysis::kwic::Query::Tokens(vec![node.clone()]);
             match (
                 &node,
-                super::kwic::no_hit_hint(&query, &args.node, "`wenxi kwic --chars`"),
+                super::kwic::no_hit_hint(&query, args.node.trim(), "`wenxi kwic --chars`"),
             ) {
                 (Pattern::Word(word), _) if !crate::analysis::frequency::is_word(word) => {
                     eprintln!(
                     "wenxi: note: {} is not a word (a number or punctuation): collocates counts \
-                     words only; `wenxi kwic {}` finds it",
-                    args.node, args.node
+                     words only; `wenxi kwic {}` searches for it",
+                    args.node.trim(),
+                    args.node.trim()
                 )
                 }
                 (_, Some(hint)) => eprintln!("wenxi: note: {hint}"),
@@ -320,7 +326,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         writeln!(
             out,
             "{}: {} in {} ({total} words); {} (L{} R{}{}); {} seen at least {}",
-            args.node,
+            args.node.trim(),
             plural(node_freq, "occurrence", "occurrences"),
             plural(scan.essays as u64, "essay", "essays"),
             plural(slots, "window slot", "window slots"),

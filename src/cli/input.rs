@@ -413,31 +413,30 @@ impl InputArgs {
         let reader = CorpusReader::new(&paths, &include);
         total(reader.bytes());
         let read = reader.read(options, batch_bytes, &mut warn_then);
-        if read.is_ok() && essays == 0 && not_read > 0 {
-            // Nothing to analyse, and no files.csv to read the reasons in: they go in the error.
-            let mut named: Vec<String> = first_not_read
-                .iter()
-                .map(|(path, why)| format!("  {path}: {why}"))
-                .collect();
-            if not_read > first_not_read.len() {
-                named.push(format!("  and {} more", not_read - first_not_read.len()));
+        if read.is_ok() && essays == 0 && (skipped > 0 || not_read > 0) {
+            // Nothing to analyse, and no files.csv to read the reasons in: the error says what
+            // happened to what was given, naming the files of the folders that were not read.
+            // ("Give .txt files" would mislead where files were given and skipped.)
+            let mut message = format!("no essay text found in {}", self.described());
+            if skipped > 0 {
+                message.push_str(": everything given was skipped (the reasons are above)");
+            } else {
+                message.push_str("; give .txt files or folders that hold them");
             }
-            return Err(anyhow::anyhow!(
-                "{}; the folders hold {not_read} file(s) that were not read:\n{}",
-                self.no_essays(),
-                named.join("\n")
-            ));
-        }
-        if read.is_ok() && essays == 0 && skipped > 0 {
-            // "Give .txt files" would mislead: files were given, and none could be used.
-            return Err(anyhow::anyhow!(
-                "{}: everything given was skipped (the reasons are above)",
-                self.no_essays()
-                    .to_string()
-                    .split(';')
-                    .next()
-                    .unwrap_or_default(),
-            ));
+            if not_read > 0 {
+                let mut named: Vec<String> = first_not_read
+                    .iter()
+                    .map(|(path, why)| format!("  {path}: {why}"))
+                    .collect();
+                if not_read > first_not_read.len() {
+                    named.push(format!("  and {} more", not_read - first_not_read.len()));
+                }
+                message.push_str(&format!(
+                    "; the folders hold {not_read} file(s) that were not read:\n{}",
+                    named.join("\n")
+                ));
+            }
+            return Err(anyhow::anyhow!(message));
         }
         if not_read > 0 {
             eprintln!(
@@ -494,7 +493,15 @@ impl InputArgs {
     /// The error of a run that found no essay in its inputs. [`InputArgs::stream`] gives it
     /// itself when its folders held files it did not read, with their names added.
     pub fn no_essays(&self) -> anyhow::Error {
-        let described = if !self.paths.is_empty() {
+        anyhow::anyhow!(
+            "no essay text found in {}; give .txt files or folders that hold them",
+            self.described()
+        )
+    }
+
+    /// The inputs as the errors name them.
+    fn described(&self) -> String {
+        if !self.paths.is_empty() {
             self.paths
                 .iter()
                 .map(|p| p.display().to_string())
@@ -504,9 +511,6 @@ impl InputArgs {
             "corpus/".to_owned()
         } else {
             "the bundled corpus".to_owned()
-        };
-        anyhow::anyhow!(
-            "no essay text found in {described}; give .txt files or folders that hold them"
-        )
+        }
     }
 }

@@ -119,10 +119,20 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let load_options = args.input.load_options()?;
     let segmenter = args.input.segmenter()?;
     let stopwords = args.stop.load()?;
-    let around = args
-        .around
-        .as_deref()
-        .map(|word| super::input::as_counted(&load_options, "--around", word, args.table.quiet));
+    let around = args.around.as_deref().map(|word| {
+        super::input::as_counted(&load_options, "--around", word.trim(), args.table.quiet)
+    });
+    if let Some(node) = &around {
+        if node.is_empty() {
+            anyhow::bail!("--around is empty: give the word the clusters hold");
+        }
+        if node.contains(char::is_whitespace) {
+            anyhow::bail!(
+                "--around {node:?} holds a space: it takes one word (n-grams of characters hold no \
+                 space either); `wenxi kwic {node:?}` finds a sequence"
+            );
+        }
+    }
     if let Some(node) = &around {
         // A cluster is the word with more around it: n-grams no longer than the word are
         // the word alone or do not hold it.
@@ -131,8 +141,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             Unit::Chars => node.chars().count(),
         };
         if *args.lengths.end() <= size {
-            let try_this = if size < 5 {
-                format!("-n {}..{}", size + 1, (size + 2).min(5))
+            let try_this = if size < 4 {
+                format!("-n {}..{}", size + 1, size + 2)
+            } else if size == 4 {
+                "-n 5".to_owned()
             } else {
                 "`wenxi kwic --chars` for its contexts (n goes up to 5)".to_owned()
             };
@@ -250,7 +262,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         if let (Some(node), true, false) = (around, table.is_empty(), args.table.quiet) {
             eprintln!(
                 "wenxi: note: no n-gram{holding} was seen at least {} in at least {}: `wenxi kwic \
-                 {node}{}` counts it in these essays{}",
+                 {node}{}` searches for it in these essays{}",
                 plural(args.min_freq, "time", "times"),
                 plural(args.min_range.into(), "essay", "essays"),
                 if args.chars { " --chars" } else { "" },
