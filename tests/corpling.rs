@@ -114,15 +114,19 @@ fn kwic_hits_equal_word_counts() {
 /// what finds it; a sequence is not a collocates node, and an empty one is no node.
 #[test]
 fn queries_that_find_nothing_say_what_to_try() {
-    for args in [vec!["kwic", "社区居民"], vec!["collocates", "社区居民"]] {
+    // The stderr of a run that succeeds, its table in a fresh folder.
+    let stderr_of = |args: &[&str]| {
         let out = tempfile::tempdir().unwrap();
         let assert = wenxi()
-            .args(&args)
+            .args(args)
             .arg("-o")
             .arg(out.path())
             .assert()
             .success();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+    };
+    for args in [vec!["kwic", "社区居民"], vec!["collocates", "社区居民"]] {
+        let stderr = stderr_of(&args);
         assert!(
             stderr.contains("no token is \"社区居民\""),
             "{args:?}: {stderr}"
@@ -134,26 +138,13 @@ fn queries_that_find_nothing_say_what_to_try() {
         (vec!["kwic", "/^[0-9]+$/"], "matches words only"),
         (vec!["collocates", "2020"], "2020 is not a word"),
     ] {
-        let out = tempfile::tempdir().unwrap();
-        let assert = wenxi()
-            .args(&args)
-            .arg("-o")
-            .arg(out.path())
-            .assert()
-            .success();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        let stderr = stderr_of(&args);
         assert!(stderr.contains(note), "{args:?}: {stderr}");
     }
     let (out, _) = run(&["kwic", "2020"]);
     assert!(!Csv::read(&out.path().join("kwic.csv")).rows.is_empty());
     // --pos that leaves no hit is not a word missing: no note.
-    let out = tempfile::tempdir().unwrap();
-    let assert = wenxi()
-        .args(["kwic", "社区", "--pos", "v", "-o"])
-        .arg(out.path())
-        .assert()
-        .success();
-    assert!(!String::from_utf8_lossy(&assert.get_output().stderr).contains("note"));
+    assert!(!stderr_of(&["kwic", "社区", "--pos", "v"]).contains("note"));
     // The note's advice holds: --chars finds it.
     let (out, _) = run(&["kwic", "社区居民", "--chars"]);
     assert!(!Csv::read(&out.path().join("kwic.csv")).rows.is_empty());

@@ -246,13 +246,16 @@ fn errors_name_what_is_wrong() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "empty.txt", b"");
     write(dir.path(), "binary.txt", b"\x00\x01\x02\x03\x00\x00\xff");
-    let assert = wenxi()
-        .args(["analyze", "-o"])
-        .arg(out.path())
-        .arg(dir.path())
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let failed = || {
+        let assert = wenxi()
+            .args(["analyze", "-o"])
+            .arg(out.path())
+            .arg(dir.path())
+            .assert()
+            .code(2);
+        String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+    };
+    let stderr = failed();
     assert!(
         stderr.contains("everything given was skipped (the reasons are above)"),
         "{stderr}"
@@ -264,13 +267,7 @@ fn errors_name_what_is_wrong() {
     );
     // With a file not read beside them, both are said.
     write(dir.path(), "scores.csv", b"x,y\n1,2\n");
-    let assert = wenxi()
-        .args(["analyze", "-o"])
-        .arg(out.path())
-        .arg(dir.path())
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let stderr = failed();
     assert!(stderr.contains("everything given was skipped"), "{stderr}");
     assert!(stderr.contains("1 file(s) that were not read"), "{stderr}");
     assert!(
