@@ -6,7 +6,8 @@
 //!
 //! `cargo bench --bench scale` (sizes in MB: `WENXI_SCALE_SIZES=5,50`; commands:
 //! `WENXI_SCALE_COMMANDS=analyze,kwic,ngrams,collocates`, the default; `kwic` and `collocates`
-//! of 发展, `ngrams -n 2..3`). It builds nothing: it runs `target/release/wenxi`, so build that
+//! of 发展, `ngrams -n 2..3`; also, when named, `one-txt` and `one-csv`: `analyze` of the corpus
+//! as one text file and as one CSV of one essay a row). It builds nothing: it runs `target/release/wenxi`, so build that
 //! first (`cargo build --release`).
 //!
 //! The corpus: essays of words drawn from jieba's IDF table, each with weight e^(−idf), so the
@@ -124,6 +125,58 @@ fn corpus(mb: usize) -> PathBuf {
     }
     std::fs::write(&done, "").unwrap();
     dir
+}
+
+/// The corpus of `dir` as one file (`kind` "txt": its files one after another, a compiled page
+/// of all its essays; "csv": one essay a row, with class, student and score columns, as a
+/// survey export), in a folder beside it (once: kept between runs); the file's path. A corpus in one file is read whole and
+/// then analysed in parts: these runs keep its memory in view.
+fn one_file(dir: &Path, kind: &str) -> PathBuf {
+    let out = dir.with_file_name(format!(
+        "{}-one-{kind}",
+        dir.file_name().unwrap().to_string_lossy()
+    ));
+    let (done, file) = (out.join(".complete"), out.join(format!("all.{kind}")));
+    if done.exists() {
+        return file;
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let mut writer = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    if kind == "csv" {
+        writeln!(writer, "class,student,score,text").unwrap();
+    }
+    let mut row = 0usize;
+    for file in files {
+        let page = std::fs::read_to_string(file).unwrap();
+        if kind == "txt" {
+            writer.write_all(page.as_bytes()).unwrap();
+            continue;
+        }
+        // Each essay is its title line (抽样文章篇N) and the lines up to the next one.
+        let mut essays: Vec<Vec<&str>> = Vec::new();
+        for line in page.lines() {
+            if line.starts_with("抽样文章篇") {
+                essays.push(Vec::new());
+            } else if let Some(essay) = essays.last_mut() {
+                essay.push(line);
+            }
+        }
+        for essay in essays {
+            row += 1;
+            let text = essay.join("\n").replace('"', "\"\"");
+            writeln!(writer, "班{},s{row},{},\"{text}\"", row % 40, 60 + row % 40).unwrap();
+        }
+    }
+    writer.flush().unwrap();
+    std::fs::write(&done, "").unwrap();
+    file
 }
 
 /// Makes `command` run on one core: the first of those this process may use.
@@ -312,7 +365,18 @@ fn main() {
                 }
                 let out = tempfile::tempdir().unwrap();
                 let mut run = Command::new(&wenxi);
-                run.arg(command);
+                // `one-txt` and `one-csv`: analyze on the corpus as one file (not run unless
+                // asked: they double the bench's time).
+                let input = match command.as_str() {
+                    "one-txt" => one_file(&dir, "txt"),
+                    "one-csv" => one_file(&dir, "csv"),
+                    _ => dir.clone(),
+                };
+                run.arg(if command.starts_with("one-") {
+                    "analyze"
+                } else {
+                    command
+                });
                 // 发展 is among the commonest words the generator draws.
                 match command.as_str() {
                     "kwic" | "collocates" => {
@@ -323,14 +387,14 @@ fn main() {
                     }
                     _ => {}
                 }
-                run.arg(&dir)
+                run.arg(&input)
                     .arg("-o")
                     .arg(out.path())
                     .args(["--jobs", &jobs.to_string()]);
                 let (s, rss, stdout) = measure(&mut run, pinned);
                 // The answer must be right, not just fast.
                 let table = match command.as_str() {
-                    "analyze" => "essays.csv",
+                    "analyze" | "one-txt" | "one-csv" => "essays.csv",
                     "kwic" => "kwic.csv",
                     "ngrams" => "ngrams.csv",
                     "collocates" => "collocates.csv",
@@ -341,13 +405,18 @@ fn main() {
                     .lines()
                     .count()
                     - 1;
-                if command == "analyze" {
-                    assert_eq!(rows, essays, "{stdout}");
+                if command == "analyze" || command.starts_with("one-") {
+                    assert_eq!(rows, essays, "{command}: {stdout}");
                 } else {
                     assert!(rows > 0, "{command}: {stdout}");
                 }
+                let label = match command.as_str() {
+                    "one-txt" => "analyze (one .txt file)",
+                    "one-csv" => "analyze (one CSV)",
+                    other => other,
+                };
                 println!(
-                    "| {megabytes:.0} MB | {essays} | {command} | {jobs}{} | {raw_s:.2} s | {s:.2} s | {:.1} | {:.2} | {raw_rss:.0} / {rss:.0} MB |",
+                    "| {megabytes:.0} MB | {essays} | {label} | {jobs}{} | {raw_s:.2} s | {s:.2} s | {:.1} | {:.2} | {raw_rss:.0} / {rss:.0} MB |",
                     if pinned { " (one core)" } else { "" },
                     megabytes / s,
                     raw_s / s,
