@@ -336,28 +336,32 @@ fn main() {
             }
         }
         for &(jobs, pinned) in &threads {
-            let (raw_s, raw_rss, raw_out) = measure(
-                Command::new(std::env::current_exe().unwrap())
-                    .env("WENXI_SCALE_RAW_CUT", &dir)
-                    .env("RAYON_NUM_THREADS", jobs.to_string()),
-                pinned,
-            );
-            assert!(raw_out.trim().parse::<usize>().unwrap() > 0);
-            // What analyze's segmentation alone costs: the most its speed could be.
-            if commands.iter().any(|c| c == "analyze") {
+            // This bench as a child that segments `dir` (`mode`: raw cut, or cut + posseg) and
+            // prints the lines' tokens, which must be some: time, RSS.
+            let child = |mode: &str| {
                 let (s, rss, out) = measure(
                     Command::new(std::env::current_exe().unwrap())
-                        .env("WENXI_SCALE_RAW_POSSEG", &dir)
+                        .env(mode, &dir)
                         .env("RAYON_NUM_THREADS", jobs.to_string()),
                     pinned,
                 );
-                assert!(out.trim().parse::<usize>().unwrap() > 0);
+                assert!(out.trim().parse::<usize>().unwrap() > 0, "{mode}: {out}");
+                (s, rss)
+            };
+            let (raw_s, raw_rss) = child("WENXI_SCALE_RAW_CUT");
+            let row = |label: &str, s: f64, rss: f64| {
                 println!(
-                    "| {megabytes:.0} MB | {essays} | cut + posseg (analyze's floor) | {jobs}{} | {raw_s:.2} s | {s:.2} s | {:.1} | {:.2} | {raw_rss:.0} / {rss:.0} MB |",
+                    "| {megabytes:.0} MB | {essays} | {label} | {jobs}{} | {raw_s:.2} s | {s:.2} s | {:.1} | {:.2} | {raw_rss:.0} / {rss:.0} MB |",
                     if pinned { " (one core)" } else { "" },
                     megabytes / s,
                     raw_s / s,
                 );
+                std::io::stdout().flush().unwrap();
+            };
+            // What analyze's segmentation alone costs: the most its speed could be.
+            if commands.iter().any(|c| c == "analyze") {
+                let (s, rss) = child("WENXI_SCALE_RAW_POSSEG");
+                row("cut + posseg (analyze's floor)", s, rss);
             }
             for command in &commands {
                 if jobs == 1 && command != "analyze" {
@@ -415,13 +419,7 @@ fn main() {
                     "one-csv" => "analyze (one CSV)",
                     other => other,
                 };
-                println!(
-                    "| {megabytes:.0} MB | {essays} | {label} | {jobs}{} | {raw_s:.2} s | {s:.2} s | {:.1} | {:.2} | {raw_rss:.0} / {rss:.0} MB |",
-                    if pinned { " (one core)" } else { "" },
-                    megabytes / s,
-                    raw_s / s,
-                );
-                std::io::stdout().flush().unwrap();
+                row(label, s, rss);
             }
         }
     }

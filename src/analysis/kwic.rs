@@ -115,7 +115,7 @@ impl Query {
     /// Whether `text` is one `/regex/` with a space in it (`/社区 居民/`), which a token query
     /// would cut into two words: a regex is matched within one token, which holds no space. A
     /// sequence of regexes (`/社区/ /居民/`) is not.
-    pub fn is_regex_with_space(text: &str) -> bool {
+    fn is_regex_with_space(text: &str) -> bool {
         let text = text.trim();
         let regex = |t: &str| t.len() >= 2 && t.starts_with('/') && t.ends_with('/');
         regex(text) && text.contains(char::is_whitespace) && !text.split_whitespace().all(regex)

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::analysis::collocates::{self, Scores, Window};
-use crate::analysis::kwic::Pattern;
+use crate::analysis::kwic::{Pattern, Query};
 use crate::analysis::layout::Layout;
 use crate::analysis::written::{written_ranges, ReportScript, Tally};
 use crate::corpus::Essay;
@@ -116,31 +116,28 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     if node_text.trim().is_empty() {
         anyhow::bail!("the node is empty: give a word (社区), a glob (防*) or a /regex/");
     }
+    // Parsed as kwic's query is (the same errors for a bad regex or one with a space); a
+    // collocates node is one token of it.
     let node_text = node_text.trim();
-    if crate::analysis::kwic::Query::is_regex_with_space(node_text) {
-        anyhow::bail!(
-            "the node {node_text:?} is a regex with a space: a regex is matched within one word, \
-             which holds no space"
-        );
-    }
-    if node_text.split_whitespace().nth(1).is_some() {
-        let plain = node_text
-            .split_whitespace()
-            .all(|w| matches!(Pattern::parse(w), Ok(Pattern::Word(_))));
-        anyhow::bail!(
-            "the node {node_text:?} is a sequence: collocates counts a window around one token. \
-             `wenxi kwic {node_text:?}` finds the sequence{}",
-            if plain {
-                format!(
-                    "; a --user-dict line with {:?} makes it one word",
-                    node_text.split_whitespace().collect::<String>()
-                )
-            } else {
-                String::new()
-            }
-        );
-    }
-    let node = Pattern::parse(&node_text).map_err(anyhow::Error::msg)?;
+    let node = match Query::parse(node_text, false).map_err(anyhow::Error::msg)? {
+        Query::Tokens(mut patterns) if patterns.len() == 1 => patterns.remove(0),
+        Query::Tokens(patterns) => {
+            let plain = patterns.iter().all(|p| matches!(p, Pattern::Word(_)));
+            anyhow::bail!(
+                "the node {node_text:?} is a sequence: collocates counts a window around one \
+                 token. `wenxi kwic {node_text:?}` finds the sequence{}",
+                if plain {
+                    format!(
+                        "; a --user-dict line with {:?} makes it one word",
+                        node_text.split_whitespace().collect::<String>()
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
+        Query::Chars(_) => unreachable!("parsed as tokens"),
+    };
     if args.left + args.right == 0 {
         anyhow::bail!("the window is empty: give --left or --right more than 0");
     }
@@ -303,7 +300,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             &collocates_frame(&rows, node_freq, slots, FrameOptions { excel_safe: true })?,
         )?;
         if node_freq == 0 && !args.table.quiet {
-            let query = crate::analysis::kwic::Query::Tokens(vec![node.clone()]);
+            let query = Query::Tokens(vec![node.clone()]);
             match (
                 &node,
                 super::kwic::no_hit_hint(&query, args.node.trim(), "`wenxi kwic --chars`"),

@@ -192,7 +192,7 @@ pub fn read_table(path: &Path) -> Result<(Sheet, &'static str), String> {
         return Ok((read_workbook(path)?, "XLSX"));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    let decoded = super::decode::decode(&bytes, None).map_err(|e| e.to_string())?;
+    let decoded = super::decode::decode_owned(bytes, None).map_err(|e| e.to_string())?;
     Ok((parse_csv(&decoded.text), decoded.encoding))
 }
 
