@@ -142,12 +142,7 @@ fn one_file(dir: &Path, kind: &str) -> PathBuf {
     }
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).unwrap();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
+    let files = txt_files(dir);
     let mut writer = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
     if kind == "csv" {
         writeln!(writer, "class,student,score,text").unwrap();
@@ -249,15 +244,21 @@ fn measure(command: &mut Command, pinned: bool) -> (f64, f64, String) {
     )
 }
 
-/// The tokens `per_line` counts in every line of the corpus's `.txt` files, the files read and
-/// counted on all threads (what the raw runs below time).
-fn count_lines(dir: &Path, per_line: impl Fn(&str) -> usize + Sync) -> usize {
+/// The `.txt` files of a corpus folder, in name order.
+fn txt_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
     files.sort();
+    files
+}
+
+/// The tokens `per_line` counts in every line of the corpus's `.txt` files, the files read and
+/// counted on all threads (what the raw runs below time).
+fn count_lines(dir: &Path, per_line: impl Fn(&str) -> usize + Sync) -> usize {
+    let files = txt_files(dir);
     files
         .par_iter()
         .map(|path| {
