@@ -185,6 +185,37 @@ fn a_forced_encoding_and_a_user_split_pattern() {
 }
 
 #[test]
+fn a_wrong_forced_encoding_names_the_one_the_file_reads_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let gbk = GBK.encode(SIMPLIFIED).0;
+    write(dir.path(), "gbk.txt", &gbk);
+    let out = tempfile::tempdir().unwrap();
+    let assert = wenxi()
+        .args(["analyze", "--no-charts", "--no-html", "--encoding", "utf-8", "-o"])
+        .arg(out.path())
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    // The replaced characters, counted by the standard library's own lossy decoding.
+    let lossy = String::from_utf8_lossy(&gbk);
+    let replaced = lossy.chars().filter(|&c| c == '\u{FFFD}').count();
+    let expected = format!(
+        "{replaced} of {} characters were invalid bytes for the forced encoding UTF-8",
+        lossy.chars().count()
+    );
+    assert!(replaced > 0 && stderr.contains(&expected), "{expected}\n{stderr}");
+    assert!(
+        stderr.contains("the file reads without an error as GBK: leave --encoding out, or give --encoding gbk"),
+        "{stderr}"
+    );
+    let files = Csv::read(&out.path().join("files.csv"));
+    let row = file_row(&files, "gbk.txt");
+    assert_eq!(row["status"], "repaired");
+    assert!(row["message"].starts_with(&expected), "{}", row["message"]);
+}
+
+#[test]
 fn user_dictionary_and_stopword_file() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -72,6 +72,53 @@ pub fn decode_owned(
     decode(&bytes, forced)
 }
 
+/// Bytes of a file decoded again to name the encoding it reads in (see [`forced_repair`]).
+const HINT_PREFIX: usize = 1 << 20;
+
+/// What a forced encoding's invalid bytes did to a file: how many characters became U+FFFD,
+/// and, when the file reads without an error in the encoding detection would have chosen, that
+/// encoding (a GBK file read with `--encoding utf-8` turns most of its characters into U+FFFD).
+fn forced_repair(bytes: &[u8], forced: &'static Encoding, text: &str) -> String {
+    let (mut replaced, mut characters) = (0usize, 0usize);
+    for c in text.chars() {
+        characters += 1;
+        replaced += usize::from(c == '\u{FFFD}');
+    }
+    let mut message = format!(
+        "{replaced} of {characters} characters were invalid bytes for the forced encoding {} \
+         and were replaced with U+FFFD",
+        forced.name()
+    );
+    // The first MiB, cut at a line end (no trail byte of GBK, Big5 or UTF-8 is 0x0A), tells:
+    // the whole of a large file would be decoded again only for this hint.
+    let sample = if bytes.len() > HINT_PREFIX {
+        let cut = bytes[..HINT_PREFIX]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(HINT_PREFIX, |at| at + 1);
+        &bytes[..cut]
+    } else {
+        bytes
+    };
+    match decode(sample, None) {
+        Ok(detected) if detected.repair.is_none() && detected.encoding != forced.name() => {
+            message.push_str(&format!(
+                "; the file{} reads without an error as {}: leave --encoding out, or give \
+                 --encoding {}",
+                if sample.len() < bytes.len() {
+                    "'s first MiB"
+                } else {
+                    ""
+                },
+                detected.encoding,
+                encoding_for_label(detected.encoding).map_or("auto", label_of)
+            ));
+        }
+        _ => message.push_str("; if the file is in another encoding, give that one to --encoding"),
+    }
+    message
+}
+
 /// Decodes `bytes`, forced to `forced` if given, otherwise detected.
 pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, DecodeError> {
     let bom = Encoding::for_bom(bytes);
@@ -82,11 +129,11 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
             _ => bytes,
         };
         let (text, had_errors) = encoding.decode_without_bom_handling(body);
+        let repair = had_errors.then(|| forced_repair(bytes, encoding, &text));
         return Ok(Decoded {
             text: text.into_owned(),
             encoding: encoding.name(),
-            repair: had_errors
-                .then(|| "invalid bytes for the forced encoding replaced with U+FFFD".to_owned()),
+            repair,
         });
     }
     if let Some((encoding, len)) = bom {
@@ -407,8 +454,16 @@ mod tests {
     #[test]
     fn forced_encoding_replaces_invalid_bytes_and_says_so() {
         let decoded = decode(&[0xE7, 0xA4, b'a'], encoding_for_label("utf-8")).unwrap();
-        assert!(decoded.repair.unwrap().contains("forced encoding"));
+        let repair = decoded.repair.unwrap();
+        assert!(repair.contains("forced encoding UTF-8"), "{repair}");
+        assert!(repair.starts_with("1 of 2 characters"), "{repair}");
         assert!(decoded.text.contains('\u{FFFD}'));
+        // GBK forced to UTF-8: the message names the encoding the file reads in.
+        let (gbk, _, _) = GBK.encode(LONG);
+        let decoded = decode(&gbk, encoding_for_label("utf-8")).unwrap();
+        let repair = decoded.repair.unwrap();
+        assert!(repair.contains("reads without an error as GBK"), "{repair}");
+        assert!(repair.contains("--encoding gbk"), "{repair}");
     }
 
     const LONG: &str = "疫情期间，社区居民守望相助，志愿者们挨家挨户送去蔬菜和药品。\n大家都说，这是一个温暖的冬天。\n";

@@ -227,8 +227,34 @@ static RULES: LazyLock<Vec<(Regex, Zh)>> = LazyLock::new(|| {
         }),
         // decode.rs: what was mended (`Decoded::repair`).
         rule(
-            r"^invalid bytes for the forced encoding replaced with U\+FFFD$",
-            |_| "指定编码下的无效字节已替换为 U+FFFD".into(),
+            r"^(\d+) of (\d+) characters were invalid bytes for the forced encoding (\S+) and were replaced with U\+FFFD$",
+            |c| {
+                format!(
+                    "{} 个字符中有 {} 个是指定编码 {} 下的无效字节，已替换为 U+FFFD",
+                    g(c, 2),
+                    g(c, 1),
+                    g(c, 3)
+                )
+            },
+        ),
+        rule(
+            r"^the file('s first MiB)? reads without an error as (\S+): leave --encoding out, or give --encoding (\S+)$",
+            |c| {
+                format!(
+                    "该文件{}按 {} 读取没有错误：去掉 --encoding，或改用 --encoding {}",
+                    if c.get(1).is_some() {
+                        "的前 1 MiB "
+                    } else {
+                        ""
+                    },
+                    g(c, 2),
+                    g(c, 3)
+                )
+            },
+        ),
+        rule(
+            r"^if the file is in another encoding, give that one to --encoding$",
+            |_| "如果文件是别的编码，请用 --encoding 指定该编码".into(),
         ),
         rule(
             r"^the last character is cut short \((\d+) byte\(s\) of an incomplete (\S+) character at the end, a truncated file\?\): replaced with U\+FFFD$",
@@ -581,8 +607,19 @@ mod tests {
     #[test]
     fn forced_encoding_invalid_bytes() {
         assert_eq!(
-            message("invalid bytes for the forced encoding replaced with U+FFFD"),
-            "指定编码下的无效字节已替换为 U+FFFD"
+            message(
+                "1 of 2 characters were invalid bytes for the forced encoding UTF-8 and were \
+                 replaced with U+FFFD; if the file is in another encoding, give that one to \
+                 --encoding"
+            ),
+            "2 个字符中有 1 个是指定编码 UTF-8 下的无效字节，已替换为 U+FFFD；如果文件是别的编码，请用 --encoding 指定该编码"
+        );
+        assert_eq!(
+            message(
+                "the file reads without an error as GBK: leave --encoding out, or give \
+                 --encoding gbk"
+            ),
+            "该文件按 GBK 读取没有错误：去掉 --encoding，或改用 --encoding gbk"
         );
     }
 
