@@ -107,6 +107,12 @@ fn a_gbk_csv_is_one_essay_a_row_with_its_columns() {
 
 /// A minimal workbook: one sheet of inline strings, as the OOXML standard allows.
 fn write_xlsx(path: &Path, rows: &[Vec<String>]) {
+    write_xlsx_at(path, rows, 1, 0);
+}
+
+/// [`write_xlsx`] with the first row at row `top` (from 1) and column `left` (0 for A); an
+/// empty row is a blank row of the sheet.
+fn write_xlsx_at(path: &Path, rows: &[Vec<String>], top: usize, left: usize) {
     let file = std::fs::File::create(path).unwrap();
     let mut zip = zip::ZipWriter::new(file);
     let options: zip::write::SimpleFileOptions = Default::default();
@@ -134,9 +140,10 @@ fn write_xlsx(path: &Path, rows: &[Vec<String>]) {
         r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
     );
     for (r, row) in rows.iter().enumerate() {
+        let r = r + top - 1;
         sheet.push_str(&format!("<row r=\"{}\">", r + 1));
         for (c, cell) in row.iter().enumerate() {
-            let at = format!("{}{}", (b'A' + c as u8) as char, r + 1);
+            let at = format!("{}{}", (b'A' + (c + left) as u8) as char, r + 1);
             if let Ok(number) = cell.parse::<f64>() {
                 sheet.push_str(&format!("<c r=\"{at}\"><v>{number}</v></c>"));
             } else {
@@ -173,6 +180,33 @@ fn an_excel_workbook_is_one_essay_a_row() {
     write_xlsx(&path, &rows);
     let (essays, _, _) = analyze(&[&path], &[]);
     check_sheet(&essays, &plain);
+}
+
+#[test]
+fn a_workbook_keeps_its_row_numbers_and_column_letters() {
+    // The table starts at B2; row 4 is blank; two headers repeat and one is blank.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("class.xlsx");
+    let row = |cells: &[&str]| cells.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let rows = vec![
+        row(&["学号", "作文", "分数", "分数", ""]),
+        row(&["S1", ESSAYS[0].3, "85", "90", "甲"]),
+        Vec::new(),
+        row(&["S2", ESSAYS[1].3, "78", "80", "乙"]),
+    ];
+    write_xlsx_at(&path, &rows, 2, 1);
+    // Column C is the essays' column, as Excel names it.
+    let (essays, _, _) = analyze(&[&path], &["--text-column", "C"]);
+    let records = essays.records();
+    let titles: Vec<&str> = records.iter().map(|r| r["title"]).collect();
+    assert_eq!(titles, ["class 第3行", "class 第5行"]);
+    // Every column's cells are kept: the repeated name gets its letter, the blank one is named
+    // by its letter.
+    let cells: Vec<[&str; 4]> = records
+        .iter()
+        .map(|r| [r["学号"], r["分数"], r["分数 (E)"], r["F"]])
+        .collect();
+    assert_eq!(cells, [["S1", "85", "90", "甲"], ["S2", "78", "80", "乙"]]);
 }
 
 #[test]

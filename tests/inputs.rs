@@ -191,7 +191,14 @@ fn a_wrong_forced_encoding_names_the_one_the_file_reads_in() {
     write(dir.path(), "gbk.txt", &gbk);
     let out = tempfile::tempdir().unwrap();
     let assert = wenxi()
-        .args(["analyze", "--no-charts", "--no-html", "--encoding", "utf-8", "-o"])
+        .args([
+            "analyze",
+            "--no-charts",
+            "--no-html",
+            "--encoding",
+            "utf-8",
+            "-o",
+        ])
         .arg(out.path())
         .arg(dir.path())
         .assert()
@@ -204,15 +211,113 @@ fn a_wrong_forced_encoding_names_the_one_the_file_reads_in() {
         "{replaced} of {} characters were invalid bytes for the forced encoding UTF-8",
         lossy.chars().count()
     );
-    assert!(replaced > 0 && stderr.contains(&expected), "{expected}\n{stderr}");
     assert!(
-        stderr.contains("the file reads without an error as GBK: leave --encoding out, or give --encoding gbk"),
+        replaced > 0 && stderr.contains(&expected),
+        "{expected}\n{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "the file reads without an error as GBK: leave --encoding out, or give --encoding gbk"
+        ),
         "{stderr}"
     );
     let files = Csv::read(&out.path().join("files.csv"));
     let row = file_row(&files, "gbk.txt");
     assert_eq!(row["status"], "repaired");
     assert!(row["message"].starts_with(&expected), "{}", row["message"]);
+}
+
+#[test]
+fn a_csv_keeps_its_row_numbers_and_says_what_it_mended() {
+    let long =
+        "疫情期间，社区志愿者为居民配送物资，大家守望相助，共同度过了这段艰难的日子，我深受感动。";
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A blank row (4), and the id `row3`, which a row without an id would otherwise be keyed as.
+    write(
+        d,
+        "a_rows.csv",
+        format!("学号,作文\nS1,{long}\n,{long}\n\nrow3,{long}\n").as_bytes(),
+    );
+    // A quote opened in row 3 and never closed: rows 4 and 5 become part of its cell.
+    write(
+        d,
+        "b_quote.csv",
+        format!("题目,作文\n一,{long}\n二,\"{long}\n三,{long}\n四,{long}\n").as_bytes(),
+    );
+    // UTF-8 cut inside its last character.
+    let cut = format!("题目,作文\n一,{long}\n");
+    write(d, "c_cut.csv", &cut.as_bytes()[..cut.len() - 2]);
+    // A header and nothing under it.
+    write(d, "d_header.csv", "题目,作文\n".as_bytes());
+    let out = tempfile::tempdir().unwrap();
+    let assert = wenxi()
+        .args([
+            "analyze",
+            "--no-charts",
+            "--no-html",
+            "--id-column",
+            "学号",
+            "-o",
+        ])
+        .arg(out.path())
+        .arg(d.join("a_rows.csv"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("(rows 3)"), "{stderr}");
+    let essays = Csv::read(&out.path().join("essays.csv"));
+    let keys: Vec<&str> = essays
+        .column("essay_key")
+        .iter()
+        .map(|k| k.rsplit('#').next().unwrap())
+        .collect();
+    // Row 3's own key is taken by row 5's id: it gets another.
+    assert_eq!(keys, ["S1", "row3+", "row3"]);
+    let titles: Vec<&str> = essays.column("title").to_vec();
+    assert_eq!(titles, ["a_rows 第2行", "a_rows 第3行", "a_rows 第5行"]);
+
+    let out = tempfile::tempdir().unwrap();
+    let assert = wenxi()
+        .args(["analyze", "--no-charts", "--no-html", "-o"])
+        .arg(out.path())
+        .arg(d.join("b_quote.csv"))
+        .arg(d.join("c_cut.csv"))
+        .arg(d.join("d_header.csv"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let files = Csv::read(&out.path().join("files.csv"));
+    let quote = file_row(&files, "b_quote.csv");
+    assert_eq!(quote["status"], "repaired");
+    assert!(
+        quote["message"]
+            .contains("a quote opened in row 3 is never closed: the 3 line(s) after it"),
+        "{}",
+        quote["message"]
+    );
+    assert!(
+        stderr.contains("b_quote.csv is damaged but was read"),
+        "{stderr}"
+    );
+    let cut = file_row(&files, "c_cut.csv");
+    assert_eq!(cut["status"], "repaired");
+    assert!(
+        cut["message"].contains("the last character is cut short"),
+        "{}",
+        cut["message"]
+    );
+    let header = file_row(&files, "d_header.csv");
+    assert_eq!(
+        (header["status"], header["message"]),
+        (
+            "skipped",
+            "the spreadsheet has a header row but no row under it"
+        )
+    );
+    // The quote's essay holds the rows it swallowed: two essays from b_quote.csv, one from c_cut.
+    let essays = Csv::read(&out.path().join("essays.csv"));
+    assert_eq!(essays.rows.len(), 3);
 }
 
 #[test]

@@ -71,10 +71,17 @@ pub struct InputArgs {
     pub id_column: Option<String>,
 
     /// A table of facts about the essays (CSV or .xlsx: class, student, score …), a row an
-    /// essay, joined on --metadata-key: its columns go into essays.csv and structure.csv, can
-    /// be grouped by (--group-by) and set against the structure figures (correlations.csv)
+    /// essay, joined on --metadata-key: its columns go into essays.csv and structure.csv, and
+    /// can group the essays (`analyze --group-by COLUMN`; `compare` and `keyness` take
+    /// COLUMN=VALUE) and be set against the structure figures (correlations.csv)
     #[arg(long, value_name = "FILE")]
     pub metadata: Option<PathBuf>,
+
+    /// The encoding of a CSV given to --metadata (gbk, utf-8, big5, ...) when it is not
+    /// detected: a short table of a few Chinese words can be too little to tell [default:
+    /// detected; --encoding is for the essays]
+    #[arg(long, value_name = "LABEL", requires = "metadata")]
+    pub metadata_encoding: Option<String>,
 
     /// The column of --metadata that names each row's essay, by header or letter
     /// [default: the first column]
@@ -296,9 +303,19 @@ impl InputArgs {
     ) -> anyhow::Result<()> {
         let mut metadata = match &self.metadata {
             Some(path) => Some(
-                Metadata::load(path, self.metadata_key.as_deref(), self.metadata_match).map_err(
-                    |message| anyhow::anyhow!("--metadata {}: {message}", path.display()),
-                )?,
+                Metadata::load(
+                    path,
+                    self.metadata_key.as_deref(),
+                    self.metadata_match,
+                    match &self.metadata_encoding {
+                        Some(label) => Some(
+                            encoding_for_label(label)
+                                .ok_or_else(|| Error::EncodingLabel(label.clone()))?,
+                        ),
+                        None => None,
+                    },
+                )
+                .map_err(|message| anyhow::anyhow!("--metadata {}: {message}", path.display()))?,
             ),
             None => None,
         };

@@ -44,6 +44,7 @@ pub fn of_analyze(args: &Args) -> serde_json::Map<String, serde_json::Value> {
         ("metadata", json!(maybe(&input.metadata))),
         ("metadata_key", json!(input.metadata_key)),
         ("metadata_match", json!(name(&input.metadata_match))),
+        ("metadata_encoding", json!(input.metadata_encoding)),
         ("include", json!(input.include)),
         ("script", json!(name(&input.script))),
         ("opencc", json!(name(&input.opencc))),

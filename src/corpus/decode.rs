@@ -174,6 +174,7 @@ fn detected(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return strict(guessed, bytes).or_else(|err| {
             cut_short(guessed, bytes)
                 .or_else(|| mixed_lines(bytes))
+                .or_else(|| a_few_bad_bytes(bytes))
                 .ok_or(err)
         });
     }
@@ -193,9 +194,84 @@ fn detected(bytes: &[u8]) -> Result<Decoded, DecodeError> {
                 .flatten()
         })
         .or_else(|| mixed_lines(bytes))
+        .or_else(|| a_few_bad_bytes(bytes))
         .ok_or(DecodeError::Undetected {
             guess: guessed.name(),
         })
+}
+
+/// Invalid sequences allowed in a file read despite them: one in 200 of its characters that
+/// are not ASCII. A file in another encoding than the one tried has far more (UTF-8 rejects
+/// nearly every byte of GBK), so this mends damage, not a wrong guess.
+const BAD_PER_NON_ASCII: usize = 200;
+
+/// Text in UTF-8, GBK/GB18030 or Big5 but for a few invalid byte sequences (a damaged disk or
+/// copy, one byte changed): chardetng rules an encoding out at its first invalid sequence, so
+/// such a file was said to be in no encoding at all and skipped whole. UTF-8 is taken if it has
+/// few enough invalid sequences; otherwise each invalid GB18030 sequence is replaced by `?`
+/// and chardetng asked again, and a Chinese encoding it then names is taken if it has few.
+fn a_few_bad_bytes(bytes: &[u8]) -> Option<Decoded> {
+    let few = |text: &str, bad: usize| {
+        let non_ascii = text
+            .chars()
+            .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
+            .count();
+        bad > 0 && bad * BAD_PER_NON_ASCII <= non_ascii
+    };
+    let (text, bad, _) = lossy(UTF_8, bytes);
+    let (text, bad, encoding) = if few(&text, bad) {
+        (text, bad, UTF_8)
+    } else {
+        let (_, _, marked) = lossy(GB18030, bytes);
+        let encoding = guess(&marked);
+        if !is_chinese(encoding) {
+            return None;
+        }
+        let (text, bad, _) = lossy(encoding, bytes);
+        if !few(&text, bad) {
+            return None;
+        }
+        (text, bad, encoding)
+    };
+    Some(Decoded {
+        text,
+        encoding: encoding.name(),
+        repair: Some(format!(
+            "{bad} invalid byte sequence(s) in otherwise valid {} text replaced with U+FFFD \
+             (a damaged file?)",
+            encoding.name()
+        )),
+    })
+}
+
+/// `bytes` decoded as `encoding`, each invalid sequence becoming U+FFFD; with how many there
+/// were, and the bytes with each invalid sequence's bytes replaced by `?`.
+fn lossy(encoding: &'static Encoding, bytes: &[u8]) -> (String, usize, Vec<u8>) {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let room = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len() * 3);
+    let mut text = String::with_capacity(room);
+    let mut marked = bytes.to_vec();
+    let (mut at, mut bad) = (0usize, 0usize);
+    loop {
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&bytes[at..], &mut text, true);
+        at += read;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => break,
+            encoding_rs::DecoderResult::OutputFull => text.reserve(bytes.len() - at + 16),
+            encoding_rs::DecoderResult::Malformed(length, after) => {
+                let end = at.saturating_sub(usize::from(after));
+                let start = end.saturating_sub(usize::from(length));
+                marked[start..end].fill(b'?');
+                text.push('\u{FFFD}');
+                bad += 1;
+            }
+        }
+    }
+    text.shrink_to_fit();
+    (text, bad, marked)
 }
 
 fn is_chinese(encoding: &'static Encoding) -> bool {
@@ -235,8 +311,15 @@ fn cut_short(encoding: &'static Encoding, bytes: &[u8]) -> Option<Decoded> {
 
 /// A file whose lines are each valid UTF-8 or valid GBK/GB18030 (or Big5), with some of both
 /// that are not plain ASCII: two sources pasted together. Decoded line by line.
+///
+/// A line that is valid UTF-8 only through two-byte sequences (U+0080–U+07FF: Latin, Greek,
+/// Cyrillic letters) and also valid in the other encoding is taken as the other encoding: two
+/// GBK bytes often make one such sequence (女, `C5 AE`, reads as UTF-8 `Ů`), and Chinese text in
+/// UTF-8 has three-byte characters.
 fn mixed_lines(bytes: &[u8]) -> Option<Decoded> {
     let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+    let two_byte_only =
+        |line: &str| !line.is_ascii() && line.chars().all(|c| c.is_ascii() || c < '\u{0800}');
     let other: Vec<u8> = lines
         .iter()
         .filter(|line| std::str::from_utf8(line).is_err())
@@ -258,7 +341,16 @@ fn mixed_lines(bytes: &[u8]) -> Option<Decoded> {
     };
     let (mut text, mut utf8, mut legacy) = (String::with_capacity(bytes.len()), 0, 0);
     for line in &lines {
+        let legacy_too = |utf8: &str| {
+            two_byte_only(utf8)
+                .then(|| encoding.decode_without_bom_handling_and_without_replacement(line))
+                .flatten()
+        };
         match std::str::from_utf8(line) {
+            Ok(utf8_line) if legacy_too(utf8_line).is_some() => {
+                text.push_str(&legacy_too(utf8_line).expect("checked"));
+                legacy += 1;
+            }
             Ok(line) => {
                 utf8 += usize::from(!line.is_ascii());
                 text.push_str(line);
@@ -449,6 +541,60 @@ mod tests {
             0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',
         ];
         assert_eq!(decode(&png, None).unwrap_err(), DecodeError::Binary);
+    }
+
+    #[test]
+    fn a_gbk_line_that_is_also_utf8_is_read_as_gbk_among_mixed_lines() {
+        let utf8 = "第一行是从网页复制的统一码文字。\n";
+        let gbk = "第二行是国标码。\n女\n";
+        let mut bytes = utf8.as_bytes().to_vec();
+        bytes.extend_from_slice(&GBK.encode(gbk).0);
+        // 女 in GBK (C5 AE) is valid UTF-8 by itself (Ů).
+        assert_eq!(std::str::from_utf8(&GBK.encode("女").0).unwrap(), "Ů");
+        let decoded = decode(&bytes, None).unwrap();
+        assert_eq!(decoded.text, format!("{utf8}{gbk}"));
+        assert_eq!(decoded.encoding, "mixed");
+    }
+
+    #[test]
+    fn a_few_bad_bytes_are_mended_in_the_encoding_of_the_rest() {
+        let long = LONG.repeat(20);
+        // UTF-8 with one byte changed to 0xFF.
+        let mut utf8 = long.as_bytes().to_vec();
+        utf8[100] = 0xFF;
+        let decoded = decode(&utf8, None).unwrap();
+        assert_eq!(decoded.encoding, "UTF-8");
+        // Every character but the damaged one is as written: compared with the standard
+        // library's own lossy decoding (a changed continuation byte leaves its character's
+        // other bytes invalid too).
+        let expected = String::from_utf8_lossy(&utf8);
+        assert_eq!(decoded.text, expected);
+        let bad = expected.matches('\u{FFFD}').count();
+        let repair = decoded.repair.unwrap();
+        assert!(
+            repair.starts_with(&format!(
+                "{bad} invalid byte sequence(s) in otherwise valid UTF-8"
+            )),
+            "{repair}"
+        );
+        // GBK with one trail byte broken (a lead byte then a line end).
+        let mut gbk = GBK.encode(&long).0.into_owned();
+        let lead = gbk.iter().position(|&b| b >= 0x81).unwrap() + 40;
+        let lead = lead - (lead % 2 == 1) as usize;
+        assert!(gbk[lead] >= 0x81);
+        gbk[lead + 1] = 0x0A;
+        let decoded = decode(&gbk, None).unwrap();
+        assert_eq!(decoded.encoding, "GBK", "{:?}", decoded.repair);
+        assert!(decoded.repair.unwrap().contains("otherwise valid GBK"));
+        let (expected, _, _) = GBK.decode(&gbk);
+        assert_eq!(decoded.text, expected);
+        // Latin-1 text is still no Chinese encoding.
+        let latin: Vec<u8> = "caf\u{e9} r\u{e9}sum\u{e9} na\u{ef}ve d\u{e9}j\u{e0} vu "
+            .repeat(50)
+            .chars()
+            .map(|c| c as u32 as u8)
+            .collect();
+        assert!(decode(&latin, None).is_err());
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub struct Metadata {
     header: Vec<String>,
     key_column: usize,
     rows: Vec<Vec<String>>,
+    /// Each row's number as the spreadsheet shows it.
+    numbers: Vec<u32>,
     /// Key cell → its first row.
     index: FxHashMap<String, usize>,
     /// Keys on more than one row: (key, its rows as Excel numbers them).
@@ -79,8 +81,24 @@ const SHOWN: usize = 8;
 
 impl Metadata {
     /// Reads the table; `key` names its key column by header or letter (the first if `None`).
-    pub fn load(path: &Path, key: Option<&str>, on: MatchOn) -> Result<Metadata, String> {
-        let (table, _) = sheet::read_table(path)?;
+    ///
+    /// A CSV is read in `encoding`, or in the encoding detected if `None`; damage it was read
+    /// despite (invalid bytes, a quote never closed) is said on stderr.
+    pub fn load(
+        path: &Path,
+        key: Option<&str>,
+        on: MatchOn,
+        encoding: Option<&'static encoding_rs::Encoding>,
+    ) -> Result<Metadata, String> {
+        // The decoding's advice names the essays' option: this table has its own.
+        let table = sheet::read_table(path, encoding)
+            .map_err(|e| e.replace("--encoding", "--metadata-encoding"))?;
+        for problem in &table.problems {
+            eprintln!(
+                "wenxi: warning: {} is damaged but was read: {problem}",
+                path.display()
+            );
+        }
         if table.header.is_empty() {
             return Err(
                 "the metadata table is empty; it needs a header row and a row for each \
@@ -99,13 +117,13 @@ impl Metadata {
         };
         let mut index = FxHashMap::default();
         let mut rows_of: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-        for (r, row) in table.rows.iter().enumerate() {
+        for (r, (row, &number)) in table.rows.iter().zip(&table.numbers).enumerate() {
             let cell = row[key_column].trim();
             if cell.is_empty() {
                 continue;
             }
             index.entry(cell.to_owned()).or_insert(r);
-            rows_of.entry(cell).or_default().push(r + 2);
+            rows_of.entry(cell).or_default().push(number as usize);
         }
         let mut repeated: Vec<(String, Vec<usize>)> = rows_of
             .into_iter()
@@ -119,6 +137,7 @@ impl Metadata {
             header: table.header,
             key_column,
             rows: table.rows,
+            numbers: table.numbers,
             index,
             repeated,
             on,
@@ -223,7 +242,13 @@ impl Metadata {
             .iter()
             .enumerate()
             .filter(|(_, &m)| !m)
-            .map(|(r, _)| format!("row {} ({})", r + 2, self.rows[r][self.key_column].trim()))
+            .map(|(r, _)| {
+                format!(
+                    "row {} ({})",
+                    self.numbers[r],
+                    self.rows[r][self.key_column].trim()
+                )
+            })
             .collect();
         if !unused.is_empty() {
             lines.push(format!(
@@ -386,7 +411,7 @@ mod tests {
             "学生,班级,分数\n张三,一班,85\n我的老师,二班,90\n王五,一班,70\n张三,三班,60\n",
         )
         .unwrap();
-        let mut meta = Metadata::load(&path, None, MatchOn::Auto).unwrap();
+        let mut meta = Metadata::load(&path, None, MatchOn::Auto, None).unwrap();
         let mut batch = Corpus {
             essays: vec![
                 essay(1, "essays/张三.txt", "春天"),
@@ -419,10 +444,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("meta.csv");
         std::fs::write(&path, "班级,序号\n一班,2\n二班,1\n").unwrap();
-        assert!(Metadata::load(&path, Some("学号"), MatchOn::Auto)
+        assert!(Metadata::load(&path, Some("学号"), MatchOn::Auto, None)
             .unwrap_err()
             .contains("no column \"学号\""));
-        let mut meta = Metadata::load(&path, Some("B"), MatchOn::Number).unwrap();
+        let mut meta = Metadata::load(&path, Some("B"), MatchOn::Number, None).unwrap();
         let mut batch = Corpus {
             essays: vec![essay(1, "a.txt", "2"), essay(2, "b.txt", "1")],
             ..Corpus::default()

@@ -460,8 +460,13 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
     if sheet::is_workbook(path) {
         // calamine reads the file itself: its bytes are not read here too.
         let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let kind = match path.extension().map(|e| e.to_ascii_lowercase()) {
+            Some(e) if e == "ods" => "ODS",
+            Some(e) if e == "xls" => "XLS",
+            _ => "XLSX",
+        };
         return match sheet::read_workbook(path) {
-            Ok(table) => from_sheet(shown, size, "XLSX", table, options),
+            Ok(table) => from_sheet(shown, size, kind, None, table, options),
             Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
         };
     }
@@ -489,9 +494,9 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
     match decode::decode_owned(bytes, options.encoding) {
         Ok(decoded) if sheet::is_sheet(path) => {
             let table = sheet::parse_csv(&decoded.text);
-            let encoding = decoded.encoding;
-            drop(decoded);
-            from_sheet(shown, size, encoding, table, options)
+            let (encoding, repair) = (decoded.encoding, decoded.repair);
+            drop(decoded.text);
+            from_sheet(shown, size, encoding, repair, table, options)
         }
         Ok(decoded) => from_decoded(
             shown,
@@ -544,6 +549,12 @@ fn from_decoded(
     if split.junk_lines > 0 {
         notes.push(format!("{} junk line(s) dropped", split.junk_lines));
     }
+    if split.empty_titles > 0 {
+        notes.push(format!(
+            "{} title line(s) with no text under them dropped (a table of contents?)",
+            split.empty_titles
+        ));
+    }
     let status = if repair.is_some() {
         FileStatus::Repaired
     } else {
@@ -579,9 +590,21 @@ fn from_sheet(
     path: String,
     bytes: u64,
     encoding: &str,
+    repair: Option<String>,
     table: sheet::Sheet,
     options: &LoadOptions,
 ) -> FileOutcome {
+    if table.rows.is_empty() {
+        let why = if table.header.is_empty() {
+            "empty spreadsheet: no rows to read"
+        } else {
+            "the spreadsheet has a header row but no row under it"
+        };
+        return (
+            skipped(path, bytes, encoding.to_owned(), why.to_owned()),
+            Vec::new(),
+        );
+    }
     let columns = match sheet::columns(&table, &options.columns) {
         Ok(columns) => columns,
         Err(message) => {
@@ -593,15 +616,38 @@ fn from_sheet(
     };
     // Each row is dropped once its essay is made, so that the table and the essays are not
     // both whole in memory (a 500 MB CSV peaked at 1,823 MiB).
-    let sheet::Sheet { header, rows } = table;
-    let name = |i: usize| format!("{} ({})", header[i], sheet::column_letter(i));
+    let letters: Vec<String> = (0..table.header.len()).map(|i| table.letter(i)).collect();
+    // A column with neither a name nor a cell (the trailing `,,,` of many exports) is no
+    // metadata.
+    let blank_columns: Vec<bool> = (0..table.header.len())
+        .map(|i| {
+            table.header[i] == letters[i] && table.rows.iter().all(|row| row[i].trim().is_empty())
+        })
+        .collect();
+    // Every id of the sheet, so that the key a row without a usable id gets (`rowN`) is never
+    // one a row has as its id.
+    let all_ids: rustc_hash::FxHashSet<String> = columns.id.map_or_else(Default::default, |c| {
+        table
+            .rows
+            .iter()
+            .map(|row| row[c].trim().to_owned())
+            .collect()
+    });
+    let sheet::Sheet {
+        header,
+        rows,
+        numbers,
+        problems,
+        ..
+    } = table;
+    let name = |i: usize| format!("{} ({})", header[i], letters[i]);
     let stem = file_stem(&path);
     let mut essays = Vec::new();
     let mut empty = 0;
     // Ids that are empty or repeat cannot key an essay: those rows keep a key of their row.
     let mut seen_ids = rustc_hash::FxHashSet::default();
     let mut bad_ids = Vec::new();
-    for (r, row) in rows.into_iter().enumerate() {
+    for (row, &number) in rows.into_iter().zip(&numbers) {
         let cleaned = clean::clean(&row[columns.text]);
         let body: Vec<&str> = cleaned
             .lines()
@@ -612,23 +658,27 @@ fn from_sheet(
             empty += 1;
             continue;
         }
-        // Row numbers as Excel shows them: the header is row 1.
+        // Row numbers as the spreadsheet shows them.
         let title = columns
             .title
             .map(|t| row[t].trim().to_owned())
             .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| format!("{stem} 第{}行", r + 2));
+            .unwrap_or_else(|| format!("{stem} 第{number}行"));
         let meta = header
             .iter()
             .enumerate()
-            .filter(|&(i, _)| i != columns.text && Some(i) != columns.title)
+            .filter(|&(i, _)| i != columns.text && Some(i) != columns.title && !blank_columns[i])
             .map(|(i, h)| (h.clone(), row[i].trim().to_owned()))
             .collect();
         let row_id = columns.id.map(|c| {
             let id = row[c].trim();
             if id.is_empty() || !seen_ids.insert(id.to_owned()) {
-                bad_ids.push(r + 2);
-                format!("row{}", r + 2)
+                bad_ids.push(number);
+                let mut key = format!("row{number}");
+                while all_ids.contains(&key) || !seen_ids.insert(key.clone()) {
+                    key.push('+');
+                }
+                key
             } else {
                 id.to_owned()
             }
@@ -678,6 +728,11 @@ fn from_sheet(
     if columns.found {
         eprintln!("wenxi: {path}: {message}");
     }
+    let damage: Vec<String> = repair.into_iter().chain(problems).collect();
+    for part in &damage {
+        message.push_str("; ");
+        message.push_str(part);
+    }
     if essays.is_empty() {
         return (
             skipped(
@@ -694,7 +749,11 @@ fn from_sheet(
         encoding: encoding.to_owned(),
         bytes,
         essays: essays.len(),
-        status: FileStatus::Ok,
+        status: if damage.is_empty() {
+            FileStatus::Ok
+        } else {
+            FileStatus::Repaired
+        },
         message,
     };
     (file, essays)

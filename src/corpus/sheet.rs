@@ -11,8 +11,26 @@ use super::is_han;
 /// A table read from a file: its header and rows of cells as text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sheet {
+    /// Column names: a blank header cell is named by its column's letter, and a name that
+    /// repeats one before it gets its letter too (`分数 (E)`), so that no column's cells are
+    /// hidden behind another's name.
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// The number of each row of `rows` as the spreadsheet shows it (blank rows are left out of
+    /// `rows` but still counted; a CSV record holding a line end is one row, as in Excel).
+    pub numbers: Vec<u32>,
+    /// Where the table starts among the spreadsheet's columns (0 for column A): a workbook's
+    /// cells may start further right, and its columns keep their letters.
+    pub first_column: usize,
+    /// What was wrong with the table as read (a quote never closed), for the file's notes.
+    pub problems: Vec<String>,
+}
+
+impl Sheet {
+    /// The spreadsheet's letter of column `i` of the table.
+    pub fn letter(&self, i: usize) -> String {
+        column_letter(i + self.first_column)
+    }
 }
 
 /// The columns asked for (`--text-column`, `--title-column`, `--id-column`), by header name or
@@ -78,20 +96,23 @@ pub fn parse_csv(text: &str) -> Sheet {
     } else {
         ','
     };
-    let mut records: Vec<Vec<String>> = Vec::new();
+    let mut records: Vec<(u32, Vec<String>)> = Vec::new();
     let mut record: Vec<String> = Vec::new();
     let mut field = String::new();
     let mut quoted = false;
+    // The row the last quote was opened in, and the row being read.
+    let (mut opened, mut number) = (0u32, 1u32);
     let mut chars = text.chars().peekable();
     // A cell is copied out of `field` at its exact size: taken, it would keep the room its
     // growth left (up to twice its text), and a large sheet's cells are its whole text.
-    let mut end_record = |record: &mut Vec<String>, field: &mut String| {
+    let mut end_record = |record: &mut Vec<String>, field: &mut String, number: &mut u32| {
         record.push(field.clone());
         field.clear();
         let taken = std::mem::take(record);
         if taken.iter().any(|cell| !cell.trim().is_empty()) {
-            records.push(taken);
+            records.push((*number, taken));
         }
+        *number += 1;
     };
     while let Some(c) = chars.next() {
         match (quoted, c) {
@@ -101,20 +122,32 @@ pub fn parse_csv(text: &str) -> Sheet {
             }
             (true, '"') => quoted = false,
             (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
+            (false, '"') if field.is_empty() => {
+                quoted = true;
+                opened = number;
+            }
             (false, c) if c == separator => {
                 record.push(field.clone());
                 field.clear();
             }
             (false, '\r') if chars.peek() == Some(&'\n') => {}
-            (false, '\n') | (false, '\r') => end_record(&mut record, &mut field),
+            (false, '\n') | (false, '\r') => end_record(&mut record, &mut field, &mut number),
             (false, c) => field.push(c),
         }
     }
+    let unclosed = quoted.then(|| {
+        let lines = field.lines().count();
+        format!(
+            "a quote opened in row {opened} is never closed: the {lines} line(s) after it were \
+             read as one cell (close the quote, or save the sheet again from Excel)"
+        )
+    });
     if !field.is_empty() || !record.is_empty() {
-        end_record(&mut record, &mut field);
+        end_record(&mut record, &mut field, &mut number);
     }
-    sheet_of(records)
+    let mut sheet = sheet_of(records, 0);
+    sheet.problems.extend(unclosed);
+    sheet
 }
 
 /// The first worksheet of an Excel or OpenDocument workbook.
@@ -132,7 +165,7 @@ pub fn read_workbook(path: &Path) -> Result<Sheet, String> {
     let (Some((top, left)), (height, width)) = (range.start(), range.get_size()) else {
         return Ok(Sheet::default());
     };
-    let mut records: Vec<Vec<String>> = Vec::new();
+    let mut records: Vec<(u32, Vec<String>)> = Vec::new();
     for r in 0..height {
         let mut row = Vec::with_capacity(width);
         for c in 0..width {
@@ -141,10 +174,11 @@ pub fn read_workbook(path: &Path) -> Result<Sheet, String> {
             row.push(text);
         }
         if row.iter().any(|cell| !cell.trim().is_empty()) {
-            records.push(row);
+            // Rows as the workbook numbers them: `top` counts from 0.
+            records.push((top + r as u32 + 1, row));
         }
     }
-    Ok(sheet_of(records))
+    Ok(sheet_of(records, left as usize))
 }
 
 fn cell_text(cell: &Data) -> String {
@@ -153,47 +187,84 @@ fn cell_text(cell: &Data) -> String {
         Data::String(s) => s.clone(),
         // Whole numbers (a score of 85, a student number) without a trailing `.0`.
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        // A date as a date (`2023-05-01`), not as the day number Excel stores it as (45047).
+        Data::DateTime(date) if date.is_datetime() => {
+            let (y, mo, d, h, mi, s, ms) = date.to_ymd_hms_milli();
+            if (h, mi, s, ms) == (0, 0, 0, 0) {
+                format!("{y:04}-{mo:02}-{d:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+            }
+        }
         other => other.to_string(),
     }
 }
 
-fn sheet_of(mut records: Vec<Vec<String>>) -> Sheet {
+/// A sheet from its non-blank records, each with its row number, the first the header;
+/// `first_column` is where the records start among the spreadsheet's columns.
+fn sheet_of(mut records: Vec<(u32, Vec<String>)>, first_column: usize) -> Sheet {
     if records.is_empty() {
-        return Sheet::default();
+        return Sheet {
+            first_column,
+            ..Sheet::default()
+        };
     }
-    let header: Vec<String> = records
-        .remove(0)
+    let (_, header) = records.remove(0);
+    let header: Vec<String> = header
         .into_iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
         .collect();
     let width = records
         .iter()
-        .map(Vec::len)
+        .map(|(_, row)| row.len())
         .max()
         .unwrap_or(0)
         .max(header.len());
-    let mut header = header;
-    for i in header.len()..width {
-        header.push(column_letter(i));
+    let letter = |i: usize| column_letter(i + first_column);
+    let mut names: Vec<String> = Vec::with_capacity(width);
+    for i in 0..width {
+        let name = header.get(i).map_or("", String::as_str);
+        names.push(if name.is_empty() {
+            letter(i)
+        } else if names.iter().any(|n| n == name) {
+            format!("{name} ({})", letter(i))
+        } else {
+            name.to_owned()
+        });
     }
-    for row in &mut records {
-        row.resize(width, String::new());
-    }
+    let mut numbers = Vec::with_capacity(records.len());
+    let rows = records
+        .into_iter()
+        .map(|(number, mut row)| {
+            numbers.push(number);
+            row.resize(width, String::new());
+            row
+        })
+        .collect();
     Sheet {
-        header,
-        rows: records,
+        header: names,
+        rows,
+        numbers,
+        first_column,
+        problems: Vec::new(),
     }
 }
 
-/// A table of rows from a file: a workbook (by its extension) or CSV text in any encoding that
-/// [`super::decode::decode`] reads; with the encoding it was read in.
-pub fn read_table(path: &Path) -> Result<(Sheet, &'static str), String> {
+/// A table of rows from a file: a workbook (by its extension) or CSV text in `encoding` or, if
+/// `None`, in any encoding that [`super::decode::decode`] detects. A table read with damage
+/// (invalid bytes, a quote never closed) has it said in its [`Sheet::problems`].
+pub fn read_table(
+    path: &Path,
+    encoding: Option<&'static encoding_rs::Encoding>,
+) -> Result<Sheet, String> {
     if is_workbook(path) {
-        return Ok((read_workbook(path)?, "XLSX"));
+        return read_workbook(path);
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    let decoded = super::decode::decode_owned(bytes, None).map_err(|e| e.to_string())?;
-    Ok((parse_csv(&decoded.text), decoded.encoding))
+    let decoded = super::decode::decode_owned(bytes, encoding).map_err(|e| e.to_string())?;
+    let mut sheet = parse_csv(&decoded.text);
+    sheet.problems.splice(0..0, decoded.repair);
+    Ok(sheet)
 }
 
 /// Excel's name of column `i` (0 → A, 25 → Z, 26 → AA).
@@ -214,7 +285,7 @@ pub fn column_letter(mut i: usize) -> String {
 pub fn named(sheet: &Sheet, name: &str) -> Option<usize> {
     sheet.header.iter().position(|h| h == name).or_else(|| {
         let upper = name.to_ascii_uppercase();
-        (0..sheet.header.len()).find(|&i| column_letter(i) == upper)
+        (0..sheet.header.len()).find(|&i| sheet.letter(i) == upper)
     })
 }
 
@@ -309,6 +380,33 @@ mod tests {
         assert_eq!(sheet.rows[1][1], "李\"四");
         let tabs = parse_csv("a\tb\n1\t2,3\n");
         assert_eq!(tabs.rows[0], ["1", "2,3"]);
+    }
+
+    #[test]
+    fn dates_read_as_dates() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        // 45047 is 2023-05-01 in Excel's 1900 system; .75 is 18:00.
+        let day = Data::DateTime(ExcelDateTime::new(
+            45047.0,
+            ExcelDateTimeType::DateTime,
+            false,
+        ));
+        assert_eq!(cell_text(&day), "2023-05-01");
+        let evening = Data::DateTime(ExcelDateTime::new(
+            45047.75,
+            ExcelDateTimeType::DateTime,
+            false,
+        ));
+        assert_eq!(cell_text(&evening), "2023-05-01 18:00:00");
+        assert_eq!(cell_text(&Data::Float(85.0)), "85");
+    }
+
+    #[test]
+    fn blank_and_repeated_headers_are_named_apart() {
+        let sheet = parse_csv("分数,,分数,作文\n1,2,3,4\n\n5,6,7,8\n");
+        assert_eq!(sheet.header, ["分数", "B", "分数 (C)", "作文"]);
+        assert_eq!(sheet.numbers, [2, 4]);
+        assert!(sheet.problems.is_empty());
     }
 
     #[test]

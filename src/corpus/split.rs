@@ -92,6 +92,9 @@ pub struct Split {
     pub title_lines: usize,
     /// A one-essay file whose first line was taken as its title.
     pub first_line_title: bool,
+    /// Title lines of a compiled page with no text under them before the next title (a table
+    /// of contents listing 篇一 … 篇十 before the essays): no essay.
+    pub empty_titles: usize,
 }
 
 /// Decides whether a file is a compiled page and cuts it at its title lines.
@@ -158,14 +161,21 @@ impl Splitter {
             return split;
         }
         let mut current: Option<(String, Vec<&str>)> = None;
-        for line in lines {
-            if self.title.is_match(line) {
-                if let Some((title, body)) = current.take() {
+        let mut close = |current: Option<(String, Vec<&str>)>, split: &mut Split| {
+            if let Some((title, body)) = current {
+                if body.is_empty() {
+                    split.empty_titles += 1;
+                } else {
                     split.essays.push(RawEssay {
                         title: Some(title),
                         body: body.join("\n"),
                     });
                 }
+            }
+        };
+        for line in lines {
+            if self.title.is_match(line) {
+                close(current.take(), &mut split);
                 current = Some((line.trim_end_matches([':', '：']).to_owned(), Vec::new()));
             } else if let Some((_, body)) = current.as_mut() {
                 body.push(line);
@@ -173,12 +183,7 @@ impl Splitter {
                 split.preamble_lines += 1;
             }
         }
-        if let Some((title, body)) = current {
-            split.essays.push(RawEssay {
-                title: Some(title),
-                body: body.join("\n"),
-            });
-        }
+        close(current, &mut split);
         split
     }
 }
@@ -220,6 +225,16 @@ mod tests {
         assert_eq!(titles, ["心得体会篇一", "心得体会篇二"]);
         assert_eq!(split.essays[0].body, "第一篇正文。\n第二段。");
         assert_eq!(split.essays[1].body, "第二篇正文。");
+    }
+
+    #[test]
+    fn a_table_of_contents_makes_no_empty_essays() {
+        let page = "目录\n心得体会篇一\n心得体会篇二\n心得体会篇一\n第一篇正文。\n心得体会篇二\n第二篇正文。";
+        let split = Splitter::default().split(page);
+        assert_eq!(split.empty_titles, 2);
+        let bodies: Vec<&str> = split.essays.iter().map(|e| e.body.as_str()).collect();
+        assert_eq!(bodies, ["第一篇正文。", "第二篇正文。"]);
+        assert_eq!(split.preamble_lines, 1);
     }
 
     #[test]

@@ -222,6 +222,10 @@ static RULES: LazyLock<Vec<(Regex, Zh)>> = LazyLock::new(|| {
         rule(r"^(\d+) preamble line\(s\) dropped$", |c| {
             format!("删去 {} 行前言", g(c, 1))
         }),
+        rule(
+            r"^(\d+) title line\(s\) with no text under them dropped \(a table of contents\?\)$",
+            |c| format!("删去 {} 个下面没有正文的标题行（目录？）", g(c, 1)),
+        ),
         rule(r"^(\d+) junk line\(s\) dropped$", |c| {
             format!("删去 {} 行网页杂项", g(c, 1))
         }),
@@ -251,6 +255,33 @@ static RULES: LazyLock<Vec<(Regex, Zh)>> = LazyLock::new(|| {
                     g(c, 3)
                 )
             },
+        ),
+        rule(
+            r"^(\d+) invalid byte sequence\(s\) in otherwise valid (\S+) text replaced with U\+FFFD \(a damaged file\?\)$",
+            |c| {
+                format!(
+                    "{} 编码的文本中有 {} 处无效字节，已替换为 U+FFFD（文件可能已损坏）",
+                    g(c, 2),
+                    g(c, 1)
+                )
+            },
+        ),
+        rule(
+            r"^a quote opened in row (\d+) is never closed: the (\d+) line\(s\) after it were read as one cell \(close the quote, or save the sheet again from Excel\)$",
+            |c| {
+                format!(
+                    "第 {} 行的引号没有闭合：其后的 {} 行被读成了一个单元格（请补上引号，或用 Excel 重新保存）",
+                    g(c, 1),
+                    g(c, 2)
+                )
+            },
+        ),
+        rule(r"^empty spreadsheet: no rows to read$", |_| {
+            "空表格：没有可读的行".into()
+        }),
+        rule(
+            r"^the spreadsheet has a header row but no row under it$",
+            |_| "表格只有表头，没有数据行".into(),
         ),
         rule(
             r"^if the file is in another encoding, give that one to --encoding$",
@@ -620,6 +651,28 @@ mod tests {
                  --encoding gbk"
             ),
             "该文件按 GBK 读取没有错误：去掉 --encoding，或改用 --encoding gbk"
+        );
+    }
+
+    #[test]
+    fn damage_in_the_middle_and_sheets() {
+        assert_eq!(
+            message(
+                "2 invalid byte sequence(s) in otherwise valid GBK text replaced with U+FFFD \
+                 (a damaged file?)"
+            ),
+            "GBK 编码的文本中有 2 处无效字节，已替换为 U+FFFD（文件可能已损坏）"
+        );
+        assert_eq!(
+            message(
+                "a quote opened in row 2 is never closed: the 3 line(s) after it were read as \
+                 one cell (close the quote, or save the sheet again from Excel)"
+            ),
+            "第 2 行的引号没有闭合：其后的 3 行被读成了一个单元格（请补上引号，或用 Excel 重新保存）"
+        );
+        assert_eq!(
+            message("the spreadsheet has a header row but no row under it"),
+            "表格只有表头，没有数据行"
         );
     }
 
