@@ -58,7 +58,8 @@ pub struct Args {
     pub keywords: Vec<KeywordMethod>,
 
     /// Number of clusters in clusters.csv [default: the k of best silhouette, 2 to 10]
-    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u16).range(1..),
+          conflicts_with = "no_similarity")]
     pub clusters: Option<u16>,
 
     /// Do not compare the essays with each other (no similarity.csv, clusters.csv, nearest essay)
@@ -203,6 +204,33 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
     }
     let load_options = args.input.load_options()?;
+    // A --group-by column can only come from --metadata or spreadsheet input: when no
+    // spreadsheet is given, the metadata's header says now, not after the whole run, whether
+    // the column is there.
+    if let Some(column) = &args.group_by {
+        let sheets = !args.input.include.is_empty()
+            || args
+                .input
+                .paths
+                .iter()
+                .any(|p| crate::corpus::sheet::is_sheet(p));
+        if !sheets {
+            let columns = args.input.metadata_columns()?;
+            if !columns.iter().any(|c| c == column) {
+                match &args.input.metadata {
+                    Some(path) => anyhow::bail!(
+                        "--group-by: no column {column:?} in --metadata {}; its columns are: {}",
+                        path.display(),
+                        columns.join(", ")
+                    ),
+                    None => anyhow::bail!(
+                        "--group-by {column:?}: the essays have no columns to group by; give a \
+                         spreadsheet of essays (one a row) or --metadata FILE with that column"
+                    ),
+                }
+            }
+        }
+    }
     let markers = args.input.marker_lexicon()?;
     let stopwords = args.stop.load()?;
     let segmenter = args.input.segmenter()?;
@@ -434,7 +462,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         if let (Some((_, false)), Some(column)) = (&analysis.groups, &args.group_by) {
             eprintln!(
                 "wenxi: warning: no essay has a column {column:?} (--group-by takes a column of \
-                 spreadsheet input): groups.csv has one group, {}",
+                 spreadsheet input or of --metadata; essays.csv shows them after its own \
+                 columns): groups.csv has one group, {}",
                 crate::analysis::groups::NO_VALUE
             );
         }

@@ -61,7 +61,7 @@ pub struct Args {
     pub group_by: Option<String>,
 
     /// Theme lexicon [default: themes.toml in the one folder analysed (./corpus when no path is
-    /// given), or the bundled one]
+    /// given), the bundled one with the bundled corpus, else none]
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
 
@@ -84,9 +84,12 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let load_options = args.input.load_options()?;
     let segmenter = args.input.segmenter()?;
+    // As `analyze` takes them: --themes, the folder's themes.toml, the bundled lexicon with the
+    // bundled corpus only (its epidemic themes mean nothing on another corpus), else none.
     let themes = match args.themes.clone().or_else(|| args.input.own_themes()) {
         Some(path) => ThemeLexicon::load(&path),
-        None => ThemeLexicon::parse(EMBEDDED_THEMES),
+        None if args.input.input_paths().is_empty() => ThemeLexicon::parse(EMBEDDED_THEMES),
+        None => Ok(ThemeLexicon::default()),
     }
     .map_err(anyhow::Error::msg)?;
     let group_by = args
@@ -94,7 +97,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         .as_deref()
         .map(Regex::new)
         .transpose()
-        .map_err(Error::SplitRegex)?;
+        .map_err(|e| anyhow::anyhow!("invalid --group-by regex: {e}"))?;
     // Two paths on disk, and no corpus given: the two sides are those paths.
     let by_path = group_by.is_none()
         && args.input.paths.is_empty()
@@ -140,7 +143,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             } else if let Some(selection) = Selection::parse(key).filter(|s| s.has_column(&corpus)) {
                 corpus.essays.iter().enumerate().filter(|(_, e)| selection.matches(e)).map(|(i, _)| i).collect()
             } else {
-                find_essay(&corpus, key).into_iter().collect()
+                find_essay(&corpus, key)?.into_iter().collect()
             };
             if let (true, Some(selection)) = (members.is_empty(), Selection::parse(key)) {
                 if let Err(message) = selection.select(&corpus) {
@@ -166,28 +169,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let (hits_a, hits_b) = (theme_hits(&a), theme_hits(&b));
         let per_1k = |hits: u64, total: u64| crate::frames::per_10k(hits, total) / 10.0;
 
-        let mut out = std::io::stdout().lock();
-        let label = |key: &str, members: &[usize]| {
-            if members.len() == 1 && !by_path && group_by.is_none() {
-                format!("{} ({})", corpus.essays[members[0]].title, corpus.essays[members[0]].id)
-            } else {
-                format!("{key} ({} essay{})", members.len(), if members.len() == 1 { "" } else { "s" })
-            }
-        };
-        writeln!(out, "A: {}, {} words", label(&args.a, &a), sum_a.total)?;
-        writeln!(out, "B: {}, {} words", label(&args.b, &b), sum_b.total)?;
-        writeln!(out, "cosine similarity: {similarity:.3}\n")?;
-        writeln!(out, "themes, hits per 1,000 words:  A  |  B")?;
-        for (t, theme) in themes.themes.iter().enumerate() {
-            writeln!(out, "  {}\t{:.1}\t{:.1}", theme.name, per_1k(hits_a[t], sum_a.total), per_1k(hits_b[t], sum_b.total))?;
-        }
-        writeln!(out)?;
-        if args.threshold.bonferroni {
-            writeln!(out, "Bonferroni: p ≤ {max_p:.3e}")?;
-        }
-        drop(out);
-        print_key_words(&words, args.top, "A than in B")?;
-
+        // The tables first: a reader that closes the pipe early (`| head`) ends the run at the
+        // next print, and what is printed must not stand for tables never written.
         ensure_dir(&args.output)?;
         let reporter = TableReporter { format: Format::Csv, bom: !args.no_bom };
         let summary = DataFrame::new(
@@ -217,6 +200,32 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         reporter.write_one(&summary, &args.output.join("compare_summary.csv"))?;
         reporter.write_one(&theme_frame, &args.output.join("compare_themes.csv"))?;
         reporter.write_one(&keyness_frame(&words)?, &args.output.join("compare_words.csv"))?;
+        let mut out = std::io::stdout().lock();
+        let label = |key: &str, members: &[usize]| {
+            if members.len() == 1 && !by_path && group_by.is_none() {
+                format!("{} ({})", corpus.essays[members[0]].title, corpus.essays[members[0]].id)
+            } else {
+                format!("{key} ({} essay{})", members.len(), if members.len() == 1 { "" } else { "s" })
+            }
+        };
+        writeln!(out, "A: {}, {} words", label(&args.a, &a), sum_a.total)?;
+        writeln!(out, "B: {}, {} words", label(&args.b, &b), sum_b.total)?;
+        writeln!(out, "cosine similarity: {similarity:.3}\n")?;
+        if themes.themes.is_empty() {
+            writeln!(out, "themes: none (--themes FILE, or a themes.toml in the folder read, gives them)\n")?;
+        } else {
+            writeln!(out, "themes, hits per 1,000 words:  A  |  B")?;
+            for (t, theme) in themes.themes.iter().enumerate() {
+                writeln!(out, "  {}\t{:.1}\t{:.1}", theme.name, per_1k(hits_a[t], sum_a.total), per_1k(hits_b[t], sum_b.total))?;
+            }
+            writeln!(out)?;
+        }
+        if args.threshold.bonferroni {
+            writeln!(out, "Bonferroni: p ≤ {max_p:.3e}")?;
+        }
+        drop(out);
+        print_key_words(&words, args.top, "A than in B")?;
+
         writeln!(std::io::stdout(), "written to {}: compare_summary.csv compare_themes.csv compare_words.csv", args.output.display())?;
         Ok(if corpus.skipped().next().is_some() { EXIT_SKIPPED } else { EXIT_OK })
     })
@@ -225,20 +234,47 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 /// An essay by id, by exact title, or by the one title containing `key`. A title as
 /// essays.csv shows it, with the apostrophe that keeps Excel from running it as a formula
 /// (`'-减负`), finds its essay too.
-fn find_essay(corpus: &Corpus, key: &str) -> Option<usize> {
+///
+/// A title that several essays have (a class set's common title) names none of them: the
+/// error lists their ids.
+fn find_essay(corpus: &Corpus, key: &str) -> anyhow::Result<Option<usize>> {
     if let Ok(id) = key.parse::<u32>() {
-        return corpus.essays.iter().position(|e| e.id == id);
+        return Ok(corpus.essays.iter().position(|e| e.id == id));
     }
+    let titled = |title: &str| -> anyhow::Result<Option<usize>> {
+        let with: Vec<usize> = corpus
+            .essays
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.title == title)
+            .map(|(i, _)| i)
+            .collect();
+        if with.len() > 1 {
+            let ids: Vec<String> = with
+                .iter()
+                .take(10)
+                .map(|&i| corpus.essays[i].id.to_string())
+                .collect();
+            anyhow::bail!(
+                "`{key}` is the title of {} essays (ids {}{}): give one essay's id, or a \
+                 COLUMN=VALUE or --group-by value that takes the essays wanted",
+                with.len(),
+                ids.join(", "),
+                if with.len() > ids.len() { ", …" } else { "" }
+            );
+        }
+        Ok(with.first().copied())
+    };
     if let Some(unguarded) = key
         .strip_prefix('\'')
         .filter(|rest| rest.starts_with(['=', '+', '-', '@']))
     {
-        if let Some(i) = corpus.essays.iter().position(|e| e.title == unguarded) {
-            return Some(i);
+        if let Some(i) = titled(unguarded)? {
+            return Ok(Some(i));
         }
     }
-    if let Some(i) = corpus.essays.iter().position(|e| e.title == key) {
-        return Some(i);
+    if let Some(i) = titled(key)? {
+        return Ok(Some(i));
     }
     let containing: Vec<usize> = corpus
         .essays
@@ -247,7 +283,7 @@ fn find_essay(corpus: &Corpus, key: &str) -> Option<usize> {
         .filter(|(_, e)| e.title.contains(key))
         .map(|(i, _)| i)
         .collect();
-    (containing.len() == 1).then(|| containing[0])
+    Ok((containing.len() == 1).then(|| containing[0]))
 }
 
 /// The summed word counts of some essays.

@@ -290,6 +290,24 @@ impl InputArgs {
         Ok(corpus)
     }
 
+    /// The column names of `--metadata` (none without it), read before the run so that a
+    /// column asked for can be checked at once.
+    pub fn metadata_columns(&self) -> anyhow::Result<Vec<String>> {
+        let Some(path) = &self.metadata else {
+            return Ok(Vec::new());
+        };
+        let encoding = match &self.metadata_encoding {
+            Some(label) => {
+                Some(encoding_for_label(label).ok_or_else(|| Error::EncodingLabel(label.clone()))?)
+            }
+            None => None,
+        };
+        let table = crate::corpus::sheet::read_table(path, encoding)
+            .map_err(|e| e.replace("--encoding", "--metadata-encoding"))
+            .map_err(|message| anyhow::anyhow!("--metadata {}: {message}", path.display()))?;
+        Ok(table.header)
+    }
+
     /// Reads the inputs like [`InputArgs::load`], a batch of about `batch_bytes` of files at a
     /// time: `total` is told the bytes of all the files first, then `each` gets every batch with
     /// its bytes. Skipped files are named on stderr as their batch is read; the caller checks
@@ -422,6 +440,12 @@ impl InputArgs {
         };
         let paths = self.input_paths();
         if paths.is_empty() {
+            // Said before any result: `kwic 老师` run outside a corpus folder would otherwise
+            // count the sample's hits as if they were the user's.
+            eprintln!(
+                "wenxi: note: no path given and no ./corpus folder here: reading wenxi's bundled \
+                 sample corpus (give files or folders to read your own)"
+            );
             let corpus = Corpus::embedded(options);
             let bytes = crate::corpus::EMBEDDED_TEXT.len() as u64;
             total(bytes);

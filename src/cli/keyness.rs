@@ -166,9 +166,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
         let (mut rows, max_p) = key_words(&target, &reference, args.threshold.threshold(args.max_p));
         show(&mut rows, &[&target_forms, &reference_forms]);
-        if args.threshold.bonferroni {
-            writeln!(std::io::stdout(), "Bonferroni: p ≤ {max_p:.3e}")?;
-        }
+        // The table first: a reader that closes the pipe early (`| head`) ends the run at the
+        // next print, and what is printed must not stand for a table never written.
         ensure_dir(&args.output)?;
         let path = args.output.join("keyness.csv");
         TableReporter {
@@ -176,6 +175,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             bom: !args.no_bom,
         }
         .write_one(&keyness_frame(&rows)?, &path)?;
+        if args.threshold.bonferroni {
+            writeln!(std::io::stdout(), "Bonferroni: p ≤ {max_p:.3e}")?;
+        }
         print_key_words(&rows, args.top, "the target")?;
         writeln!(std::io::stdout(), "all in {}", path.display())?;
         Ok(if target_skipped || reference_skipped {

@@ -280,7 +280,13 @@ impl CorpusReader {
                     walk::Found::NotRead { path, message } => (
                         SourceFile {
                             status: FileStatus::NotRead,
-                            ..skipped(path.clone(), 0, String::new(), message.clone())
+                            // Its size, as for every other file: the column says bytes.
+                            ..skipped(
+                                path.clone(),
+                                std::fs::metadata(path).map_or(0, |m| m.len()),
+                                String::new(),
+                                message.clone(),
+                            )
                         },
                         Vec::new(),
                     ),

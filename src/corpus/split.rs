@@ -161,7 +161,7 @@ impl Splitter {
             return split;
         }
         let mut current: Option<(String, Vec<&str>)> = None;
-        let mut close = |current: Option<(String, Vec<&str>)>, split: &mut Split| {
+        let close = |current: Option<(String, Vec<&str>)>, split: &mut Split| {
             if let Some((title, body)) = current {
                 if body.is_empty() {
                     split.empty_titles += 1;
