@@ -6,6 +6,38 @@ mod common;
 use common::{analyze, wenxi, Csv};
 
 #[test]
+fn a_pipe_closed_early_still_gets_the_tables_written() {
+    // The reader goes away before anything is printed (as `| head -1` can): the tables are
+    // written all the same, and the run ends as a success.
+    let out = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["compare", "2", "6", "corpus"],
+        vec!["keyness", "--reference", "corpus", "corpus", "--bonferroni"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wenxi"))
+            .current_dir(common::repo())
+            .args(&args)
+            .arg("-o")
+            .arg(out.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{args:?}: {status}");
+    }
+    for name in [
+        "compare_summary.csv",
+        "compare_themes.csv",
+        "compare_words.csv",
+        "keyness.csv",
+    ] {
+        assert!(out.path().join(name).is_file(), "{name}");
+    }
+}
+
+#[test]
 fn two_seed_essays_agree_with_the_analysis() {
     let out = tempfile::tempdir().unwrap();
     let assert = wenxi()

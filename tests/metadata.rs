@@ -153,6 +153,48 @@ fn a_metadata_table_joins_by_file_name_into_every_per_essay_table() {
 }
 
 #[test]
+fn a_group_by_column_missing_from_the_metadata_stops_the_run_before_it_starts() {
+    let dir = class_folder();
+    let out = dir.path().join("out");
+    let assert = wenxi()
+        .current_dir(dir.path())
+        .args([
+            "analyze",
+            "essays",
+            "--metadata",
+            "students.csv",
+            "--group-by",
+            "班",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(
+            "no column \"班\" in --metadata students.csv; its columns are: 学生, 班级, 分数"
+        ),
+        "{stderr}"
+    );
+    // Nothing was analysed: no report was written.
+    assert!(!out.join("essays.csv").exists());
+    // Several essays share the title 我的生活: compare names them rather than take the first.
+    let assert = wenxi()
+        .current_dir(dir.path())
+        .args(["compare", "我的生活", "1", "essays", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let expected = format!(
+        "`我的生活` is the title of {} essays (ids 1, 2",
+        STUDENTS.len()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+}
+
+#[test]
 fn keyness_and_compare_take_a_metadata_value_as_a_side() {
     let dir = class_folder();
     let out = dir.path().join("out");
