@@ -96,6 +96,22 @@ fn a_word_frequency_csv_as_the_reference() {
 }
 
 #[test]
+fn a_sheet_of_essays_as_the_reference() {
+    // The same essays as a folder of text files and as a CSV, one a row: the same table.
+    let dir = texts();
+    let (by_folder, _) = keyness(dir.path(), &dir.path().join("reference"));
+    let text = std::fs::read_to_string(dir.path().join("reference/b.txt")).unwrap();
+    let sheet = dir.path().join("sheet.csv");
+    std::fs::write(
+        &sheet,
+        format!("题目,作文\n乙,\"{}\"\n", text.replace('"', "\"\"")),
+    )
+    .unwrap();
+    let (by_sheet, _) = keyness(dir.path(), &sheet);
+    assert_eq!(by_sheet.rows, by_folder.rows);
+}
+
+#[test]
 fn bad_references_are_named() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("list.csv"), "term,n\n社区,3\n").unwrap();
@@ -105,7 +121,19 @@ fn bad_references_are_named() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "list.csv has no `word` and `count` columns",
+            "list.csv is neither a word-frequency list (a column headed word/词/词语/词汇/单词 and \
+             one headed count/freq/frequency/词频/频次/频数/次数) nor a sheet of essays",
+        ));
+    // A word list among other paths: --reference took the target's path too.
+    std::fs::write(dir.path().join("freq.csv"), "word,count\n社区,3\n").unwrap();
+    wenxi()
+        .args(["keyness", "corpus", "--reference"])
+        .arg(dir.path().join("freq.csv"))
+        .arg("corpus")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "a word-frequency list is the whole reference, given alone",
         ));
     wenxi()
         .args(["keyness", "corpus"])

@@ -137,12 +137,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 }
                 count(&rest, &segmenter, &stopwords, script)
             }
-            [path]
-                if path.is_file()
-                    && path
-                        .extension()
-                        .is_some_and(|e| e.eq_ignore_ascii_case("csv")) =>
-            {
+            // A CSV with word and count columns is a word list; any other CSV is essays.
+            [path] if is_word_list(path) => {
                 let list = WordList::read(path).map_err(anyhow::Error::msg)?;
                 (
                     WordCounts {
@@ -154,11 +150,31 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 )
             }
             paths => {
+                if let Some(list) = paths.iter().find(|p| is_word_list(p)) {
+                    anyhow::bail!(
+                        "--reference {}: a word-frequency list is the whole reference, given \
+                         alone; --reference takes every path after it, so give the target's \
+                         paths before --reference",
+                        list.display()
+                    );
+                }
                 let reference = InputArgs {
                     paths: paths.to_vec(),
                     ..args.input.clone()
                 };
-                count(&reference.load(&load_options)?, &segmenter, &stopwords, script)
+                let loaded = reference.load(&load_options).map_err(|err| match paths {
+                    [csv] if csv.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
+                        err.context(format!(
+                            "--reference {} is neither a word-frequency list (a column headed \
+                             {} and one headed {}) nor a sheet of essays",
+                            csv.display(),
+                            wenxi_words(),
+                            wenxi_counts()
+                        ))
+                    }
+                    _ => err,
+                })?;
+                count(&loaded, &segmenter, &stopwords, script)
             }
         };
         if reference.total == 0 {
@@ -280,4 +296,21 @@ pub(crate) fn print_key_words(
         }
     }
     Ok(())
+}
+
+/// A CSV file whose header names a word and a count column.
+fn is_word_list(path: &std::path::Path) -> bool {
+    path.is_file()
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        && WordList::is_word_list(path)
+}
+
+fn wenxi_words() -> String {
+    crate::corpus::wordlist::WORD_HEADERS.join("/")
+}
+
+fn wenxi_counts() -> String {
+    crate::corpus::wordlist::COUNT_HEADERS.join("/")
 }

@@ -12,7 +12,36 @@ pub struct WordList {
     pub total: u64,
 }
 
+/// Headers taken as the word column, and as the count column (compared in lower case).
+pub const WORD_HEADERS: &[&str] = &["word", "词", "词语", "词汇", "单词"];
+pub const COUNT_HEADERS: &[&str] = &["count", "freq", "frequency", "词频", "频次", "频数", "次数"];
+
+/// The places of the word and count columns in a header, if it has both.
+fn columns(header: &[String]) -> Option<(usize, usize)> {
+    let header: Vec<String> = header.iter().map(|h| h.to_lowercase()).collect();
+    let find = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
+    Some((find(WORD_HEADERS)?, find(COUNT_HEADERS)?))
+}
+
 impl WordList {
+    /// Whether `path` is a CSV whose header names a word column and a count column (a
+    /// reference word list, not a sheet of essays); only its start is read.
+    pub fn is_word_list(path: &Path) -> bool {
+        use std::io::Read;
+        let mut start = Vec::new();
+        let read =
+            std::fs::File::open(path).and_then(|file| file.take(64 * 1024).read_to_end(&mut start));
+        if read.is_err() {
+            return false;
+        }
+        // The header line, whole (its end, not a character cut by the 64 KiB).
+        let Some(end) = start.iter().position(|&b| b == b'\n') else {
+            return false;
+        };
+        super::decode::decode(&start[..=end], None)
+            .is_ok_and(|decoded| columns(&super::sheet::parse_csv(&decoded.text).header).is_some())
+    }
+
     /// Reads `path`: a header row naming a `word` column and a `count` (or `freq`, `frequency`)
     /// column; the encoding is detected as for essays (Excel's plain CSV save writes GBK). The
     /// counts of a word listed more than once (one row per tag) are added up.
@@ -29,19 +58,17 @@ impl WordList {
                 path.display()
             ));
         }
-        let header: Vec<String> = sheet.header.iter().map(|h| h.to_lowercase()).collect();
-        let records = sheet.rows;
-        let find = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
-        let (Some(word_col), Some(count_col)) = (
-            find(&["word", "词", "词语"]),
-            find(&["count", "freq", "frequency", "词频"]),
-        ) else {
+        let Some((word_col, count_col)) = columns(&sheet.header) else {
             return Err(format!(
-                "{} has no `word` and `count` columns (header: {})",
+                "{} has no `word` and `count` columns (header: {}); a word column is headed {} \
+                 and a count column {}",
                 path.display(),
-                header.join(",")
+                sheet.header.join(","),
+                WORD_HEADERS.join("/"),
+                COUNT_HEADERS.join("/")
             ));
         };
+        let records = sheet.rows;
         let mut list = WordList::default();
         for (index, record) in records.iter().enumerate() {
             let (Some(word), Some(count)) = (record.get(word_col), record.get(count_col)) else {
@@ -86,7 +113,11 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GBK.encode("词语,词频\r\n居民,7\r\n");
         std::fs::write(&path, gbk).unwrap();
         assert_eq!(WordList::read(&path).unwrap().counts["居民"], 7);
+        assert!(WordList::is_word_list(&path));
+        std::fs::write(&path, "词汇,频次\n居民,5\n").unwrap();
+        assert_eq!(WordList::read(&path).unwrap().counts["居民"], 5);
         std::fs::write(&path, "term,n\nx,1\n").unwrap();
+        assert!(!WordList::is_word_list(&path));
         assert!(WordList::read(&path)
             .unwrap_err()
             .contains("no `word` and `count` columns"));
