@@ -798,8 +798,32 @@ pub fn structure(
     frame("structure", e.len(), columns)
 }
 
+/// Words in the header of a column that numbers the students or rows, not measures them.
+const ID_HEADERS: &[&str] = &["学号", "编号", "序号", "考号", "学籍号", "id", "no"];
+
+/// A numeric column that identifies rather than measures: headed like one (学号, 编号, ID …),
+/// or at least 10 whole numbers, every one different (a score repeats long before that).
+/// Set against the figures, its ρ would only say in what order the students were numbered.
+fn is_identifier(name: &str, values: &[Option<f64>]) -> bool {
+    let lower = name.to_lowercase();
+    if ID_HEADERS
+        .iter()
+        .any(|h| lower == *h || (h.chars().count() > 2 || !h.is_ascii()) && lower.contains(h))
+    {
+        return true;
+    }
+    let present: Vec<f64> = values.iter().flatten().copied().collect();
+    if present.len() < 10 || present.iter().any(|x| x.fract() != 0.0) {
+        return false;
+    }
+    let mut sorted = present;
+    sorted.sort_by(f64::total_cmp);
+    sorted.windows(2).all(|w| w[0] != w[1])
+}
+
 /// `correlations.csv`: every numeric metadata column (a score, a grade: each of its non-empty
-/// cells a number, at least three of them, not all equal) set against every numeric figure of
+/// cells a number, at least three of them, not all equal; not an identifier, see
+/// [`is_identifier`]) set against every numeric figure of
 /// `structure.csv`, as Spearman's ρ with its p-value over the essays that have both; per
 /// column, the figures by p-value, smallest first. `None` without such a column.
 fn correlations(
@@ -824,6 +848,9 @@ fn correlations(
         }
         let mut present = values.iter().flatten();
         let first = *present.clone().next()?;
+        if is_identifier(name, &values) {
+            return None;
+        }
         (present.clone().count() >= 3 && present.any(|&x| x != first)).then_some(values)
     };
     let columns: Vec<(&str, Vec<Option<f64>>)> = meta_names(corpus)

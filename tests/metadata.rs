@@ -195,6 +195,26 @@ fn a_group_by_column_missing_from_the_metadata_stops_the_run_before_it_starts() 
 }
 
 #[test]
+fn a_student_number_is_not_correlated_with_the_figures() {
+    let dir = class_folder();
+    let mut table = String::from("学生,学号,分数\n");
+    for (i, (name, _, score)) in STUDENTS.iter().enumerate() {
+        table.push_str(&format!("{name},{},{score}\n", 20230101 + i));
+    }
+    std::fs::write(dir.path().join("numbered.csv"), table).unwrap();
+    let out = dir.path().join("out");
+    analyze_in(
+        dir.path(),
+        &["essays", "--metadata", "numbered.csv"],
+        out.as_path(),
+    );
+    let correlations = Csv::read(&out.join("correlations.csv"));
+    let columns: std::collections::BTreeSet<&str> =
+        correlations.records().iter().map(|r| r["column"]).collect();
+    assert_eq!(columns.into_iter().collect::<Vec<_>>(), ["分数"]);
+}
+
+#[test]
 fn keyness_and_compare_take_a_metadata_value_as_a_side() {
     let dir = class_folder();
     let out = dir.path().join("out");
