@@ -321,6 +321,45 @@ fn a_csv_keeps_its_row_numbers_and_says_what_it_mended() {
 }
 
 #[test]
+fn office_files_named_as_text_say_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "old.txt",
+        &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0],
+    );
+    write(d, "zipped.txt", b"PK\x03\x04\x14\x00\x00\x00");
+    write(d, "ok.txt", SIMPLIFIED.as_bytes());
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .args(["analyze", "--no-charts", "--no-html", "-o"])
+        .arg(out.path())
+        .arg(d)
+        .assert()
+        .code(1);
+    let files = Csv::read(&out.path().join("files.csv"));
+    for (name, reason) in [
+        (
+            "old.txt",
+            "an old Office document (.doc, .xls or .wps; not text)",
+        ),
+        (
+            "zipped.txt",
+            "a zip archive, not text (a .docx or .xlsx renamed?)",
+        ),
+    ] {
+        let row = file_row(&files, name);
+        assert_eq!(row["status"], "skipped", "{name}");
+        assert!(
+            row["message"].starts_with(reason),
+            "{name}: {}",
+            row["message"]
+        );
+    }
+}
+
+#[test]
 fn user_dictionary_and_stopword_file() {
     let dir = tempfile::tempdir().unwrap();
     write(
@@ -654,6 +693,11 @@ fn other_files_in_folders_are_listed_as_not_read_and_include_takes_them() {
     let sheet = format!("姓名,作文\n张三,{long}\n李四,{long}\n");
     write(d, "c.csv", sheet.as_bytes());
     write(d, "~$d.docx", b"lock");
+    write(
+        d,
+        "e.doc",
+        &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0],
+    );
     let out = tempfile::tempdir().unwrap();
     // Not a failure: every file that is input was read.
     let assert = wenxi()
@@ -664,7 +708,7 @@ fn other_files_in_folders_are_listed_as_not_read_and_include_takes_them() {
         .code(0);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(
-        stderr.contains("3 other file(s) in the folders were not read"),
+        stderr.contains("4 other file(s) in the folders were not read"),
         "{stderr}"
     );
     let files = Csv::read(&out.path().join("files.csv"));
@@ -672,9 +716,13 @@ fn other_files_in_folders_are_listed_as_not_read_and_include_takes_them() {
         ("b.png", "not a .txt, .md or .docx file"),
         ("c.csv", "--include '*.csv'"),
         ("~$d.docx", "Office lock file"),
+        ("e.doc", "an old Word (or WPS) document"),
     ] {
         let row = file_row(&files, name);
         assert_eq!(row["status"], "not read", "{name}");
+        // Its size, as for a file read.
+        let size = std::fs::metadata(d.join(name)).unwrap().len();
+        assert_eq!(row["bytes"], size.to_string(), "{name}");
         assert!(
             row["message"].contains(reason),
             "{name}: {}",

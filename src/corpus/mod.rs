@@ -486,6 +486,12 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
         }
     };
     let size = bytes.len() as u64;
+    if let Some(what) = office_file(&bytes).filter(|_| !docx::is_docx(path)) {
+        return (
+            skipped(shown, size, String::new(), what.to_owned()),
+            Vec::new(),
+        );
+    }
     if docx::is_docx(path) {
         let text = docx::text(&bytes);
         drop(bytes);
@@ -516,6 +522,25 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
             skipped(shown, size, String::new(), err.to_string()),
             Vec::new(),
         ),
+    }
+}
+
+/// What an Office file read as text is, by its first bytes, and what to do with it: an old
+/// Word document (the OLE compound file of .doc, .xls and .wps), or a zip archive, which is what
+/// a .docx or .xlsx renamed (to .txt, say) is.
+fn office_file(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Some(
+            "an old Office document (.doc, .xls or .wps; not text): save it as .docx or .xlsx \
+             and give that",
+        )
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        Some(
+            "a zip archive, not text (a .docx or .xlsx renamed?): give it its own extension, \
+             .docx or .xlsx",
+        )
+    } else {
+        None
     }
 }
 

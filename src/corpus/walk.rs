@@ -131,6 +131,16 @@ fn not_read(path: &Path) -> String {
              or taken in with --include '*.{}'",
             ext.to_string_lossy()
         ),
+        Some(ext) if ext.eq_ignore_ascii_case("doc") || ext.eq_ignore_ascii_case("wps") => {
+            "an old Word (or WPS) document, which wenxi does not read: save it as .docx (File → \
+             Save As) or as plain text"
+                .to_owned()
+        }
+        Some(ext) if ext.eq_ignore_ascii_case("pdf") => {
+            "a PDF, which wenxi does not read: copy its text into a .txt file, or save it as \
+             .docx"
+                .to_owned()
+        }
         _ => "not a .txt, .md or .docx file: not read (--include GLOB takes more)".to_owned(),
     }
 }

@@ -276,6 +276,30 @@ static RULES: LazyLock<Vec<(Regex, Zh)>> = LazyLock::new(|| {
                 )
             },
         ),
+        rule(
+            r"^an old Office document \(\.doc, \.xls or \.wps; not text\): save it as \.docx or \.xlsx and give that$",
+            |_| {
+                "旧版 Office 文档（.doc、.xls 或 .wps，不是文本）：请另存为 .docx 或 .xlsx 再读取"
+                    .into()
+            },
+        ),
+        rule(
+            r"^a zip archive, not text \(a \.docx or \.xlsx renamed\?\): give it its own extension, \.docx or \.xlsx$",
+            |_| {
+                "这是 zip 压缩文件而不是文本（可能是改了扩展名的 .docx 或 .xlsx）：请改回 .docx 或 .xlsx".into()
+            },
+        ),
+        rule(
+            r"^an old Word \(or WPS\) document, which wenxi does not read: save it as \.docx \(File → Save As\) or as plain text$",
+            |_| {
+                "旧版 Word（或 WPS）文档，wenxi 不能读取：请另存为 .docx（文件 → 另存为）或纯文本"
+                    .into()
+            },
+        ),
+        rule(
+            r"^a PDF, which wenxi does not read: copy its text into a \.txt file, or save it as \.docx$",
+            |_| "PDF 文件，wenxi 不能读取：请把文字复制到 .txt 文件，或另存为 .docx".into(),
+        ),
         rule(r"^empty spreadsheet: no rows to read$", |_| {
             "空表格：没有可读的行".into()
         }),
