@@ -210,6 +210,37 @@ fn a_workbook_keeps_its_row_numbers_and_column_letters() {
 }
 
 #[test]
+fn a_title_row_above_a_workbook_header_is_not_the_header() {
+    let plain = words_of_plain_texts();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("class.xlsx");
+    let mut rows = vec![
+        vec!["初二(3)班 期末作文".to_string()],
+        ["班级", "姓名", "题目", "作文", "分数"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+    ];
+    for ((class, student, title, essay), score) in ESSAYS.iter().zip(["85", "92", "78"]) {
+        rows.push(
+            [*class, *student, *title, *essay, score]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        );
+    }
+    write_xlsx(&path, &rows);
+    let (essays, stderr, _) = analyze(&[&path], &[]);
+    // The same essays, titles and columns as without the title row.
+    check_sheet(&essays, &plain);
+    assert!(
+        stderr
+            .contains("row 1 (初二(3)班 期末作文) taken as the sheet's title, row 2 as its header"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn word_documents_in_a_folder_are_read() {
     let plain = words_of_plain_texts();
     let dir = tempfile::tempdir().unwrap();

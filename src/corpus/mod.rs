@@ -669,6 +669,7 @@ fn from_sheet(
         rows,
         numbers,
         problems,
+        notes: sheet_notes,
         ..
     } = table;
     let name = |i: usize| format!("{} ({})", header[i], letters[i]);
@@ -756,8 +757,17 @@ fn from_sheet(
             rows.join(", ")
         );
     }
+    for note in &sheet_notes {
+        message.push_str("; ");
+        message.push_str(note);
+    }
+    // A column found by its text, or a title row taken off, is a guess the user should see.
     if columns.found {
         eprintln!("wenxi: {path}: {message}");
+    } else {
+        for note in &sheet_notes {
+            eprintln!("wenxi: {path}: {note}");
+        }
     }
     let damage: Vec<String> = repair.into_iter().chain(problems).collect();
     for part in &damage {

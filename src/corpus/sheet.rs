@@ -24,6 +24,8 @@ pub struct Sheet {
     pub first_column: usize,
     /// What was wrong with the table as read (a quote never closed), for the file's notes.
     pub problems: Vec<String>,
+    /// What was done with it that is not damage (a title row above the header, skipped).
+    pub notes: Vec<String>,
 }
 
 impl Sheet {
@@ -209,6 +211,26 @@ fn sheet_of(mut records: Vec<(u32, Vec<String>)>, first_column: usize) -> Sheet 
             ..Sheet::default()
         };
     }
+    let mut notes = Vec::new();
+    // A title above the table (班级作文成绩表, one cell, often merged across the columns), over a
+    // row that reads as a header (two cells or more, all short), is not the header.
+    let one_cell = |row: &[String]| {
+        !row.is_empty() && !row[0].trim().is_empty() && row[1..].iter().all(|c| c.trim().is_empty())
+    };
+    let header_like = |row: &[String]| {
+        row.iter().filter(|c| !c.trim().is_empty()).count() >= 2
+            && row
+                .iter()
+                .all(|c| c.trim().chars().count() <= MAX_HEADER_CHARS)
+    };
+    if records.len() >= 3 && one_cell(&records[0].1) && header_like(&records[1].1) {
+        let (number, banner) = records.remove(0);
+        notes.push(format!(
+            "row {number} ({}) taken as the sheet's title, row {} as its header",
+            banner[0].trim(),
+            records[0].0
+        ));
+    }
     let (_, header) = records.remove(0);
     let header: Vec<String> = header
         .into_iter()
@@ -247,8 +269,12 @@ fn sheet_of(mut records: Vec<(u32, Vec<String>)>, first_column: usize) -> Sheet 
         numbers,
         first_column,
         problems: Vec::new(),
+        notes,
     }
 }
+
+/// A header cell is at most this long: a row of longer cells holds data.
+const MAX_HEADER_CHARS: usize = 20;
 
 /// A table of rows from a file: a workbook (by its extension) or CSV text in `encoding` or, if
 /// `None`, in any encoding that [`super::decode::decode`] detects. A table read with damage
@@ -399,6 +425,27 @@ mod tests {
         ));
         assert_eq!(cell_text(&evening), "2023-05-01 18:00:00");
         assert_eq!(cell_text(&Data::Float(85.0)), "85");
+    }
+
+    #[test]
+    fn a_title_row_above_the_header_is_not_the_header() {
+        let long = "疫情期间社区志愿者为居民配送物资，大家守望相助，共渡难关。";
+        let sheet = parse_csv(&format!(
+            "三年级一班作文成绩表,,\n姓名,题目,作文\n张三,社区,{long}\n"
+        ));
+        assert_eq!(sheet.header, ["姓名", "题目", "作文"]);
+        assert_eq!(sheet.numbers, [3]);
+        assert_eq!(
+            sheet.notes,
+            ["row 1 (三年级一班作文成绩表) taken as the sheet's title, row 2 as its header"]
+        );
+        // One column of essays under its header is not a title over a header.
+        let single = parse_csv(&format!("作文\n{long}\n{long}\n"));
+        assert_eq!(single.header, ["作文"]);
+        // Nor is a header whose first cell alone is filled, over data.
+        let data = parse_csv(&format!("作文,,\n{long},1,2\n{long},3,4\n"));
+        assert_eq!(data.header, ["作文", "B", "C"]);
+        assert!(data.notes.is_empty());
     }
 
     #[test]

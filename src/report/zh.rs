@@ -300,6 +300,17 @@ static RULES: LazyLock<Vec<(Regex, Zh)>> = LazyLock::new(|| {
             r"^a PDF, which wenxi does not read: copy its text into a \.txt file, or save it as \.docx$",
             |_| "PDF 文件，wenxi 不能读取：请把文字复制到 .txt 文件，或另存为 .docx".into(),
         ),
+        rule(
+            r"^row (\d+) \((.*)\) taken as the sheet's title, row (\d+) as its header$",
+            |c| {
+                format!(
+                    "第 {} 行（{}）作为表格标题，第 {} 行作为表头",
+                    g(c, 1),
+                    g(c, 2),
+                    g(c, 3)
+                )
+            },
+        ),
         rule(r"^empty spreadsheet: no rows to read$", |_| {
             "空表格：没有可读的行".into()
         }),
