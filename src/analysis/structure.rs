@@ -348,7 +348,7 @@ static HEADING: LazyLock<Regex> = LazyLock::new(|| {
         r"^(?:[一二三四五六七八九十百]+[、.．]",
         r"|[（(][一二三四五六七八九十百\d]+[）)]",
         r"|\d{1,3}(?:[、．]|\.(?:\D|$))",
-        r"|第[一二三四五六七八九十百\d]+(?:部分|段|章|节|点|篇)",
+        r"|第[一二三四五六七八九十百\d]+(?:部分|段|章|节|点|篇)(?:[:：、.．\s）)]|$)",
         r"|[^，。！？,.!?；;]{1,12}[:：]$)"
     ))
     .expect("valid regex")
@@ -356,8 +356,15 @@ static HEADING: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether a line is a heading: an enumeration (`一、`, `（一）`, `1.`, `1、`, `第一部分`,
 /// `第二段:`) or a short label ending in a colon (`总结:`), in either case at most 40 characters.
+/// `第一段` must stand apart (`第一段开头我想说…` is a sentence), and an enumerated line that
+/// is a sentence of clauses (a comma, and a full stop at its end: `1. 家乡的菜很好吃，我很喜欢。`)
+/// is a numbered paragraph, not a heading.
 pub fn is_heading(line: &str) -> bool {
-    line.chars().nth(40).is_none() && HEADING.is_match(line)
+    if line.chars().nth(40).is_some() || !HEADING.is_match(line) {
+        return false;
+    }
+    let sentence = line.contains(['，', ',']) && line.trim_end().ends_with(is_terminator);
+    !sentence || line.ends_with([':', '：'])
 }
 
 /// Sentence ends: 。！？!? and the ellipsis ……; closing quotes and brackets after them stay with
@@ -664,6 +671,9 @@ mod tests {
             "2、做法",
             "第一部分 引言",
             "第二段:社区的平等和互助精神。",
+            "第三章",
+            "第二篇 我的老师",
+            "三、团结一心，共渡难关",
             "总结:",
             "结语：",
         ] {
@@ -673,6 +683,9 @@ mod tests {
             "疫情初始的时候,社区面临着诸多困难。",
             "1.5倍的人手不够。",
             "首先,社区居民积极响应号召,履行自己的社会责任,并且提供了很多帮助:",
+            "第一段开头我想说家乡很美。",
+            "1. 家乡的菜很好吃，我很喜欢。",
+            "二、我们团结一心，共渡难关。",
         ] {
             assert!(!is_heading(body), "{body}");
         }

@@ -146,7 +146,11 @@ impl Splitter {
         if titles < self.min_titles {
             match lines.as_slice() {
                 [] => {}
-                [first, rest @ ..] if !rest.is_empty() && is_title_line(first) => {
+                // A first line in a title form (`第一篇 我的老师`) is its title too, though it
+                // reads as an enumerated heading.
+                [first, rest @ ..]
+                    if !rest.is_empty() && (is_title_line(first) || self.title.is_match(first)) =>
+                {
                     split.essays.push(RawEssay {
                         title: Some((*first).to_owned()),
                         body: rest.join("\n"),
@@ -235,6 +239,14 @@ mod tests {
         let bodies: Vec<&str> = split.essays.iter().map(|e| e.body.as_str()).collect();
         assert_eq!(bodies, ["第一篇正文。", "第二篇正文。"]);
         assert_eq!(split.preamble_lines, 1);
+    }
+
+    #[test]
+    fn a_one_essay_file_opening_in_a_title_form_takes_it_as_its_title() {
+        let split = Splitter::default().split("第一篇 我的老师\n我的老师很和蔼。");
+        assert!(split.first_line_title);
+        assert_eq!(split.essays[0].title.as_deref(), Some("第一篇 我的老师"));
+        assert_eq!(split.essays[0].body, "我的老师很和蔼。");
     }
 
     #[test]
