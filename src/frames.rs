@@ -802,8 +802,9 @@ pub fn structure(
 const ID_HEADERS: &[&str] = &["学号", "编号", "序号", "考号", "学籍号", "id", "no"];
 
 /// A numeric column that identifies rather than measures: headed like one (学号, 编号, ID …),
-/// or at least 10 whole numbers, every one different (a score repeats long before that).
-/// Set against the figures, its ρ would only say in what order the students were numbered.
+/// or at least 10 whole numbers, every one different and with no gap (1…n, 20230101…): a
+/// score out of 150 can be all different, but not also consecutive. Set against the figures,
+/// its ρ would only say in what order the students were numbered.
 fn is_identifier(name: &str, values: &[Option<f64>]) -> bool {
     let lower = name.to_lowercase();
     if ID_HEADERS
@@ -818,7 +819,7 @@ fn is_identifier(name: &str, values: &[Option<f64>]) -> bool {
     }
     let mut sorted = present;
     sorted.sort_by(f64::total_cmp);
-    sorted.windows(2).all(|w| w[0] != w[1])
+    sorted.windows(2).all(|w| w[1] - w[0] == 1.0)
 }
 
 /// `correlations.csv`: every numeric metadata column (a score, a grade: each of its non-empty
@@ -849,6 +850,10 @@ fn correlations(
         let mut present = values.iter().flatten();
         let first = *present.clone().next()?;
         if is_identifier(name, &values) {
+            eprintln!(
+                "wenxi: note: correlations.csv leaves out {name}: it numbers the essays (its \
+                 header, or consecutive whole numbers), it does not measure them"
+            );
             return None;
         }
         (present.clone().count() >= 3 && present.any(|&x| x != first)).then_some(values)

@@ -342,7 +342,7 @@ fn office_files_named_as_text_say_what_they_are() {
     for (name, reason) in [
         (
             "old.txt",
-            "an old Office document (.doc, .xls or .wps; not text)",
+            "an old Office document (.doc, .xls or .wps, not text)",
         ),
         (
             "zipped.txt",

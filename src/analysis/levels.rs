@@ -60,6 +60,11 @@ static COMMON_CHAR: LazyLock<Vec<bool>> = LazyLock::new(|| {
     common
 });
 
+/// Whether `c` is one of the 3,500 common characters of 通用规范汉字表 (its 一级).
+pub fn is_common(c: char) -> bool {
+    (FIRST..=LAST).contains(&(c as u32)) && COMMON_CHAR[(c as u32 - FIRST) as usize]
+}
+
 /// `word<TAB>level` rows after the header.
 fn rows(table: &'static str) -> impl Iterator<Item = (&'static str, u8)> {
     table.lines().skip(1).filter_map(|line| {

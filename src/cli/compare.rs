@@ -86,12 +86,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let segmenter = args.input.segmenter()?;
     // As `analyze` takes them: --themes, the folder's themes.toml, the bundled lexicon with the
     // bundled corpus only (its epidemic themes mean nothing on another corpus), else none.
-    let themes = match args.themes.clone().or_else(|| args.input.own_themes()) {
-        Some(path) => ThemeLexicon::load(&path),
-        None if args.input.input_paths().is_empty() => ThemeLexicon::parse(EMBEDDED_THEMES),
-        None => Ok(ThemeLexicon::default()),
-    }
-    .map_err(anyhow::Error::msg)?;
     let group_by = args
         .group_by
         .as_deref()
@@ -103,6 +97,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         && args.input.paths.is_empty()
         && Path::new(&args.a).exists()
         && Path::new(&args.b).exists();
+    // Two paths given as the sides read those paths, not the bundled corpus.
+    let bundled = !by_path && args.input.input_paths().is_empty();
+    let themes = match args.themes.clone().or_else(|| args.input.own_themes()) {
+        Some(path) => ThemeLexicon::load(&path),
+        None if bundled => ThemeLexicon::parse(EMBEDDED_THEMES),
+        None => Ok(ThemeLexicon::default()),
+    }
+    .map_err(anyhow::Error::msg)?;
     let input = if by_path {
         InputArgs {
             paths: vec![args.a.clone().into(), args.b.clone().into()],

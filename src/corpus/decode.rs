@@ -137,8 +137,11 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
         });
     }
     if let Some((encoding, len)) = bom {
-        return strict(encoding, &bytes[len..])
-            .or_else(|err| cut_short(encoding, &bytes[len..]).ok_or(err));
+        return strict(encoding, &bytes[len..]).or_else(|err| {
+            cut_short(encoding, &bytes[len..])
+                .or_else(|| few_bad(encoding, &bytes[len..]))
+                .ok_or(err)
+        });
     }
     if bytes.contains(&0) {
         // UTF-16 without a BOM has NULs in every ASCII character (a line end is `0A 00`).
@@ -205,35 +208,15 @@ fn detected(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 /// nearly every byte of GBK), so this mends damage, not a wrong guess.
 const BAD_PER_NON_ASCII: usize = 200;
 
-/// Text in UTF-8, GBK/GB18030 or Big5 but for a few invalid byte sequences (a damaged disk or
-/// copy, one byte changed): chardetng rules an encoding out at its first invalid sequence, so
-/// such a file was said to be in no encoding at all and skipped whole. UTF-8 is taken if it has
-/// few enough invalid sequences; otherwise each invalid GB18030 sequence is replaced by `?`
-/// and chardetng asked again, and a Chinese encoding it then names is taken if it has few.
-fn a_few_bad_bytes(bytes: &[u8]) -> Option<Decoded> {
-    let few = |text: &str, bad: usize| {
-        let non_ascii = text
-            .chars()
-            .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
-            .count();
-        bad > 0 && bad * BAD_PER_NON_ASCII <= non_ascii
-    };
-    let (text, bad, _) = lossy(UTF_8, bytes);
-    let (text, bad, encoding) = if few(&text, bad) {
-        (text, bad, UTF_8)
-    } else {
-        let (_, _, marked) = lossy(GB18030, bytes);
-        let encoding = guess(&marked);
-        if !is_chinese(encoding) {
-            return None;
-        }
-        let (text, bad, _) = lossy(encoding, bytes);
-        if !few(&text, bad) {
-            return None;
-        }
-        (text, bad, encoding)
-    };
-    Some(Decoded {
+/// `bytes` in `encoding` but for a few invalid byte sequences (see [`BAD_PER_NON_ASCII`]):
+/// decoded with U+FFFD in their place, and said so.
+fn few_bad(encoding: &'static Encoding, bytes: &[u8]) -> Option<Decoded> {
+    let (text, bad, _) = lossy(encoding, bytes);
+    let non_ascii = text
+        .chars()
+        .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
+        .count();
+    (bad > 0 && bad * BAD_PER_NON_ASCII <= non_ascii).then(|| Decoded {
         text,
         encoding: encoding.name(),
         repair: Some(format!(
@@ -241,6 +224,21 @@ fn a_few_bad_bytes(bytes: &[u8]) -> Option<Decoded> {
              (a damaged file?)",
             encoding.name()
         )),
+    })
+}
+
+/// Text in UTF-8, GBK/GB18030 or Big5 but for a few invalid byte sequences (a damaged disk or
+/// copy, one byte changed): chardetng rules an encoding out at its first invalid sequence, so
+/// such a file was said to be in no encoding at all and skipped whole. UTF-8 is taken if it has
+/// few enough invalid sequences; otherwise each invalid GB18030 sequence is replaced by `?`
+/// and chardetng asked again, and a Chinese encoding it then names is taken if it has few.
+fn a_few_bad_bytes(bytes: &[u8]) -> Option<Decoded> {
+    few_bad(UTF_8, bytes).or_else(|| {
+        let (_, _, marked) = lossy(GB18030, bytes);
+        let encoding = guess(&marked);
+        is_chinese(encoding)
+            .then(|| few_bad(encoding, bytes))
+            .flatten()
     })
 }
 
@@ -313,24 +311,38 @@ fn cut_short(encoding: &'static Encoding, bytes: &[u8]) -> Option<Decoded> {
 /// that are not plain ASCII: two sources pasted together. Decoded line by line.
 ///
 /// A line that is valid UTF-8 only through two-byte sequences (U+0080–U+07FF: Latin, Greek,
-/// Cyrillic letters) and also valid in the other encoding is taken as the other encoding: two
-/// GBK bytes often make one such sequence (女, `C5 AE`, reads as UTF-8 `Ů`), and Chinese text in
-/// UTF-8 has three-byte characters.
+/// Cyrillic letters) and reads in the other encoding as common Chinese characters is taken as
+/// the other encoding: two GBK bytes often make one such sequence (女, `C5 AE`, reads as UTF-8
+/// `Ů`), while pinyin (`wǒ`) read as GBK gives rare characters (菕). A line invalid as UTF-8
+/// whose valid part is mostly characters of three bytes (Chinese) is damaged UTF-8, not GBK,
+/// which gives almost none: its invalid sequences become U+FFFD. A file of UTF-8 lines some
+/// of them damaged, and no other encoding, is UTF-8 read despite the damage.
 fn mixed_lines(bytes: &[u8]) -> Option<Decoded> {
     let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
     let two_byte_only =
         |line: &str| !line.is_ascii() && line.chars().all(|c| c.is_ascii() || c < '\u{0800}');
+    let chinese = |text: &str| {
+        text.chars()
+            .all(|c| c.is_ascii() || crate::analysis::levels::is_common(c) || is_cjk_mark(c))
+    };
+    // A line that is UTF-8 with a few invalid sequences: its lossy text and how many.
+    let damaged = |line: &[u8]| -> Option<(String, usize)> {
+        let (text, bad, _) = lossy(UTF_8, line);
+        let wide = text
+            .chars()
+            .filter(|&c| c >= '\u{0800}' && c != '\u{FFFD}')
+            .count();
+        (bad > 0 && wide >= 4 * bad).then_some((text, bad))
+    };
     let other: Vec<u8> = lines
         .iter()
-        .filter(|line| std::str::from_utf8(line).is_err())
+        .filter(|line| std::str::from_utf8(line).is_err() && damaged(line).is_none())
         .flat_map(|line| line.iter().copied())
         .collect();
-    if other.is_empty() {
-        return None;
-    }
     // Big5 only when chardetng says so and those lines read as Big5; otherwise GB18030, which
     // reads every GBK file.
-    let encoding = if guess(&other) == BIG5
+    let encoding = if !other.is_empty()
+        && guess(&other) == BIG5
         && BIG5
             .decode_without_bom_handling_and_without_replacement(&other)
             .is_some()
@@ -339,36 +351,75 @@ fn mixed_lines(bytes: &[u8]) -> Option<Decoded> {
     } else {
         GB18030
     };
-    let (mut text, mut utf8, mut legacy) = (String::with_capacity(bytes.len()), 0, 0);
+    let (mut text, mut utf8, mut legacy, mut bad) =
+        (String::with_capacity(bytes.len()), 0, 0, 0usize);
     for line in &lines {
         let legacy_too = |utf8: &str| {
             two_byte_only(utf8)
                 .then(|| encoding.decode_without_bom_handling_and_without_replacement(line))
                 .flatten()
+                .filter(|text| chinese(text))
         };
         match std::str::from_utf8(line) {
-            Ok(utf8_line) if legacy_too(utf8_line).is_some() => {
-                text.push_str(&legacy_too(utf8_line).expect("checked"));
-                legacy += 1;
-            }
-            Ok(line) => {
-                utf8 += usize::from(!line.is_ascii());
-                text.push_str(line);
-            }
-            Err(_) => {
-                text.push_str(&encoding.decode_without_bom_handling_and_without_replacement(line)?);
-                legacy += 1;
-            }
+            Ok(utf8_line) => match legacy_too(utf8_line) {
+                Some(read) => {
+                    text.push_str(&read);
+                    legacy += 1;
+                }
+                None => {
+                    utf8 += usize::from(!utf8_line.is_ascii());
+                    text.push_str(utf8_line);
+                }
+            },
+            Err(_) => match damaged(line) {
+                Some((read, n)) => {
+                    text.push_str(&read);
+                    utf8 += 1;
+                    bad += n;
+                }
+                None => {
+                    text.push_str(
+                        &encoding.decode_without_bom_handling_and_without_replacement(line)?,
+                    );
+                    legacy += 1;
+                }
+            },
         }
     }
-    (utf8 > 0).then(|| Decoded {
+    if utf8 == 0 {
+        return None;
+    }
+    let damage = (bad > 0).then(|| {
+        format!(
+            "{bad} invalid byte sequence(s) in otherwise valid UTF-8 text replaced with U+FFFD \
+             (a damaged file?)"
+        )
+    });
+    if legacy == 0 {
+        return damage.map(|repair| Decoded {
+            text,
+            encoding: UTF_8.name(),
+            repair: Some(repair),
+        });
+    }
+    let mixed = format!(
+        "mixed encodings, read line by line: {utf8} line(s) of UTF-8 and {legacy} of {}",
+        encoding.name()
+    );
+    Some(Decoded {
         text,
         encoding: "mixed",
-        repair: Some(format!(
-            "mixed encodings, read line by line: {utf8} line(s) of UTF-8 and {legacy} of {}",
-            encoding.name()
-        )),
+        repair: Some(match damage {
+            Some(damage) => format!("{mixed}; {damage}"),
+            None => mixed,
+        }),
     })
+}
+
+/// CJK and full-width punctuation, which Chinese text in any encoding has beside its Han
+/// characters.
+fn is_cjk_mark(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' | '\u{2010}'..='\u{206F}')
 }
 
 /// NUL bytes in what is otherwise text (a few: see [`STRAY_NULS`]): dropped, with a note. More
@@ -554,6 +605,31 @@ mod tests {
         let decoded = decode(&bytes, None).unwrap();
         assert_eq!(decoded.text, format!("{utf8}{gbk}"));
         assert_eq!(decoded.encoding, "mixed");
+    }
+
+    #[test]
+    fn damaged_utf8_is_not_read_as_gbk_and_pinyin_is_not_gbk() {
+        let long = LONG.repeat(20);
+        // One byte deleted inside a character: what is left of the line could read as GB18030.
+        let mut deleted = long.as_bytes().to_vec();
+        deleted.remove(101);
+        let decoded = decode(&deleted, None).unwrap();
+        assert_eq!(decoded.encoding, "UTF-8", "{:?}", decoded.repair);
+        assert_eq!(decoded.text, String::from_utf8_lossy(&deleted));
+        // With a BOM, as Notepad saves UTF-8.
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(long.as_bytes());
+        bom[200] = 0xFF;
+        let decoded = decode(&bom, None).unwrap();
+        assert!(decoded.repair.unwrap().contains("otherwise valid UTF-8"));
+        // A pinyin line (two-byte UTF-8 letters) among UTF-8 and GBK lines stays pinyin.
+        let mut mixed = "第一行是统一码。\nwǒ de jiā xiāng\n".as_bytes().to_vec();
+        mixed.extend_from_slice(&GBK.encode("第三行是国标码。\n").0);
+        let decoded = decode(&mixed, None).unwrap();
+        assert_eq!(
+            decoded.text,
+            "第一行是统一码。\nwǒ de jiā xiāng\n第三行是国标码。\n"
+        );
     }
 
     #[test]

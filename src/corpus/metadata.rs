@@ -95,8 +95,9 @@ impl Metadata {
             .map_err(|e| e.replace("--encoding", "--metadata-encoding"))?;
         for problem in &table.problems {
             eprintln!(
-                "wenxi: warning: {} is damaged but was read: {problem}",
-                path.display()
+                "wenxi: warning: {} is damaged but was read: {}",
+                path.display(),
+                problem.replace("--encoding", "--metadata-encoding")
             );
         }
         if table.header.is_empty() {

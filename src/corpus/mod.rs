@@ -531,7 +531,7 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
 fn office_file(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         Some(
-            "an old Office document (.doc, .xls or .wps; not text): save it as .docx or .xlsx \
+            "an old Office document (.doc, .xls or .wps, not text): save it as .docx or .xlsx \
              and give that",
         )
     } else if bytes.starts_with(b"PK\x03\x04") {
@@ -625,6 +625,14 @@ fn from_sheet(
     table: sheet::Sheet,
     options: &LoadOptions,
 ) -> FileOutcome {
+    // A sheet skipped says what was wrong with it too (a quote never closed in its header row
+    // takes every row into the header).
+    let with_damage = |why: String| -> String {
+        repair
+            .iter()
+            .chain(&table.problems)
+            .fold(why, |message, part| format!("{message}; {part}"))
+    };
     if table.rows.is_empty() {
         let why = if table.header.is_empty() {
             "empty spreadsheet: no rows to read"
@@ -632,7 +640,12 @@ fn from_sheet(
             "the spreadsheet has a header row but no row under it"
         };
         return (
-            skipped(path, bytes, encoding.to_owned(), why.to_owned()),
+            skipped(
+                path,
+                bytes,
+                encoding.to_owned(),
+                with_damage(why.to_owned()),
+            ),
             Vec::new(),
         );
     }
@@ -640,7 +653,7 @@ fn from_sheet(
         Ok(columns) => columns,
         Err(message) => {
             return (
-                skipped(path, bytes, encoding.to_owned(), message),
+                skipped(path, bytes, encoding.to_owned(), with_damage(message)),
                 Vec::new(),
             )
         }

@@ -92,7 +92,11 @@ pub fn is_workbook(path: &Path) -> bool {
 /// Parses CSV text (RFC 4180 quoting; tab-separated when the first line has more tabs than
 /// commas). Blank lines are skipped; short rows are padded.
 pub fn parse_csv(text: &str) -> Sheet {
-    let first = text.lines().next().unwrap_or_default();
+    // The first line with a separator decides (a title line above the table may have none).
+    let first = text
+        .lines()
+        .find(|line| line.contains(['\t', ',']))
+        .unwrap_or_default();
     let separator = if first.matches('\t').count() > first.matches(',').count() {
         '\t'
     } else {
@@ -192,7 +196,10 @@ fn cell_text(cell: &Data) -> String {
         // A date as a date (`2023-05-01`), not as the day number Excel stores it as (45047).
         Data::DateTime(date) if date.is_datetime() => {
             let (y, mo, d, h, mi, s, ms) = date.to_ymd_hms_milli();
-            if (h, mi, s, ms) == (0, 0, 0, 0) {
+            if date.as_f64() < 1.0 {
+                // A time of day alone (the day is Excel's day 0).
+                format!("{h:02}:{mi:02}:{s:02}")
+            } else if (h, mi, s, ms) == (0, 0, 0, 0) {
                 format!("{y:04}-{mo:02}-{d:02}")
             } else {
                 format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
@@ -246,13 +253,30 @@ fn sheet_of(mut records: Vec<(u32, Vec<String>)>, first_column: usize) -> Sheet 
     let mut names: Vec<String> = Vec::with_capacity(width);
     for i in 0..width {
         let name = header.get(i).map_or("", String::as_str);
-        names.push(if name.is_empty() {
+        let base = if name.is_empty() {
             letter(i)
-        } else if names.iter().any(|n| n == name) {
-            format!("{name} ({})", letter(i))
         } else {
             name.to_owned()
-        });
+        };
+        // A name taken by a column before (a header, or a blank one's letter) gets this
+        // column's letter; a blank column's letter is also taken if another column has it as
+        // its header.
+        let taken = |candidate: &str, names: &[String]| {
+            names.iter().any(|n| n == candidate)
+                || name.is_empty()
+                    && header
+                        .iter()
+                        .enumerate()
+                        .any(|(j, h)| j != i && h == candidate)
+        };
+        let mut candidate = base.clone();
+        if taken(&candidate, &names) {
+            candidate = format!("{base} ({})", letter(i));
+            while taken(&candidate, &names) {
+                candidate.push('\'');
+            }
+        }
+        names.push(candidate);
     }
     let mut numbers = Vec::with_capacity(records.len());
     let rows = records
@@ -425,6 +449,12 @@ mod tests {
         ));
         assert_eq!(cell_text(&evening), "2023-05-01 18:00:00");
         assert_eq!(cell_text(&Data::Float(85.0)), "85");
+        let time = Data::DateTime(ExcelDateTime::new(
+            0.03125,
+            ExcelDateTimeType::DateTime,
+            false,
+        ));
+        assert_eq!(cell_text(&time), "00:45:00");
     }
 
     #[test]
@@ -452,6 +482,11 @@ mod tests {
     fn blank_and_repeated_headers_are_named_apart() {
         let sheet = parse_csv("分数,,分数,作文\n1,2,3,4\n\n5,6,7,8\n");
         assert_eq!(sheet.header, ["分数", "B", "分数 (C)", "作文"]);
+        // A header that is another column's letter: both keep a name of their own.
+        let letters = parse_csv("C,作文,\nx,y,z\n");
+        assert_eq!(letters.header, ["C", "作文", "C (C)"]);
+        let letters = parse_csv(",作文,A\nx,y,z\n");
+        assert_eq!(letters.header, ["A (A)", "作文", "A"]);
         assert_eq!(sheet.numbers, [2, 4]);
         assert!(sheet.problems.is_empty());
     }

@@ -34,12 +34,16 @@ impl WordList {
         if read.is_err() {
             return false;
         }
-        // The header line, whole (its end, not a character cut by the 64 KiB).
-        let Some(end) = start.iter().position(|&b| b == b'\n') else {
+        // Whole lines (not a character cut by the 64 KiB), as many as there are: the header
+        // alone (`词,频次`) is too little text to tell GBK by.
+        let Some(end) = start.iter().rposition(|&b| b == b'\n') else {
             return false;
         };
-        super::decode::decode(&start[..=end], None)
-            .is_ok_and(|decoded| columns(&super::sheet::parse_csv(&decoded.text).header).is_some())
+        match super::decode::decode(&start[..=end], None) {
+            Ok(decoded) => columns(&super::sheet::parse_csv(&decoded.text).header).is_some(),
+            // Not even detected: read as a word list, whose reader says why it cannot be.
+            Err(_) => true,
+        }
     }
 
     /// Reads `path`: a header row naming a `word` column and a `count` (or `freq`, `frequency`)
@@ -113,6 +117,10 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GBK.encode("词语,词频\r\n居民,7\r\n");
         std::fs::write(&path, gbk).unwrap();
         assert_eq!(WordList::read(&path).unwrap().counts["居民"], 7);
+        assert!(WordList::is_word_list(&path));
+        // A GBK list as Excel saves it, with headers chardetng cannot tell by themselves.
+        let (gbk, _, _) = encoding_rs::GBK.encode("词,频次\r\n居民,7\r\n社区,5\r\n志愿者,3\r\n");
+        std::fs::write(&path, gbk).unwrap();
         assert!(WordList::is_word_list(&path));
         std::fs::write(&path, "词汇,频次\n居民,5\n").unwrap();
         assert_eq!(WordList::read(&path).unwrap().counts["居民"], 5);

@@ -277,7 +277,7 @@ static RULES: LazyLock<Vec<(Regex, Zh)>> = LazyLock::new(|| {
             },
         ),
         rule(
-            r"^an old Office document \(\.doc, \.xls or \.wps; not text\): save it as \.docx or \.xlsx and give that$",
+            r"^an old Office document \(\.doc, \.xls or \.wps, not text\): save it as \.docx or \.xlsx and give that$",
             |_| {
                 "旧版 Office 文档（.doc、.xls 或 .wps，不是文本）：请另存为 .docx 或 .xlsx 再读取"
                     .into()
@@ -301,7 +301,7 @@ static RULES: LazyLock<Vec<(Regex, Zh)>> = LazyLock::new(|| {
             |_| "PDF 文件，wenxi 不能读取：请把文字复制到 .txt 文件，或另存为 .docx".into(),
         ),
         rule(
-            r"^row (\d+) \((.*)\) taken as the sheet's title, row (\d+) as its header$",
+            r"(?s)^row (\d+) \((.*)\) taken as the sheet's title, row (\d+) as its header$",
             |c| {
                 format!(
                     "第 {} 行（{}）作为表格标题，第 {} 行作为表头",
