@@ -801,10 +801,14 @@ pub fn structure(
 /// Words in the header of a column that numbers the students or rows, not measures them.
 const ID_HEADERS: &[&str] = &["学号", "编号", "序号", "考号", "学籍号", "id", "no"];
 
+/// Words in the header of a ranking, which measures (名次 1…n is consecutive too).
+const RANK_HEADERS: &[&str] = &["名次", "排名", "排序", "rank"];
+
 /// A numeric column that identifies rather than measures: headed like one (学号, 编号, ID …),
-/// or at least 10 whole numbers, every one different and with no gap (1…n, 20230101…): a
-/// score out of 150 can be all different, but not also consecutive. Set against the figures,
-/// its ρ would only say in what order the students were numbered.
+/// or at least 10 whole numbers that go up by one from row to row (1…n, 20230101…, the order
+/// a class list is in): a score out of 150 can be all different, but not also in row order.
+/// A ranking (名次, 排名) is a measure, whatever its order. Set against the figures, an id's ρ
+/// would only say in what order the students were numbered.
 fn is_identifier(name: &str, values: &[Option<f64>]) -> bool {
     let lower = name.to_lowercase();
     if ID_HEADERS
@@ -813,13 +817,13 @@ fn is_identifier(name: &str, values: &[Option<f64>]) -> bool {
     {
         return true;
     }
-    let present: Vec<f64> = values.iter().flatten().copied().collect();
-    if present.len() < 10 || present.iter().any(|x| x.fract() != 0.0) {
+    if RANK_HEADERS.iter().any(|h| lower.contains(h)) {
         return false;
     }
-    let mut sorted = present;
-    sorted.sort_by(f64::total_cmp);
-    sorted.windows(2).all(|w| w[1] - w[0] == 1.0)
+    let present: Vec<f64> = values.iter().flatten().copied().collect();
+    present.len() >= 10
+        && present.iter().all(|x| x.fract() == 0.0)
+        && present.windows(2).all(|w| w[1] - w[0] == 1.0)
 }
 
 /// `correlations.csv`: every numeric metadata column (a score, a grade: each of its non-empty
@@ -852,7 +856,7 @@ fn correlations(
         if is_identifier(name, &values) {
             eprintln!(
                 "wenxi: note: correlations.csv leaves out {name}: it numbers the essays (its \
-                 header, or consecutive whole numbers), it does not measure them"
+                 header, or whole numbers going up by one row by row), it does not measure them"
             );
             return None;
         }

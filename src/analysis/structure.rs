@@ -363,7 +363,20 @@ pub fn is_heading(line: &str) -> bool {
     if line.chars().nth(40).is_some() || !HEADING.is_match(line) {
         return false;
     }
-    let sentence = line.contains(['，', ',']) && line.trim_end().ends_with(is_terminator);
+    // Closing quotes and brackets after the last sentence's end stay with it.
+    let body = line.trim_end().trim_end_matches(is_closer);
+    let ends_sentence =
+        body.ends_with(is_terminator) || body.ends_with(['；', ';']) || body.ends_with("...");
+    // A sentence ended before the line's end (not a run of marks such as ？！ or ……): two
+    // sentences are a paragraph.
+    let inner_end = body.char_indices().any(|(at, c)| {
+        let rest = &body[at + c.len_utf8()..];
+        is_terminator(c)
+            && !rest.is_empty()
+            && !rest.starts_with(is_terminator)
+            && !rest.starts_with(is_closer)
+    });
+    let sentence = (line.contains(['，', ',']) && ends_sentence) || inner_end;
     !sentence || line.ends_with([':', '：'])
 }
 
@@ -686,6 +699,10 @@ mod tests {
             "第一段开头我想说家乡很美。",
             "1. 家乡的菜很好吃，我很喜欢。",
             "二、我们团结一心，共渡难关。",
+            "1、老师常说：“不经历风雨，怎能见彩虹？”",
+            "1、我爱我的家乡。那里山清水秀。",
+            "1、首先，我们要努力学习...",
+            "2、其次，我们要关心他人；",
         ] {
             assert!(!is_heading(body), "{body}");
         }

@@ -97,14 +97,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         && args.input.paths.is_empty()
         && Path::new(&args.a).exists()
         && Path::new(&args.b).exists();
-    // Two paths given as the sides read those paths, not the bundled corpus.
-    let bundled = !by_path && args.input.input_paths().is_empty();
-    let themes = match args.themes.clone().or_else(|| args.input.own_themes()) {
-        Some(path) => ThemeLexicon::load(&path),
-        None if bundled => ThemeLexicon::parse(EMBEDDED_THEMES),
-        None => Ok(ThemeLexicon::default()),
-    }
-    .map_err(anyhow::Error::msg)?;
     let input = if by_path {
         InputArgs {
             paths: vec![args.a.clone().into(), args.b.clone().into()],
@@ -113,6 +105,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     } else {
         args.input.clone()
     };
+    // Of what is read: two paths as the sides have no themes.toml of their own (one folder's
+    // only), and the bundled corpus the bundled lexicon.
+    let themes = match args.themes.clone().or_else(|| input.own_themes()) {
+        Some(path) => ThemeLexicon::load(&path),
+        None if input.input_paths().is_empty() => ThemeLexicon::parse(EMBEDDED_THEMES),
+        None => Ok(ThemeLexicon::default()),
+    }
+    .map_err(anyhow::Error::msg)?;
 
     input.pool()?.install(|| {
         let corpus = input.load(&load_options)?;

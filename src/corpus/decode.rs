@@ -137,8 +137,15 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
         });
     }
     if let Some((encoding, len)) = bom {
+        // After a UTF-8 BOM, lines of another source pasted in (`copy /b a.txt+b.txt`) are
+        // told from damage before damage is assumed.
         return strict(encoding, &bytes[len..]).or_else(|err| {
             cut_short(encoding, &bytes[len..])
+                .or_else(|| {
+                    (encoding == UTF_8)
+                        .then(|| mixed_lines(&bytes[len..]))
+                        .flatten()
+                })
                 .or_else(|| few_bad(encoding, &bytes[len..]))
                 .ok_or(err)
         });
@@ -311,9 +318,10 @@ fn cut_short(encoding: &'static Encoding, bytes: &[u8]) -> Option<Decoded> {
 /// that are not plain ASCII: two sources pasted together. Decoded line by line.
 ///
 /// A line that is valid UTF-8 only through two-byte sequences (U+0080–U+07FF: Latin, Greek,
-/// Cyrillic letters) and reads in the other encoding as common Chinese characters is taken as
-/// the other encoding: two GBK bytes often make one such sequence (女, `C5 AE`, reads as UTF-8
-/// `Ů`), while pinyin (`wǒ`) read as GBK gives rare characters (菕). A line invalid as UTF-8
+/// Cyrillic letters), has no ASCII letter, and reads in the other encoding as common Chinese
+/// characters is taken as the other encoding, in a file that has lines in it: two GBK bytes
+/// often make one such sequence (女, `C5 AE`, reads as UTF-8 `Ů`), while pinyin and accented
+/// words (`shì`, `Café`) come with ASCII letters. A line invalid as UTF-8
 /// whose valid part is mostly characters of three bytes (Chinese) is damaged UTF-8, not GBK,
 /// which gives almost none: its invalid sequences become U+FFFD. A file of UTF-8 lines some
 /// of them damaged, and no other encoding, is UTF-8 read despite the damage.
@@ -354,11 +362,15 @@ fn mixed_lines(bytes: &[u8]) -> Option<Decoded> {
     let (mut text, mut utf8, mut legacy, mut bad) =
         (String::with_capacity(bytes.len()), 0, 0, 0usize);
     for line in &lines {
+        // Only beside lines in the other encoding, and never a line with Latin letters
+        // (pinyin, a French word: è, é read as GBK are common characters too, 茅, 矛).
         let legacy_too = |utf8: &str| {
-            two_byte_only(utf8)
-                .then(|| encoding.decode_without_bom_handling_and_without_replacement(line))
-                .flatten()
-                .filter(|text| chinese(text))
+            (!other.is_empty()
+                && two_byte_only(utf8)
+                && !utf8.chars().any(|c| c.is_ascii_alphabetic()))
+            .then(|| encoding.decode_without_bom_handling_and_without_replacement(line))
+            .flatten()
+            .filter(|text| chinese(text))
         };
         match std::str::from_utf8(line) {
             Ok(utf8_line) => match legacy_too(utf8_line) {

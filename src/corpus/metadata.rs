@@ -93,6 +93,9 @@ impl Metadata {
         // The decoding's advice names the essays' option: this table has its own.
         let table = sheet::read_table(path, encoding)
             .map_err(|e| e.replace("--encoding", "--metadata-encoding"))?;
+        for note in &table.notes {
+            eprintln!("wenxi: {}: {note}", path.display());
+        }
         for problem in &table.problems {
             eprintln!(
                 "wenxi: warning: {} is damaged but was read: {}",

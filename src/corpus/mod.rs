@@ -628,8 +628,10 @@ fn from_sheet(
     // A sheet skipped says what was wrong with it too (a quote never closed in its header row
     // takes every row into the header).
     let with_damage = |why: String| -> String {
-        repair
+        table
+            .notes
             .iter()
+            .chain(&repair)
             .chain(&table.problems)
             .fold(why, |message, part| format!("{message}; {part}"))
     };

@@ -92,11 +92,7 @@ pub fn is_workbook(path: &Path) -> bool {
 /// Parses CSV text (RFC 4180 quoting; tab-separated when the first line has more tabs than
 /// commas). Blank lines are skipped; short rows are padded.
 pub fn parse_csv(text: &str) -> Sheet {
-    // The first line with a separator decides (a title line above the table may have none).
-    let first = text
-        .lines()
-        .find(|line| line.contains(['\t', ',']))
-        .unwrap_or_default();
+    let first = text.lines().next().unwrap_or_default();
     let separator = if first.matches('\t').count() > first.matches(',').count() {
         '\t'
     } else {
@@ -224,11 +220,15 @@ fn sheet_of(mut records: Vec<(u32, Vec<String>)>, first_column: usize) -> Sheet 
     let one_cell = |row: &[String]| {
         !row.is_empty() && !row[0].trim().is_empty() && row[1..].iter().all(|c| c.trim().is_empty())
     };
+    // A header's cells are short names: no number (a score), no sentence.
     let header_like = |row: &[String]| {
         row.iter().filter(|c| !c.trim().is_empty()).count() >= 2
-            && row
-                .iter()
-                .all(|c| c.trim().chars().count() <= MAX_HEADER_CHARS)
+            && row.iter().all(|c| {
+                let c = c.trim();
+                c.chars().count() <= MAX_HEADER_CHARS
+                    && c.parse::<f64>().is_err()
+                    && !c.contains(['。', '，', '！', '？', '；', '!', '?'])
+            })
     };
     if records.len() >= 3 && one_cell(&records[0].1) && header_like(&records[1].1) {
         let (number, banner) = records.remove(0);
@@ -476,6 +476,10 @@ mod tests {
         let data = parse_csv(&format!("作文,,\n{long},1,2\n{long},3,4\n"));
         assert_eq!(data.header, ["作文", "B", "C"]);
         assert!(data.notes.is_empty());
+        // Nor a header over rows of short sentences and scores.
+        let rows = parse_csv("造句,,\n我今天很开心。,张三,90\n他跑得很快。,李四,85\n");
+        assert_eq!(rows.header, ["造句", "B", "C"]);
+        assert_eq!(rows.numbers, [2, 3]);
     }
 
     #[test]

@@ -149,7 +149,9 @@ impl Splitter {
                 // A first line in a title form (`第一篇 我的老师`) is its title too, though it
                 // reads as an enumerated heading.
                 [first, rest @ ..]
-                    if !rest.is_empty() && (is_title_line(first) || self.title.is_match(first)) =>
+                    if !rest.is_empty()
+                        && (is_title_line(first)
+                            || self.title.is_match(first) && !ends_as_sentence(first)) =>
                 {
                     split.essays.push(RawEssay {
                         title: Some((*first).to_owned()),
@@ -192,15 +194,20 @@ impl Splitter {
     }
 }
 
+/// A line ending as a sentence or clause does.
+fn ends_as_sentence(line: &str) -> bool {
+    line.ends_with([
+        '。', '！', '？', '!', '?', '…', '；', ';', '，', ',', '、', '”', '"', '）', ')',
+    ])
+}
+
 /// A line that reads as a title: short, not ending as a sentence or clause does, and not an
 /// enumerated heading (`一、引言` opens a section, it does not name the essay).
 fn is_title_line(line: &str) -> bool {
     line.chars().count() <= MAX_TITLE_CHARS
         && !crate::analysis::structure::is_heading(line)
-        && !line.ends_with([
-            '。', '！', '？', '!', '?', '…', '；', ';', '，', ',', '：', ':', '、', '”', '"', '）',
-            ')',
-        ])
+        && !ends_as_sentence(line)
+        && !line.ends_with(['：', ':'])
 }
 
 /// A junk line is a known button or navigation label, or a line with no letter, digit or Han
@@ -243,6 +250,9 @@ mod tests {
 
     #[test]
     fn a_one_essay_file_opening_in_a_title_form_takes_it_as_its_title() {
+        let sentence =
+            Splitter::default().split("第一篇：今天我学会了骑自行车，我很开心。\n第二行。");
+        assert!(!sentence.first_line_title);
         let split = Splitter::default().split("第一篇 我的老师\n我的老师很和蔼。");
         assert!(split.first_line_title);
         assert_eq!(split.essays[0].title.as_deref(), Some("第一篇 我的老师"));

@@ -41,8 +41,9 @@ impl WordList {
         };
         match super::decode::decode(&start[..=end], None) {
             Ok(decoded) => columns(&super::sheet::parse_csv(&decoded.text).header).is_some(),
-            // Not even detected: read as a word list, whose reader says why it cannot be.
-            Err(_) => true,
+            // Not text that can be read (an old .xls renamed .csv): the corpus reader says what
+            // it is.
+            Err(_) => false,
         }
     }
 
