@@ -165,6 +165,13 @@ fn an_excel_workbook_is_one_essay_a_row() {
     let plain = words_of_plain_texts();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("class.xlsx");
+    write_xlsx(&path, &class_rows());
+    let (essays, _, _) = analyze(&[&path], &[]);
+    check_sheet(&essays, &plain);
+}
+
+/// The header and the rows of [`ESSAYS`] as a class sheet: class, student, title, essay, score.
+fn class_rows() -> Vec<Vec<String>> {
     let mut rows = vec![["班级", "姓名", "题目", "作文", "分数"]
         .iter()
         .map(|s| s.to_string())
@@ -177,9 +184,7 @@ fn an_excel_workbook_is_one_essay_a_row() {
                 .collect(),
         );
     }
-    write_xlsx(&path, &rows);
-    let (essays, _, _) = analyze(&[&path], &[]);
-    check_sheet(&essays, &plain);
+    rows
 }
 
 #[test]
@@ -214,21 +219,8 @@ fn a_title_row_above_a_workbook_header_is_not_the_header() {
     let plain = words_of_plain_texts();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("class.xlsx");
-    let mut rows = vec![
-        vec!["初二(3)班 期末作文".to_string()],
-        ["班级", "姓名", "题目", "作文", "分数"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>(),
-    ];
-    for ((class, student, title, essay), score) in ESSAYS.iter().zip(["85", "92", "78"]) {
-        rows.push(
-            [*class, *student, *title, *essay, score]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        );
-    }
+    let mut rows = vec![vec!["初二(3)班 期末作文".to_string()]];
+    rows.extend(class_rows());
     write_xlsx(&path, &rows);
     let (essays, stderr, _) = analyze(&[&path], &[]);
     // The same essays, titles and columns as without the title row.
