@@ -805,9 +805,9 @@ const ID_HEADERS: &[&str] = &["学号", "编号", "序号", "考号", "学籍号
 const RANK_HEADERS: &[&str] = &["名次", "排名", "排序", "rank"];
 
 /// A numeric column that identifies rather than measures: headed like one (学号, 编号, ID …),
-/// or at least 10 whole numbers that go up by one from row to row (1…n, 20230101…, the order
-/// a class list is in): a score out of 150 can be all different, but not also in row order.
-/// A ranking (名次, 排名) is a measure, whatever its order. Set against the figures, an id's ρ
+/// or at least 10 whole numbers that, sorted, go up by one (1…n, 20230101…, whatever order the
+/// essays are read in): scores out of 150 can all differ, but seldom leave no gap. A ranking
+/// (名次, 排名) is a measure, though it is 1…n too. Set against the figures, an id's ρ
 /// would only say in what order the students were numbered.
 fn is_identifier(name: &str, values: &[Option<f64>]) -> bool {
     let lower = name.to_lowercase();
@@ -820,10 +820,12 @@ fn is_identifier(name: &str, values: &[Option<f64>]) -> bool {
     if RANK_HEADERS.iter().any(|h| lower.contains(h)) {
         return false;
     }
-    let present: Vec<f64> = values.iter().flatten().copied().collect();
-    present.len() >= 10
-        && present.iter().all(|x| x.fract() == 0.0)
-        && present.windows(2).all(|w| w[1] - w[0] == 1.0)
+    let mut present: Vec<f64> = values.iter().flatten().copied().collect();
+    if present.len() < 10 || present.iter().any(|x| x.fract() != 0.0) {
+        return false;
+    }
+    present.sort_by(f64::total_cmp);
+    present.windows(2).all(|w| w[1] - w[0] == 1.0)
 }
 
 /// `correlations.csv`: every numeric metadata column (a score, a grade: each of its non-empty
@@ -856,7 +858,7 @@ fn correlations(
         if is_identifier(name, &values) {
             eprintln!(
                 "wenxi: note: correlations.csv leaves out {name}: it numbers the essays (its \
-                 header, or whole numbers going up by one row by row), it does not measure them"
+                 header, or consecutive whole numbers), it does not measure them"
             );
             return None;
         }

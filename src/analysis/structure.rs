@@ -367,14 +367,13 @@ pub fn is_heading(line: &str) -> bool {
     let body = line.trim_end().trim_end_matches(is_closer);
     let ends_sentence =
         body.ends_with(is_terminator) || body.ends_with(['；', ';']) || body.ends_with("...");
-    // A sentence ended before the line's end (not a run of marks such as ？！ or ……): two
-    // sentences are a paragraph.
+    // A full stop before the line's end: two sentences are a paragraph (a ？ or ！ inside a
+    // heading is not: `四、是什么？为什么？怎么办？`, `六、加油！中国`).
     let inner_end = body.char_indices().any(|(at, c)| {
-        let rest = &body[at + c.len_utf8()..];
-        is_terminator(c)
-            && !rest.is_empty()
-            && !rest.starts_with(is_terminator)
-            && !rest.starts_with(is_closer)
+        c == '。'
+            && !body[at + c.len_utf8()..]
+                .trim_start_matches(is_closer)
+                .is_empty()
     });
     let sentence = (line.contains(['，', ',']) && ends_sentence) || inner_end;
     !sentence || line.ends_with([':', '：'])
@@ -687,6 +686,9 @@ mod tests {
             "第三章",
             "第二篇 我的老师",
             "三、团结一心，共渡难关",
+            "四、是什么？为什么？怎么办？",
+            "六、加油！中国",
+            "二、等待……希望",
             "总结:",
             "结语：",
         ] {

@@ -390,10 +390,24 @@ fn mixed_lines(bytes: &[u8]) -> Option<Decoded> {
                     bad += n;
                 }
                 None => {
-                    text.push_str(
-                        &encoding.decode_without_bom_handling_and_without_replacement(line)?,
-                    );
-                    legacy += 1;
+                    let read =
+                        encoding.decode_without_bom_handling_and_without_replacement(line)?;
+                    // A short damaged UTF-8 line (`谢谢！` missing a byte) can read as GB18030
+                    // too, as rare characters (阿璋紒): with a Chinese character of UTF-8 left in
+                    // it, it is damaged UTF-8 unless the GB18030 reading is mostly common
+                    // characters. (Big5 reads as traditional ones, which that list lacks.)
+                    let (lossy_text, n) = lossy_utf8(line);
+                    let wide = lossy_text
+                        .chars()
+                        .any(|c| c >= '\u{0800}' && c != '\u{FFFD}');
+                    if encoding == GB18030 && wide && !mostly_common(&read) {
+                        text.push_str(&lossy_text);
+                        utf8 += 1;
+                        bad += n;
+                    } else {
+                        text.push_str(&read);
+                        legacy += 1;
+                    }
                 }
             },
         }
@@ -426,6 +440,23 @@ fn mixed_lines(bytes: &[u8]) -> Option<Decoded> {
             None => mixed,
         }),
     })
+}
+
+/// A line decoded lossily as UTF-8, with its count of invalid sequences.
+fn lossy_utf8(line: &[u8]) -> (String, usize) {
+    let (text, bad, _) = lossy(UTF_8, line);
+    (text, bad)
+}
+
+/// Whether at least four in five of a text's Han characters are among the 3,500 common ones
+/// (running Chinese text: over 99%), and it has one.
+fn mostly_common(text: &str) -> bool {
+    let (mut han, mut common) = (0usize, 0usize);
+    for c in text.chars().filter(|&c| super::is_han(c)) {
+        han += 1;
+        common += usize::from(crate::analysis::levels::is_common(c));
+    }
+    han > 0 && common * 5 >= han * 4
 }
 
 /// CJK and full-width punctuation, which Chinese text in any encoding has beside its Han
@@ -642,6 +673,17 @@ mod tests {
             decoded.text,
             "第一行是统一码。\nwǒ de jiā xiāng\n第三行是国标码。\n"
         );
+    }
+
+    #[test]
+    fn a_short_damaged_utf8_line_after_a_bom_is_not_read_as_gbk() {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(LONG.as_bytes());
+        let thanks = "谢谢！\n".as_bytes();
+        bytes.extend_from_slice(&thanks[1..]);
+        let decoded = decode(&bytes, None).unwrap();
+        assert_eq!(decoded.encoding, "UTF-8", "{:?}", decoded.repair);
+        assert!(decoded.text.ends_with("谢！\n"), "{}", decoded.text);
     }
 
     #[test]

@@ -701,7 +701,9 @@ fn from_sheet(
             .map(str::trim)
             .filter(|line| !line.is_empty())
             .collect();
-        if body.is_empty() {
+        // A cell that is one number (a score or an id in the text column) is no essay text
+        // either; a text of numbers and punctuation is one.
+        if body.is_empty() || body.len() == 1 && body[0].parse::<f64>().is_ok() {
             empty += 1;
             continue;
         }
@@ -738,8 +740,9 @@ fn from_sheet(
         });
     }
     let mut message = format!(
-        "spreadsheet: {} essays from column {}{}",
+        "spreadsheet: {} essay{} from column {}{}",
         essays.len(),
+        if essays.len() == 1 { "" } else { "s" },
         name(columns.text),
         if columns.found {
             ", found by its text"

@@ -92,11 +92,28 @@ pub fn is_workbook(path: &Path) -> bool {
 /// Parses CSV text (RFC 4180 quoting; tab-separated when the first line has more tabs than
 /// commas). Blank lines are skipped; short rows are padded.
 pub fn parse_csv(text: &str) -> Sheet {
-    let first = text.lines().next().unwrap_or_default();
-    let separator = if first.matches('\t').count() > first.matches(',').count() {
-        '\t'
-    } else {
-        ','
+    let choose = |line: &str| {
+        if line.matches('\t').count() > line.matches(',').count() {
+            '\t'
+        } else {
+            ','
+        }
+    };
+    let mut lines = text.lines().filter(|line| !line.trim().is_empty());
+    let first = lines.next().unwrap_or_default();
+    // A title line above the table has no separator: the header under it tells, if it reads
+    // as one (a single column of essays has sentences there, which may hold either).
+    let separator = match lines.next() {
+        Some(second) if !first.contains(['\t', ',']) => {
+            let separator = choose(second);
+            let cells: Vec<String> = second.split(separator).map(str::to_owned).collect();
+            if is_header_like(&cells) {
+                separator
+            } else {
+                choose(first)
+            }
+        }
+        _ => choose(first),
     };
     let mut records: Vec<(u32, Vec<String>)> = Vec::new();
     let mut record: Vec<String> = Vec::new();
@@ -220,16 +237,7 @@ fn sheet_of(mut records: Vec<(u32, Vec<String>)>, first_column: usize) -> Sheet 
     let one_cell = |row: &[String]| {
         !row.is_empty() && !row[0].trim().is_empty() && row[1..].iter().all(|c| c.trim().is_empty())
     };
-    // A header's cells are short names: no number (a score), no sentence.
-    let header_like = |row: &[String]| {
-        row.iter().filter(|c| !c.trim().is_empty()).count() >= 2
-            && row.iter().all(|c| {
-                let c = c.trim();
-                c.chars().count() <= MAX_HEADER_CHARS
-                    && c.parse::<f64>().is_err()
-                    && !c.contains(['。', '，', '！', '？', '；', '!', '?'])
-            })
-    };
+    let header_like = |row: &[String]| is_header_like(row);
     if records.len() >= 3 && one_cell(&records[0].1) && header_like(&records[1].1) {
         let (number, banner) = records.remove(0);
         notes.push(format!(
@@ -295,6 +303,23 @@ fn sheet_of(mut records: Vec<(u32, Vec<String>)>, first_column: usize) -> Sheet 
         problems: Vec::new(),
         notes,
     }
+}
+
+/// Whether a row reads as a header: two names or more, all short, none a sentence, and not
+/// mostly numbers (a row of scores; a few numbered question columns, `1`, `2`, are names).
+fn is_header_like(row: &[String]) -> bool {
+    let filled: Vec<&str> = row
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let numbers = filled.iter().filter(|c| c.parse::<f64>().is_ok()).count();
+    filled.len() >= 2
+        && numbers * 2 < filled.len()
+        && filled.iter().all(|c| {
+            c.chars().count() <= MAX_HEADER_CHARS
+                && !c.contains(['。', '，', '！', '？', '；', '!', '?'])
+        })
 }
 
 /// A header cell is at most this long: a row of longer cells holds data.
@@ -486,6 +511,16 @@ mod tests {
     fn blank_and_repeated_headers_are_named_apart() {
         let sheet = parse_csv("分数,,分数,作文\n1,2,3,4\n\n5,6,7,8\n");
         assert_eq!(sheet.header, ["分数", "B", "分数 (C)", "作文"]);
+        // Numbered question columns are names of a header under a title row.
+        let numbered = parse_csv(
+            "期中作文\n姓名,题目,作文,1,2\n张三,春,春天来了。,5,4\n李四,秋,秋天到了。,3,5\n",
+        );
+        assert_eq!(numbered.header, ["姓名", "题目", "作文", "1", "2"]);
+        // A tab-separated sheet under a title line.
+        let tabs =
+            parse_csv("三年级作文\n姓名\t作文\n张三\t春天来了，花开了。\n李四\t秋天到了。\n");
+        assert_eq!(tabs.header, ["姓名", "作文"]);
+        assert_eq!(tabs.rows[0][1], "春天来了，花开了。");
         // A header that is another column's letter: both keep a name of their own.
         let letters = parse_csv("C,作文,\nx,y,z\n");
         assert_eq!(letters.header, ["C", "作文", "C (C)"]);

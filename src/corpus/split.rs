@@ -151,7 +151,12 @@ impl Splitter {
                 [first, rest @ ..]
                     if !rest.is_empty()
                         && (is_title_line(first)
-                            || self.title.is_match(first) && !ends_as_sentence(first)) =>
+                            || self.title.is_match(first)
+                                && !first
+                                    .trim_end_matches(['”', '"', '）', ')', '」', '』', '》'])
+                                    .ends_with([
+                                        '。', '！', '？', '!', '?', '…', '；', ';', '，', ',', '、',
+                                    ])) =>
                 {
                     split.essays.push(RawEssay {
                         title: Some((*first).to_owned()),
@@ -253,6 +258,11 @@ mod tests {
         let sentence =
             Splitter::default().split("第一篇：今天我学会了骑自行车，我很开心。\n第二行。");
         assert!(!sentence.first_line_title);
+        let bracketed = Splitter::default().split("第一篇 我的老师（记叙文）\n我的老师很和蔼。");
+        assert_eq!(
+            bracketed.essays[0].title.as_deref(),
+            Some("第一篇 我的老师（记叙文）")
+        );
         let split = Splitter::default().split("第一篇 我的老师\n我的老师很和蔼。");
         assert!(split.first_line_title);
         assert_eq!(split.essays[0].title.as_deref(), Some("第一篇 我的老师"));

@@ -177,7 +177,7 @@ static RULES: LazyLock<Vec<(Regex, Zh)>> = LazyLock::new(|| {
         ),
         // mod.rs: a spreadsheet read (`from_sheet`).
         rule(
-            r"^spreadsheet: (\d+) essays from column (.*? \([A-Z]+\))(, found by its text)?(?:, titles from (.*? \([A-Z]+\)))?(?:, ids from (.*? \([A-Z]+\)))?$",
+            r"^spreadsheet: (\d+) essays? from column (.*? \([A-Z]+\))(, found by its text)?(?:, titles from (.*? \([A-Z]+\)))?(?:, ids from (.*? \([A-Z]+\)))?$",
             |c| {
                 let mut zh = format!("电子表格：{} 篇文章，取自 {} 列", g(c, 1), g(c, 2));
                 if c.get(3).is_some() {
@@ -581,6 +581,10 @@ mod tests {
         assert_eq!(
             message("spreadsheet: 12 essays from column 作文 (C)"),
             "电子表格：12 篇文章，取自 作文 (C) 列"
+        );
+        assert_eq!(
+            message("spreadsheet: 1 essay from column 作文 (C)"),
+            "电子表格：1 篇文章，取自 作文 (C) 列"
         );
         assert_eq!(
             message(
