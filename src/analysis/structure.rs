@@ -385,7 +385,8 @@ fn is_terminator(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '!' | '?' | '…')
 }
 
-fn is_closer(c: char) -> bool {
+/// Closing quotes and brackets, which stay with the sentence they close.
+pub(crate) fn is_closer(c: char) -> bool {
     matches!(
         c,
         '”' | '’' | '」' | '』' | '）' | ')' | '》' | '"' | '\'' | '】'

@@ -296,16 +296,19 @@ impl InputArgs {
         let Some(path) = &self.metadata else {
             return Ok(Vec::new());
         };
-        let encoding = match &self.metadata_encoding {
-            Some(label) => {
-                Some(encoding_for_label(label).ok_or_else(|| Error::EncodingLabel(label.clone()))?)
-            }
-            None => None,
-        };
-        let table = crate::corpus::sheet::read_table(path, encoding)
-            .map_err(|e| e.replace("--encoding", "--metadata-encoding"))
+        let table = Metadata::read_table(path, self.metadata_encoding()?)
             .map_err(|message| anyhow::anyhow!("--metadata {}: {message}", path.display()))?;
         Ok(table.header)
+    }
+
+    /// `--metadata-encoding`, looked up.
+    fn metadata_encoding(&self) -> Result<Option<&'static encoding_rs::Encoding>> {
+        self.metadata_encoding
+            .as_ref()
+            .map(|label| {
+                encoding_for_label(label).ok_or_else(|| Error::EncodingLabel(label.clone()))
+            })
+            .transpose()
     }
 
     /// Reads the inputs like [`InputArgs::load`], a batch of about `batch_bytes` of files at a
@@ -325,13 +328,7 @@ impl InputArgs {
                     path,
                     self.metadata_key.as_deref(),
                     self.metadata_match,
-                    match &self.metadata_encoding {
-                        Some(label) => Some(
-                            encoding_for_label(label)
-                                .ok_or_else(|| Error::EncodingLabel(label.clone()))?,
-                        ),
-                        None => None,
-                    },
+                    self.metadata_encoding()?,
                 )
                 .map_err(|message| anyhow::anyhow!("--metadata {}: {message}", path.display()))?,
             ),

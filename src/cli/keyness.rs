@@ -168,8 +168,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                             "--reference {} is neither a word-frequency list (a column headed \
                              {} and one headed {}) nor a sheet of essays",
                             csv.display(),
-                            wenxi_words(),
-                            wenxi_counts()
+                            crate::corpus::wordlist::WORD_HEADERS.join("/"),
+                            crate::corpus::wordlist::COUNT_HEADERS.join("/")
                         ))
                     }
                     _ => err,
@@ -305,12 +305,4 @@ fn is_word_list(path: &std::path::Path) -> bool {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
         && WordList::is_word_list(path)
-}
-
-fn wenxi_words() -> String {
-    crate::corpus::wordlist::WORD_HEADERS.join("/")
-}
-
-fn wenxi_counts() -> String {
-    crate::corpus::wordlist::COUNT_HEADERS.join("/")
 }

@@ -396,7 +396,7 @@ fn mixed_lines(bytes: &[u8]) -> Option<Decoded> {
                     // too, as rare characters (阿璋紒): with a Chinese character of UTF-8 left in
                     // it, it is damaged UTF-8 unless the GB18030 reading is mostly common
                     // characters. (Big5 reads as traditional ones, which that list lacks.)
-                    let (lossy_text, n) = lossy_utf8(line);
+                    let (lossy_text, n, _) = lossy(UTF_8, line);
                     let wide = lossy_text
                         .chars()
                         .any(|c| c >= '\u{0800}' && c != '\u{FFFD}');
@@ -440,12 +440,6 @@ fn mixed_lines(bytes: &[u8]) -> Option<Decoded> {
             None => mixed,
         }),
     })
-}
-
-/// A line decoded lossily as UTF-8, with its count of invalid sequences.
-fn lossy_utf8(line: &[u8]) -> (String, usize) {
-    let (text, bad, _) = lossy(UTF_8, line);
-    (text, bad)
 }
 
 /// Whether at least four in five of a text's Han characters are among the 3,500 common ones

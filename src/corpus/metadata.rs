@@ -80,6 +80,16 @@ pub struct Metadata {
 const SHOWN: usize = 8;
 
 impl Metadata {
+    /// The table as read for `--metadata` (see [`sheet::read_table`]), the decoding's advice
+    /// naming this table's own option, not the essays' `--encoding`.
+    pub fn read_table(
+        path: &Path,
+        encoding: Option<&'static encoding_rs::Encoding>,
+    ) -> Result<sheet::Sheet, String> {
+        sheet::read_table(path, encoding)
+            .map_err(|e| e.replace("--encoding", "--metadata-encoding"))
+    }
+
     /// Reads the table; `key` names its key column by header or letter (the first if `None`).
     ///
     /// A CSV is read in `encoding`, or in the encoding detected if `None`; damage it was read
@@ -90,9 +100,7 @@ impl Metadata {
         on: MatchOn,
         encoding: Option<&'static encoding_rs::Encoding>,
     ) -> Result<Metadata, String> {
-        // The decoding's advice names the essays' option: this table has its own.
-        let table = sheet::read_table(path, encoding)
-            .map_err(|e| e.replace("--encoding", "--metadata-encoding"))?;
+        let table = Self::read_table(path, encoding)?;
         for note in &table.notes {
             eprintln!("wenxi: {}: {note}", path.display());
         }

@@ -486,12 +486,6 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
         }
     };
     let size = bytes.len() as u64;
-    if let Some(what) = office_file(&bytes).filter(|_| !docx::is_docx(path)) {
-        return (
-            skipped(shown, size, String::new(), what.to_owned()),
-            Vec::new(),
-        );
-    }
     if docx::is_docx(path) {
         let text = docx::text(&bytes);
         drop(bytes);
@@ -499,6 +493,12 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
             Ok(text) => from_decoded(shown, size, "DOCX", text, None, options),
             Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
         };
+    }
+    if let Some(what) = office_file(&bytes) {
+        return (
+            skipped(shown, size, String::new(), what.to_owned()),
+            Vec::new(),
+        );
     }
     // Each form of the text goes once the next is made (the bytes, the decoded text, the
     // cleaned text, the essays), so that a large file is in memory about twice at most, not
@@ -625,14 +625,19 @@ fn from_sheet(
     table: sheet::Sheet,
     options: &LoadOptions,
 ) -> FileOutcome {
-    // A sheet skipped says what was wrong with it too (a quote never closed in its header row
-    // takes every row into the header).
+    // What the file's message ends with, read or skipped: what was done to the sheet (a title
+    // row taken off), then what was wrong with it (a quote never closed in its header row takes
+    // every row into the header).
+    let damaged = repair.is_some() || !table.problems.is_empty();
+    let tail: Vec<String> = table
+        .notes
+        .iter()
+        .chain(&repair)
+        .chain(&table.problems)
+        .cloned()
+        .collect();
     let with_damage = |why: String| -> String {
-        table
-            .notes
-            .iter()
-            .chain(&repair)
-            .chain(&table.problems)
+        tail.iter()
             .fold(why, |message, part| format!("{message}; {part}"))
     };
     if table.rows.is_empty() {
@@ -683,7 +688,6 @@ fn from_sheet(
         header,
         rows,
         numbers,
-        problems,
         notes: sheet_notes,
         ..
     } = table;
@@ -775,23 +779,22 @@ fn from_sheet(
             rows.join(", ")
         );
     }
-    for note in &sheet_notes {
-        message.push_str("; ");
-        message.push_str(note);
-    }
     // A column found by its text, or a title row taken off, is a guess the user should see.
     if columns.found {
-        eprintln!("wenxi: {path}: {message}");
+        eprintln!(
+            "wenxi: {path}: {}",
+            sheet_notes
+                .iter()
+                .fold(message.clone(), |message, note| format!(
+                    "{message}; {note}"
+                ))
+        );
     } else {
         for note in &sheet_notes {
             eprintln!("wenxi: {path}: {note}");
         }
     }
-    let damage: Vec<String> = repair.into_iter().chain(problems).collect();
-    for part in &damage {
-        message.push_str("; ");
-        message.push_str(part);
-    }
+    let message = with_damage(message);
     if essays.is_empty() {
         return (
             skipped(
@@ -808,10 +811,10 @@ fn from_sheet(
         encoding: encoding.to_owned(),
         bytes,
         essays: essays.len(),
-        status: if damage.is_empty() {
-            FileStatus::Ok
-        } else {
+        status: if damaged {
             FileStatus::Repaired
+        } else {
+            FileStatus::Ok
         },
         message,
     };

@@ -152,11 +152,9 @@ impl Splitter {
                     if !rest.is_empty()
                         && (is_title_line(first)
                             || self.title.is_match(first)
-                                && !first
-                                    .trim_end_matches(['”', '"', '）', ')', '」', '』', '》'])
-                                    .ends_with([
-                                        '。', '！', '？', '!', '?', '…', '；', ';', '，', ',', '、',
-                                    ])) =>
+                                && !ends_as_sentence(
+                                    first.trim_end_matches(crate::analysis::structure::is_closer),
+                                )) =>
                 {
                     split.essays.push(RawEssay {
                         title: Some((*first).to_owned()),
