@@ -828,8 +828,26 @@ fn is_identifier(name: &str, values: &[Option<f64>]) -> bool {
     present.windows(2).all(|w| w[1] - w[0] == 1.0)
 }
 
-/// `correlations.csv`: every numeric metadata column (a score, a grade: each of its non-empty
-/// cells a number, at least three of them, not all equal; not an identifier, see
+/// A cell of a numeric column as a number: as Excel or a Chinese input method writes it, with
+/// full-width digits (８８), a unit of points after it (88分) or thousands separators.
+fn score(cell: &str) -> Option<f64> {
+    let folded: String = cell
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | '．' | '－' | '＋' => {
+                char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        })
+        .filter(|&c| c != ',')
+        .collect();
+    let number = folded.strip_suffix('分').unwrap_or(&folded).trim_end();
+    number.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// `correlations.csv`: every numeric metadata column (a score, a grade: its non-empty cells
+/// numbers ([`score`]; other cells, at most one in four, are missing, with a note), at least
+/// three of them, not all equal; not an identifier, see
 /// [`is_identifier`]) set against every numeric figure of
 /// `structure.csv`, as Spearman's ρ with its p-value over the essays that have both; per
 /// column, the figures by p-value, smallest first. `None` without such a column.
@@ -841,6 +859,8 @@ fn correlations(
     use crate::analysis::correlation::spearman;
     let numeric = |name: &str| -> Option<Vec<Option<f64>>> {
         let mut values = Vec::with_capacity(corpus.essays.len());
+        // Cells that are not numbers (缺考, 免考) in a column of numbers: (essay id, cell).
+        let mut other: Vec<(u32, &str)> = Vec::new();
         for essay in &corpus.essays {
             let cell = essay
                 .meta
@@ -850,19 +870,43 @@ fn correlations(
             if cell.is_empty() {
                 values.push(None);
             } else {
-                values.push(Some(cell.parse::<f64>().ok().filter(|x| x.is_finite())?));
+                let value = score(cell);
+                if value.is_none() {
+                    other.push((essay.id, cell));
+                }
+                values.push(value);
             }
         }
         let mut present = values.iter().flatten();
         let first = *present.clone().next()?;
+        // A column of numbers with a few other cells (at most one in four); a column of names
+        // or classes is no measure at all.
+        if other.len() * 3 > present.clone().count() {
+            return None;
+        }
         if is_identifier(name, &values) {
             eprintln!(
-                "wenxi: note: correlations.csv leaves out {name}: it numbers the essays (its \
+                "wenxi: note: the correlations table leaves out {name}: it numbers the essays (its \
                  header, or consecutive whole numbers), it does not measure them"
             );
             return None;
         }
-        (present.clone().count() >= 3 && present.any(|&x| x != first)).then_some(values)
+        let measured = present.clone().count() >= 3 && present.any(|&x| x != first);
+        if measured && !other.is_empty() {
+            let shown: Vec<String> = other
+                .iter()
+                .take(3)
+                .map(|(id, cell)| format!("essay {id} {cell:?}"))
+                .collect();
+            eprintln!(
+                "wenxi: note: the correlations table: {} cell(s) of {name} are not numbers and are left \
+                 out as missing ({}{})",
+                other.len(),
+                shown.join(", "),
+                if other.len() > 3 { ", …" } else { "" }
+            );
+        }
+        measured.then_some(values)
     };
     let columns: Vec<(&str, Vec<Option<f64>>)> = meta_names(corpus)
         .into_iter()
@@ -894,7 +938,10 @@ fn correlations(
             let (xs, ys): (Vec<f64>, Vec<f64>) = values
                 .iter()
                 .zip(figure_values)
-                .filter_map(|(x, y)| Some((x.as_ref()?, y.as_ref().filter(|y| y.is_finite())?)))
+                .filter_map(|(x, y)| Some((*x.as_ref()?, y.filter(|y| y.is_finite())?)))
+                // Ranked as written (six decimals), so that ρ from the CSVs is the same: two
+                // figures equal but for the last bits of a float are a tie.
+                .map(|(x, y)| (x, (y * 1e6).round() / 1e6))
                 .unzip();
             let result = spearman(&xs, &ys);
             rows.push((

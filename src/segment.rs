@@ -120,6 +120,7 @@ impl Segmenter {
 
     /// Appends the tokens of `text` (one chunk, see [`chunks`]) to `out`.
     pub fn segment_into<'a>(&'a self, text: &'a str, out: &mut Vec<Token<'a>>) {
+        let from = out.len();
         // jieba-rs emits whitespace one character a token, so the first character tells.
         out.extend(
             self.jieba
@@ -128,6 +129,7 @@ impl Segmenter {
                 .map(|token| token.word)
                 .filter(|word| !word.starts_with(char::is_whitespace)),
         );
+        join_full_width(text, out, from);
     }
 
     /// Whether `word` is in jieba's dictionary (or the user dictionary).
@@ -197,6 +199,44 @@ pub(crate) fn utf8_text<'b>(bytes: &'b [u8], what: &'static str, path: &Path) ->
     })
 }
 
+/// A full-width Latin letter or digit (ＡＢＣ, ２０２３), as Chinese input methods type them.
+fn is_full_width_alnum(c: char) -> bool {
+    matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ')
+}
+
+/// Joins each run of full-width letters and digits among `tokens[from..]` (slices of `text`)
+/// into one token. jieba's runs of letters and digits are ASCII, so it cuts `ＡＢＣ` into Ａ, Ｂ
+/// and Ｃ (as Python jieba does), three one-letter "words" where `ABC` is one; joined, a
+/// full-width word or number is one token as its ASCII form is.
+pub(crate) fn join_full_width<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>, from: usize) {
+    let single = |t: &str| {
+        let mut chars = t.chars();
+        matches!((chars.next(), chars.next()), (Some(c), None) if is_full_width_alnum(c))
+    };
+    if !tokens[from..].iter().any(|t| single(t)) {
+        return;
+    }
+    let base = text.as_ptr() as usize;
+    let at = |t: &str| t.as_ptr() as usize - base;
+    let mut kept = from;
+    let mut i = from;
+    while i < tokens.len() {
+        let start = at(tokens[i]);
+        let mut end = start + tokens[i].len();
+        let mut j = i + 1;
+        if single(tokens[i]) {
+            while j < tokens.len() && single(tokens[j]) && at(tokens[j]) == end {
+                end += tokens[j].len();
+                j += 1;
+            }
+        }
+        tokens[kept] = &text[start..end];
+        kept += 1;
+        i = j;
+    }
+    tokens.truncate(kept);
+}
+
 /// Cuts `text` into pieces of at most about `max` bytes, preferring line ends, then sentence
 /// punctuation or whitespace, and only as a last resort a bare character boundary.
 pub fn chunks(text: &str, max: usize) -> impl Iterator<Item = &str> {
@@ -239,6 +279,31 @@ pub fn chunks(text: &str, max: usize) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_width_letters_and_digits_are_one_token() {
+        let segmenter = Segmenter::new();
+        let text = "我们班学习ＡＢＣ和ABC，还有Ｈｅｌｌｏ world，２０２３年。";
+        let tokens = segmenter.segment(text);
+        // As their ASCII forms are cut: the text with each full-width character made ASCII,
+        // cut, has the same tokens character for character.
+        let ascii: String = text
+            .chars()
+            .map(|c| match c {
+                '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                    char::from_u32(c as u32 - 0xFEE0).unwrap()
+                }
+                c => c,
+            })
+            .collect();
+        let widths = |tokens: &[&str]| tokens.iter().map(|t| t.chars().count()).collect::<Vec<_>>();
+        assert_eq!(widths(&tokens), widths(&segmenter.segment(&ascii)));
+        assert!(
+            tokens.contains(&"ＡＢＣ")
+                && tokens.contains(&"Ｈｅｌｌｏ")
+                && tokens.contains(&"２０２３")
+        );
+    }
 
     #[test]
     fn chunks_cut_at_punctuation_and_cover_the_text() {

@@ -865,3 +865,93 @@ fn collocates_keyness_and_compare_do_not_depend_on_threads() {
         }
     }
 }
+
+/// Full-width letters and digits make one word, as their ASCII forms do, and a space between two
+/// words does not end a sequence or an n-gram (a line end does): checked against counts of the
+/// same strings in the raw text.
+#[test]
+fn full_width_words_and_spaced_phrases() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "我们班学习ＡＢＣ和ABC，还有Ｈｅｌｌｏ world。\n老师说 good morning，我们回答 good morning teacher。\n同学们学ＡＢＣ到２０２３年。";
+    std::fs::write(dir.path().join("a.txt"), text).unwrap();
+    let input = dir.path().to_str().unwrap();
+    let (out, _) = run(&["analyze", input, "--no-charts", "--no-html"]);
+    let freq = counts(&Csv::read(&out.path().join("word_freq.csv")));
+    assert_eq!(
+        freq.get("ＡＢＣ"),
+        Some(&(text.matches("ＡＢＣ").count() as u64))
+    );
+    assert_eq!(freq.get("Ｈｅｌｌｏ"), Some(&1));
+    for letter in ["Ａ", "Ｂ", "ｌ"] {
+        assert_eq!(freq.get(letter), None, "{letter}");
+    }
+    let (out, _) = run(&["kwic", "good morning", input]);
+    let kwic = Csv::read(&out.path().join("kwic.csv"));
+    assert_eq!(kwic.rows.len(), text.matches("good morning").count());
+    let (out, _) = run(&[
+        "ngrams",
+        input,
+        "-n",
+        "2",
+        "--min-freq",
+        "1",
+        "--keep-stopwords",
+    ]);
+    let grams = Csv::read(&out.path().join("ngrams.csv"));
+    let count = |gram: &str| {
+        grams
+            .records()
+            .iter()
+            .find(|r| r["ngram"] == gram)
+            .map(|r| r["count"].parse::<usize>().unwrap())
+    };
+    assert_eq!(count("good morning"), Some(2));
+    // The line end parts world from 老师.
+    assert_eq!(count("world 老师"), None);
+}
+
+/// A wenxi word list of traditional essays, with rows of punctuation and numbers another tool
+/// would add, is the same reference as the essays themselves: no word is key either way.
+#[test]
+fn a_traditional_word_list_with_punctuation_is_its_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let essays = dir.path().join("essays");
+    std::fs::create_dir(&essays).unwrap();
+    for (i, text) in [
+        "我的家鄉在南方，家鄉的山很高，水很清。我愛我的家鄉。",
+        "這裡的冬天不冷，學校裡的同學們很友善，老師們也很認真。",
+        "家鄉的變化很大，馬路寬了，房子高了，人們的生活越來越好。",
+    ]
+    .iter()
+    .enumerate()
+    {
+        std::fs::write(essays.join(format!("{i}.txt")), text).unwrap();
+    }
+    let input = essays.to_str().unwrap();
+    let (listed, _) = run(&["analyze", input, "--no-charts", "--no-html"]);
+    let list = std::fs::read_to_string(listed.path().join("word_freq.csv")).unwrap();
+    assert!(list.contains("家鄉"), "the list shows the written forms");
+    let list_path = dir.path().join("list.csv");
+    // Rows as long as the header: word, pos, count, then empty cells.
+    let header = list.lines().next().unwrap();
+    let columns: Vec<&str> = header.trim_start_matches('\u{FEFF}').split(',').collect();
+    assert_eq!(&columns[..3], ["word", "pos", "count"]);
+    let pad = ",".repeat(columns.len() - 3);
+    std::fs::write(
+        &list_path,
+        format!("{list}，,x,5000{pad}\n2023,m,3000{pad}\n"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let assert = wenxi()
+        .args(["keyness", input, "--max-p", "1", "--min-freq", "1", "-o"])
+        .arg(out.path())
+        .arg("--reference")
+        .arg(&list_path)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("2 row(s) that are not words"), "{stderr}");
+    let keyness = Csv::read(&out.path().join("keyness.csv"));
+    assert_eq!(keyness.rows.len(), 0, "{:?}", keyness.rows);
+}

@@ -408,3 +408,57 @@ fn id_columns_key_the_essays_and_a_table_can_join_on_them() {
         assert!(stderr.contains(said), "{stderr}");
     }
 }
+
+/// Scores as teachers' sheets hold them: full-width digits (as a Chinese input method types
+/// them), a unit (88分), and a cell that is no score (缺考). The first two are the same numbers,
+/// the last is missing, and a note says so: ρ equals that of the plain sheet without that
+/// student's row.
+#[test]
+fn scores_with_full_width_digits_units_and_absences() {
+    let dir = class_folder();
+    let full_width = |s: &str| -> String {
+        s.chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect()
+    };
+    let mut written = String::from("学生,分数\n");
+    let mut plain = String::from("学生,分数\n");
+    for (i, (name, _, score)) in STUDENTS.iter().enumerate() {
+        let cell = match i {
+            0 => "缺考".to_owned(),
+            1 => full_width(score),
+            2 => format!("{score}分"),
+            _ => score.to_string(),
+        };
+        written.push_str(&format!("{name},{cell}\n"));
+        plain.push_str(&format!("{name},{}\n", if i == 0 { "" } else { score }));
+    }
+    std::fs::write(dir.path().join("written.csv"), written).unwrap();
+    std::fs::write(dir.path().join("plain.csv"), plain).unwrap();
+    let rows = |meta: &str, out: &str| {
+        let out = dir.path().join(out);
+        let stderr = analyze_in(dir.path(), &["essays", "--metadata", meta], out.as_path());
+        let table = Csv::read(&out.join("correlations.csv"));
+        let rows: Vec<(String, String, String)> = table
+            .records()
+            .iter()
+            .map(|r| {
+                (
+                    r["figure"].to_owned(),
+                    r["n"].to_owned(),
+                    r["rho"].to_owned(),
+                )
+            })
+            .collect();
+        (rows, stderr)
+    };
+    let (written_rows, stderr) = rows("written.csv", "a");
+    let (plain_rows, _) = rows("plain.csv", "b");
+    assert!(
+        stderr.contains("1 cell(s) of 分数 are not numbers") && stderr.contains("\"缺考\""),
+        "{stderr}"
+    );
+    assert_eq!(written_rows, plain_rows);
+    let words = written_rows.iter().find(|r| r.0 == "words").unwrap();
+    assert_eq!(words.1, (STUDENTS.len() - 1).to_string());
+}

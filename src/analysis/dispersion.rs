@@ -46,7 +46,8 @@ pub struct Dispersion {
     /// Juilland's D, `None` with fewer than two parts.
     pub juilland_d: Option<f64>,
     pub dp: f64,
-    pub dp_norm: f64,
+    /// `None` with one part (1 − min w_i is 0: DPnorm is 0/0).
+    pub dp_norm: Option<f64>,
 }
 
 /// The sums over the parts that hold an item. `add` must see the item's parts in the same
@@ -84,11 +85,7 @@ impl Sums {
         } else {
             parts.smallest as f64 / parts.total as f64
         };
-        let dp_norm = if smallest < 1.0 {
-            (dp / (1.0 - smallest)).min(1.0)
-        } else {
-            0.0
-        };
+        let dp_norm = (smallest < 1.0).then(|| (dp / (1.0 - smallest)).min(1.0));
         let juilland_d = (parts.count >= 2 && self.r > 0.0).then(|| {
             let mean = self.r / k;
             let variance = (self.r2 / k - mean * mean).max(0.0);
@@ -128,7 +125,7 @@ mod tests {
         let d = of(&[1, 2, 3, 4, 5], &[9, 10, 10, 10, 11]);
         assert!(close(d.dp, 0.18, 1e-12), "{d:?}");
         // DPnorm divides by 1 − 9/50.
-        assert!(close(d.dp_norm, 0.18 / 0.82, 1e-12), "{d:?}");
+        assert!(close(d.dp_norm.unwrap(), 0.18 / 0.82, 1e-12), "{d:?}");
         // By hand: R = 1/9, 2/10, 3/10, 4/10, 5/11; mean 0.293131…, population sd 0.125958…,
         // D = 1 − 0.125958 / (0.293131 · 2) = 0.785150…
         let r = [1.0 / 9.0, 0.2, 0.3, 0.4, 5.0 / 11.0];
@@ -158,7 +155,7 @@ mod tests {
         let mut counts = vec![0; 1000];
         counts[7] = 50;
         let one = of(&counts, &[100; 1000]);
-        assert!(close(one.dp, 0.999, 1e-12) && close(one.dp_norm, 1.0, 1e-12));
+        assert!(close(one.dp, 0.999, 1e-12) && close(one.dp_norm.unwrap(), 1.0, 1e-12));
         assert!(close(one.juilland_d.unwrap(), 0.0, 1e-12), "{one:?}");
         // One part: D is undefined.
         assert_eq!(of(&[3], &[10]).juilland_d, None);

@@ -102,6 +102,19 @@ impl Query {
                  holds no space (a sequence is /社区/ /居民/, a string --chars)"
             ));
         }
+        // `/社区/i`: a regex's flags go inside it; read as a word it would find nothing.
+        if let Some(piece) = text.split_whitespace().find(|t| {
+            t.len() > 2
+                && t.starts_with('/')
+                && t.trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                    .ends_with('/')
+                && !t.ends_with('/')
+        }) {
+            return Err(format!(
+                "{piece}: a regex takes no flags after its closing slash; put them inside, as \
+                 /(?i)abc/"
+            ));
+        }
         let patterns = text
             .split_whitespace()
             .map(Pattern::parse)
@@ -233,15 +246,18 @@ pub fn find(
             let n = patterns.len();
             let mut i = 0;
             while i + n <= tokens.len() {
-                // A sequence's tokens touch: whitespace between two (a line end, a space) ends
-                // the sequence, as it ends an n-gram's run.
+                // A sequence's tokens are neighbours: a line end between two ends the
+                // sequence, as it ends an n-gram's run (spaces do not: `good morning`).
                 let matched = patterns
                     .iter()
                     .zip(&tokens[i..i + n])
                     .all(|(p, t)| p.matches(t))
                     && (i..i + n - 1).all(|k| {
-                        layout.offsets[k] as usize + tokens[k].len()
-                            == layout.offsets[k + 1] as usize
+                        super::ngrams::adjacent(
+                            body,
+                            layout.offsets[k] as usize + tokens[k].len(),
+                            layout.offsets[k + 1] as usize,
+                        )
                     })
                     && (pos.is_empty()
                         || (i..i + n).all(|k| {
@@ -465,17 +481,24 @@ mod tests {
         // 互相帮助 is one word of jieba's; the comma before 共同 comes along.
         assert_eq!(hits[1].right, "互相帮助，共同");
         assert_eq!(hits[1].left_keys, ["团结", "很", "居民"]);
-        // Across a line end or a space the two words are no sequence (as they are no bigram
-        // for ngrams), while each is still a hit of its own.
-        for text in ["我们的社区\n居民很团结。", "我们的社区 居民很团结。"] {
-            let apart = essay(text);
-            assert!(find(&segmenter, &apart, &query, Context::Words(2), &[]).is_empty());
-            let one = Query::parse("居民", false).unwrap();
-            assert_eq!(
-                find(&segmenter, &apart, &one, Context::Words(2), &[]).len(),
-                1
-            );
-        }
+        // Across a line end the two words are no sequence (as they are no bigram for ngrams),
+        // while each is still a hit of its own.
+        let apart = essay("我们的社区\n居民很团结。");
+        assert!(find(&segmenter, &apart, &query, Context::Words(2), &[]).is_empty());
+        let one = Query::parse("居民", false).unwrap();
+        assert_eq!(
+            find(&segmenter, &apart, &one, Context::Words(2), &[]).len(),
+            1
+        );
+        // Spaces between words do not part them: a text typed with spaces, or English.
+        let spaced = essay("我们的社区 居民很团结。老师说 good  morning 。");
+        assert_eq!(
+            find(&segmenter, &spaced, &query, Context::Words(2), &[])[0].node,
+            "社区 居民"
+        );
+        let english = Query::parse("good morning", false).unwrap();
+        let found = find(&segmenter, &spaced, &english, Context::Words(2), &[]);
+        assert_eq!((found.len(), found[0].node.as_str()), (1, "good  morning"));
         // Characters: a string inside a token (度尼, of 印度尼西亚) is found.
         let e = essay("印度尼西亚的朋友。");
         let chars = Query::parse("度尼", true).unwrap();

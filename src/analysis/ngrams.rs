@@ -202,8 +202,16 @@ fn each_key(items: &[u32], ns: &RangeInclusive<usize>, mut each: impl FnMut(u128
     }
 }
 
+/// Whether two tokens of `body`, the first ending at byte `end` and the next starting at byte
+/// `start`, are neighbours in a run of words: nothing between them, or spaces and tabs (between
+/// the words of `good morning`, or of a text typed with spaces), but no line end (the end of a
+/// paragraph).
+pub fn adjacent(body: &str, end: usize, start: usize) -> bool {
+    end == start || end < start && !body[end..start].contains(['\n', '\r'])
+}
+
 /// The word n-grams of an essay's `tokens` (slices of `body`, whitespace left out): inside runs
-/// of adjacent words.
+/// of adjacent words ([`adjacent`]).
 pub fn word_grams(body: &str, tokens: &[Token<'_>], ns: RangeInclusive<usize>) -> EssayGrams {
     counted_word_grams(body, tokens, ns).0
 }
@@ -228,8 +236,8 @@ fn counted_word_grams(
     for &token in tokens {
         let start = token.as_ptr() as usize - base;
         let word = is_word(token);
-        // Whitespace (a line end) between two tokens ends a run too.
-        if !word || start != last_end {
+        // A line end between two tokens ends a run too.
+        if !word || last_end == usize::MAX || !adjacent(body, last_end, start) {
             push_run(&run, *ns.start(), &mut items);
             run.clear();
         }
@@ -751,7 +759,8 @@ fn write_row(out: &mut impl std::io::Write, row: &Counted) -> std::io::Result<()
     out.write_all(&[u8::from(d.juilland_d.is_some())])?;
     out.write_all(&d.juilland_d.unwrap_or(0.0).to_bits().to_le_bytes())?;
     out.write_all(&d.dp.to_bits().to_le_bytes())?;
-    out.write_all(&d.dp_norm.to_bits().to_le_bytes())
+    // No DPnorm (one essay) as NaN, which no DPnorm is.
+    out.write_all(&d.dp_norm.unwrap_or(f64::NAN).to_bits().to_le_bytes())
 }
 
 fn read_row(r: &[u8]) -> Counted {
@@ -764,7 +773,7 @@ fn read_row(r: &[u8]) -> Counted {
         dispersion: Dispersion {
             juilland_d: (r[24] == 1).then(|| f64::from_bits(u64_at(25))),
             dp: f64::from_bits(u64_at(33)),
-            dp_norm: f64::from_bits(u64_at(41)),
+            dp_norm: Some(f64::from_bits(u64_at(41))).filter(|x| !x.is_nan()),
         },
     }
 }

@@ -401,6 +401,7 @@ pub fn cut_both<'a>(
     tagged: &mut Vec<Tagged>,
 ) {
     let jieba = segmenter.jieba();
+    let tokens_from = tokens.len();
     let pieces = route_c_or_d(segmenter, text);
     let first = |&(start, _, _): &Piece<'_>| text[start..].chars().next().unwrap_or(' ');
     let single = |&(start, end, _): &Piece<'_>| text[start..end].chars().count() == 1;
@@ -431,7 +432,9 @@ pub fn cut_both<'a>(
             tokens.extend(jieba.cut(run, true).into_iter().map(|t| t.word));
         }
     }
-    // posseg's cut of the same route.
+    crate::segment::join_full_width(text, tokens, tokens_from);
+    // posseg's cut of the same route (xu_r2 follows Python's posseg, full-width letters one by
+    // one).
     let base = text.as_ptr() as usize;
     let mut push = |word: &str, tag: &str| {
         let start = (word.as_ptr() as usize - base) as u32;

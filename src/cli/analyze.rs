@@ -191,9 +191,12 @@ const ESSAY_WORDS_CSV_BYTES: u64 = 100_000_000;
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let started = Instant::now();
-    if !(0.0..=1.0).contains(&args.dup_threshold) {
+    // Every pair has a Jaccard similarity of at least 0: a threshold of 0 would make the
+    // corpus one group of "near-duplicates".
+    if !(args.dup_threshold > 0.0 && args.dup_threshold <= 1.0) {
         anyhow::bail!(
-            "--dup-threshold must be between 0 and 1, not {}",
+            "--dup-threshold must be above 0 and at most 1 (0.5 by default; 0.8 for closer \
+             copies), not {}",
             args.dup_threshold
         );
     }
@@ -542,6 +545,19 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 );
             }
             chart_files = charts.files;
+            let leaves = analysis
+                .similarity
+                .as_ref()
+                .and_then(|s| s.clusters.as_ref())
+                .is_some_and(|c| !c.merges.is_empty());
+            if leaves && corpus.essays.len() > charts::DENDROGRAM_LEAVES {
+                eprintln!(
+                    "wenxi: note: no dendrogram chart: {} essays are more than its {} leaves \
+                     can show; clusters.csv gives each essay's cluster and its place in the tree",
+                    corpus.essays.len(),
+                    charts::DENDROGRAM_LEAVES
+                );
+            }
         }
         if let Some(page) = page {
             // The tables' frames and the page's data were made side by side, and what they freed

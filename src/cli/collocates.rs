@@ -158,6 +158,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         // The forms converted essays write words in (see `analysis::written`).
         let mut forms: Tally<&str, &str> = Tally::default();
         let (mut total, mut node_freq, mut slots) = (0u64, 0u64, 0u64);
+        // Essays holding the node.
+        let mut node_essays = 0u64;
         let scan = args.input.each_essay(
             &load_options,
             crate::analysis::BATCH_BYTES,
@@ -237,6 +239,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 let corpus_sums = crate::timing::stage_start();
                 for counted in &results {
                     node_freq += u64::from(counted.node);
+                    node_essays += u64::from(counted.node > 0);
                     slots += u64::from(counted.slots);
                 }
                 for (w, n) in words {
@@ -322,7 +325,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         writeln!(
             out,
-            "{}: {} in {} ({total} words); {} (L{} R{}{}); {} seen at least {}",
+            "{}: {} in {node_essays} of {} ({total} words); {} (L{} R{}{}); {} seen at least {}",
             args.node.trim(),
             plural(node_freq, "occurrence", "occurrences"),
             plural(scan.essays as u64, "essay", "essays"),

@@ -8,6 +8,7 @@ use crate::analysis::keyness::{key_words, KeynessRow, Threshold, WordCounts};
 use crate::analysis::written::ReportScript;
 use crate::analysis::{Analysis, AnalysisOptions};
 use crate::corpus::metadata::Selection;
+use crate::corpus::script::ScriptChoice;
 use crate::corpus::wordlist::WordList;
 use crate::corpus::Corpus;
 use crate::frames::keyness_frame;
@@ -50,6 +51,10 @@ pub struct Args {
     /// Folder for keyness.csv (created if missing)
     #[arg(short, long, value_name = "DIR", default_value = "reports")]
     pub output: PathBuf,
+
+    /// Print nothing on stdout (keyness.csv is still written)
+    #[arg(short, long)]
+    pub quiet: bool,
 
     /// Keep words whose p-value is at most this
     #[arg(long, value_name = "P", default_value_t = 0.05)]
@@ -139,7 +144,26 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             }
             // A CSV with word and count columns is a word list; any other CSV is essays.
             [path] if is_word_list(path) => {
-                let list = WordList::read(path).map_err(anyhow::Error::msg)?;
+                let mut list = WordList::read(path).map_err(anyhow::Error::msg)?;
+                let (rows, occurrences) = list.words_only();
+                if rows > 0 {
+                    eprintln!(
+                        "wenxi: note: --reference {}: {rows} row(s) that are not words \
+                         (punctuation, numbers; {occurrences} occurrences) are left out, as the \
+                         target counts only words",
+                        path.display()
+                    );
+                }
+                // The target's traditional essays are counted in simplified.
+                let list = match args.input.script {
+                    ScriptChoice::Auto | ScriptChoice::Traditional => {
+                        list.converted(args.input.opencc)
+                    }
+                    ScriptChoice::Simplified | ScriptChoice::Keep => list,
+                };
+                if list.total == 0 {
+                    anyhow::bail!("--reference {}: the list holds no words", path.display());
+                }
                 (
                     WordCounts {
                         counts: list.counts.into_iter().collect(),
@@ -191,11 +215,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             bom: !args.no_bom,
         }
         .write_one(&keyness_frame(&rows)?, &path)?;
-        if args.threshold.bonferroni {
-            writeln!(std::io::stdout(), "Bonferroni: p ≤ {max_p:.3e}")?;
+        if !args.quiet {
+            if args.threshold.bonferroni {
+                writeln!(std::io::stdout(), "Bonferroni: p ≤ {max_p:.3e}")?;
+            }
+            print_key_words(&rows, args.top, "the target")?;
+            writeln!(std::io::stdout(), "all in {}", path.display())?;
         }
-        print_key_words(&rows, args.top, "the target")?;
-        writeln!(std::io::stdout(), "all in {}", path.display())?;
         Ok(if target_skipped || reference_skipped {
             EXIT_SKIPPED
         } else {

@@ -48,7 +48,8 @@ pub struct Args {
     )]
     pub pos: Vec<String>,
 
-    /// Words of context on each side (punctuation between them comes along)
+    /// Words of context on each side (punctuation between them comes along); with --chars,
+    /// twice as many characters (a Chinese word is about two)
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub width: usize,
 
@@ -56,7 +57,8 @@ pub struct Args {
     #[arg(long, value_name = "N", conflicts_with = "width")]
     pub char_width: Option<usize>,
 
-    /// Sort by these keys in turn: node, L1-L3, R1-R3 (the words left and right), essay
+    /// Sort by these keys in turn: node, L1-L3, R1-R3 (the words left and right; with --chars,
+    /// the characters), essay
     #[arg(
         long,
         value_name = "KEYS",
@@ -197,7 +199,16 @@ pub fn no_hit_hint(query: &Query, typed: &str, chars: &str) -> Option<String> {
                 .to_owned(),
         );
     }
-    let text: String = typed.split_whitespace().collect();
+    // The pieces as the text would hold them: together, but for a space between two Latin
+    // words (`good morning`).
+    let mut text = String::new();
+    for piece in typed.split_whitespace() {
+        let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        if latin(text.chars().last()) && latin(piece.chars().next()) {
+            text.push(' ');
+        }
+        text.push_str(piece);
+    }
     let what = if patterns.len() > 1 {
         "sequence of tokens"
     } else {

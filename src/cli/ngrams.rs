@@ -15,7 +15,7 @@ use super::{EXIT_OK, EXIT_SKIPPED};
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "An n-gram never crosses punctuation, a number, a line end or an essay \
-    end. juilland_d, dp and dp_norm say how evenly each one is spread over the essays (see the \
+    end (a space between words does not stop it). juilland_d, dp and dp_norm say how evenly each one is spread over the essays (see the \
     README).\n\n\
     Examples:\n  \
     wenxi ngrams                              2- and 3-word n-grams of ./corpus (or the bundled corpus)\n  \

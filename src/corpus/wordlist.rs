@@ -95,6 +95,35 @@ impl WordList {
         }
         Ok(list)
     }
+
+    /// Leaves out the rows that are not words ([`crate::analysis::frequency::is_word`]:
+    /// punctuation, bare numbers), which other tools' lists count and a corpus's size does not;
+    /// the rows and occurrences left out.
+    pub fn words_only(&mut self) -> (usize, u64) {
+        let before = (self.counts.len(), self.total);
+        self.counts
+            .retain(|word, _| crate::analysis::frequency::is_word(word));
+        self.total = self.counts.values().sum();
+        (before.0 - self.counts.len(), before.1 - self.total)
+    }
+
+    /// The list with its words converted to simplified as the essays are (a wenxi list of
+    /// traditional essays shows their written forms); words that become one are added up.
+    pub fn converted(self, conversion: super::script::Conversion) -> WordList {
+        let mut counts: FxHashMap<String, u64> = FxHashMap::default();
+        for (word, count) in self.counts {
+            let word = if word.chars().all(|c| c.is_ascii()) {
+                word
+            } else {
+                conversion.convert(&word)
+            };
+            *counts.entry(word).or_default() += count;
+        }
+        WordList {
+            counts,
+            total: self.total,
+        }
+    }
 }
 
 #[cfg(test)]

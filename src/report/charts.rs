@@ -68,6 +68,10 @@ const _: () = assert!(MAX_ESSAYS <= crate::analysis::SENTENCE_LENGTHS_KEPT);
 pub const TOP_WORDS: usize = 30;
 /// Essays in the keywords chart (small multiples).
 pub const KEYWORD_PANELS: usize = 12;
+/// Keywords in each panel of the keywords chart.
+const KEYWORDS_PER_PANEL: usize = 8;
+/// Leaves of the dendrogram at most (a tree of more is past reading; clusters.csv has them all).
+pub const DENDROGRAM_LEAVES: usize = 120;
 
 /// Which of the essays' keyword lists the keywords chart draws: the first method asked for that
 /// found keywords in some essay. Keyness finds none in a corpus of one essay (there is no rest
@@ -521,10 +525,9 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .and_then(|s| s.clusters.as_ref().map(|c| (s, c)))
     {
         let (similarity, clusters) = clusters;
-        // Essays in dendrogram order, so that clusters sit together.
-        let mut order: Vec<usize> = (0..n).collect();
+        // The first essays (as every chart), in dendrogram order, so that clusters sit together.
+        let mut order: Vec<usize> = (0..n.min(MAX_ESSAYS)).collect();
         order.sort_by_key(|&i| clusters.order[i]);
-        order.truncate(MAX_ESSAYS);
         let position: std::collections::HashMap<usize, usize> =
             order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
         // The diagonal (an essay with itself, always 1) is left blank and out of the colour
@@ -612,7 +615,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
                 let words = r.keywords[slot]
                     .1
                     .iter()
-                    .take(8)
+                    .take(KEYWORDS_PER_PANEL)
                     .map(|k| {
                         let shown = analysis.shown_word_in(r, k.word);
                         (drawable(shown, k.word).to_owned(), k.score)
@@ -626,12 +629,12 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         let max = shared_max(&panels);
         let note = if n > KEYWORD_PANELS {
             format!(
-                "每篇前 8 个关键词，{}，仅显示前 {KEYWORD_PANELS} 篇，共 {n} 篇；各小图横轴相同，0 到 {max:.2}",
+                "每篇前 {KEYWORDS_PER_PANEL} 个关键词，{}，仅显示前 {KEYWORD_PANELS} 篇，共 {n} 篇；各小图横轴相同，0 到 {max:.2}",
                 method.score_name().0
             )
         } else {
             format!(
-                "每篇前 8 个关键词，{}，共 {n} 篇；各小图横轴相同，0 到 {max:.2}",
+                "每篇前 {KEYWORDS_PER_PANEL} 个关键词，{}，共 {n} 篇；各小图横轴相同，0 到 {max:.2}",
                 method.score_name().0
             )
         };
@@ -651,7 +654,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .similarity
         .as_ref()
         .and_then(|s| s.clusters.as_ref())
-        .filter(|c| !c.merges.is_empty() && (2..=MAX_ESSAYS).contains(&n))
+        .filter(|c| !c.merges.is_empty() && (2..=DENDROGRAM_LEAVES).contains(&n))
     {
         let labels: Vec<String> = corpus
             .essays
@@ -831,7 +834,7 @@ fn bars<DB: DrawingBackend>(
         BLACK.stroke_width(2),
     ))
     .map_err(err)?;
-    // The value axis under the bars: 0, half and the largest value, and its unit.
+    // The value axis under the bars: 0, about half and the largest value, and its unit.
     let bottom = top + row * data.len() as i32 + 6;
     area.draw(&PathElement::new(
         vec![(left, bottom), (right, bottom)],
@@ -841,14 +844,21 @@ fn bars<DB: DrawingBackend>(
     let tick_style = font(15.0)
         .color(&GREY)
         .pos(Pos::new(HPos::Center, VPos::Top));
-    for fraction in [0.0, 0.5, 1.0] {
-        let x = left + ((right - left) as f64 * fraction).round() as i32;
+    // Counts get a whole middle tick (17, not 17.5 of 35), at its own place.
+    let whole = data.iter().all(|d| d.1.fract() == 0.0);
+    let middle = if whole {
+        (max / 2.0).floor()
+    } else {
+        max / 2.0
+    };
+    for value in [0.0, middle, max] {
+        let x = left + ((right - left) as f64 * value / max).round() as i32;
         area.draw(&PathElement::new(
             vec![(x, bottom), (x, bottom + 5)],
             GREY.stroke_width(1),
         ))
         .map_err(err)?;
-        area.draw_text(&format_value(max * fraction), &tick_style, (x, bottom + 8))
+        area.draw_text(&format_value(value), &tick_style, (x, bottom + 8))
             .map_err(err)?;
     }
     area.draw_text(
@@ -1217,9 +1227,21 @@ fn multiples<DB: DrawingBackend>(
     for ((label, bars), cell) in panels.iter().zip(cells) {
         let (w, h) = cell.dim_in_pixel();
         cell.draw_text(label, &font(18.0), (10, 4)).map_err(err)?;
-        let (left, right, top) = (110i32, w as i32 - 20, 40i32);
-        let row = ((h as i32 - top - 20) / bars.len().max(1) as i32).max(1);
+        // Room for the value after the longest bar; every panel's bars as high, however few.
+        let (left, right, top) = (110i32, w as i32 - 70, 40i32);
+        let row = ((h as i32 - top - 20) / KEYWORDS_PER_PANEL as i32).max(1);
         let label_style = font(15.0).pos(Pos::new(HPos::Right, VPos::Center));
+        let value_style = font(13.0).pos(Pos::new(HPos::Left, VPos::Center));
+        if bars.is_empty() {
+            // An essay in which the method found no keyword (keyness finds none in an essay
+            // that uses no word much more than the rest of the corpus does).
+            cell.draw_text(
+                "本篇无显著关键词",
+                &font(15.0).color(&GREY),
+                (left, top + row),
+            )
+            .map_err(err)?;
+        }
         for (i, (word, score)) in bars.iter().enumerate() {
             let y = top + i as i32 * row;
             let end = left + ((right - left) as f64 * score / max).round() as i32;
@@ -1230,6 +1252,12 @@ fn multiples<DB: DrawingBackend>(
             .map_err(err)?;
             cell.draw_text(word, &label_style, (left - 8, y + row / 2))
                 .map_err(err)?;
+            cell.draw_text(
+                &format!("{score:.1}"),
+                &value_style,
+                (end.max(left + 1) + 6, y + row / 2),
+            )
+            .map_err(err)?;
         }
     }
     Ok(())

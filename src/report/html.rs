@@ -655,7 +655,7 @@ fn page_data(corpus: &Corpus, analysis: &Analysis<'_>, page: &Page<'_>) -> PageD
                     w.essays,
                     d.juilland_d.map_or(Value::Null, |d| round(d, 3)),
                     round(d.dp, 3),
-                    round(d.dp_norm, 3),
+                    d.dp_norm.map_or(Value::Null, |d| round(d, 3)),
                     analysis
                         .arf
                         .get(i)
