@@ -367,3 +367,42 @@ fn a_fifo_or_socket_in_a_folder_is_listed_as_not_read() {
     assert_eq!(records.len(), 3, "{:?}", files.rows);
     assert_eq!(Csv::read(&out.path().join("essays.csv")).rows.len(), 1);
 }
+
+/// A run that cannot put one of its reports in place (a folder is in the way, among the tables,
+/// the charts or the page) changes nothing: every file of the previous run is as it was, byte
+/// for byte, and no temporary file is left.
+#[test]
+fn a_run_that_fails_to_commit_leaves_the_previous_reports_whole() {
+    let dir = class_folder();
+    for blocked in ["word_freq.csv", "charts/word_cloud.svg", "index.html"] {
+        let out = dir.path().join("out");
+        let _ = std::fs::remove_dir_all(&out);
+        full_run(dir.path(), &out, "csv");
+        std::fs::remove_file(out.join(blocked)).unwrap();
+        std::fs::create_dir(out.join(blocked)).unwrap();
+        let before: Vec<(String, Vec<u8>)> = files_under(&out)
+            .into_iter()
+            .map(|f| {
+                let bytes = std::fs::read(out.join(&f)).unwrap();
+                (f, bytes)
+            })
+            .collect();
+        // Another corpus: the bundled one, whose reports differ in every table.
+        let assert = wenxi()
+            .current_dir(dir.path())
+            .args(["analyze", repo().join("corpus").to_str().unwrap(), "-o"])
+            .arg(&out)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.contains("a folder is in its place"), "{stderr}");
+        let after: Vec<(String, Vec<u8>)> = files_under(&out)
+            .into_iter()
+            .map(|f| {
+                let bytes = std::fs::read(out.join(&f)).unwrap();
+                (f, bytes)
+            })
+            .collect();
+        assert!(before == after, "{blocked}: the folder changed");
+    }
+}

@@ -59,14 +59,30 @@ impl Drop for Temporary {
 }
 
 /// Renames each temporary file over its path, in order, all under one hold of the list: an
-/// interrupt comes before the first rename or after the last. Stops at the first failure (the
-/// report's path and the error); the files not renamed are deleted.
+/// interrupt comes before the first rename or after the last. All or nothing: a report's place
+/// taken by a folder fails the commit before any rename, and a rename that fails puts the
+/// reports renamed before it back as they were (each previous report is kept aside under a
+/// temporary name until every rename has succeeded), so the folder never holds the reports of
+/// two runs. On failure, the report's path and the error; the files not renamed are deleted.
 pub(crate) fn persist_all(
     files: Vec<(Temporary, PathBuf)>,
 ) -> Result<(), (PathBuf, std::io::Error)> {
+    for (_, path) in &files {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+            return Err((
+                path.clone(),
+                std::io::Error::other(
+                    "a folder is in its place: move or rename that folder and run again (no \
+                     report was changed)",
+                ),
+            ));
+        }
+    }
     let mut live = live();
     let mut failed = None;
     let mut left = Vec::new();
+    // The reports renamed into place, each with where its previous version was put aside.
+    let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     for (mut temp, path) in files {
         if failed.is_some() {
             left.push(temp);
@@ -74,14 +90,43 @@ pub(crate) fn persist_all(
         }
         let Some(file) = temp.0.take() else { continue };
         let listed = file.to_path_buf();
+        // `.wenxi-*.previous.tmp`: a run killed outright (SIGKILL) leaves it to the next run's
+        // sweep of temporary files.
+        let aside = listed.with_extension("previous.tmp");
+        let previous = match std::fs::symlink_metadata(&path) {
+            Ok(_) => match std::fs::rename(&path, &aside) {
+                Ok(()) => Some(aside),
+                Err(error) => {
+                    temp.0 = Some(file);
+                    left.push(temp);
+                    failed = Some((path, error));
+                    continue;
+                }
+            },
+            Err(_) => None,
+        };
         match file.persist(&path) {
-            Ok(()) => forget(&mut live, &listed),
+            Ok(()) => {
+                forget(&mut live, &listed);
+                done.push((path, previous));
+            }
             Err(err) => {
+                if let Some(previous) = &previous {
+                    let _ = std::fs::rename(previous, &path);
+                }
                 temp.0 = Some(err.path);
                 left.push(temp);
                 failed = Some((path, err.error));
             }
         }
+    }
+    for (path, previous) in done.into_iter().rev() {
+        let _ = match (&failed, previous) {
+            (Some(_), Some(previous)) => std::fs::rename(previous, &path),
+            (Some(_), None) => std::fs::remove_file(&path),
+            (None, Some(previous)) => std::fs::remove_file(previous),
+            (None, None) => Ok(()),
+        };
     }
     // Dropping them takes the lock again.
     drop(live);
@@ -136,5 +181,35 @@ mod tests {
         assert!(!listed(&dropped_path) && !dropped_path.exists());
         persist_all(vec![(kept, dir.path().join("a.csv"))]).unwrap();
         assert!(!listed(&kept_path) && dir.path().join("a.csv").exists());
+    }
+
+    #[test]
+    fn a_failed_rename_puts_the_renamed_reports_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.csv"), "old a").unwrap();
+        let made = |text: &str| {
+            let (mut file, temp) = Temporary::create(d).unwrap();
+            std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
+            temp
+        };
+        // a.csv replaced, b.csv new, then a report whose folder does not exist: its rename fails.
+        let files = vec![
+            (made("new a"), d.join("a.csv")),
+            (made("new b"), d.join("b.csv")),
+            (made("new c"), d.join("missing/c.csv")),
+        ];
+        let (path, _) = persist_all(files).unwrap_err();
+        assert_eq!(path, d.join("missing/c.csv"));
+        let names: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a.csv"]);
+        assert_eq!(std::fs::read_to_string(d.join("a.csv")).unwrap(), "old a");
+        // And when all succeed, nothing is left aside.
+        persist_all(vec![(made("new a"), d.join("a.csv"))]).unwrap();
+        assert_eq!(std::fs::read_to_string(d.join("a.csv")).unwrap(), "new a");
+        assert_eq!(std::fs::read_dir(d).unwrap().count(), 1);
     }
 }
