@@ -191,6 +191,13 @@ const ESSAY_WORDS_CSV_BYTES: u64 = 100_000_000;
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let started = Instant::now();
+    if args.neighbour_budget == Some(0) {
+        anyhow::bail!(
+            "--neighbour-budget 0 would read no index entry and find no neighbour; give a \
+             number of entries (the default is a quarter of the number of essays, at least \
+             12,000)"
+        );
+    }
     // Every pair has a Jaccard similarity of at least 0: a threshold of 0 would make the
     // corpus one group of "near-duplicates".
     if !(args.dup_threshold > 0.0 && args.dup_threshold <= 1.0) {
@@ -211,13 +218,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     // spreadsheet is given, the metadata's header says now, not after the whole run, whether
     // the column is there.
     if let Some(column) = &args.group_by {
-        let sheets = !args.input.include.is_empty()
-            || args
-                .input
-                .paths
-                .iter()
-                .any(|p| crate::corpus::sheet::is_sheet(p));
-        if !sheets {
+        if !args.input.may_read_sheets() {
             let columns = args.input.metadata_columns()?;
             if !columns.iter().any(|c| c == column) {
                 match &args.input.metadata {
@@ -818,6 +819,17 @@ fn neighbour_search_lines(
                 percent_down(first_recall),
             ));
         }
+    }
+    // A budget given too small can leave essays with no neighbour at all, which no sample
+    // check may show (and with --check-neighbours 0 none runs).
+    let alone = found.nearest.iter().filter(|n| n.is_none()).count();
+    if budget_given && alone > 0 {
+        lines.push(format!(
+            "wenxi: warning: {alone} of {} essays have no neighbour in similarity.csv: none \
+             was found within --neighbour-budget {budget} (or the essay shares no word with \
+             any other); a larger budget finds more",
+            found.nearest.len()
+        ));
     }
     let Some((recall, checked)) = found.recall else {
         return lines;

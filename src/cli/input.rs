@@ -174,7 +174,30 @@ pub fn as_counted(options: &LoadOptions, what: &str, text: &str, quiet: bool) ->
 const NOT_READ_NAMED: usize = 5;
 
 impl InputArgs {
+    /// Whether spreadsheets of essays may be among the inputs: one is named, or `--include`
+    /// may find some in the folders.
+    pub fn may_read_sheets(&self) -> bool {
+        !self.include.is_empty() || self.paths.iter().any(|p| crate::corpus::sheet::is_sheet(p))
+    }
+
     pub fn load_options(&self) -> Result<LoadOptions> {
+        // A column option with no spreadsheet to take it from would be dropped without a word.
+        if !self.may_read_sheets() {
+            for (flag, column) in [
+                ("--text-column", &self.text_column),
+                ("--title-column", &self.title_column),
+                ("--id-column", &self.id_column),
+            ] {
+                if let Some(column) = column {
+                    eprintln!(
+                        "wenxi: warning: {flag} {column} is not used: it names a column of a \
+                         spreadsheet of essays (.csv, .xlsx, .xls, .ods), and none is among the \
+                         inputs; name the spreadsheet, or add --include '*.csv' (or '*.xlsx') to \
+                         read those in the folders"
+                    );
+                }
+            }
+        }
         Ok(LoadOptions {
             encoding: match &self.encoding {
                 Some(label) => Some(
@@ -262,7 +285,20 @@ impl InputArgs {
     pub fn pool(&self) -> anyhow::Result<rayon::ThreadPool> {
         let mut pool = rayon::ThreadPoolBuilder::new();
         if let Some(jobs) = self.jobs {
-            pool = pool.num_threads(jobs.into());
+            // Threads past the cores only wait their turn, and each holds its own scratch
+            // (`-j 65535` ran out of memory after 17 minutes on three files).
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let limit = (4 * cores).max(16);
+            let jobs = if usize::from(jobs) > limit {
+                eprintln!(
+                    "wenxi: note: --jobs {jobs} is more threads than this machine's {cores} \
+                     core(s) can use; using {limit}"
+                );
+                limit
+            } else {
+                usize::from(jobs)
+            };
+            pool = pool.num_threads(jobs);
             // Set before the pool's threads start. The only thread already running waits for
             // interrupts (report::temporary) and never reads the environment.
             std::env::set_var("POLARS_MAX_THREADS", jobs.to_string());

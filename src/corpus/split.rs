@@ -1,14 +1,24 @@
 //! Splitting a compiled page (`…篇一`, `…篇二`, …) into essays, and dropping web junk lines.
 
+use std::sync::LazyLock;
+
 use regex::Regex;
 
 use crate::error::Result;
 
 /// A title line of a compiled page, with a number `N` in Chinese numerals or digits: short text
-/// ending in `篇N` (`疫情心得体会篇三`); `第N篇` alone or followed by a separator and a title
-/// (`第一篇 我的老师`, `第2篇：春`); `作文N` or `范文N`, alone or with a title (`范文3：我的妈妈`).
+/// ending in `篇N` (`疫情心得体会篇三`); `【篇N】` alone or before a title (`【篇一】我的老师`);
+/// `篇N` alone or followed by a colon or space and a title (`篇一`, `篇二：我的同学`, `篇3: 春`);
+/// `第N篇` alone or followed by a separator and a title (`第一篇 我的老师`, `第2篇：春`); `作文N`
+/// or `范文N`, alone or with a title (`范文3：我的妈妈`).
+///
+/// `篇N` and `【篇N】` must open the line, and `篇N` be followed by nothing, a colon or a space:
+/// `篇一讲的是我的妈妈，她很辛苦。` is a paragraph. A line opening so that reads as a sentence
+/// (`篇一：今天我学会了骑自行车。`) is refused after the match (see `Splitter::is_title`).
 pub const DEFAULT_TITLE_PATTERN: &str = concat!(
     r"^(?:\S.{0,39}篇(?:[一二三四五六七八九十百零〇两]{1,4}|[0-9０-９]{1,4})[:：]?",
+    r"|【篇(?:[一二三四五六七八九十百零〇两]{1,4}|[0-9０-９]{1,4})】(?:\s*\S.{0,39})?",
+    r"|篇(?:[一二三四五六七八九十百零〇两]{1,4}|[0-9０-９]{1,4})(?:[\s:：]+\S.{0,39}|\s*[:：])?",
     r"|第(?:[一二三四五六七八九十百零〇两]{1,4}|[0-9０-９]{1,4})篇(?:[\s:：、.．]+\S.{0,39})?",
     r"|(?:作文|范文)(?:[一二三四五六七八九十百零〇两]{1,4}|[0-9０-９]{1,4})(?:[\s:：、.．]+\S.{0,39})?",
     r")$"
@@ -73,6 +83,35 @@ const JUNK_PREFIXES: &[&str] = &[
     "责任编辑",
 ];
 
+/// Marks of a site's footer that no essay writes: the copyright sign, a licence or filing number
+/// (`京ICP备12345678号`, `京ICP证…`, `京公网安备…`). A line holding one is junk wherever it is.
+const FOOTER_MARKS: &[&str] = &["©", "ICP备", "ICP证", "公网安备"];
+
+/// [`FOOTER_MARKS`] and the words of a copyright line (`版权所有`, `Copyright` in any case): one
+/// search of each line, the closer look only for the few it finds.
+static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"©|ICP备|ICP证|公网安备|版权所有|(?i:copyright)").expect("valid regex")
+});
+
+/// Labels ending the heading of a page's list of links to other pages
+/// (`【我的老师作文（精选10篇）】相关文章：`, `【猜你喜欢】`).
+const RELATED_LABELS: &[&str] = &[
+    "相关文章",
+    "相关推荐",
+    "相关阅读",
+    "推荐阅读",
+    "猜你喜欢",
+    "热门文章",
+    "热门推荐",
+];
+
+/// A line of a list of links is at most this many characters (`1.我的老师作文300字`).
+const MAX_LINK_CHARS: usize = 40;
+
+/// The heading of a list of links is at most this many characters: it may repeat the page's
+/// long title (`【2023年社区疫情防控工作心得体会范文（精选10篇）】相关文章：`).
+const MAX_RELATED_HEADING_CHARS: usize = 60;
+
 /// One essay cut out of a file; `title` is `None` when the file is a single essay.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawEssay {
@@ -87,6 +126,8 @@ pub struct Split {
     pub essays: Vec<RawEssay>,
     /// Non-empty lines before the first title of a compiled page.
     pub preamble_lines: usize,
+    /// Lines dropped as web junk: buttons and navigation, copyright and filing-number footers,
+    /// and a list of links to related pages after the last essay.
     pub junk_lines: usize,
     /// Lines that matched the title pattern.
     pub title_lines: usize,
@@ -104,6 +145,10 @@ pub struct Splitter {
     /// Title lines needed before a file counts as a compiled page: two for the built-in pattern
     /// (one line that happens to end in `篇一` is not a page of essays), one for a user's pattern.
     min_titles: usize,
+    /// Whether a line opening with `篇N` or `【篇N】` that reads as a sentence is refused as a
+    /// title: so for the built-in pattern, whose forms a paragraph may open with; a user's
+    /// pattern is taken as written.
+    refuse_marker_sentences: bool,
 }
 
 impl Default for Splitter {
@@ -111,6 +156,7 @@ impl Default for Splitter {
         Splitter {
             title: Regex::new(DEFAULT_TITLE_PATTERN).expect("valid regex"),
             min_titles: 2,
+            refuse_marker_sentences: true,
         }
     }
 }
@@ -122,26 +168,68 @@ impl Splitter {
         Ok(Splitter {
             title: Regex::new(&format!("^(?:{pattern})$"))?,
             min_titles: 1,
+            refuse_marker_sentences: false,
         })
+    }
+
+    /// A title line: the pattern matches it whole. Of the built-in forms, a line opening with
+    /// `篇N` or `【篇N】` is still refused when it holds a full stop or semicolon or ends in a
+    /// comma (`篇一：今天我学会了骑自行车，我很开心。` opens a paragraph); a title may end in
+    /// `！` or `？` (`篇二：老师，您辛苦了！`).
+    fn is_title(&self, line: &str) -> bool {
+        if !self.title.is_match(line) {
+            return false;
+        }
+        let opens_with_marker = line.starts_with('篇') || line.starts_with("【篇");
+        !(self.refuse_marker_sentences
+            && opens_with_marker
+            && (line.contains(['。', '；', ';'])
+                || line
+                    .trim_end_matches(crate::analysis::structure::is_closer)
+                    .ends_with(['，', ',', '、'])))
+    }
+
+    /// Where a list of links to related pages starts when it ends the text: the first of the
+    /// last lines that are link headings (`【我的老师作文（精选10篇）】相关文章：`, `猜你喜欢`),
+    /// links (`1.我的老师作文300字`) or junk lines (a footer after the links), provided one of
+    /// them is a heading. A title line that is not numbered is the page's own (`诗歌篇二` over a
+    /// poem of short lines, after a `推荐阅读：` that stays in the essay before it), so the
+    /// search stops there.
+    fn related_links_start(&self, lines: &[&str]) -> Option<usize> {
+        let mut start = None;
+        for (at, line) in lines.iter().enumerate().rev() {
+            // Before `is_junk`: a heading alone on its line (`猜你喜欢`) is a junk line too.
+            if is_related_heading(line) {
+                start = Some(at);
+            } else if !is_junk(line)
+                && (!is_link(line) || self.is_title(line) && !is_numbered(line))
+            {
+                break;
+            }
+        }
+        start
     }
 
     /// Splits cleaned text (one paragraph a line).
     pub fn split(&self, text: &str) -> Split {
         let mut split = Split::default();
-        let lines: Vec<&str> = text
+        let mut lines: Vec<&str> = text
             .lines()
             .map(str::trim)
             .filter(|line| !line.is_empty())
-            .filter(|line| {
-                let junk = is_junk(line);
-                split.junk_lines += usize::from(junk);
-                !junk
-            })
             .collect();
-        let titles = lines
-            .iter()
-            .filter(|line| self.title.is_match(line))
-            .count();
+        // Cut before titles are counted: a link to another page may read as one
+        // (`1.我的老师作文篇一`).
+        if let Some(start) = self.related_links_start(&lines) {
+            split.junk_lines += lines.len() - start;
+            lines.truncate(start);
+        }
+        lines.retain(|line| {
+            let junk = is_junk(line);
+            split.junk_lines += usize::from(junk);
+            !junk
+        });
+        let titles = lines.iter().filter(|line| self.is_title(line)).count();
         split.title_lines = titles;
         if titles < self.min_titles {
             match lines.as_slice() {
@@ -151,7 +239,7 @@ impl Splitter {
                 [first, rest @ ..]
                     if !rest.is_empty()
                         && (is_title_line(first)
-                            || self.title.is_match(first)
+                            || self.is_title(first)
                                 && !ends_as_sentence(
                                     first.trim_end_matches(crate::analysis::structure::is_closer),
                                 )) =>
@@ -183,7 +271,7 @@ impl Splitter {
             }
         };
         for line in lines {
-            if self.title.is_match(line) {
+            if self.is_title(line) {
                 close(current.take(), &mut split);
                 current = Some((line.trim_end_matches([':', '：']).to_owned(), Vec::new()));
             } else if let Some((_, body)) = current.as_mut() {
@@ -213,12 +301,53 @@ fn is_title_line(line: &str) -> bool {
         && !line.ends_with(['：', ':'])
 }
 
-/// A junk line is a known button or navigation label, or a line with no letter, digit or Han
-/// character at all (a lone backtick, a rule of dashes).
+/// A junk line is a known button or navigation label, a site's footer, or a line with no letter,
+/// digit or Han character at all (a lone backtick, a rule of dashes).
 fn is_junk(line: &str) -> bool {
     JUNK_LINES.contains(&line)
         || JUNK_PREFIXES.iter().any(|prefix| line.starts_with(prefix))
+        || is_footer(line)
         || !line.chars().any(char::is_alphanumeric)
+}
+
+/// A copyright or filing-number line (`Copyright © 2023 作文网 版权所有 京ICP备12345678号`).
+/// `版权所有` and `copyright` are words an essay may use too (`扉页上印着“版权所有，翻印必究”。`,
+/// `版权（copyright）保护作者的权利。`): with them the line is a footer only when it does not end
+/// as a sentence.
+fn is_footer(line: &str) -> bool {
+    FOOTER.is_match(line)
+        && (FOOTER_MARKS.iter().any(|mark| line.contains(mark))
+            || !ends_as_sentence(line.trim_end_matches(crate::analysis::structure::is_closer)))
+}
+
+/// The heading of a list of links to related pages: a short line ending in one of
+/// [`RELATED_LABELS`], maybe in `【】` and before a colon, and holding no full stop. A paragraph
+/// that mentions 相关文章 (`我查了很多相关文章，终于明白了。`) does not end in the label.
+fn is_related_heading(line: &str) -> bool {
+    let label = line
+        .trim_end_matches([':', '：'])
+        .trim_end_matches('】')
+        .trim_end_matches([':', '：']);
+    line.chars().count() <= MAX_RELATED_HEADING_CHARS
+        && !line.contains('。')
+        && RELATED_LABELS.iter().any(|l| label.ends_with(l))
+}
+
+/// A line that reads as a link to another page: short, holding no full stop or semicolon, not
+/// ending in a comma or colon (a link's title may end in `！`: `2、老师，您辛苦了！`).
+fn is_link(line: &str) -> bool {
+    line.chars().count() <= MAX_LINK_CHARS
+        && !line.contains(['。', '；', ';'])
+        && !line
+            .trim_end_matches(crate::analysis::structure::is_closer)
+            .ends_with(['，', ',', '、', '：', ':'])
+}
+
+/// A line opening with a number and `.` or `、` (`1.`, `2、`, `１０．`), as the links of a list
+/// are numbered.
+fn is_numbered(line: &str) -> bool {
+    let rest = line.trim_start_matches(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c));
+    rest.len() < line.len() && rest.starts_with(['.', '．', '、'])
 }
 
 #[cfg(test)]
@@ -347,5 +476,194 @@ mod tests {
     fn long_lines_ending_in_pian_yi_are_body_text() {
         let body = format!("{}篇一", "很长的一句话".repeat(10));
         assert!(!Splitter::default().title.is_match(&body));
+    }
+
+    /// Three essays of a page copied from the web, under a preamble: their paragraphs.
+    const TEACHERS: [&[&str]; 3] = [
+        &["王老师教我们语文，她很温柔。", "她总是耐心地给我们讲题。"],
+        &["李老师是我们的数学老师。"],
+        &[
+            "张老师每天早上带我们跑步。",
+            "我们的身体越来越好了。",
+            "谢谢您，张老师！",
+        ],
+    ];
+
+    #[test]
+    fn pian_n_opening_the_line_is_a_title() {
+        // The title lines of each form, and the titles they give (a trailing colon goes, as
+        // from `范文篇12：`).
+        let forms: [([&str; 3], [&str; 3]); 5] = [
+            (
+                ["【篇一】我的老师", "【篇二】数学老师", "【篇三】早上跑步"],
+                ["【篇一】我的老师", "【篇二】数学老师", "【篇三】早上跑步"],
+            ),
+            (
+                ["篇一：我的老师", "篇二：数学老师", "篇三：老师，谢谢您！"],
+                ["篇一：我的老师", "篇二：数学老师", "篇三：老师，谢谢您！"],
+            ),
+            (
+                ["篇1:我的老师", "篇2: 数学老师", "篇3:早上跑步"],
+                ["篇1:我的老师", "篇2: 数学老师", "篇3:早上跑步"],
+            ),
+            (["篇九", "篇十", "篇二十"], ["篇九", "篇十", "篇二十"]),
+            (
+                ["篇一：", "篇二：", "【篇三】"],
+                ["篇一", "篇二", "【篇三】"],
+            ),
+        ];
+        for (lines, titles) in forms {
+            let mut page = String::from("以下是小编整理的我的老师作文，欢迎阅读。\n\n");
+            for (line, body) in lines.iter().zip(TEACHERS) {
+                page.push_str(&format!("{line}\n{}\n\n", body.join("\n")));
+            }
+            let expected: Vec<RawEssay> = titles
+                .iter()
+                .zip(TEACHERS)
+                .map(|(title, body)| RawEssay {
+                    title: Some((*title).to_owned()),
+                    body: body.join("\n"),
+                })
+                .collect();
+            let split = Splitter::default().split(&page);
+            assert_eq!(split.essays, expected, "{page}");
+            assert_eq!(
+                (split.title_lines, split.preamble_lines, split.junk_lines),
+                (3, 1, 0),
+                "{page}"
+            );
+        }
+        // A table of contents in the new forms gives no empty essays either.
+        let split = Splitter::default()
+            .split("【篇一】春\n【篇二】夏\n【篇一】春\n春天来了。\n【篇二】夏\n夏天热。");
+        assert_eq!((split.essays.len(), split.empty_titles), (2, 2));
+    }
+
+    #[test]
+    fn a_paragraph_opening_with_pian_n_is_no_title() {
+        let splitter = Splitter::default();
+        let long = format!("篇一：{}", "很长的标题".repeat(9));
+        for line in [
+            "篇一讲的是我的妈妈，她很辛苦。",
+            "篇一：今天我学会了骑自行车，我很开心。",
+            "【篇一】今天我学会了骑自行车。",
+            "篇二 我们去公园玩，",
+            long.as_str(),
+        ] {
+            assert!(!splitter.is_title(line), "{line}");
+        }
+        // A title may end in ！ or ？; a user's pattern is taken as written.
+        assert!(splitter.is_title("篇二：老师，您辛苦了！"));
+        assert!(Splitter::with_pattern("篇.+")
+            .unwrap()
+            .is_title("篇一：今天我学会了骑自行车，我很开心。"));
+        // Two paragraphs opening with 篇一 and 篇二 are the text of one essay.
+        let text = "篇一讲的是我的妈妈，她很辛苦。\n篇二讲的是我的爸爸，他很忙。\n两篇我都喜欢。";
+        let split = splitter.split(text);
+        assert_eq!(split.title_lines, 0);
+        assert_eq!(
+            split.essays,
+            [RawEssay {
+                title: None,
+                body: text.into()
+            }]
+        );
+    }
+
+    #[test]
+    fn footer_lines_are_junk_wherever_they_are() {
+        for footer in [
+            "Copyright © 2023 作文网 版权所有 京ICP备12345678号",
+            "© 2023 作文网",
+            "京ICP证120345号",
+            "京公网安备11010802012345号",
+            "COPYRIGHT 2006-2023 ZUOWEN.COM",
+            "版权所有：作文网（www.zuowen.com）",
+            "版权所有 © 作文网，转载请注明出处。",
+        ] {
+            assert!(is_junk(footer), "{footer}");
+        }
+        // Sentences of an essay that use the words.
+        for sentence in [
+            "这本书的扉页上印着“版权所有，翻印必究”八个字。",
+            "扉页上印着“版权所有，翻印必究”。",
+            "版权（copyright）保护作者的权利。",
+        ] {
+            assert!(!is_junk(sentence), "{sentence}");
+        }
+        let page = "我的老师篇一\n老师很温柔。\n京公网安备11010802012345号\n我的老师篇二\n\
+                    扉页上印着“版权所有，翻印必究”。\nCopyright © 2023 作文网 版权所有";
+        let split = Splitter::default().split(page);
+        assert_eq!(split.junk_lines, 2);
+        let bodies: Vec<&str> = split.essays.iter().map(|e| e.body.as_str()).collect();
+        assert_eq!(bodies, ["老师很温柔。", "扉页上印着“版权所有，翻印必究”。"]);
+    }
+
+    /// Two essays of a compiled page, to which lists of links are appended.
+    const TWO_TEACHERS: &str =
+        "我的老师作文 篇一\n王老师很温柔。\n她爱我们。\n我的老师作文 篇二\n李老师很严格。\n我们都敬佩她。";
+
+    #[test]
+    fn links_to_related_pages_after_the_last_essay_are_junk() {
+        let alone = Splitter::default().split(TWO_TEACHERS);
+        assert_eq!(alone.essays[1].body, "李老师很严格。\n我们都敬佩她。");
+        for block in [
+            // The audit's page.
+            "【我的老师作文（精选10篇）】相关文章：\n1.我的老师作文300字\n2.我的老师作文500字\n\
+             3.关于老师的作文\nCopyright © 2023 作文网 版权所有 京ICP备12345678号",
+            // Links that are not numbered, one ending in ！, a button among them.
+            "【相关推荐】\n我的老师作文300字\n返回顶部\n老师，您辛苦了！",
+            // Links in a title form: without the cut they would be two more essays' titles.
+            "推荐阅读:\n1、我的老师作文篇一\n2、我的老师作文篇二",
+            // A heading that is a junk line itself, full-width numbers, a second heading.
+            "猜你喜欢\n１．我的老师\n２．我的同学\n热门文章：\n我的妈妈作文",
+            "相关文章:",
+        ] {
+            let split = Splitter::default().split(&format!("{TWO_TEACHERS}\n{block}"));
+            assert_eq!(split.essays, alone.essays, "{block}");
+            assert_eq!(split.junk_lines, block.lines().count(), "{block}");
+            assert_eq!(split.title_lines, 2, "{block}");
+        }
+    }
+
+    #[test]
+    fn a_mention_of_related_pages_is_text() {
+        for (text, last_body) in [
+            // A paragraph that mentions 相关文章.
+            (
+                format!("{TWO_TEACHERS}\n我在网上查了很多相关文章，终于明白了老师的苦心。"),
+                "李老师很严格。\n我们都敬佩她。\n我在网上查了很多相关文章，终于明白了老师的苦心。",
+            ),
+            // A heading followed by a paragraph.
+            (
+                format!("{TWO_TEACHERS}\n相关文章：\n老师的话我一直记在心里。"),
+                "李老师很严格。\n我们都敬佩她。\n相关文章：\n老师的话我一直记在心里。",
+            ),
+            // Links in the middle of the page, before the last essay.
+            (
+                TWO_TEACHERS.replace(
+                    "\n我的老师作文 篇二",
+                    "\n推荐阅读：\n1.我的老师作文300字\n我的老师作文 篇二",
+                ),
+                "李老师很严格。\n我们都敬佩她。",
+            ),
+            // A poem of short lines under the page's own title, after a heading.
+            (
+                "诗歌篇一\n春风吹\n花儿开\n推荐阅读：\n诗歌篇二\n夏日长\n蝉儿叫".to_owned(),
+                "夏日长\n蝉儿叫",
+            ),
+        ] {
+            let split = Splitter::default().split(&text);
+            assert_eq!(split.junk_lines, 0, "{text}");
+            assert_eq!(split.essays.len(), 2, "{text}");
+            assert_eq!(split.essays[1].body, last_body, "{text}");
+            // Every line is in an essay, as its title or its text.
+            let kept: usize = split
+                .essays
+                .iter()
+                .map(|e| 1 + e.body.lines().count())
+                .sum();
+            assert_eq!(kept, text.lines().count(), "{text}");
+        }
     }
 }

@@ -134,6 +134,21 @@ pub fn missing_glyphs(text: &str) -> BTreeSet<char> {
         .collect()
 }
 
+/// An essay's title as a label: as written where the font can draw it, else converted to
+/// simplified (a traditional title: 我的學校 → 我的学校), which the embedded font has, rather
+/// than with holes.
+fn drawable_title(title: &str) -> std::borrow::Cow<'_, str> {
+    if missing_glyphs(title).is_empty() {
+        return title.into();
+    }
+    let simplified = crate::corpus::script::Conversion::T2s.convert(title);
+    if missing_glyphs(&simplified).len() < missing_glyphs(title).len() {
+        simplified.into()
+    } else {
+        title.into()
+    }
+}
+
 /// A word's label: as the essays wrote it (`shown`) where the font can draw it, else as it was
 /// counted (simplified, which the embedded font has every character of), rather than with holes.
 fn drawable<'w>(shown: &'w str, counted: &'w str) -> &'w str {
@@ -496,7 +511,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .take(MAX_ESSAYS)
         .map(|(e, r)| {
             (
-                format!("{} {}", e.id, clip(&e.title, 14)),
+                format!("{} {}", e.id, clip(&drawable_title(&e.title), 14)),
                 vec![
                     r.figures.characters as f64,
                     r.structure.paragraphs as f64,
@@ -547,7 +562,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
                 format!(
                     "{} {}",
                     corpus.essays[i].id,
-                    clip(&corpus.essays[i].title, 12)
+                    clip(&drawable_title(&corpus.essays[i].title), 12)
                 )
             })
             .collect();
@@ -586,7 +601,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .take(MAX_ESSAYS)
         .map(|(e, r)| {
             (
-                format!("{} {}", e.id, clip(&e.title, 12)),
+                format!("{} {}", e.id, clip(&drawable_title(&e.title), 12)),
                 r.structure.sentence_lengths.clone(),
             )
         })
@@ -621,7 +636,10 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
                         (drawable(shown, k.word).to_owned(), k.score)
                     })
                     .collect();
-                (format!("{} {}", e.id, clip(&e.title, 12)), words)
+                (
+                    format!("{} {}", e.id, clip(&drawable_title(&e.title), 12)),
+                    words,
+                )
             })
             .collect();
         let columns = 3.min(panels.len()).max(1);
@@ -659,7 +677,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         let labels: Vec<String> = corpus
             .essays
             .iter()
-            .map(|e| format!("{} {}", e.id, clip(&e.title, 12)))
+            .map(|e| format!("{} {}", e.id, clip(&drawable_title(&e.title), 12)))
             .collect();
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&i| clusters.order[i]);
@@ -700,7 +718,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
                 .map(|m| (m.paragraph, m.marker, m.kind as usize))
                 .collect();
             (
-                format!("{} {}", e.id, clip(&e.title, 12)),
+                format!("{} {}", e.id, clip(&drawable_title(&e.title), 12)),
                 r.structure.paragraphs,
                 hits,
             )
@@ -725,7 +743,10 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .take(MAX_ESSAYS)
         .map(|(e, r)| {
             let shares = crate::analysis::levels::shares(&r.structure.char_levels.hsk);
-            (format!("{} {}", e.id, clip(&e.title, 12)), shares.to_vec())
+            (
+                format!("{} {}", e.id, clip(&drawable_title(&e.title), 12)),
+                shares.to_vec(),
+            )
         })
         .collect();
     let series: Vec<(String, RGBColor)> = (1..=crate::analysis::levels::LEVELS)
@@ -759,7 +780,10 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
                     .iter()
                     .map(|t| crate::frames::per_10k(t.hits, r.figures.words) / 10.0)
                     .collect();
-                (format!("{} {}", e.id, clip(&e.title, 12)), per_1k)
+                (
+                    format!("{} {}", e.id, clip(&drawable_title(&e.title), 12)),
+                    per_1k,
+                )
             })
             .collect();
         let max = rows
@@ -795,7 +819,10 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
 /// The title and the note at the top of every chart.
 fn header<DB: DrawingBackend>(area: &Area<'_, DB>, title: &str, note: &str) -> Drawn {
     area.draw_text(title, &font(30.0), (40, 24)).map_err(err)?;
-    area.draw_text(note, &font(18.0).color(&GREY), (40, 72))
+    // Full-width brackets lose their left-side bearing in plotters' ab_glyph text (a gap after
+    // `（`): ASCII ones in their place.
+    let note = note.replace('（', "(").replace('）', ")");
+    area.draw_text(&note, &font(18.0).color(&GREY), (40, 72))
         .map_err(err)
 }
 
