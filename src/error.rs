@@ -45,6 +45,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot write in the output folder {path}; give a folder you can write to with -o")]
+    OutputNotWritable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot write report {path}")]
     Write {
         path: PathBuf,

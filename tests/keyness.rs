@@ -82,7 +82,7 @@ fn keyness_of_two_folders_by_hand() {
     let dir = texts();
     let (csv, stdout) = keyness(dir.path(), &dir.path().join("reference"));
     assert!(
-        stdout.contains("1 words more frequent in the target"),
+        stdout.contains("1 word more frequent in the target"),
         "{stdout}"
     );
     check(&csv);

@@ -153,11 +153,18 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 }
             }
             if members.is_empty() {
-                anyhow::bail!("`{key}` names no essay: give an essay id or title from essays.csv, a file or folder, COLUMN=VALUE of the essays' metadata, or a --group-by value");
+                anyhow::bail!("`{key}` names no essay: give an essay id or title from essays.csv, an --id-column value, a file or folder, COLUMN=VALUE of the essays' metadata, or a --group-by value");
             }
             Ok(members)
         };
         let (a, b) = (side(&args.a)?, side(&args.b)?);
+        if a == b {
+            anyhow::bail!(
+                "`{}` and `{}` name the same essay(s): give two different essays or groups",
+                args.a,
+                args.b
+            );
+        }
         let (sum_a, sum_b) = (sum(&analysis, &a), sum(&analysis, &b));
         let weights = Weights::new(analysis.essays.len(), &analysis.word_freq);
         let vector = |s: &WordCounts| weights.vector(s.counts.iter().map(|(w, &c)| (w.as_str(), c)));
@@ -233,7 +240,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     })
 }
 
-/// An essay by id, by exact title, or by the one title containing `key`. A title as
+/// An essay by id, by its spreadsheet row's `--id-column` value, by exact title, or by the one
+/// title containing `key`. A title as
 /// essays.csv shows it, with the apostrophe that keeps Excel from running it as a formula
 /// (`'-减负`), finds its essay too.
 ///
@@ -241,7 +249,18 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 /// error lists their ids.
 fn find_essay(corpus: &Corpus, key: &str) -> anyhow::Result<Option<usize>> {
     if let Ok(id) = key.parse::<u32>() {
-        return Ok(corpus.essays.iter().position(|e| e.id == id));
+        if let Some(i) = corpus.essays.iter().position(|e| e.id == id) {
+            return Ok(Some(i));
+        }
+    }
+    // A spreadsheet row's --id-column value (a student number), when it is no essay id.
+    let mut by_row = corpus
+        .essays
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.row_id.as_deref() == Some(key));
+    if let (Some((i, _)), None) = (by_row.next(), by_row.next()) {
+        return Ok(Some(i));
     }
     let titled = |title: &str| -> anyhow::Result<Option<usize>> {
         let with: Vec<usize> = corpus

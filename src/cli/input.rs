@@ -541,7 +541,7 @@ impl InputArgs {
             options,
             batch_bytes as u64,
             |bytes| {
-                progress.set_length(bytes);
+                super::analyze::bytes_bar(&progress, bytes);
                 total(bytes);
             },
             |batch, bytes| {

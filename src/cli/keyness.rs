@@ -302,8 +302,9 @@ pub(crate) fn print_key_words(
         let side: Vec<&KeynessRow> = rows.iter().filter(|r| r.positive == positive).collect();
         writeln!(
             out,
-            "{} words {heading} (showing {}):",
+            "{} {} {heading} (showing {}):",
             side.len(),
+            if side.len() == 1 { "word" } else { "words" },
             side.len().min(top)
         )?;
         for row in side.iter().take(top) {

@@ -171,8 +171,31 @@ pub fn parse_csv(text: &str) -> Sheet {
 
 /// The first worksheet of an Excel or OpenDocument workbook.
 pub fn read_workbook(path: &Path) -> Result<Sheet, String> {
-    let mut workbook =
-        calamine::open_workbook_auto(path).map_err(|e| format!("cannot read the workbook: {e}"))?;
+    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| {
+        // What the bytes are, rather than the zip library's words for it: a CSV or a web page
+        // saved under the workbook's name is common.
+        let mut start = [0u8; 8];
+        let read = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut start))
+            .unwrap_or(0);
+        let start = &start[..read];
+        let zip = start.starts_with(b"PK\x03\x04");
+        let ole = start.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+        if !zip && !ole && !start.is_empty() {
+            let kind = if start.contains(&0) {
+                "binary data"
+            } else {
+                "text"
+            };
+            format!(
+                "it is not a workbook, whatever its name says: it holds {kind}, not what Excel \
+                 writes; if it is a CSV, rename it .csv (or open it in Excel and save it as \
+                 .xlsx)"
+            )
+        } else {
+            format!("cannot read the workbook (damaged? open it in Excel and save it again): {e}")
+        }
+    })?;
     let mut range = workbook
         .worksheet_range_at(0)
         .ok_or_else(|| "the workbook has no worksheet".to_owned())?

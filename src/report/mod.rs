@@ -41,6 +41,17 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
     })
 }
 
+/// Fails unless a report can be written in `dir` (an existing folder): checked before a long
+/// run, not at its end. A temporary file is made there and deleted.
+pub fn check_writable(dir: &Path) -> Result<()> {
+    temporary::Temporary::create(dir)
+        .map(drop)
+        .map_err(|source| Error::OutputNotWritable {
+            path: dir.into(),
+            source,
+        })
+}
+
 /// Writes `bytes` to `path` atomically (see [`write_atomically`]).
 pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically(path, |file| {

@@ -151,9 +151,16 @@ pub fn delete_temporaries_on_interrupt() {
                 for path in live.iter() {
                     let _ = std::fs::remove_file(path);
                 }
+                // A progress bar's line is cleared first, not written on.
+                use std::io::IsTerminal;
+                let clear = if std::io::stderr().is_terminal() {
+                    "\r\x1b[2K"
+                } else {
+                    ""
+                };
                 eprintln!(
-                    "wenxi: interrupted: its temporary files are deleted; reports already in \
-                     the output folder are left as they were"
+                    "{clear}wenxi: interrupted: its temporary files are deleted; reports already \
+                     in the output folder are left as they were"
                 );
                 std::process::exit(128 + signal);
             }
