@@ -94,7 +94,13 @@ pub struct Args {
 
     /// Group essays whose estimated Jaccard similarity (MinHash over 5-character shingles)
     /// reaches this as near-duplicates in reuse_groups.csv
-    #[arg(long, value_name = "J", default_value_t = 0.5)]
+    #[arg(
+        long,
+        value_name = "J",
+        default_value_t = 0.5,
+        allow_negative_numbers = true,
+        conflicts_with = "no_reuse"
+    )]
     pub dup_threshold: f64,
 
     /// Do not look for text reuse (no reuse.csv, reuse_groups.csv)
@@ -131,7 +137,13 @@ pub struct Args {
     pub no_html: bool,
 
     /// Language of the HTML report: zh (简体中文) or en
-    #[arg(long, value_enum, value_name = "LANG", default_value = "zh")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "LANG",
+        default_value = "zh",
+        conflicts_with = "no_html"
+    )]
     pub lang: html::Lang,
 
     /// Do not draw charts (no charts/ folder)
@@ -146,7 +158,7 @@ pub struct Args {
     pub dpi: u32,
 
     /// Font for the charts' labels (TrueType or OpenType) instead of the embedded Noto Sans SC
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_charts")]
     pub font: Option<PathBuf>,
 
     #[command(flatten)]

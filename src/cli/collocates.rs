@@ -62,7 +62,7 @@ pub struct Args {
     pub cross_sentences: bool,
 
     /// Keep collocates seen at least N times near the node
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
     pub min_freq: u64,
 
     /// Keep stopwords (的, 了, 是, ...) as collocates

@@ -33,7 +33,13 @@ pub struct InputArgs {
 
     /// Worker threads, for the analysis and for Polars, which builds the tables [default: all
     /// cores]
-    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(
+        short,
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u16).range(1..),
+        allow_negative_numbers = true
+    )]
     pub jobs: Option<u16>,
 
     /// Read every file in this encoding (utf-8, gbk, gb18030, big5, utf-16le, ...) instead of

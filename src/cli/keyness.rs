@@ -77,7 +77,7 @@ pub struct Args {
 pub struct ThresholdArgs {
     /// Test only words seen at least N times in the target and reference together (a word seen
     /// once against never is not evidence of anything)
-    #[arg(long, value_name = "N", default_value_t = 5)]
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
     pub min_freq: u64,
 
     /// Divide the p-value threshold by the number of words tested (Bonferroni)

@@ -68,11 +68,11 @@ pub struct Args {
     pub sort: Vec<String>,
 
     /// Keep N hits chosen at random (the same every run) before sorting
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub sample: Option<usize>,
 
     /// Keep at most the first N hits after sorting
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max: Option<usize>,
 
     /// Hits printed in the terminal (all go to kwic.csv)

@@ -37,7 +37,7 @@ pub struct Args {
     pub chars: bool,
 
     /// Keep n-grams seen at least N times
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
     pub min_freq: u64,
 
     /// Keep n-grams used in at least N essays
