@@ -291,8 +291,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     charts.display()
                 );
             }
-            ensure_dir(&charts)?;
-            crate::report::check_writable(&charts)?;
+            // Made when the charts are drawn (a failed run leaves no empty folder).
+            if charts.is_dir() {
+                crate::report::check_writable(&charts)?;
+            }
         }
         let leftovers = run::remove_temporaries(&args.output);
         if leftovers > 0 && !args.quiet {
@@ -559,10 +561,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             if !charts.missing_glyphs.is_empty() {
                 let shown: String = charts.missing_glyphs.iter().take(20).collect();
                 eprintln!(
-                    "wenxi: warning: the chart font has no glyph for {} character(s) of the labels \
-                     ({shown}{}); the PNG charts leave them out. Give a font that has them \
-                     with --font FILE (a traditional-Chinese one, say).",
+                    "wenxi: warning: the chart font has no glyph for {} character{} of the \
+                     labels ({shown}{}); the PNG charts leave them out. Give a font that has \
+                     them with --font FILE (a traditional-Chinese one, say).",
                     charts.missing_glyphs.len(),
+                    if charts.missing_glyphs.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    },
                     if charts.missing_glyphs.len() > 20 {
                         "…"
                     } else {
