@@ -204,6 +204,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         if reference.total == 0 {
             anyhow::bail!("the reference holds no words");
         }
+        if reference.total == target.total && reference.counts == target.counts {
+            eprintln!(
+                "wenxi: note: the target and the reference hold the same words the same number \
+                 of times (the same essays given twice?): no word can be key"
+            );
+        }
         let (mut rows, max_p) = key_words(&target, &reference, args.threshold.threshold(args.max_p));
         show(&mut rows, &[&target_forms, &reference_forms]);
         // The table first: a reader that closes the pipe early (`| head`) ends the run at the

@@ -193,6 +193,17 @@ pub fn no_hit_hint(query: &Query, typed: &str, chars: &str) -> Option<String> {
         return None;
     };
     if !patterns.iter().all(|p| matches!(p, Pattern::Word(_))) {
+        // A pattern that names a Han character or a Latin letter (防*) was after words, and
+        // there are none such; the note on numbers is for a pattern without one (`20??`).
+        if typed
+            .chars()
+            .any(|c| crate::corpus::is_han(c) || c.is_ascii_alphabetic())
+        {
+            return Some(format!(
+                "no word of these essays matches {typed}; `{chars}` searches the text for a \
+                 plain string whatever the segmentation"
+            ));
+        }
         return Some(
             "a glob or a /regex/ matches words only (tokens with a Han or Latin letter), not \
              numbers or punctuation, which a plain query such as 2020 finds"
