@@ -839,9 +839,28 @@ fn score(cell: &str) -> Option<f64> {
             }
             c => c,
         })
-        .filter(|&c| c != ',')
         .collect();
     let number = folded.strip_suffix('分').unwrap_or(&folded).trim_end();
+    // Commas only as thousands separators (1,200): `1,5` (a decimal comma) or `85,90` (two
+    // scores) are no number.
+    let number = if number.contains(',') {
+        let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+        let groups: Vec<&str> = whole.trim_start_matches(['+', '-']).split(',').collect();
+        let thousands = (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()));
+        if !thousands {
+            return None;
+        }
+        let joined = whole.replace(',', "");
+        if fraction.is_empty() && !number.ends_with('.') {
+            joined
+        } else {
+            format!("{joined}.{fraction}")
+        }
+    } else {
+        number.to_owned()
+    };
     number.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 

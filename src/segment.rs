@@ -151,6 +151,15 @@ impl Segmenter {
     /// it in context scores it above any split. An unknown word found by the HMM may be cut
     /// differently alone; then its line of `text` is tagged and the token at `offset` read.
     pub fn tag_word<'a>(&'a self, word: &'a str, text: &'a str, offset: usize) -> &'a str {
+        // A run of full-width letters and digits ([`join_full_width`]) is tagged as jieba tags
+        // its ASCII form: a number `m`, letters `eng`.
+        if word.chars().count() > 1 && word.chars().all(is_full_width_alnum) {
+            return if word.chars().all(|c| c.is_numeric()) {
+                "m"
+            } else {
+                "eng"
+            };
+        }
         if let [only] = self.jieba.tag(word, true).as_slice() {
             if only.word == word {
                 return only.tag;

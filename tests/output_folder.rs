@@ -369,8 +369,9 @@ fn a_fifo_or_socket_in_a_folder_is_listed_as_not_read() {
 }
 
 /// A run that cannot put one of its reports in place (a folder is in the way, among the tables,
-/// the charts or the page) changes nothing: every file of the previous run is as it was, byte
-/// for byte, and no temporary file is left.
+/// the charts or the page) says so before its work and changes nothing: every file of the
+/// previous run is as it was, byte for byte, and no temporary file is left. (A rename that
+/// fails during the commit puts the renamed reports back: `report::temporary`'s tests.)
 #[test]
 fn a_run_that_fails_to_commit_leaves_the_previous_reports_whole() {
     let dir = class_folder();
@@ -395,7 +396,11 @@ fn a_run_that_fails_to_commit_leaves_the_previous_reports_whole() {
             .assert()
             .code(2);
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-        assert!(stderr.contains("a folder is in its place"), "{stderr}");
+        // Found before the run, not after it.
+        assert!(
+            stderr.contains("is a folder where a report goes"),
+            "{stderr}"
+        );
         let after: Vec<(String, Vec<u8>)> = files_under(&out)
             .into_iter()
             .map(|f| {

@@ -225,6 +225,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             charts::register_font(Some(font))?;
         }
     }
+    args.input.warn_unused_columns(&[]);
     let load_options = args.input.load_options()?;
     // A --group-by column can only come from --metadata or spreadsheet input: when no
     // spreadsheet is given, the metadata's header says now, not after the whole run, whether
@@ -282,6 +283,29 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         };
         ensure_dir(&args.output)?;
         crate::report::check_writable(&args.output)?;
+        // A folder where a report goes would fail the run at its end, after all the work.
+        for (folder, prefix) in [
+            (args.output.clone(), ""),
+            (args.output.join("charts"), "charts/"),
+        ] {
+            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if entry.file_type().is_ok_and(|t| t.is_dir())
+                    && run::is_report_name(&format!("{prefix}{name}"))
+                {
+                    anyhow::bail!(
+                        "{} is a folder where a report goes: move or rename it, or give another \
+                         folder with -o",
+                        entry.path().display()
+                    );
+                }
+            }
+        }
+        // charts/ is made when the first chart is written: a failed run that made it leaves no
+        // empty folder behind (removing a folder that holds anything fails, harmlessly).
+        let _made_charts = RemoveIfEmpty(
+            (!args.output.join("charts").exists()).then(|| args.output.join("charts")),
+        );
         if !args.no_charts {
             let charts = args.output.join("charts");
             if charts.exists() && !charts.is_dir() {
@@ -825,6 +849,17 @@ fn report_neighbour_search(found: &Similarity, args: &Args) {
     }
 }
 
+/// Removes its folder, if empty, when dropped.
+struct RemoveIfEmpty(Option<PathBuf>);
+
+impl Drop for RemoveIfEmpty {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.0 {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
 /// The lines [`report_neighbour_search`] prints: `checked_asked` with `--check-neighbours`,
 /// `budget_given` with `--neighbour-budget`.
 fn neighbour_search_lines(
@@ -855,7 +890,8 @@ fn neighbour_search_lines(
     // A budget given too small can leave essays with no neighbour at all, which no sample
     // check may show (and with --check-neighbours 0 none runs).
     let alone = found.nearest.iter().filter(|n| n.is_none()).count();
-    if budget_given && alone > 0 {
+    let searched = found.budget.is_some_and(|b| b != usize::MAX);
+    if budget_given && searched && alone > 0 {
         lines.push(format!(
             "wenxi: warning: {alone} of {} essays have no neighbour in similarity.csv: none \
              was found within --neighbour-budget {budget} (or the essay shares no word with \

@@ -105,6 +105,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     } else {
         args.input.clone()
     };
+    input.warn_unused_columns(&[]);
     // Of what is read: two paths as the sides have no themes.toml of their own (one folder's
     // only), and the bundled corpus the bundled lexicon.
     let themes = match args.themes.clone().or_else(|| input.own_themes()) {

@@ -186,24 +186,30 @@ impl InputArgs {
         !self.include.is_empty() || self.paths.iter().any(|p| crate::corpus::sheet::is_sheet(p))
     }
 
-    pub fn load_options(&self) -> Result<LoadOptions> {
-        // A column option with no spreadsheet to take it from would be dropped without a word.
-        if !self.may_read_sheets() {
-            for (flag, column) in [
-                ("--text-column", &self.text_column),
-                ("--title-column", &self.title_column),
-                ("--id-column", &self.id_column),
-            ] {
-                if let Some(column) = column {
-                    eprintln!(
-                        "wenxi: warning: {flag} {column} is not used: it names a column of a \
-                         spreadsheet of essays (.csv, .xlsx, .xls, .ods), and none is among the \
-                         inputs; name the spreadsheet, or add --include '*.csv' (or '*.xlsx') to \
-                         read those in the folders"
-                    );
-                }
+    /// Warns of a column option (`--text-column` …) that no spreadsheet among the inputs (and
+    /// `more`, the paths a command reads besides them: a keyness reference) can take: it would
+    /// be dropped without a word.
+    pub fn warn_unused_columns(&self, more: &[PathBuf]) {
+        if self.may_read_sheets() || more.iter().any(|p| crate::corpus::sheet::is_sheet(p)) {
+            return;
+        }
+        for (flag, column) in [
+            ("--text-column", &self.text_column),
+            ("--title-column", &self.title_column),
+            ("--id-column", &self.id_column),
+        ] {
+            if let Some(column) = column {
+                eprintln!(
+                    "wenxi: warning: {flag} {column} is not used: it names a column of a \
+                     spreadsheet of essays (.csv, .xlsx, .xls, .ods), and none is among the \
+                     inputs; name the spreadsheet, or add --include '*.csv' (or '*.xlsx') to \
+                     read those in the folders"
+                );
             }
         }
+    }
+
+    pub fn load_options(&self) -> Result<LoadOptions> {
         Ok(LoadOptions {
             encoding: match &self.encoding {
                 Some(label) => Some(
@@ -297,8 +303,8 @@ impl InputArgs {
             let limit = (4 * cores).max(16);
             let jobs = if usize::from(jobs) > limit {
                 eprintln!(
-                    "wenxi: note: --jobs {jobs} is more threads than this machine's {cores} \
-                     core(s) can use; using {limit}"
+                    "wenxi: note: --jobs {jobs}: this machine has {cores} core(s), and threads \
+                     past {limit} would only wait and take memory; using {limit}"
                 );
                 limit
             } else {

@@ -99,6 +99,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     if !(0.0..=1.0).contains(&args.max_p) {
         anyhow::bail!("--max-p must be between 0 and 1, not {}", args.max_p);
     }
+    args.input.warn_unused_columns(&args.reference);
     let load_options = args.input.load_options()?;
     let segmenter = args.input.segmenter()?;
     let stopwords = Stopwords::builtin();

@@ -16,7 +16,7 @@ pub struct TableOutput {
     #[arg(long)]
     pub no_bom: bool,
 
-    /// No progress bar and no notes on stderr (warnings and errors stay)
+    /// No progress bar, and no notes about the query's hits (warnings and errors stay)
     #[arg(short, long)]
     pub quiet: bool,
 }

@@ -25,6 +25,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
+    args.input.warn_unused_columns(&[]);
     let load_options = args.input.load_options()?;
     let options = AnalysisOptions {
         top_keywords: 0,

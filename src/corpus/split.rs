@@ -219,10 +219,17 @@ impl Splitter {
             .filter(|line| !line.is_empty())
             .collect();
         // Cut before titles are counted: a link to another page may read as one
-        // (`1.我的老师作文篇一`).
+        // (`1.我的老师作文篇一`). Only on a compiled page (its titles counted without the
+        // links): a one-essay file's closing book list (`推荐阅读：` and 《西游记》…) is its own.
         if let Some(start) = self.related_links_start(&lines) {
-            split.junk_lines += lines.len() - start;
-            lines.truncate(start);
+            let titles = lines[..start]
+                .iter()
+                .filter(|line| !is_junk(line) && self.is_title(line))
+                .count();
+            if titles >= self.min_titles.max(2) {
+                split.junk_lines += lines.len() - start;
+                lines.truncate(start);
+            }
         }
         lines.retain(|line| {
             let junk = is_junk(line);
@@ -317,7 +324,12 @@ fn is_junk(line: &str) -> bool {
 fn is_footer(line: &str) -> bool {
     FOOTER.is_match(line)
         && (FOOTER_MARKS.iter().any(|mark| line.contains(mark))
-            || !ends_as_sentence(line.trim_end_matches(crate::analysis::structure::is_closer)))
+            || !ends_as_sentence(line.trim_end_matches(crate::analysis::structure::is_closer))
+                // A year or a site's name: `一、什么是版权所有` and `Copyright and Me` are
+                // headings of essays.
+                && (line.chars().any(|c| c.is_ascii_digit())
+                    || line.contains(['网', '站'])
+                    || line.contains("公司")))
 }
 
 /// The heading of a list of links to related pages: a short line ending in one of
@@ -329,7 +341,7 @@ fn is_related_heading(line: &str) -> bool {
         .trim_end_matches('】')
         .trim_end_matches([':', '：']);
     line.chars().count() <= MAX_RELATED_HEADING_CHARS
-        && !line.contains('。')
+        && !line.contains(['。', '，', ','])
         && RELATED_LABELS.iter().any(|l| label.ends_with(l))
 }
 
@@ -588,6 +600,9 @@ mod tests {
             "这本书的扉页上印着“版权所有，翻印必究”八个字。",
             "扉页上印着“版权所有，翻印必究”。",
             "版权（copyright）保护作者的权利。",
+            // Headings of essays about copyright.
+            "一、什么是版权所有",
+            "Copyright and Me",
         ] {
             assert!(!is_junk(sentence), "{sentence}");
         }
@@ -597,6 +612,27 @@ mod tests {
         assert_eq!(split.junk_lines, 2);
         let bodies: Vec<&str> = split.essays.iter().map(|e| e.body.as_str()).collect();
         assert_eq!(bodies, ["老师很温柔。", "扉页上印着“版权所有，翻印必究”。"]);
+    }
+
+    /// A one-essay file's closing list (a book list after 推荐阅读), a list that is the whole
+    /// file, and a poem with a line 【推荐阅读】 are the essays' own: only a compiled page loses a
+    /// closing list of links.
+    #[test]
+    fn a_one_essay_file_keeps_its_closing_list() {
+        for text in [
+            "寒假推荐阅读\n1.《西游记》\n2.《红楼梦》\n3.《水浒传》",
+            "我爱读书。\n今年寒假，老师给了我们一份推荐阅读：\n《西游记》\n《红楼梦》\n《水浒传》",
+            "春\n春风吹\n【推荐阅读】\n花儿开\n鸟儿叫",
+        ] {
+            let split = Splitter::default().split(text);
+            assert_eq!(split.junk_lines, 0, "{text}");
+            let kept: usize = split
+                .essays
+                .iter()
+                .map(|e| e.body.lines().count() + usize::from(e.title.is_some()))
+                .sum();
+            assert_eq!(kept, text.lines().count(), "{text}");
+        }
     }
 
     /// Two essays of a compiled page, to which lists of links are appended.

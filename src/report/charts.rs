@@ -878,7 +878,12 @@ fn bars<DB: DrawingBackend>(
     } else {
         max / 2.0
     };
-    for value in [0.0, middle, max] {
+    let ticks: &[f64] = if middle > 0.0 && middle < max {
+        &[0.0, middle, max]
+    } else {
+        &[0.0, max]
+    };
+    for &value in ticks {
         let x = left + ((right - left) as f64 * value / max).round() as i32;
         area.draw(&PathElement::new(
             vec![(x, bottom), (x, bottom + 5)],
@@ -1279,12 +1284,14 @@ fn multiples<DB: DrawingBackend>(
             .map_err(err)?;
             cell.draw_text(word, &label_style, (left - 8, y + row / 2))
                 .map_err(err)?;
-            cell.draw_text(
-                &format!("{score:.1}"),
-                &value_style,
-                (end.max(left + 1) + 6, y + row / 2),
-            )
-            .map_err(err)?;
+            // Scores below 1 (TF-IDF's) with three decimals, not all 0.0.
+            let shown = if *score < 1.0 {
+                format!("{score:.3}")
+            } else {
+                format!("{score:.1}")
+            };
+            cell.draw_text(&shown, &value_style, (end.max(left + 1) + 6, y + row / 2))
+                .map_err(err)?;
         }
     }
     Ok(())

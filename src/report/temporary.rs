@@ -61,9 +61,9 @@ impl Drop for Temporary {
 /// Renames each temporary file over its path, in order, all under one hold of the list: an
 /// interrupt comes before the first rename or after the last. All or nothing: a report's place
 /// taken by a folder fails the commit before any rename, and a rename that fails puts the
-/// reports renamed before it back as they were (each previous report is kept aside under a
-/// temporary name until every rename has succeeded), so the folder never holds the reports of
-/// two runs. On failure, the report's path and the error; the files not renamed are deleted.
+/// reports renamed before it back as they were (each previous report is kept under a second,
+/// temporary name until every rename has succeeded, and each rename replaces a report in one
+/// step), so the folder never holds the reports of two runs. On failure, the report's path and the error; the files not renamed are deleted.
 pub(crate) fn persist_all(
     files: Vec<(Temporary, PathBuf)>,
 ) -> Result<(), (PathBuf, std::io::Error)> {
@@ -81,8 +81,9 @@ pub(crate) fn persist_all(
     let mut live = live();
     let mut failed = None;
     let mut left = Vec::new();
-    // The reports renamed into place, each with where its previous version was put aside.
-    let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    // The reports renamed into place, each with whether it replaced one and where that one was
+    // kept.
+    let mut done: Vec<(PathBuf, bool, Option<PathBuf>)> = Vec::new();
     for (mut temp, path) in files {
         if failed.is_some() {
             left.push(temp);
@@ -90,29 +91,29 @@ pub(crate) fn persist_all(
         }
         let Some(file) = temp.0.take() else { continue };
         let listed = file.to_path_buf();
-        // `.wenxi-*.previous.tmp`: a run killed outright (SIGKILL) leaves it to the next run's
-        // sweep of temporary files.
+        // The previous report kept as `.wenxi-*.previous.tmp` by a second name (a hard link,
+        // or a copy where the file system has none), so that the report's path always holds
+        // the old report or the new one (the rename below replaces it in one step); a run
+        // killed outright (SIGKILL) leaves that name to the next run's sweep of temporary
+        // files. A previous report that cannot be kept is replaced all the same, as before.
         let aside = listed.with_extension("previous.tmp");
-        let previous = match std::fs::symlink_metadata(&path) {
-            Ok(_) => match std::fs::rename(&path, &aside) {
-                Ok(()) => Some(aside),
-                Err(error) => {
-                    temp.0 = Some(file);
-                    left.push(temp);
-                    failed = Some((path, error));
-                    continue;
-                }
-            },
-            Err(_) => None,
-        };
+        let existed = std::fs::symlink_metadata(&path).is_ok();
+        let previous = existed
+            .then(|| {
+                std::fs::hard_link(&path, &aside)
+                    .or_else(|_| std::fs::copy(&path, &aside).map(drop))
+                    .ok()
+                    .map(|()| aside)
+            })
+            .flatten();
         match file.persist(&path) {
             Ok(()) => {
                 forget(&mut live, &listed);
-                done.push((path, previous));
+                done.push((path, existed, previous));
             }
             Err(err) => {
                 if let Some(previous) = &previous {
-                    let _ = std::fs::rename(previous, &path);
+                    let _ = std::fs::remove_file(previous);
                 }
                 temp.0 = Some(err.path);
                 left.push(temp);
@@ -120,12 +121,14 @@ pub(crate) fn persist_all(
             }
         }
     }
-    for (path, previous) in done.into_iter().rev() {
+    for (path, existed, previous) in done.into_iter().rev() {
         let _ = match (&failed, previous) {
             (Some(_), Some(previous)) => std::fs::rename(previous, &path),
-            (Some(_), None) => std::fs::remove_file(&path),
+            // A new report where there was none goes; one whose previous version could not be
+            // kept stays (the best left).
+            (Some(_), None) if !existed => std::fs::remove_file(&path),
             (None, Some(previous)) => std::fs::remove_file(previous),
-            (None, None) => Ok(()),
+            _ => Ok(()),
         };
     }
     // Dropping them takes the lock again.
