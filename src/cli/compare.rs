@@ -153,6 +153,26 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     anyhow::bail!("`{key}`: {message}");
                 }
             }
+            if let (true, Some(pattern)) = (members.is_empty(), &group_by) {
+                // Which groups there are, or that the pattern finds none (a path typed
+                // differently from how the essays' paths read).
+                let group = |text: &str| pattern.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str().to_owned());
+                let groups: std::collections::BTreeSet<String> = corpus
+                    .essays
+                    .iter()
+                    .filter_map(|e| group(&inputs.path_within(&e.source)).or_else(|| group(&e.title)))
+                    .collect();
+                match corpus.essays.first() {
+                    Some(first) if groups.is_empty() => anyhow::bail!(
+                        "--group-by {pattern} finds no group in any essay's path or title (its first capture group); the paths read like {}",
+                        inputs.path_within(&first.source)
+                    ),
+                    _ => anyhow::bail!(
+                        "`{key}` is no group of --group-by {pattern}; its groups are: {}",
+                        groups.into_iter().take(20).collect::<Vec<_>>().join(", ")
+                    ),
+                }
+            }
             if members.is_empty() {
                 anyhow::bail!("`{key}` names no essay: give an essay id or title from essays.csv, an --id-column value, a file or folder, COLUMN=VALUE of the essays' metadata, or a --group-by value");
             }
