@@ -153,7 +153,7 @@ impl Segmenter {
     pub fn tag_word<'a>(&'a self, word: &'a str, text: &'a str, offset: usize) -> &'a str {
         // A run of full-width letters and digits ([`join_full_width`]) is tagged as jieba tags
         // its ASCII form: a number `m`, letters `eng`.
-        if word.chars().count() > 1 && word.chars().all(is_full_width_alnum) {
+        if !word.is_empty() && word.chars().all(is_full_width_alnum) {
             return if word.chars().all(|c| c.is_numeric()) {
                 "m"
             } else {

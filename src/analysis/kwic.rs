@@ -105,12 +105,12 @@ impl Query {
         // `/社区/i`: a regex's flags go inside it; read as a word it would find nothing.
         // (Flags are a few of i, m, s, x, U: `/usr/bin` is a word.)
         if let Some(piece) = text.split_whitespace().find(|t| {
-            let body = t.trim_end_matches(['i', 'm', 's', 'x', 'U']);
+            let body = t.trim_end_matches(['i', 'm', 's', 'x', 'U', 'g', 'u']);
             t.len() > 2
                 && t.starts_with('/')
                 && body.len() > 1
                 && body.ends_with('/')
-                && (1..=3).contains(&(t.len() - body.len()))
+                && (1..=5).contains(&(t.len() - body.len()))
         }) {
             return Err(format!(
                 "{piece}: a regex takes no flags after its closing slash; put them inside, as \

@@ -290,8 +290,22 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         ] {
             for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if entry.file_type().is_ok_and(|t| t.is_dir())
-                    && run::is_report_name(&format!("{prefix}{name}"))
+                // Of the names this run may write: tables in its format, charts when drawn,
+                // the page when made, the run's record.
+                let written = match name.rsplit_once('.').map(|(_, e)| e) {
+                    _ if name == run::RUN_FILE => prefix.is_empty(),
+                    _ if name == "index.html" => !args.no_html,
+                    _ if !prefix.is_empty() => !args.no_charts,
+                    Some(extension) => extension == args.format.extension(),
+                    None => false,
+                };
+                if written
+                    && entry.file_type().is_ok_and(|t| t.is_dir())
+                    && (name == run::RUN_FILE
+                        || run::is_report_name(&format!("{prefix}{name}"))
+                        || args.ngrams.is_some()
+                            && prefix.is_empty()
+                            && name.starts_with("ngrams."))
                 {
                     anyhow::bail!(
                         "{} is a folder where a report goes: move or rename it, or give another \

@@ -219,14 +219,21 @@ impl Splitter {
             .filter(|line| !line.is_empty())
             .collect();
         // Cut before titles are counted: a link to another page may read as one
-        // (`1.我的老师作文篇一`). Only on a compiled page (its titles counted without the
-        // links): a one-essay file's closing book list (`推荐阅读：` and 《西游记》…) is its own.
+        // (`1.我的老师作文篇一`). On a compiled page (its titles counted without the list), or
+        // after an essay when the list's lines are a site's links (numbered, or naming 作文 …):
+        // a one-essay file's closing book list (`推荐阅读：`, 《西游记》…) is its own.
         if let Some(start) = self.related_links_start(&lines) {
             let titles = lines[..start]
                 .iter()
                 .filter(|line| !is_junk(line) && self.is_title(line))
                 .count();
-            if titles >= self.min_titles.max(2) {
+            let text_before = lines[..start].iter().any(|line| !is_junk(line));
+            let links: Vec<&&str> = lines[start + 1..]
+                .iter()
+                .filter(|line| !is_junk(line) && !is_related_heading(line))
+                .collect();
+            let site_links = !links.is_empty() && links.iter().all(|line| is_site_link(line));
+            if titles >= self.min_titles.max(2) || text_before && site_links {
                 split.junk_lines += lines.len() - start;
                 lines.truncate(start);
             }
@@ -322,14 +329,25 @@ fn is_junk(line: &str) -> bool {
 /// `版权（copyright）保护作者的权利。`): with them the line is a footer only when it does not end
 /// as a sentence.
 fn is_footer(line: &str) -> bool {
-    FOOTER.is_match(line)
-        && (FOOTER_MARKS.iter().any(|mark| line.contains(mark))
-            || !ends_as_sentence(line.trim_end_matches(crate::analysis::structure::is_closer))
-                // A year or a site's name: `一、什么是版权所有` and `Copyright and Me` are
-                // headings of essays.
-                && (line.chars().any(|c| c.is_ascii_digit())
-                    || line.contains(['网', '站'])
-                    || line.contains("公司")))
+    if !FOOTER.is_match(line) {
+        return false;
+    }
+    if FOOTER_MARKS.iter().any(|mark| line.contains(mark)) {
+        return true;
+    }
+    if ends_as_sentence(line.trim_end_matches(crate::analysis::structure::is_closer)) {
+        return false;
+    }
+    // `版权所有` on a line that is no numbered heading (`一、什么是版权所有`); `Copyright` with a
+    // year or the words of a notice (`Copyright reserved`), not an essay's title
+    // (`Copyright and Me`).
+    let lower = line.to_lowercase();
+    (line.contains("版权所有") && !crate::analysis::structure::is_heading(line))
+        || lower.contains("copyright")
+            && (line.chars().any(|c| c.is_ascii_digit())
+                || ["reserved", "rights", "版权"]
+                    .iter()
+                    .any(|w| lower.contains(w)))
 }
 
 /// The heading of a list of links to related pages: a short line ending in one of
@@ -340,9 +358,38 @@ fn is_related_heading(line: &str) -> bool {
         .trim_end_matches([':', '：'])
         .trim_end_matches('】')
         .trim_end_matches([':', '：']);
+    // Commas only inside the page's title in 【】 (`【老师，您辛苦了作文】相关文章：`): a sentence
+    // before the label (`今年寒假，老师给了我们一份推荐阅读：`) is the essay's.
+    let outside: String = {
+        let mut depth = 0usize;
+        line.chars()
+            .filter(|&c| {
+                match c {
+                    '【' => depth += 1,
+                    '】' => depth = depth.saturating_sub(1),
+                    _ => return depth == 0,
+                }
+                false
+            })
+            .collect()
+    };
     line.chars().count() <= MAX_RELATED_HEADING_CHARS
-        && !line.contains(['。', '，', ','])
+        && !line.contains('。')
+        && !outside.contains(['，', ','])
         && RELATED_LABELS.iter().any(|l| label.ends_with(l))
+}
+
+/// A link line as sites number or name them (`1.我的老师作文300字`, `我的爸爸作文`), not an item
+/// of a list an essay makes (`1.《西游记》`).
+fn is_site_link(line: &str) -> bool {
+    let item = line
+        .trim_start_matches(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        .trim_start_matches(['.', '．', '、']);
+    !item.starts_with('《')
+        && (is_numbered(line)
+            || ["作文", "范文", "心得", "体会", "字"]
+                .iter()
+                .any(|w| line.contains(w)))
 }
 
 /// A line that reads as a link to another page: short, holding no full stop or semicolon, not
@@ -592,6 +639,9 @@ mod tests {
             "COPYRIGHT 2006-2023 ZUOWEN.COM",
             "版权所有：作文网（www.zuowen.com）",
             "版权所有 © 作文网，转载请注明出处。",
+            "版权所有 转载请注明出处",
+            "版权所有：作文大全",
+            "Copyright reserved",
         ] {
             assert!(is_junk(footer), "{footer}");
         }
@@ -632,6 +682,25 @@ mod tests {
                 .map(|e| e.body.lines().count() + usize::from(e.title.is_some()))
                 .sum();
             assert_eq!(kept, text.lines().count(), "{text}");
+        }
+    }
+
+    /// A one-essay page keeps its essay and loses the site's list of links after it, numbered
+    /// or naming 作文, even when the links read as titles (`1.我的老师作文篇一`); a page title
+    /// with a comma in 【】 heads a list too.
+    #[test]
+    fn a_one_essay_page_loses_its_sites_links() {
+        let essay = "我的老师\n我的老师姓王，她是一位很温柔的老师。\n她每天都耐心地给我们讲课。";
+        for list in [
+            "相关文章：\n1.我的老师作文篇一\n2.我的老师作文篇二\n3.我的同学作文篇三",
+            "相关文章：\n1.我的爸爸作文300字\n2.我的老师作文400字\n3.春天来了作文",
+            "【老师，您辛苦了作文（精选2篇）】相关文章：\n我的爸爸作文\n春天来了作文",
+        ] {
+            let split = Splitter::default().split(&format!("{essay}\n{list}"));
+            assert_eq!(split.essays.len(), 1, "{list}");
+            assert_eq!(split.essays[0].title.as_deref(), Some("我的老师"));
+            assert_eq!(split.essays[0].body.lines().count(), 2, "{list}");
+            assert_eq!(split.junk_lines, list.lines().count(), "{list}");
         }
     }
 

@@ -1284,8 +1284,9 @@ fn multiples<DB: DrawingBackend>(
             .map_err(err)?;
             cell.draw_text(word, &label_style, (left - 8, y + row / 2))
                 .map_err(err)?;
-            // Scores below 1 (TF-IDF's) with three decimals, not all 0.0.
-            let shown = if *score < 1.0 {
+            // Scores of a method whose largest is below 1 (TF-IDF's) with three decimals, not
+            // all 0.0; one precision for the whole chart.
+            let shown = if max < 1.0 {
                 format!("{score:.3}")
             } else {
                 format!("{score:.1}")
