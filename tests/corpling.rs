@@ -133,6 +133,24 @@ fn queries_that_find_nothing_say_what_to_try() {
         );
         assert!(stderr.contains("--chars"), "{args:?}: {stderr}");
     }
+    // ngrams --around a word jieba cuts: the note names the pieces, which kwic finds as a
+    // sequence of two tokens.
+    let stderr = stderr_of(&["ngrams", "--around", "社区居民"]);
+    assert!(stderr.contains("jieba cuts 社区居民 into 社区 + 居民"), "{stderr}");
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .args(["kwic", "社区 居民", "-q", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert!(!Csv::read(&out.path().join("kwic.csv")).rows.is_empty());
+    // A pattern given to --around is refused, pointing at kwic.
+    wenxi()
+        .args(["ngrams", "--around", "社*", "-o"])
+        .arg(tempfile::tempdir().unwrap().path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`wenxi kwic 社*`"));
     // A glob or regex that finds nothing: it matches words only (2020 is a token, not a word).
     for (args, note) in [
         (vec!["kwic", "/^[0-9]+$/"], "matches words only"),

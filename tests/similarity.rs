@@ -208,7 +208,7 @@ fn neighbours_past_the_all_pairs_limit() {
     assert!(
         stderr.contains(
             "found 93.2% of the true neighbours of 50 sampled essays with its default budget of \
-             12000 index entries an essay; searched again with 48000: every essay's nearest \
+             12000 index entries read per essay; searched again with 48000: every essay's nearest \
              proved"
         ),
         "{stderr}"

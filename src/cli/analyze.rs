@@ -116,7 +116,7 @@ pub struct Args {
     #[command(flatten)]
     pub report_script: super::input::ReportScriptArg,
 
-    /// Group the essays by this column of their spreadsheet (班级, 年级 …): groups.csv gives
+    /// Group the essays by this column of their spreadsheet or of --metadata (班级, 年级 …): groups.csv gives
     /// each group's size, the means of its structure figures and the words that set it apart
     /// from the rest
     #[arg(long, value_name = "COLUMN")]
@@ -512,7 +512,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 progress.set_position(0);
                 progress.set_message(format!(
                     "a sample's neighbours were {}% found: searching again with {budget} index \
-                     entries an essay",
+                     entries read per essay",
                     percent_down(recall)
                 ));
             };
@@ -895,7 +895,7 @@ fn neighbour_search_lines(
             };
             lines.push(format!(
                 "wenxi: the nearest-neighbour search found {}% of the true neighbours of \
-                 {sampled} sampled essays with its default budget of {first} index entries an \
+                 {sampled} sampled essays with its default budget of {first} index entries read per \
                  essay; searched again with {budget}: {now}",
                 percent_down(first_recall),
             ));
@@ -926,7 +926,7 @@ fn neighbour_search_lines(
     if recall < similarity::TARGET_RECALL && !budget_given {
         lines.push(format!(
             "wenxi: warning: the nearest-neighbour search found only {}% of the true \
-             neighbours of {checked} sampled essays (budget {budget} index entries an essay): \
+             neighbours of {checked} sampled essays (budget {budget} index entries read per essay): \
              similarity.csv may miss some of the nearest; a larger --neighbour-budget finds \
              more, --exact-neighbours all, however long it takes",
             percent_down(recall),

@@ -31,7 +31,7 @@ pub struct InputArgs {
     /// [default: ./corpus if it exists, else the bundled corpus]
     pub paths: Vec<PathBuf>,
 
-    /// Worker threads, for the analysis and for Polars, which builds the tables [default: all
+    /// Worker threads, for the analysis (and for Polars, which builds `analyze`'s tables) [default: all
     /// cores]
     #[arg(
         short,
@@ -67,7 +67,8 @@ pub struct InputArgs {
     pub text_column: Option<String>,
 
     /// The column of a spreadsheet holding the titles, by header or letter [default: a column
-    /// headed 题目 or 标题, else the row number]
+    /// headed 题目, 标题, 作文题目, 篇名, 題目, 標題 or title, else the file name and the row
+    /// number]
     #[arg(long, value_name = "COLUMN")]
     pub title_column: Option<String>,
 
@@ -120,7 +121,7 @@ pub struct InputArgs {
 /// `--report-script`, for the subcommands that report words.
 #[derive(Debug, Clone, Copy, clap::Args)]
 pub struct ReportScriptArg {
-    /// How the tables, charts and page show the words of traditional essays (converted to
+    /// How the tables (and `analyze`'s charts and page) show the words of traditional essays (converted to
     /// simplified to be segmented): `written` as the essays wrote them (an essay's rows in its
     /// own form, the corpus's rows in the form it uses most), or `simplified` as they were
     /// counted

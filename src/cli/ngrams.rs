@@ -127,6 +127,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         if node.is_empty() {
             anyhow::bail!("--around is empty: give the word the clusters hold");
         }
+        // A glob or a regex would be taken as the literal word and find nothing.
+        if node.contains(['*', '?'])
+            || node.len() > 1 && node.starts_with('/') && node.ends_with('/')
+        {
+            anyhow::bail!(
+                "--around {node}: it takes one word, not a pattern; `wenxi kwic {node}` lists \
+                 the words a pattern matches"
+            );
+        }
         if node.contains(char::is_whitespace) {
             anyhow::bail!(
                 "--around {node:?} holds a space: it takes one word (n-grams of characters hold no \
@@ -260,7 +269,21 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             (Some(node), NodeAt::Start) => format!(" starting with {node}"),
             (Some(node), NodeAt::End) => format!(" ending with {node}"),
         };
-        if let (Some(node), true, false) = (around, table.is_empty(), args.table.quiet) {
+        // A word jieba cuts (社区居民 → 社区 + 居民) is in no n-gram as one word.
+        let cut = match around {
+            Some(node) if !args.chars => segmenter.segment(node),
+            _ => Vec::new(),
+        };
+        if let (Some(node), true, false, true) =
+            (around, table.is_empty(), args.table.quiet, cut.len() > 1)
+        {
+            eprintln!(
+                "wenxi: note: jieba cuts {node} into {}, so no n-gram holds it as one word: \
+                 `wenxi kwic {node} --chars` finds the string, and a --user-dict line makes it \
+                 one word",
+                cut.join(" + ")
+            );
+        } else if let (Some(node), true, false) = (around, table.is_empty(), args.table.quiet) {
             eprintln!(
                 "wenxi: note: no n-gram{holding} was seen at least {} in at least {}: `wenxi kwic \
                  {node}{}` searches for it in these essays{}",
