@@ -136,7 +136,10 @@ fn queries_that_find_nothing_say_what_to_try() {
     // ngrams --around a word jieba cuts: the note names the pieces, which kwic finds as a
     // sequence of two tokens.
     let stderr = stderr_of(&["ngrams", "--around", "社区居民"]);
-    assert!(stderr.contains("jieba cuts 社区居民 into 社区 + 居民"), "{stderr}");
+    assert!(
+        stderr.contains("jieba cuts 社区居民 into 社区 + 居民"),
+        "{stderr}"
+    );
     let out = tempfile::tempdir().unwrap();
     wenxi()
         .args(["kwic", "社区 居民", "-q", "-o"])

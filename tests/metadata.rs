@@ -462,3 +462,41 @@ fn scores_with_full_width_digits_units_and_absences() {
     let words = written_rows.iter().find(|r| r.0 == "words").unwrap();
     assert_eq!(words.1, (STUDENTS.len() - 1).to_string());
 }
+
+/// In Parquet a metadata column of plain numbers is numbers (pandas and R need no cast), with
+/// the values the CSV shows; a column of names stays text.
+#[test]
+fn parquet_keeps_a_score_column_as_numbers() {
+    use polars::prelude::*;
+    let dir = class_folder();
+    let csv_out = dir.path().join("csv");
+    let parquet_out = dir.path().join("parquet");
+    analyze_in(
+        dir.path(),
+        &["essays", "--metadata", "students.csv"],
+        csv_out.as_path(),
+    );
+    analyze_in(
+        dir.path(),
+        &["essays", "--metadata", "students.csv", "--format", "parquet"],
+        parquet_out.as_path(),
+    );
+    let file = std::fs::File::open(parquet_out.join("essays.parquet")).unwrap();
+    let frame = ParquetReader::new(file).finish().unwrap();
+    assert_eq!(frame.column("分数").unwrap().dtype(), &DataType::Int64);
+    assert_eq!(frame.column("学生").unwrap().dtype(), &DataType::String);
+    let scores: Vec<i64> = frame
+        .column("分数")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
+    let csv = Csv::read(&csv_out.join("essays.csv"));
+    let written: Vec<i64> = csv
+        .records()
+        .iter()
+        .map(|r| r["分数"].parse().unwrap())
+        .collect();
+    assert_eq!(scores, written);
+}
