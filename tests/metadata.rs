@@ -478,7 +478,13 @@ fn parquet_keeps_a_score_column_as_numbers() {
     );
     analyze_in(
         dir.path(),
-        &["essays", "--metadata", "students.csv", "--format", "parquet"],
+        &[
+            "essays",
+            "--metadata",
+            "students.csv",
+            "--format",
+            "parquet",
+        ],
         parquet_out.as_path(),
     );
     let file = std::fs::File::open(parquet_out.join("essays.parquet")).unwrap();

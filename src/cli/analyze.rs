@@ -1083,17 +1083,7 @@ fn summary(
         },
         seconds
     )?;
-    if corpus
-        .files
-        .iter()
-        .any(|f| f.path.starts_with("<embedded>/"))
-    {
-        writeln!(
-            out,
-            "this is wenxi's bundled sample corpus (no path was given and there is no ./corpus \
-             folder): give files or folders to analyse your own, e.g. wenxi analyze essays/"
-        )?;
-    }
+    // (That it was the bundled sample is said on stderr before the run, as by every command.)
     writeln!(out, "reports in {}: {}", dir.display(), names.join(" "))?;
     Ok(())
 }
