@@ -7,7 +7,7 @@ use std::path::Path;
 
 mod common;
 
-use common::{analyze_tables, write_docx, Csv};
+use common::{analyze_tables, wenxi, write_docx, Csv};
 
 /// `wenxi analyze INPUT… -o DIR` (no charts or page), which must succeed; returns essays.csv,
 /// structure.csv, files.csv and the stderr.
@@ -296,4 +296,32 @@ fn an_id_column_by_letter_keys_the_essays() {
         .map(|k| k.rsplit(['/', '\\']).next().unwrap().to_owned())
         .collect();
     assert_eq!(positions, ["class.csv#1", "class.csv#2", "class.csv#3"]);
+}
+
+/// A file that is only a short line that is no sentence (a title whose essay was not pasted) is
+/// still read, and files.csv says what it looks like; a one-sentence essay gets no such note.
+#[test]
+fn a_file_of_only_a_title_is_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "我的梦想\n").unwrap();
+    std::fs::write(dir.path().join("b.txt"), "我的梦想是当老师。\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    wenxi()
+        .args(["analyze", "--no-charts", "--no-html", "-q"])
+        .arg(dir.path())
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
+    let files = Csv::read(&out.path().join("files.csv"));
+    let records = files.records();
+    let message = |name: &str| {
+        records
+            .iter()
+            .find(|r| r["path"].ends_with(name))
+            .map(|r| r["message"].to_owned())
+            .unwrap()
+    };
+    assert!(message("a.txt").contains("a title whose essay is missing"));
+    assert_eq!(message("b.txt"), "");
 }

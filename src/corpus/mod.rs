@@ -574,6 +574,21 @@ fn from_decoded(
     } else if split.essays.len() > 1 || split.essays[0].title.is_some() {
         notes.push(format!("compiled page: {} essays", split.essays.len()));
     }
+    if let [only] = split.essays.as_slice() {
+        let body = only.body.trim();
+        if only.title.is_none()
+            && !body.contains('\n')
+            && body.chars().count() <= 24
+            && !split::ends_as_sentence(
+                body.trim_end_matches(crate::analysis::structure::is_closer),
+            )
+        {
+            notes.push(
+                "its only line is short and no sentence: a title whose essay is missing?"
+                    .to_owned(),
+            );
+        }
+    }
     if split.preamble_lines > 0 {
         notes.push(format!("{} preamble line(s) dropped", split.preamble_lines));
     }

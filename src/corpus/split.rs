@@ -300,7 +300,7 @@ impl Splitter {
 }
 
 /// A line ending as a sentence or clause does.
-fn ends_as_sentence(line: &str) -> bool {
+pub(crate) fn ends_as_sentence(line: &str) -> bool {
     line.ends_with([
         '。', '！', '？', '!', '?', '…', '；', ';', '，', ',', '、', '”', '"', '）', ')',
     ])
