@@ -392,60 +392,8 @@ fn with_meta(columns: &mut Vec<Column>, corpus: &Corpus, options: FrameOptions) 
         } else {
             name.to_owned()
         };
-        if options.excel_safe {
-            columns.push(text(&header, values, options));
-        } else {
-            // Parquet keeps a column of numbers (a score) as numbers, for pandas and R; the
-            // CSV writes every cell as it was typed.
-            let values: Vec<&str> = values.collect();
-            let column = numbers(&header, &values)
-                .unwrap_or_else(|| text(&header, values.into_iter(), options));
-            columns.push(column);
-        }
+        columns.push(text(&header, values, options));
     }
-}
-
-/// A metadata column as integers or floats when every non-empty cell is a plain number as
-/// typed (`85`, `-3`, `90.5`; empty cells null), `None` otherwise. A number with a leading
-/// zero (`007`, a student number) or a sign, unit or separator stays text.
-fn numbers(name: &str, values: &[&str]) -> Option<Column> {
-    let plain = |v: &str| {
-        let digits = v.strip_prefix('-').unwrap_or(v);
-        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
-        !whole.is_empty()
-            && !fraction.is_empty()
-            && whole
-                .chars()
-                .chain(fraction.chars())
-                .all(|c| c.is_ascii_digit())
-            && (whole == "0" || !whole.starts_with('0'))
-    };
-    let present: Vec<&str> = values
-        .iter()
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-        .collect();
-    if present.is_empty() || !present.iter().all(|v| plain(v)) {
-        return None;
-    }
-    fn parsed<'v>(v: &&'v str) -> Option<&'v str> {
-        Some(v.trim()).filter(|v| !v.is_empty())
-    }
-    if present.iter().all(|v| !v.contains('.')) {
-        let ints: Option<Vec<Option<i64>>> = values
-            .iter()
-            .map(|v| parsed(v).map_or(Some(None), |v| v.parse::<i64>().ok().map(Some)))
-            .collect();
-        if let Some(ints) = ints {
-            return Some(column(name, ints.into_iter()));
-        }
-    }
-    Some(column(
-        name,
-        values
-            .iter()
-            .map(|v| parsed(v).and_then(|v| v.parse::<f64>().ok())),
-    ))
 }
 
 /// The names of the essays' metadata columns, in the order first seen.

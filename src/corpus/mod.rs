@@ -579,9 +579,10 @@ fn from_decoded(
         if only.title.is_none()
             && !body.contains('\n')
             && body.chars().count() <= 24
-            && !split::ends_as_sentence(
-                body.trim_end_matches(crate::analysis::structure::is_closer),
-            )
+            // No punctuation at all (`我爱我的祖国.`, `春眠不觉晓，处处闻啼鸟` are sentences).
+            && body.chars().all(|c| {
+                c.is_alphanumeric() || c.is_whitespace() || matches!(c, '《' | '》' | '“' | '”')
+            })
         {
             notes.push(
                 "its only line is short and no sentence: a title whose essay is missing?"

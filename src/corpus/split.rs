@@ -232,7 +232,15 @@ impl Splitter {
                 .iter()
                 .filter(|line| !is_junk(line) && !is_related_heading(line))
                 .collect();
-            let site_links = !links.is_empty() && links.iter().all(|line| is_site_link(line));
+            // After one essay: a heading only sites write, over links most of which name an
+            // essay site's pages.
+            let heading = lines[start]
+                .trim_end_matches([':', '：'])
+                .trim_end_matches('】')
+                .trim_end_matches([':', '：']);
+            let site_links = SITE_ONLY_LABELS.iter().any(|l| heading.ends_with(l))
+                && !links.is_empty()
+                && links.iter().filter(|line| is_site_link(line)).count() * 2 >= links.len();
             if titles >= self.min_titles.max(2) || text_before && site_links {
                 split.junk_lines += lines.len() - start;
                 lines.truncate(start);
@@ -338,14 +346,24 @@ fn is_footer(line: &str) -> bool {
     if ends_as_sentence(line.trim_end_matches(crate::analysis::structure::is_closer)) {
         return false;
     }
-    // `版权所有` on a line that is no numbered heading (`一、什么是版权所有`); `Copyright` with a
-    // year or the words of a notice (`Copyright reserved`), not an essay's title
-    // (`Copyright and Me`).
+    // `版权所有` opening the line before a separator or the end (`版权所有：作文大全`,
+    // `版权所有 转载请注明出处`), or with a year, a site or 转载, on a line that is no numbered
+    // heading (`一、什么是版权所有`): `尊重版权所有者` and `版权所有与公共利益` are titles.
+    // `Copyright` with a year or the words of a notice (`Copyright reserved`), not an essay's
+    // title (`Copyright and Me`, `Copyright and Human Rights`).
     let lower = line.to_lowercase();
-    (line.contains("版权所有") && !crate::analysis::structure::is_heading(line))
+    let notice = line.split_once("版权所有").is_some_and(|(before, after)| {
+        before.trim().is_empty()
+            && (after.is_empty() || after.starts_with([' ', '：', ':', '　', '©']))
+            || line.chars().any(|c| c.is_ascii_digit())
+            || line.contains(['网', '站'])
+            || line.contains("公司")
+            || line.contains("转载")
+    });
+    (notice && !crate::analysis::structure::is_heading(line))
         || lower.contains("copyright")
             && (line.chars().any(|c| c.is_ascii_digit())
-                || ["reserved", "rights", "版权"]
+                || ["reserved", "all rights", "版权"]
                     .iter()
                     .any(|w| lower.contains(w)))
 }
@@ -379,18 +397,29 @@ fn is_related_heading(line: &str) -> bool {
         && RELATED_LABELS.iter().any(|l| label.ends_with(l))
 }
 
-/// A link line as sites number or name them (`1.我的老师作文300字`, `我的爸爸作文`), not an item
-/// of a list an essay makes (`1.《西游记》`).
+/// A link line as essay sites name their pages (`1.我的老师作文300字`, `《背影》读后感`), not an
+/// item of a list an essay makes (`1.多读经典名著`, `1.《西游记》`).
 fn is_site_link(line: &str) -> bool {
-    let item = line
-        .trim_start_matches(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
-        .trim_start_matches(['.', '．', '、']);
-    !item.starts_with('《')
-        && (is_numbered(line)
-            || ["作文", "范文", "心得", "体会", "字"]
-                .iter()
-                .any(|w| line.contains(w)))
+    let digits_then_zi = line
+        .trim_end()
+        .strip_suffix('字')
+        .is_some_and(|rest| rest.ends_with(|c: char| c.is_ascii_digit()));
+    digits_then_zi
+        || ["作文", "范文", "读后感", "观后感", "心得", "体会"]
+            .iter()
+            .any(|w| line.contains(w))
 }
+
+/// Labels of a list of links that only sites write: an essay may close with its own
+/// 推荐阅读 (books it recommends), not with 相关文章.
+const SITE_ONLY_LABELS: &[&str] = &[
+    "相关文章",
+    "相关推荐",
+    "相关阅读",
+    "猜你喜欢",
+    "热门文章",
+    "热门推荐",
+];
 
 /// A line that reads as a link to another page: short, holding no full stop or semicolon, not
 /// ending in a comma or colon (a link's title may end in `！`: `2、老师，您辛苦了！`).
@@ -653,6 +682,9 @@ mod tests {
             // Headings of essays about copyright.
             "一、什么是版权所有",
             "Copyright and Me",
+            "尊重版权所有者",
+            "版权所有与公共利益",
+            "Copyright and Human Rights",
         ] {
             assert!(!is_junk(sentence), "{sentence}");
         }
@@ -673,6 +705,8 @@ mod tests {
             "寒假推荐阅读\n1.《西游记》\n2.《红楼梦》\n3.《水浒传》",
             "我爱读书。\n今年寒假，老师给了我们一份推荐阅读：\n《西游记》\n《红楼梦》\n《水浒传》",
             "春\n春风吹\n【推荐阅读】\n花儿开\n鸟儿叫",
+            "我的读书报告\n读书让我快乐。\n四、推荐阅读\n1.多读经典名著\n2.每天坚持阅读半小时",
+            "我的读书报告\n读书让我快乐。\n推荐阅读：\n1. 《西游记》\n2.西游记",
         ] {
             let split = Splitter::default().split(text);
             assert_eq!(split.junk_lines, 0, "{text}");
@@ -694,6 +728,7 @@ mod tests {
         for list in [
             "相关文章：\n1.我的老师作文篇一\n2.我的老师作文篇二\n3.我的同学作文篇三",
             "相关文章：\n1.我的爸爸作文300字\n2.我的老师作文400字\n3.春天来了作文",
+            "相关文章：\n1.我的老师作文300字\n2.《我的老师》读后感\n3.我的妈妈作文400字",
             "【老师，您辛苦了作文（精选2篇）】相关文章：\n我的爸爸作文\n春天来了作文",
         ] {
             let split = Splitter::default().split(&format!("{essay}\n{list}"));

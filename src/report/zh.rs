@@ -216,6 +216,10 @@ static RULES: LazyLock<Vec<(Regex, Zh)>> = LazyLock::new(|| {
         rule(r"^first line taken as the title$", |_| {
             "首行作为标题".into()
         }),
+        rule(
+            r"^its only line is short and no sentence: a title whose essay is missing\?$",
+            |_| "全文只有一行短句、不成句子：可能只有标题，缺了正文？".into(),
+        ),
         rule(r"^compiled page: (\d+) essays$", |c| {
             format!("汇编页面：{} 篇文章", g(c, 1))
         }),
@@ -660,6 +664,10 @@ mod tests {
     #[test]
     fn first_line_title() {
         assert_eq!(message("first line taken as the title"), "首行作为标题");
+        assert_eq!(
+            message("its only line is short and no sentence: a title whose essay is missing?"),
+            "全文只有一行短句、不成句子：可能只有标题，缺了正文？"
+        );
     }
 
     #[test]
