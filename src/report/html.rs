@@ -426,7 +426,11 @@ fn frame(
                         (table("files", "files.csv"))
                         h2 { (l.pick("文章", "Essays")) }
                         (table("essays", "essays.csv"))
-                        h2 { (l.pick("报表（CSV 可用 Excel、WPS 打开）", "Tables (open the CSVs in Excel, pandas or R)")) }
+                        @if links.iter().any(|k| k.ends_with(".parquet")) {
+                            h2 { (l.pick("报表（Parquet 可用 pandas、R、DuckDB 读取；CSV 可用 Excel、WPS 打开）", "Tables (read the Parquet files with pandas, R or DuckDB; open the CSVs in Excel)")) }
+                        } @else {
+                            h2 { (l.pick("报表（CSV 可用 Excel、WPS 打开）", "Tables (open the CSVs in Excel, pandas or R)")) }
+                        }
                         ul.links { @for link in links.iter().filter(|k| !k.starts_with("charts/")) { li { a href=(link) { (link) } } } }
                     }
                     section id="words" {
