@@ -579,9 +579,12 @@ fn from_decoded(
         if only.title.is_none()
             && !body.contains('\n')
             && body.chars().count() <= 24
-            // No punctuation at all (`我爱我的祖国.`, `春眠不觉晓，处处闻啼鸟` are sentences).
+            // No punctuation but a title's (`家乡·春`, `我的理想——当一名医生`): `我爱我的祖国.`
+            // and `春眠不觉晓，处处闻啼鸟` are sentences.
             && body.chars().all(|c| {
-                c.is_alphanumeric() || c.is_whitespace() || matches!(c, '《' | '》' | '“' | '”')
+                c.is_alphanumeric()
+                    || c.is_whitespace()
+                    || matches!(c, '《' | '》' | '“' | '”' | '·' | '—' | '–' | '-')
             })
         {
             notes.push(

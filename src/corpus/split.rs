@@ -90,8 +90,12 @@ const FOOTER_MARKS: &[&str] = &["©", "ICP备", "ICP证", "公网安备"];
 /// [`FOOTER_MARKS`] and the words of a copyright line (`版权所有`, `Copyright` in any case): one
 /// search of each line, the closer look only for the few it finds.
 static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"©|ICP备|ICP证|公网安备|版权所有|(?i:copyright)").expect("valid regex")
+    Regex::new(r"©|ICP备|ICP证|公网安备|版权所有|版权归|(?i:copyright)").expect("valid regex")
 });
+
+/// `Copyright` followed by a year (`Copyright 2006-2023`, `Copyright © 2023`).
+static COPYRIGHT_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"copyright\s*(?:©|\(c\))?\s*\d{4}").expect("valid regex"));
 
 /// Labels ending the heading of a page's list of links to other pages
 /// (`【我的老师作文（精选10篇）】相关文章：`, `【猜你喜欢】`).
@@ -222,26 +226,34 @@ impl Splitter {
         // (`1.我的老师作文篇一`). On a compiled page (its titles counted without the list), or
         // after an essay when the list's lines are a site's links (numbered, or naming 作文 …):
         // a one-essay file's closing book list (`推荐阅读：`, 《西游记》…) is its own.
-        if let Some(start) = self.related_links_start(&lines) {
-            let titles = lines[..start]
-                .iter()
-                .filter(|line| !is_junk(line) && self.is_title(line))
-                .count();
-            let text_before = lines[..start].iter().any(|line| !is_junk(line));
-            let links: Vec<&&str> = lines[start + 1..]
-                .iter()
-                .filter(|line| !is_junk(line) && !is_related_heading(line))
-                .collect();
-            // After one essay: a heading only sites write, over links most of which name an
-            // essay site's pages.
-            let heading = lines[start]
-                .trim_end_matches([':', '：'])
-                .trim_end_matches('】')
-                .trim_end_matches([':', '：']);
-            let site_links = SITE_ONLY_LABELS.iter().any(|l| heading.ends_with(l))
-                && !links.is_empty()
-                && links.iter().filter(|line| is_site_link(line)).count() * 2 >= links.len();
-            if titles >= self.min_titles.max(2) || text_before && site_links {
+        if let Some(first) = self.related_links_start(&lines) {
+            // From the first heading only sites write (相关文章, 猜你喜欢: an essay may close
+            // with its own 推荐阅读 or 相关阅读, a list of books); else, on a compiled page,
+            // from the first heading whose links mostly name an essay site's pages.
+            let site_only = (first..lines.len()).find(|&at| {
+                let heading = lines[at]
+                    .trim_end_matches([':', '：'])
+                    .trim_end_matches('】')
+                    .trim_end_matches([':', '：']);
+                is_related_heading(lines[at])
+                    && SITE_ONLY_LABELS.iter().any(|l| heading.ends_with(l))
+            });
+            let compiled = |start: usize| {
+                let titles = lines[..start]
+                    .iter()
+                    .filter(|line| !is_junk(line) && self.is_title(line))
+                    .count();
+                let links: Vec<&&str> = lines[start + 1..]
+                    .iter()
+                    .filter(|line| !is_junk(line) && !is_related_heading(line))
+                    .collect();
+                titles >= self.min_titles.max(2)
+                    && links.iter().filter(|line| is_site_link(line)).count() * 2 >= links.len()
+            };
+            let start = site_only
+                .filter(|&at| lines[..at].iter().any(|line| !is_junk(line)))
+                .or(Some(first).filter(|&at| compiled(at)));
+            if let Some(start) = start {
                 split.junk_lines += lines.len() - start;
                 lines.truncate(start);
             }
@@ -352,18 +364,31 @@ fn is_footer(line: &str) -> bool {
     // `Copyright` with a year or the words of a notice (`Copyright reserved`), not an essay's
     // title (`Copyright and Me`, `Copyright and Human Rights`).
     let lower = line.to_lowercase();
+    let site = [
+        "本站",
+        "网站",
+        "网版权",
+        "站版权",
+        "公司",
+        "www",
+        ".com",
+        ".cn",
+        "转载",
+        "侵权",
+    ]
+    .iter()
+    .any(|w| line.contains(w));
     let notice = line.split_once("版权所有").is_some_and(|(before, after)| {
         before.trim().is_empty()
             && (after.is_empty() || after.starts_with([' ', '：', ':', '　', '©']))
             || line.chars().any(|c| c.is_ascii_digit())
-            || line.contains(['网', '站'])
-            || line.contains("公司")
-            || line.contains("转载")
-    });
+            || site
+    }) || line.contains("版权归") && site;
     (notice && !crate::analysis::structure::is_heading(line))
         || lower.contains("copyright")
-            && (line.chars().any(|c| c.is_ascii_digit())
-                || ["reserved", "all rights", "版权"]
+            && !line.trim_end().ends_with('.')
+            && (COPYRIGHT_YEAR.is_match(&lower)
+                || ["reserved", "all rights", "版权", "(c)", ".com", "www"]
                     .iter()
                     .any(|w| lower.contains(w)))
 }
@@ -412,14 +437,7 @@ fn is_site_link(line: &str) -> bool {
 
 /// Labels of a list of links that only sites write: an essay may close with its own
 /// 推荐阅读 (books it recommends), not with 相关文章.
-const SITE_ONLY_LABELS: &[&str] = &[
-    "相关文章",
-    "相关推荐",
-    "相关阅读",
-    "猜你喜欢",
-    "热门文章",
-    "热门推荐",
-];
+const SITE_ONLY_LABELS: &[&str] = &["相关文章", "相关推荐", "猜你喜欢", "热门文章", "热门推荐"];
 
 /// A line that reads as a link to another page: short, holding no full stop or semicolon, not
 /// ending in a comma or colon (a link's title may end in `！`: `2、老师，您辛苦了！`).
@@ -671,6 +689,9 @@ mod tests {
             "版权所有 转载请注明出处",
             "版权所有：作文大全",
             "Copyright reserved",
+            "本站文章版权归原作者所有，如有侵权请联系删除",
+            "版权所有，侵权必究",
+            "COPYRIGHT (C) ZUOWEN.COM",
         ] {
             assert!(is_junk(footer), "{footer}");
         }
@@ -685,6 +706,9 @@ mod tests {
             "尊重版权所有者",
             "版权所有与公共利益",
             "Copyright and Human Rights",
+            "网络时代的版权所有权",
+            "In 2019, I read a book about copyright law.",
+            "Copyright in the 21st Century",
         ] {
             assert!(!is_junk(sentence), "{sentence}");
         }
@@ -707,6 +731,7 @@ mod tests {
             "春\n春风吹\n【推荐阅读】\n花儿开\n鸟儿叫",
             "我的读书报告\n读书让我快乐。\n四、推荐阅读\n1.多读经典名著\n2.每天坚持阅读半小时",
             "我的读书报告\n读书让我快乐。\n推荐阅读：\n1. 《西游记》\n2.西游记",
+            "我的读书报告\n读书让我快乐。\n相关阅读：\n《小学生优秀作文选》\n《满分作文大全》",
         ] {
             let split = Splitter::default().split(text);
             assert_eq!(split.junk_lines, 0, "{text}");
@@ -729,6 +754,9 @@ mod tests {
             "相关文章：\n1.我的老师作文篇一\n2.我的老师作文篇二\n3.我的同学作文篇三",
             "相关文章：\n1.我的爸爸作文300字\n2.我的老师作文400字\n3.春天来了作文",
             "相关文章：\n1.我的老师作文300字\n2.《我的老师》读后感\n3.我的妈妈作文400字",
+            "相关文章：\n难忘的一件事\n我的理想\n秋天的雨",
+            "猜你喜欢\n描写春天的句子\n励志名言警句",
+            "猜你喜欢：\n1.我的老师作文\n推荐阅读：\n1.难忘的一天\n2.秋天的雨",
             "【老师，您辛苦了作文（精选2篇）】相关文章：\n我的爸爸作文\n春天来了作文",
         ] {
             let split = Splitter::default().split(&format!("{essay}\n{list}"));
