@@ -368,6 +368,17 @@ fn a_fifo_or_socket_in_a_folder_is_listed_as_not_read() {
     assert_eq!(Csv::read(&out.path().join("essays.csv")).rows.len(), 1);
 }
 
+/// Every file under `dir` with its bytes, in name order.
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files_under(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
+}
+
 /// A run that cannot put one of its reports in place (a folder is in the way, among the tables,
 /// the charts or the page) says so before its work and changes nothing: every file of the
 /// previous run is as it was, byte for byte, and no temporary file is left. (A rename that
@@ -381,13 +392,7 @@ fn a_run_that_fails_to_commit_leaves_the_previous_reports_whole() {
         full_run(dir.path(), &out, "csv");
         std::fs::remove_file(out.join(blocked)).unwrap();
         std::fs::create_dir(out.join(blocked)).unwrap();
-        let before: Vec<(String, Vec<u8>)> = files_under(&out)
-            .into_iter()
-            .map(|f| {
-                let bytes = std::fs::read(out.join(&f)).unwrap();
-                (f, bytes)
-            })
-            .collect();
+        let before = contents(&out);
         // Another corpus: the bundled one, whose reports differ in every table.
         let assert = wenxi()
             .current_dir(dir.path())
@@ -401,13 +406,7 @@ fn a_run_that_fails_to_commit_leaves_the_previous_reports_whole() {
             stderr.contains("is a folder where a report goes"),
             "{stderr}"
         );
-        let after: Vec<(String, Vec<u8>)> = files_under(&out)
-            .into_iter()
-            .map(|f| {
-                let bytes = std::fs::read(out.join(&f)).unwrap();
-                (f, bytes)
-            })
-            .collect();
+        let after = contents(&out);
         assert!(before == after, "{blocked}: the folder changed");
     }
 }
