@@ -425,14 +425,27 @@ fn is_related_heading(line: &str) -> bool {
 /// A link line as essay sites name their pages (`1.我的老师作文300字`, `《背影》读后感`), not an
 /// item of a list an essay makes (`1.多读经典名著`, `1.《西游记》`).
 fn is_site_link(line: &str) -> bool {
+    // `300字`, also in brackets: `我的老师（300字）`, `我的爸爸(400字)`.
     let digits_then_zi = line
         .trim_end()
+        .trim_end_matches([')', '）'])
         .strip_suffix('字')
         .is_some_and(|rest| rest.ends_with(|c: char| c.is_ascii_digit()));
     digits_then_zi
-        || ["作文", "范文", "读后感", "观后感", "心得", "体会"]
-            .iter()
-            .any(|w| line.contains(w))
+        || [
+            "作文",
+            "范文",
+            "读后感",
+            "观后感",
+            "心得",
+            "体会",
+            "演讲稿",
+            "讲话稿",
+            "日记",
+            "周记",
+        ]
+        .iter()
+        .any(|w| line.contains(w))
 }
 
 /// Labels of a list of links that only sites write: an essay may close with its own
@@ -755,6 +768,7 @@ mod tests {
             "相关文章：\n1.我的爸爸作文300字\n2.我的老师作文400字\n3.春天来了作文",
             "相关文章：\n1.我的老师作文300字\n2.《我的老师》读后感\n3.我的妈妈作文400字",
             "相关文章：\n难忘的一件事\n我的理想\n秋天的雨",
+            "【相关文章】\n我的老师（300字）\n我的爸爸(400字)\n春天来了（500字）",
             "猜你喜欢\n描写春天的句子\n励志名言警句",
             "猜你喜欢：\n1.我的老师作文\n推荐阅读：\n1.难忘的一天\n2.秋天的雨",
             "【老师，您辛苦了作文（精选2篇）】相关文章：\n我的爸爸作文\n春天来了作文",
@@ -764,6 +778,27 @@ mod tests {
             assert_eq!(split.essays[0].title.as_deref(), Some("我的老师"));
             assert_eq!(split.essays[0].body.lines().count(), 2, "{list}");
             assert_eq!(split.junk_lines, list.lines().count(), "{list}");
+        }
+    }
+
+    #[test]
+    fn site_links_and_an_essays_own_items() {
+        for link in [
+            "1.我的老师作文300字",
+            "我的老师（300字）",
+            "我的爸爸(400字)",
+            "2.青春励志演讲稿",
+            "《背影》读后感",
+        ] {
+            assert!(is_site_link(link), "{link}");
+        }
+        for item in [
+            "1.多读经典名著",
+            "1.《西游记》",
+            "汉字的演变",
+            "2.每天坚持阅读半小时",
+        ] {
+            assert!(!is_site_link(item), "{item}");
         }
     }
 
