@@ -256,10 +256,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         None => (None, None),
     };
     // Before the pool's threads start, so that none has an arena of its own past the limit.
-    crate::memory::tune_allocator(args.input.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |jobs| jobs.into(),
-    ));
+    crate::memory::tune_allocator(args.input.threads());
     args.input.pool()?.install(|| {
         let options = AnalysisOptions {
             top_keywords: args.top,
@@ -281,59 +278,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             report_script: args.report_script.report_script,
             arf: true,
         };
-        ensure_dir(&args.output)?;
-        crate::report::check_writable(&args.output)?;
-        // A folder where a report goes would fail the run at its end, after all the work.
-        for (folder, prefix) in [
-            (args.output.clone(), ""),
-            (args.output.join("charts"), "charts/"),
-        ] {
-            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                // Of the names this run may write: tables in its format, charts when drawn,
-                // the page when made, the run's record.
-                let written = match name.rsplit_once('.').map(|(_, e)| e) {
-                    _ if name == run::RUN_FILE => prefix.is_empty(),
-                    _ if name == "index.html" => !args.no_html,
-                    _ if !prefix.is_empty() => !args.no_charts,
-                    Some(extension) => extension == args.format.extension(),
-                    None => false,
-                };
-                if written
-                    && entry.file_type().is_ok_and(|t| t.is_dir())
-                    && (name == run::RUN_FILE
-                        || run::is_report_name(&format!("{prefix}{name}"))
-                        || args.ngrams.is_some()
-                            && prefix.is_empty()
-                            && name.starts_with("ngrams."))
-                {
-                    anyhow::bail!(
-                        "{} is a folder where a report goes: move or rename it, or give another \
-                         folder with -o",
-                        entry.path().display()
-                    );
-                }
-            }
-        }
+        check_output(&args)?;
         // charts/ is made when the first chart is written: a failed run that made it leaves no
         // empty folder behind (removing a folder that holds anything fails, harmlessly).
-        let _made_charts = RemoveIfEmpty(
-            (!args.output.join("charts").exists()).then(|| args.output.join("charts")),
-        );
-        if !args.no_charts {
-            let charts = args.output.join("charts");
-            if charts.exists() && !charts.is_dir() {
-                anyhow::bail!(
-                    "{} is a file where the charts folder goes: move or rename it, or give \
-                     --no-charts",
-                    charts.display()
-                );
-            }
-            // Made when the charts are drawn (a failed run leaves no empty folder).
-            if charts.is_dir() {
-                crate::report::check_writable(&charts)?;
-            }
-        }
+        let charts = args.output.join("charts");
+        let _made_charts = RemoveIfEmpty((!charts.exists()).then_some(charts));
         let leftovers = run::remove_temporaries(&args.output);
         if leftovers > 0 && !args.quiet {
             eprintln!(
@@ -861,6 +810,52 @@ fn report_neighbour_search(found: &Similarity, args: &Args) {
     for line in lines {
         eprintln!("{line}");
     }
+}
+
+/// Before the run: the output folder (made if missing) and its charts/ can be written in, and
+/// no folder stands where this run writes a report, which would fail it at its end, after all
+/// the work.
+fn check_output(args: &Args) -> anyhow::Result<()> {
+    ensure_dir(&args.output)?;
+    crate::report::check_writable(&args.output)?;
+    let charts = args.output.join("charts");
+    if !args.no_charts {
+        if charts.exists() && !charts.is_dir() {
+            anyhow::bail!(
+                "{} is a file where the charts folder goes: move or rename it, or give \
+                 --no-charts",
+                charts.display()
+            );
+        }
+        if charts.is_dir() {
+            crate::report::check_writable(&charts)?;
+        }
+    }
+    for (folder, prefix) in [(&args.output, ""), (&charts, "charts/")] {
+        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // Of the names this run may write: tables in its format, charts when drawn, the
+            // page when made, the run's record.
+            let written = match name.rsplit_once('.').map(|(_, e)| e) {
+                _ if name == run::RUN_FILE => prefix.is_empty(),
+                _ if name == "index.html" => !args.no_html,
+                _ if !prefix.is_empty() => !args.no_charts,
+                Some(extension) => extension == args.format.extension(),
+                None => false,
+            };
+            let report = name == run::RUN_FILE
+                || run::is_report_name(&format!("{prefix}{name}"))
+                || args.ngrams.is_some() && prefix.is_empty() && name.starts_with("ngrams.");
+            if written && report && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                anyhow::bail!(
+                    "{} is a folder where a report goes: move or rename it, or give another \
+                     folder with -o",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Removes its folder, if empty, when dropped.

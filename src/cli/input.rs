@@ -295,22 +295,26 @@ impl InputArgs {
     /// A rayon pool of `--jobs` threads. Polars' own pool, which builds and writes the tables,
     /// is bounded to as many (it reads `POLARS_MAX_THREADS` when first used, which is after
     /// this), so that `--jobs` bounds the tables' work too.
+    /// The threads a run uses: `--jobs`, at most 4 × the cores (at least 16), or the cores.
+    /// Threads past the cores only wait their turn, and each holds its own scratch (`-j 65535`
+    /// ran out of memory after 17 minutes on three files).
+    pub fn threads(&self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.jobs
+            .map_or(cores, |jobs| usize::from(jobs).min((4 * cores).max(16)))
+    }
+
     pub fn pool(&self) -> anyhow::Result<rayon::ThreadPool> {
         let mut pool = rayon::ThreadPoolBuilder::new();
-        if let Some(jobs) = self.jobs {
-            // Threads past the cores only wait their turn, and each holds its own scratch
-            // (`-j 65535` ran out of memory after 17 minutes on three files).
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let limit = (4 * cores).max(16);
-            let jobs = if usize::from(jobs) > limit {
+        if let Some(asked) = self.jobs {
+            let jobs = self.threads();
+            if jobs < usize::from(asked) {
                 eprintln!(
-                    "wenxi: note: --jobs {jobs}: this machine has {cores} core(s), and threads \
-                     past {limit} would only wait and take memory; using {limit}"
+                    "wenxi: note: --jobs {asked}: this machine has {} core(s), and threads \
+                     past {jobs} would only wait and take memory; using {jobs}",
+                    std::thread::available_parallelism().map_or(1, |n| n.get())
                 );
-                limit
-            } else {
-                usize::from(jobs)
-            };
+            }
             pool = pool.num_threads(jobs);
             // Set before the pool's threads start. The only thread already running waits for
             // interrupts (report::temporary) and never reads the environment.

@@ -138,15 +138,21 @@ pub fn missing_glyphs(text: &str) -> BTreeSet<char> {
 /// simplified (a traditional title: 我的學校 → 我的学校), which the embedded font has, rather
 /// than with holes.
 fn drawable_title(title: &str) -> std::borrow::Cow<'_, str> {
-    if missing_glyphs(title).is_empty() {
+    let missing = missing_glyphs(title).len();
+    if missing == 0 {
         return title.into();
     }
     let simplified = crate::corpus::script::Conversion::T2s.convert(title);
-    if missing_glyphs(&simplified).len() < missing_glyphs(title).len() {
+    if missing_glyphs(&simplified).len() < missing {
         simplified.into()
     } else {
         title.into()
     }
+}
+
+/// An essay's label on a chart: its id and its title, shortened to `max` characters, drawable.
+fn label(essay: &crate::corpus::Essay, max: usize) -> String {
+    format!("{} {}", essay.id, clip(&drawable_title(&essay.title), max))
 }
 
 /// A word's label: as the essays wrote it (`shown`) where the font can draw it, else as it was
@@ -511,7 +517,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .take(MAX_ESSAYS)
         .map(|(e, r)| {
             (
-                format!("{} {}", e.id, clip(&drawable_title(&e.title), 14)),
+                label(e, 14),
                 vec![
                     r.figures.characters as f64,
                     r.structure.paragraphs as f64,
@@ -558,13 +564,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         }
         let labels: Vec<String> = order
             .iter()
-            .map(|&i| {
-                format!(
-                    "{} {}",
-                    corpus.essays[i].id,
-                    clip(&drawable_title(&corpus.essays[i].title), 12)
-                )
-            })
+            .map(|&i| label(&corpus.essays[i], 12))
             .collect();
         let max = matrix
             .iter()
@@ -599,12 +599,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .iter()
         .zip(&analysis.essays)
         .take(MAX_ESSAYS)
-        .map(|(e, r)| {
-            (
-                format!("{} {}", e.id, clip(&drawable_title(&e.title), 12)),
-                r.structure.sentence_lengths.clone(),
-            )
-        })
+        .map(|(e, r)| (label(e, 12), r.structure.sentence_lengths.clone()))
         .collect();
     let note = capped(
         "每句汉字数：箱体为四分位距，中线为中位数，须线至 1.5 倍四分位距内的最远值，圆点为离群值",
@@ -636,10 +631,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
                         (drawable(shown, k.word).to_owned(), k.score)
                     })
                     .collect();
-                (
-                    format!("{} {}", e.id, clip(&drawable_title(&e.title), 12)),
-                    words,
-                )
+                (label(e, 12), words)
             })
             .collect();
         let columns = 3.min(panels.len()).max(1);
@@ -674,11 +666,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .and_then(|s| s.clusters.as_ref())
         .filter(|c| !c.merges.is_empty() && (2..=DENDROGRAM_LEAVES).contains(&n))
     {
-        let labels: Vec<String> = corpus
-            .essays
-            .iter()
-            .map(|e| format!("{} {}", e.id, clip(&drawable_title(&e.title), 12)))
-            .collect();
+        let labels: Vec<String> = corpus.essays.iter().map(|e| label(e, 12)).collect();
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&i| clusters.order[i]);
         let merges = clusters
@@ -717,11 +705,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
                 .filter(|m| m.position == 0)
                 .map(|m| (m.paragraph, m.marker, m.kind as usize))
                 .collect();
-            (
-                format!("{} {}", e.id, clip(&drawable_title(&e.title), 12)),
-                r.structure.paragraphs,
-                hits,
-            )
+            (label(e, 12), r.structure.paragraphs, hits)
         })
         .collect();
     let note = capped("横轴为正文段落序号，颜色区分顺序、递进、转折、因果、举例、总结");
@@ -743,10 +727,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
         .take(MAX_ESSAYS)
         .map(|(e, r)| {
             let shares = crate::analysis::levels::shares(&r.structure.char_levels.hsk);
-            (
-                format!("{} {}", e.id, clip(&drawable_title(&e.title), 12)),
-                shares.to_vec(),
-            )
+            (label(e, 12), shares.to_vec())
         })
         .collect();
     let series: Vec<(String, RGBColor)> = (1..=crate::analysis::levels::LEVELS)
@@ -780,10 +761,7 @@ fn charts(corpus: &Corpus, analysis: &Analysis<'_>) -> Vec<Chart> {
                     .iter()
                     .map(|t| crate::frames::per_10k(t.hits, r.figures.words) / 10.0)
                     .collect();
-                (
-                    format!("{} {}", e.id, clip(&drawable_title(&e.title), 12)),
-                    per_1k,
-                )
+                (label(e, 12), per_1k)
             })
             .collect();
         let max = rows
