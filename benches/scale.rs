@@ -1,12 +1,12 @@
-//! `analyze` with its defaults (and `kwic`, `ngrams`, `collocates`) on generated corpora of about 5, 50 and 500 MB, as whole
+//! `analyze` with its defaults (and `kwic`, `ngrams`, `collocates`, `keyness`) on generated corpora of about 5, 50 and 500 MB, as whole
 //! processes, against raw jieba-rs `cut` on the same files: wall time, MB/s, the ratio to raw
 //! `cut`'s speed and peak RSS, at all threads, and at one thread for the middle size (`--jobs 1`,
 //! then pinned to one core).
 //! Criterion's repeated samples would take too long at these sizes, so each run is timed once.
 //!
 //! `cargo bench --bench scale` (sizes in MB: `WENXI_SCALE_SIZES=5,50`; commands:
-//! `WENXI_SCALE_COMMANDS=analyze,kwic,ngrams,collocates`, the default; `kwic` and `collocates`
-//! of 发展, `ngrams -n 2..3`; also, when named, `one-txt` and `one-csv`: `analyze` of the corpus
+//! `WENXI_SCALE_COMMANDS=analyze,kwic,ngrams,collocates,keyness`, the default; `kwic` and
+//! `collocates` of 发展, `ngrams -n 2..3`, `keyness` against the bundled corpus; also, when named, `one-txt` and `one-csv`: `analyze` of the corpus
 //! as one text file and as one CSV of one essay a row). It builds nothing: it runs `target/release/wenxi`, so build that
 //! first (`cargo build --release`).
 //!
@@ -311,7 +311,7 @@ fn main() {
         .collect();
     let all = std::thread::available_parallelism().map_or(1, |n| n.get());
     let commands: Vec<String> = std::env::var("WENXI_SCALE_COMMANDS")
-        .unwrap_or_else(|_| "analyze,kwic,ngrams,collocates".into())
+        .unwrap_or_else(|_| "analyze,kwic,ngrams,collocates,keyness".into())
         .split(',')
         .map(|s| s.trim().to_owned())
         .collect();
@@ -392,8 +392,12 @@ fn main() {
                     }
                     _ => {}
                 }
-                run.arg(&input)
-                    .arg("-o")
+                run.arg(&input);
+                // The bundled corpus (30 KB) as the reference: the time is the target's.
+                if command == "keyness" {
+                    run.arg("--reference").arg(root.join("corpus"));
+                }
+                run.arg("-o")
                     .arg(out.path())
                     .args(["--jobs", &jobs.to_string()]);
                 let (s, rss, stdout) = measure(&mut run, pinned);
@@ -403,6 +407,7 @@ fn main() {
                     "kwic" => "kwic.csv",
                     "ngrams" => "ngrams.csv",
                     "collocates" => "collocates.csv",
+                    "keyness" => "keyness.csv",
                     other => panic!("no such command in this bench: {other}"),
                 };
                 let rows = std::fs::read_to_string(out.path().join(table))

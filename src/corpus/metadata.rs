@@ -281,6 +281,67 @@ impl Metadata {
     }
 }
 
+/// What the essays read so far hold of a [`Selection`]'s column, to say what there is when no
+/// essay matched: the column's values, or else the columns (the first 20 of each, in order).
+#[derive(Debug, Default)]
+pub struct Seen {
+    has_column: bool,
+    values: std::collections::BTreeSet<String>,
+    columns: std::collections::BTreeSet<String>,
+}
+
+impl Seen {
+    /// Takes in what `essay` holds of `selection`'s column.
+    pub fn add(&mut self, selection: &Selection, essay: &Essay) {
+        fn keep(set: &mut std::collections::BTreeSet<String>, text: &str) {
+            if set.len() < 20 || set.last().is_some_and(|last| text < last.as_str()) {
+                if set.insert(text.to_owned()) && set.len() > 20 {
+                    set.pop_last();
+                }
+            }
+        }
+        for (name, value) in &essay.meta {
+            if *name == selection.column {
+                self.has_column = true;
+                keep(&mut self.values, value.trim());
+            } else if !self.has_column {
+                keep(&mut self.columns, name);
+            }
+        }
+    }
+
+    /// The error of a selection no essay matched.
+    pub fn missing(&self, selection: &Selection) -> String {
+        let list = |set: &std::collections::BTreeSet<String>| {
+            set.iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if self.has_column {
+            format!(
+                "no essay has {}={}; the values of {} are: {}",
+                selection.column,
+                selection.value,
+                selection.column,
+                list(&self.values)
+            )
+        } else if self.columns.is_empty() {
+            format!(
+                "no essay has a column {:?}: the essays have no metadata (give a spreadsheet, \
+                 or --metadata FILE)",
+                selection.column
+            )
+        } else {
+            format!(
+                "no essay has a column {:?}; the metadata columns are: {}",
+                selection.column,
+                list(&self.columns)
+            )
+        }
+    }
+}
+
 /// `COLUMN=VALUE`: the essays whose metadata column (of their spreadsheet or of `--metadata`)
 /// holds the value, as `compare` and `keyness` take them (`class=一班`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -330,42 +391,9 @@ impl Selection {
                 files: corpus.files.clone(),
             });
         }
-        // What there is instead: the column's values, or else the columns.
-        let has_column = self.has_column(corpus);
-        let mut seen: Vec<&str> = Vec::new();
-        for (name, value) in corpus.essays.iter().flat_map(|e| &e.meta) {
-            let shown = match has_column {
-                true if *name == self.column => value.trim(),
-                true => continue,
-                false => name.as_str(),
-            };
-            if !seen.contains(&shown) {
-                seen.push(shown);
-            }
-        }
-        seen.sort_unstable();
-        seen.truncate(20);
-        Err(if seen.is_empty() {
-            format!(
-                "no essay has a column {:?}: the essays have no metadata (give a spreadsheet, \
-                 or --metadata FILE)",
-                self.column
-            )
-        } else if has_column {
-            format!(
-                "no essay has {}={}; the values of {} are: {}",
-                self.column,
-                self.value,
-                self.column,
-                seen.join(", ")
-            )
-        } else {
-            format!(
-                "no essay has a column {:?}; the metadata columns are: {}",
-                self.column,
-                seen.join(", ")
-            )
-        })
+        let mut seen = Seen::default();
+        corpus.essays.iter().for_each(|e| seen.add(self, e));
+        Err(seen.missing(self))
     }
 
     /// The essays not selected.
