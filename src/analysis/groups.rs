@@ -8,10 +8,10 @@ use super::{EssayResult, WordFreq};
 
 /// The label of essays that have no value in the grouping column.
 pub const NO_VALUE: &str = "(none)";
-/// Keywords of a group: positive keyness against the rest with p < 0.05 (G² ≥ 3.84), seen at
+/// Keywords of a group: positive keyness against the rest with p < 0.05 (G² ≥ 3.841459), seen at
 /// least this often in the corpus, the strongest first.
 const MIN_FREQ: u64 = 5;
-const MIN_G2: f64 = 3.84;
+const MIN_G2: f64 = super::CHI2_95;
 const KEYWORDS: usize = 10;
 
 /// The groups as the essays are added, in order of first appearance.

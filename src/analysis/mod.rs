@@ -95,8 +95,11 @@ impl Default for AnalysisOptions {
 const TEXTRANK_WINDOW: usize = 5;
 const TEXTRANK_DAMPING: f64 = 0.85;
 const TEXTRANK_TAGS: &[&str] = &["ns", "n", "vn", "v"];
-/// Keyness keywords must reach p < 0.05 (G² ≥ 3.84, χ² with one degree of freedom).
-const KEYNESS_MIN_G2: f64 = 3.84;
+/// Keyness keywords must reach p < 0.05 (G² ≥ 3.841459, the 0.95 quantile of χ² with one degree of freedom).
+const KEYNESS_MIN_G2: f64 = CHI2_95;
+/// The 0.95 quantile of χ² with one degree of freedom (1.959964², z of a two-sided 95%): G² at
+/// p = 0.05 exactly. 3.84 let in p up to 0.05004.
+pub const CHI2_95: f64 = 3.841_458_820_694_124;
 
 /// Size figures of one essay.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -596,12 +596,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             written.push(page);
         }
         written.extend(chart_files);
-        staging.commit()?;
-        // The record of this run, and the reports of the previous one it did not write again.
+        // The record of this run is committed with the reports, and the reports of the previous
+        // run that this one did not write again are removed in the same step.
         let record = run::Run::new(&corpus.files, &written, &args.output)
             .with_options(super::options::of_analyze(&args))
             .with_neighbours(analysis.similarity.as_ref().and_then(neighbour_record));
-        for stale in run::record(&args.output, &record)? {
+        let stale = run::stage(&args.output, &record)?;
+        for stale in staging.commit_removing(&stale)? {
             if !args.quiet {
                 eprintln!(
                     "wenxi: removed {}: an earlier run wrote it and this one did not",

@@ -111,6 +111,7 @@ pub struct Collocate {
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     args.input.warn_unused_columns(&[]);
+    args.table.check()?;
     let load_options = args.input.load_options()?;
     let node_text =
         super::input::as_counted(&load_options, "the node", &args.node, args.table.quiet);

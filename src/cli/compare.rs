@@ -82,6 +82,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
+    super::output::check_output_folder(&args.output)?;
     let load_options = args.input.load_options()?;
     let segmenter = args.input.segmenter()?;
     // As `analyze` takes them: --themes, the folder's themes.toml, the bundled lexicon with the
@@ -227,9 +228,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             ],
         )
         .map_err(|source| Error::Frame { name: "compare_themes", source })?;
+        // The three tables are renamed into place together, or none.
+        let staging = crate::report::Staging::begin(&args.output);
         reporter.write_one(&summary, &args.output.join("compare_summary.csv"))?;
         reporter.write_one(&theme_frame, &args.output.join("compare_themes.csv"))?;
         reporter.write_one(&keyness_frame(&words)?, &args.output.join("compare_words.csv"))?;
+        staging.commit()?;
         let mut out = std::io::stdout().lock();
         let label = |key: &str, members: &[usize]| {
             if members.len() == 1 && !by_path && group_by.is_none() {

@@ -104,6 +104,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         anyhow::bail!("--max-p must be between 0 and 1, not {}", args.max_p);
     }
     args.input.warn_unused_columns(&args.reference);
+    super::output::check_output_folder(&args.output)?;
     let load_options = args.input.load_options()?;
     let segmenter = args.input.segmenter()?;
     let target_selection = match &args.target {

@@ -92,6 +92,7 @@ pub struct Row {
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     args.input.warn_unused_columns(&[]);
+    args.table.check()?;
     let load_options = args.input.load_options()?;
     let query_text =
         super::input::as_counted(&load_options, "the query", &args.query, args.table.quiet);

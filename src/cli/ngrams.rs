@@ -117,6 +117,7 @@ pub(crate) fn parse_range(text: &str) -> Result<RangeInclusive<usize>, String> {
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let unit = if args.chars { Unit::Chars } else { Unit::Words };
     args.input.warn_unused_columns(&[]);
+    args.table.check()?;
     let load_options = args.input.load_options()?;
     let segmenter = args.input.segmenter()?;
     let stopwords = args.stop.load()?;

@@ -22,6 +22,12 @@ pub struct TableOutput {
 }
 
 impl TableOutput {
+    /// Before the run: the output folder is made if missing and can be written in (found at
+    /// the end, it would waste the whole run).
+    pub fn check(&self) -> anyhow::Result<()> {
+        check_output_folder(&self.output)
+    }
+
     /// Writes `df` as `<name>.csv` in the output folder (atomically); returns its path.
     pub fn write_csv(&self, name: &str, df: &DataFrame) -> anyhow::Result<PathBuf> {
         ensure_dir(&self.output)?;
@@ -56,4 +62,11 @@ impl TableOutput {
         table.append_pieces(rows, piece, &frame)?;
         Ok(table.finish(|| frame(0..0))?)
     }
+}
+
+/// Makes `dir` if missing and checks that a report can be written in it.
+pub fn check_output_folder(dir: &std::path::Path) -> anyhow::Result<()> {
+    ensure_dir(dir)?;
+    crate::report::check_writable(dir)?;
+    Ok(())
 }

@@ -144,8 +144,15 @@ impl Staging {
     /// Renames every staged file into place, in the order written, with no interrupt between
     /// the first rename and the last.
     pub fn commit(self) -> Result<()> {
+        self.commit_removing(&[]).map(drop)
+    }
+
+    /// [`Staging::commit`], deleting the files of `stale` once every report is in place, with
+    /// no interrupt between the first rename and the last deletion. Gives the files deleted.
+    pub fn commit_removing(self, stale: &[PathBuf]) -> Result<Vec<PathBuf>> {
         let waiting = staged().take().map(|(_, w)| w).unwrap_or_default();
-        temporary::persist_all(waiting).map_err(|(path, source)| Error::Write { path, source })
+        temporary::persist_all_removing(waiting, stale)
+            .map_err(|(path, source)| Error::Write { path, source })
     }
 }
 
@@ -190,6 +197,23 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b");
         assert_eq!(names(), ["a.csv", "b.csv"]);
+        // The record of a run waits for the commit with its reports, and the reports of the
+        // earlier run it does not write (b) go in the same step, not before it.
+        let earlier = run::Run::new(&[], &[a.clone(), b.clone()], dir.path());
+        let earlier = serde_json::to_string(&earlier).unwrap();
+        std::fs::write(dir.path().join(run::RUN_FILE), &earlier).unwrap();
+        let staging = Staging::begin(dir.path());
+        write_bytes_atomically(&a, b"third a").unwrap();
+        let record = run::Run::new(&[], &[a.clone()], dir.path());
+        let stale = run::stage(dir.path(), &record).unwrap();
+        assert_eq!(stale, [b.clone()]);
+        let on_disk = std::fs::read_to_string(dir.path().join(run::RUN_FILE)).unwrap();
+        assert_eq!(on_disk, earlier);
+        assert!(b.exists());
+        assert_eq!(staging.commit_removing(&stale).unwrap(), [b.clone()]);
+        let on_disk = std::fs::read_to_string(dir.path().join(run::RUN_FILE)).unwrap();
+        assert!(on_disk.contains("\"a.csv\""), "{on_disk}");
+        assert_eq!(names(), ["a.csv", run::RUN_FILE]);
     }
 
     #[test]

@@ -56,7 +56,10 @@ impl Run {
         relative.dedup();
         Run {
             wenxi: env!("CARGO_PKG_VERSION").to_owned(),
-            command: std::env::args().collect(),
+            // Lossy: an argument need not be UTF-8 (a GBK file name).
+            command: std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect(),
             options: serde_json::Map::new(),
             neighbours: None,
             inputs: files
@@ -150,12 +153,13 @@ pub fn remove_temporaries(dir: &Path) -> usize {
     removed
 }
 
-/// Writes `run.json` for this run and removes the reports the previous run recorded that this
-/// one did not write. Only files inside `dir` named in the old record are touched; a folder
-/// without a record (or with one wenxi cannot read: a folder of a wenxi from before `run.json`)
-/// has the files named as `analyze`'s reports ([`is_report_name`]) removed instead, and
-/// nothing else. Returns the files removed.
-pub fn record(dir: &Path, run: &Run) -> Result<Vec<PathBuf>> {
+/// Writes `run.json` for this run (staged with the reports, while a run stages its folder) and
+/// gives the reports the previous run recorded that this one did not write, for the commit to
+/// remove ([`super::Staging::commit_removing`]). Only files inside `dir` named in the old record
+/// are given; a folder without a record (or with one wenxi cannot read: a folder of a wenxi
+/// from before `run.json`) has the files named as `analyze`'s reports ([`is_report_name`])
+/// given instead, and nothing else.
+pub fn stage(dir: &Path, run: &Run) -> Result<Vec<PathBuf>> {
     let path = dir.join(RUN_FILE);
     let previous: Vec<String> = match std::fs::read(&path)
         .ok()
@@ -169,7 +173,7 @@ pub fn record(dir: &Path, run: &Run) -> Result<Vec<PathBuf>> {
         source: std::io::Error::other(e),
     })?;
     write_bytes_atomically(&path, &json)?;
-    let mut removed = Vec::new();
+    let mut stale = Vec::new();
     for old in previous {
         if run.files.contains(&old) || old == RUN_FILE {
             continue;
@@ -182,17 +186,23 @@ pub fn record(dir: &Path, run: &Run) -> Result<Vec<PathBuf>> {
         {
             continue;
         }
-        let stale = dir.join(relative);
-        if stale.is_file() && std::fs::remove_file(&stale).is_ok() {
-            removed.push(stale);
+        let file = dir.join(relative);
+        if file.is_file() {
+            stale.push(file);
         }
     }
-    Ok(removed)
+    Ok(stale)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`stage`] and the removals of a commit.
+    fn record(dir: &Path, run: &Run) -> Result<Vec<PathBuf>> {
+        let stale = stage(dir, run)?;
+        Ok(super::super::temporary::persist_all_removing(Vec::new(), &stale).unwrap())
+    }
 
     #[test]
     fn a_second_run_removes_what_it_did_not_write() {

@@ -67,6 +67,16 @@ impl Drop for Temporary {
 pub(crate) fn persist_all(
     files: Vec<(Temporary, PathBuf)>,
 ) -> Result<(), (PathBuf, std::io::Error)> {
+    persist_all_removing(files, &[]).map(drop)
+}
+
+/// [`persist_all`], then, once every rename succeeded and still under the same hold of the list,
+/// deletes the files of `stale` (an earlier run's reports this run does not write), so that an
+/// interrupt leaves the folder as one run or the other left it. Gives the files deleted.
+pub(crate) fn persist_all_removing(
+    files: Vec<(Temporary, PathBuf)>,
+    stale: &[PathBuf],
+) -> Result<Vec<PathBuf>, (PathBuf, std::io::Error)> {
     for (_, path) in &files {
         if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
             return Err((
@@ -131,11 +141,23 @@ pub(crate) fn persist_all(
             _ => Ok(()),
         };
     }
+    let mut removed = Vec::new();
+    if failed.is_none() {
+        for path in stale {
+            if path.is_file() && std::fs::remove_file(path).is_ok() {
+                removed.push(path.clone());
+            }
+        }
+        COMMITTED.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
     // Dropping them takes the lock again.
     drop(live);
     drop(left);
-    failed.map_or(Ok(()), Err)
+    failed.map_or(Ok(removed), Err)
 }
+
+/// Whether a run's reports were all renamed into place (an interrupt after that leaves them).
+static COMMITTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// From now on, Ctrl-C (SIGINT), SIGTERM and SIGHUP delete the temporary files of the run and
 /// end the process with status 128 + the signal's number (130 for Ctrl-C). Reports already in
@@ -161,10 +183,16 @@ pub fn delete_temporaries_on_interrupt() {
                 } else {
                     ""
                 };
-                eprintln!(
-                    "{clear}wenxi: interrupted: its temporary files are deleted; reports already \
-                     in the output folder are left as they were"
-                );
+                if COMMITTED.load(std::sync::atomic::Ordering::SeqCst) {
+                    eprintln!(
+                        "{clear}wenxi: interrupted after this run's reports were all in place"
+                    );
+                } else {
+                    eprintln!(
+                        "{clear}wenxi: interrupted: its temporary files are deleted; reports \
+                         already in the output folder are left as they were"
+                    );
+                }
                 std::process::exit(128 + signal);
             }
         };
