@@ -113,6 +113,32 @@ fn write_xlsx(path: &Path, rows: &[Vec<String>]) {
 /// [`write_xlsx`] with the first row at row `top` (from 1) and column `left` (0 for A); an
 /// empty row is a blank row of the sheet.
 fn write_xlsx_at(path: &Path, rows: &[Vec<String>], top: usize, left: usize) {
+    write_workbook(
+        path,
+        &[Worksheet {
+            name: "Sheet1",
+            hidden: false,
+            rows: rows.to_vec(),
+            top,
+            left,
+            merged: &[],
+        }],
+    );
+}
+
+/// A worksheet of [`write_workbook`].
+struct Worksheet<'a> {
+    name: &'a str,
+    hidden: bool,
+    rows: Vec<Vec<String>>,
+    top: usize,
+    left: usize,
+    /// Merged ranges, as Excel writes them (`A2:A3`).
+    merged: &'a [&'a str],
+}
+
+/// A minimal workbook of inline strings, as the OOXML standard allows, its sheets in order.
+fn write_workbook(path: &Path, sheets: &[Worksheet<'_>]) {
     let file = std::fs::File::create(path).unwrap();
     let mut zip = zip::ZipWriter::new(file);
     let options: zip::write::SimpleFileOptions = Default::default();
@@ -120,44 +146,154 @@ fn write_xlsx_at(path: &Path, rows: &[Vec<String>], top: usize, left: usize) {
         zip.start_file(name, options).unwrap();
         zip.write_all(body.as_bytes()).unwrap();
     };
+    let overrides: String = (1..=sheets.len())
+        .map(|i| format!(r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#))
+        .collect();
     put(
         "[Content_Types].xml",
-        r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{overrides}</Types>"#
+        ),
     );
     put(
         "_rels/.rels",
         r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
     );
+    let entries: String = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, sheet)| {
+            let state = if sheet.hidden {
+                r#" state="hidden""#
+            } else {
+                ""
+            };
+            format!(
+                r#"<sheet name="{}" sheetId="{}" r:id="rId{}"{state}/>"#,
+                sheet.name,
+                i + 1,
+                i + 1
+            )
+        })
+        .collect();
     put(
         "xl/workbook.xml",
-        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{entries}</sheets></workbook>"#
+        ),
     );
+    let relations: String = (1..=sheets.len())
+        .map(|i| format!(r#"<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#))
+        .collect();
     put(
         "xl/_rels/workbook.xml.rels",
-        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{relations}</Relationships>"#
+        ),
     );
-    let mut sheet = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    for (r, row) in rows.iter().enumerate() {
-        let r = r + top - 1;
-        sheet.push_str(&format!("<row r=\"{}\">", r + 1));
-        for (c, cell) in row.iter().enumerate() {
-            let at = format!("{}{}", (b'A' + (c + left) as u8) as char, r + 1);
-            if let Ok(number) = cell.parse::<f64>() {
-                sheet.push_str(&format!("<c r=\"{at}\"><v>{number}</v></c>"));
-            } else {
-                let escaped = cell.replace('&', "&amp;").replace('<', "&lt;");
-                sheet.push_str(&format!(
-                    "<c r=\"{at}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{escaped}</t></is></c>"
-                ));
+    for (i, worksheet) in sheets.iter().enumerate() {
+        let mut sheet = String::from(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+        );
+        for (r, row) in worksheet.rows.iter().enumerate() {
+            let r = r + worksheet.top - 1;
+            sheet.push_str(&format!("<row r=\"{}\">", r + 1));
+            for (c, cell) in row.iter().enumerate() {
+                let at = format!("{}{}", (b'A' + (c + worksheet.left) as u8) as char, r + 1);
+                if cell.is_empty() {
+                    continue;
+                } else if let Ok(number) = cell.parse::<f64>() {
+                    sheet.push_str(&format!("<c r=\"{at}\"><v>{number}</v></c>"));
+                } else {
+                    let escaped = cell.replace('&', "&amp;").replace('<', "&lt;");
+                    sheet.push_str(&format!(
+                        "<c r=\"{at}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{escaped}</t></is></c>"
+                    ));
+                }
             }
+            sheet.push_str("</row>");
         }
-        sheet.push_str("</row>");
+        sheet.push_str("</sheetData>");
+        if !worksheet.merged.is_empty() {
+            sheet.push_str(&format!(
+                "<mergeCells count=\"{}\">",
+                worksheet.merged.len()
+            ));
+            for range in worksheet.merged {
+                sheet.push_str(&format!("<mergeCell ref=\"{range}\"/>"));
+            }
+            sheet.push_str("</mergeCells>");
+        }
+        sheet.push_str("</worksheet>");
+        put(&format!("xl/worksheets/sheet{}.xml", i + 1), &sheet);
     }
-    sheet.push_str("</sheetData></worksheet>");
-    put("xl/worksheets/sheet1.xml", &sheet);
     zip.finish().unwrap();
+}
+
+/// A class's workbook as teachers keep it: instructions first, a hidden template, a sheet a
+/// class, the class named once in a cell merged down its rows. Every visible sheet's essays
+/// are read, each with its sheet, the class filled down the merge; the template and the
+/// instructions are not essays. Checked against the texts read as .txt files.
+#[test]
+fn every_visible_sheet_of_a_workbook_is_read() {
+    let plain = words_of_plain_texts();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("classes.xlsx");
+    let row = |cells: &[&str]| cells.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let header = row(&["班级", "姓名", "题目", "作文", "分数"]);
+    let essay = |i: usize, class: &str| {
+        let (_, student, title, text) = ESSAYS[i];
+        row(&[class, student, title, text, ["85", "92", "78"][i]])
+    };
+    let template = "请在这里填写作文全文，每位同学一行，不要改动表头，不要合并单元格，谢谢配合。";
+    write_workbook(
+        &path,
+        &[
+            Worksheet {
+                name: "说明",
+                hidden: false,
+                rows: vec![row(&["填表说明：请在各班的表中填写，每行一篇。"])],
+                top: 1,
+                left: 0,
+                merged: &[],
+            },
+            Worksheet {
+                name: "模板",
+                hidden: true,
+                rows: vec![header.clone(), row(&["", "", "", template, ""])],
+                top: 1,
+                left: 0,
+                merged: &[],
+            },
+            Worksheet {
+                name: "一班",
+                hidden: false,
+                rows: vec![header.clone(), essay(0, "一班"), essay(1, "")],
+                top: 1,
+                left: 0,
+                merged: &["A2:A3"],
+            },
+            Worksheet {
+                name: "二班",
+                hidden: false,
+                rows: vec![header, essay(2, "二班")],
+                top: 1,
+                left: 0,
+                merged: &[],
+            },
+        ],
+    );
+    let (essays, stderr, _) = analyze(&[&path], &[]);
+    check_sheet(&essays, &plain);
+    assert_eq!(essays.column("sheet"), ["一班", "一班", "二班"], "{stderr}");
+    let keys: std::collections::HashSet<String> = essays
+        .column("essay_key")
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    assert_eq!(keys.len(), 3);
+    assert!(stderr.contains("not read: 说明"), "{stderr}");
+    assert!(!stderr.contains("模板"), "{stderr}");
 }
 
 #[test]

@@ -471,8 +471,12 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
             Some(e) if e == "xls" => "XLS",
             _ => "XLSX",
         };
-        return match sheet::read_workbook(path) {
-            Ok(table) => from_sheet(shown, size, kind, None, table, options),
+        return match sheet::read_workbook_sheets(path) {
+            Ok(mut sheets) if sheets.len() == 1 => {
+                let (_, table) = sheets.pop().expect("one sheet");
+                from_sheet(shown, size, kind, None, table, options)
+            }
+            Ok(sheets) => from_sheets(shown, size, kind, sheets, options),
             Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
         };
     }
@@ -711,7 +715,12 @@ fn from_sheet(
         ..
     } = table;
     let name = |i: usize| format!("{} ({})", header[i], letters[i]);
-    let stem = file_stem(&path);
+    // A sheet of several ([`from_sheets`]) comes as `file.xlsx [sheet]`: its rows are named
+    // `file sheet 第N行`.
+    let stem = match path.strip_suffix(']').and_then(|p| p.rsplit_once(" [")) {
+        Some((file, sheet)) => format!("{} {sheet}", file_stem(file)),
+        None => file_stem(&path),
+    };
     let mut essays = Vec::new();
     let mut empty = 0;
     // Ids that are empty or repeat cannot key an essay: those rows keep a key of their row.
@@ -828,6 +837,70 @@ fn from_sheet(
     let file = SourceFile {
         path,
         encoding: encoding.to_owned(),
+        bytes,
+        essays: essays.len(),
+        status: if damaged {
+            FileStatus::Repaired
+        } else {
+            FileStatus::Ok
+        },
+        message,
+    };
+    (file, essays)
+}
+
+/// The essays of a workbook's visible sheets, one after another, each essay with the name of
+/// its sheet as the metadata column `sheet` (one class a sheet: `--group-by sheet`). A sheet
+/// without essays (instructions, a list of names) is said in the file's message.
+fn from_sheets(
+    path: String,
+    bytes: u64,
+    kind: &str,
+    sheets: Vec<(String, sheet::Sheet)>,
+    options: &LoadOptions,
+) -> FileOutcome {
+    let mut essays = Vec::new();
+    let mut read = Vec::new();
+    let mut not_read = Vec::new();
+    let mut damaged = false;
+    for (name, table) in sheets {
+        let (file, found) = from_sheet(
+            format!("{path} [{name}]"),
+            bytes,
+            kind,
+            None,
+            table,
+            options,
+        );
+        if found.is_empty() {
+            not_read.push(format!("{name} ({})", file.message));
+            continue;
+        }
+        damaged |= file.status == FileStatus::Repaired;
+        read.push(format!("{name} ({})", found.len()));
+        for mut essay in found {
+            essay.meta.push(("sheet".to_owned(), name.clone()));
+            // Ids and row numbers repeat from sheet to sheet: the sheet keeps keys apart.
+            essay.row_id = essay.row_id.map(|id| format!("{name}!{id}"));
+            essays.push(essay);
+        }
+    }
+    let mut message = format!(
+        "spreadsheet of {} sheets: {} essays from sheets {}",
+        read.len() + not_read.len(),
+        essays.len(),
+        read.join(", ")
+    );
+    if !not_read.is_empty() {
+        message.push_str(&format!("; not read: {}", not_read.join("; ")));
+    }
+    if essays.is_empty() {
+        return (skipped(path, bytes, kind.to_owned(), message), Vec::new());
+    }
+    eprintln!("wenxi: {path}: {message}");
+    let file = SourceFile {
+        path,
+        encoding: kind.to_owned(),
         bytes,
         essays: essays.len(),
         status: if damaged {

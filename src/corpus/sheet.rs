@@ -169,8 +169,20 @@ pub fn parse_csv(text: &str) -> Sheet {
     sheet
 }
 
-/// The first worksheet of an Excel or OpenDocument workbook.
+/// The first visible worksheet of an Excel or OpenDocument workbook (for tables of metadata).
 pub fn read_workbook(path: &Path) -> Result<Sheet, String> {
+    let (_, sheet) = read_workbook_sheets(path)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| "the workbook has no worksheet".to_owned())?;
+    Ok(sheet)
+}
+
+/// The visible worksheets of a workbook, by name, in its order: a hidden sheet (a template, a
+/// list for a drop-down) holds no essays. A cell merged down a column (班级 over the rows of
+/// its class) gives its value to every row of the merge, when it is short (at most
+/// [`MERGED_FILL_CHARS`] characters: a label, not an essay).
+pub fn read_workbook_sheets(path: &Path) -> Result<Vec<(String, Sheet)>, String> {
     let mut workbook = calamine::open_workbook_auto(path).map_err(|e| {
         // What the bytes are, rather than the zip library's words for it: a CSV or a web page
         // saved under the workbook's name is common.
@@ -196,16 +208,75 @@ pub fn read_workbook(path: &Path) -> Result<Sheet, String> {
             format!("cannot read the workbook (damaged? open it in Excel and save it again): {e}")
         }
     })?;
-    let mut range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| "the workbook has no worksheet".to_owned())?
-        .map_err(|e| format!("cannot read its first worksheet: {e}"))?;
+    let all = workbook.sheets_metadata().to_vec();
+    let visible: Vec<String> = all
+        .iter()
+        .filter(|s| s.visible == calamine::SheetVisible::Visible)
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect();
+    if visible.is_empty() {
+        return Err(if all.is_empty() {
+            "the workbook has no worksheet".to_owned()
+        } else {
+            "the workbook has no visible worksheet: show one in Excel (right-click a sheet's \
+             tab, Unhide) and save it again"
+                .to_owned()
+        });
+    }
+    let mut ranges = Vec::with_capacity(visible.len());
+    for name in visible {
+        let mut range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| format!("cannot read its worksheet {name:?}: {e}"))?;
+        if let calamine::Sheets::Xlsx(xlsx) = &mut workbook {
+            if let Ok(merged) = xlsx.merge_cells_by_sheet_name(&name) {
+                fill_merged_down(&mut range, &merged);
+            }
+        }
+        ranges.push((name, range));
+    }
     // The workbook's shared strings are the text a second time: gone before the rows are made.
     drop(workbook);
+    Ok(ranges
+        .into_iter()
+        .map(|(name, range)| (name, sheet_of_range(range)))
+        .collect())
+}
+
+/// The most characters a cell merged down a column may hold for its value to fill the merge.
+pub const MERGED_FILL_CHARS: usize = 20;
+
+/// Gives each cell of a merge down one column the value of its first cell, if short.
+fn fill_merged_down(range: &mut calamine::Range<Data>, merged: &[calamine::Dimensions]) {
+    for region in merged {
+        let ((top, column), (bottom, right)) = (region.start, region.end);
+        if column != right || bottom <= top {
+            continue;
+        }
+        let Some(value) = range.get_value((top, column)).cloned() else {
+            continue;
+        };
+        if cell_text(&value).chars().count() > MERGED_FILL_CHARS {
+            continue;
+        }
+        for row in top + 1..=bottom {
+            if range
+                .get_value((row, column))
+                .is_some_and(|cell| *cell == Data::Empty)
+            {
+                range.set_value((row, column), value.clone());
+            }
+        }
+    }
+}
+
+/// The rows of a worksheet's cells with any text, numbered as the workbook numbers them.
+fn sheet_of_range(mut range: calamine::Range<Data>) -> Sheet {
     // Each cell is emptied once its text is taken, so that the range and the rows do not both
     // hold the whole text (a 27.6 MB workbook of 47.8 MiB of essays read at 3 times that).
     let (Some((top, left)), (height, width)) = (range.start(), range.get_size()) else {
-        return Ok(Sheet::default());
+        return Sheet::default();
     };
     let mut records: Vec<(u32, Vec<String>)> = Vec::new();
     for r in 0..height {
@@ -220,7 +291,7 @@ pub fn read_workbook(path: &Path) -> Result<Sheet, String> {
             records.push((top + r as u32 + 1, row));
         }
     }
-    Ok(sheet_of(records, left as usize))
+    sheet_of(records, left as usize)
 }
 
 fn cell_text(cell: &Data) -> String {
@@ -379,11 +450,25 @@ pub fn column_letter(mut i: usize) -> String {
     String::from_utf8(name).expect("ASCII")
 }
 
-/// A column named by its header or by its letter (`C`, `AB`).
+/// A column named by its header, by its header in the other script (题目 for a column headed
+/// 題目, when one column alone is so headed), or by its letter (`C`, `AB`).
 pub fn named(sheet: &Sheet, name: &str) -> Option<usize> {
     sheet.header.iter().position(|h| h == name).or_else(|| {
         let upper = name.to_ascii_uppercase();
-        (0..sheet.header.len()).find(|&i| sheet.letter(i) == upper)
+        (0..sheet.header.len())
+            .find(|&i| sheet.letter(i) == upper)
+            .or_else(|| {
+                if name.is_ascii() {
+                    return None;
+                }
+                let simplified = |text: &str| super::script::Conversion::T2s.convert(text);
+                let wanted = simplified(name);
+                let mut same = (0..sheet.header.len()).filter(|&i| {
+                    !sheet.header[i].is_ascii() && simplified(&sheet.header[i]) == wanted
+                });
+                let first = same.next()?;
+                same.next().is_none().then_some(first)
+            })
     })
 }
 
@@ -466,6 +551,18 @@ pub fn columns(sheet: &Sheet, choice: &ColumnChoice) -> Result<Columns, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_named_in_the_other_script() {
+        let sheet = Sheet {
+            header: vec!["題目".into(), "作者".into(), "正文".into()],
+            ..Sheet::default()
+        };
+        assert_eq!(named(&sheet, "题目"), Some(0));
+        assert_eq!(named(&sheet, "題目"), Some(0));
+        assert_eq!(named(&sheet, "C"), Some(2));
+        assert_eq!(named(&sheet, "标题"), None);
+    }
 
     #[test]
     fn csv_quoting_and_separators() {
