@@ -89,12 +89,17 @@ pub fn is_workbook(path: &Path) -> bool {
     })
 }
 
-/// Parses CSV text (RFC 4180 quoting; tab-separated when the first line has more tabs than
-/// commas). Blank lines are skipped; short rows are padded.
+/// Parses CSV text (RFC 4180 quoting; separated by the one of comma, tab and semicolon the
+/// header line has most of, commas on a tie: Excel saves "CSV" with semicolons where the
+/// decimal mark is a comma). Blank lines are skipped; short rows are padded.
 pub fn parse_csv(text: &str) -> Sheet {
     let choose = |line: &str| {
-        if line.matches('\t').count() > line.matches(',').count() {
+        let count = |c: char| line.matches(c).count();
+        let (commas, tabs, semicolons) = (count(','), count('\t'), count(';'));
+        if tabs > commas && tabs >= semicolons {
             '\t'
+        } else if semicolons > commas && semicolons > tabs {
+            ';'
         } else {
             ','
         }
@@ -104,7 +109,7 @@ pub fn parse_csv(text: &str) -> Sheet {
     // A title line above the table has no separator: the header under it tells, if it reads
     // as one (a single column of essays has sentences there, which may hold either).
     let separator = match lines.next() {
-        Some(second) if !first.contains(['\t', ',']) => {
+        Some(second) if !first.contains(['\t', ',', ';']) => {
             let separator = choose(second);
             let cells: Vec<String> = second.split(separator).map(str::to_owned).collect();
             if is_header_like(&cells) {
@@ -551,6 +556,17 @@ pub fn columns(sheet: &Sheet, choice: &ColumnChoice) -> Result<Columns, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn semicolons_separate_when_the_header_has_most_of_them() {
+        let sheet = parse_csv("班级;姓名;作文\n一班;张三;\"春天来了，花开了；鸟儿叫了。\"\n");
+        assert_eq!(sheet.header, ["班级", "姓名", "作文"]);
+        assert_eq!(sheet.rows[0][2], "春天来了，花开了；鸟儿叫了。");
+        // A comma header whose essays hold semicolons stays comma-separated.
+        let sheet = parse_csv("班级,作文\n一班,春天来了; 花开了; 鸟儿叫了\n");
+        assert_eq!(sheet.header, ["班级", "作文"]);
+        assert_eq!(sheet.rows[0][1], "春天来了; 花开了; 鸟儿叫了");
+    }
 
     #[test]
     fn a_column_named_in_the_other_script() {
