@@ -275,12 +275,14 @@ impl Keys {
 /// A text column; cells that Excel would take for formulas are neutralised if asked.
 fn text<'s>(name: &str, values: impl Iterator<Item = &'s str>, options: FrameOptions) -> Column {
     let values: Vec<&str> = values.collect();
-    // A signed number (-3, +2.5) is a number to Excel too, not a formula: it stays as it is,
-    // so that the CSV and the Parquet tables hold the same value.
+    // A negative number (-3, -2.5) is a number to Excel too, not a formula: it stays as it
+    // is, so that the CSV and the Parquet tables hold the same value. (+8613812345678, a phone
+    // number, keeps its guard, which keeps Excel from showing it as 8.61E+12.)
     let is_number = |value: &str| {
-        value
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+        value.starts_with('-')
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b"-.eE".contains(&b))
             && value.parse::<f64>().is_ok_and(f64::is_finite)
     };
     let is_formula = |value: &&str| value.starts_with(['=', '+', '-', '@']) && !is_number(value);
@@ -809,11 +811,27 @@ pub fn structure(
 /// Words in the header of a column that numbers the students or rows, not measures them.
 const ID_HEADERS: &[&str] = &["学号", "编号", "序号", "考号", "学籍号", "id", "no"];
 
-/// Words in the header of a column that sorts the students into groups (a class, a school
-/// year, a gender: 班级 1, 2, 3 are codes, not amounts), or that dates the essay.
+/// Headers of a column that sorts the students into groups (a class, a school year, a gender,
+/// a workbook's sheet: 班级 1, 2, 3 are codes, not amounts), or that dates the essay.
 const GROUP_HEADERS: &[&str] = &[
-    "班级", "班别", "班", "年级", "性别", "学校", "校区", "组别", "小组", "class", "gender", "sex",
-    "school", "group", "日期", "date",
+    "班级",
+    "班别",
+    "班",
+    "年级",
+    "性别",
+    "学校",
+    "校区",
+    "组别",
+    "小组",
+    "class",
+    "gender",
+    "sex",
+    "school",
+    "group",
+    "日期",
+    "date",
+    "sheet",
+    "meta_sheet",
 ];
 
 /// Words in the header of a ranking, which measures (名次 1…n is consecutive too).
@@ -920,11 +938,8 @@ fn correlations(
         }
         let lower = name.to_lowercase();
         let ranking = RANK_HEADERS.iter().any(|h| lower.contains(h));
-        if !ranking
-            && GROUP_HEADERS
-                .iter()
-                .any(|h| lower == *h || !h.is_ascii() && h.chars().count() > 1 && lower.contains(h))
-        {
+        // The whole header (班级平均分 and 小组得分 measure).
+        if !ranking && GROUP_HEADERS.iter().any(|h| lower.trim() == *h) {
             eprintln!(
                 "wenxi: note: the correlations table leaves out {name}: it names groups (a class, \
                  a year, a gender), it does not measure the essays; --group-by {name} compares \

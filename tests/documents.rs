@@ -292,7 +292,7 @@ fn every_visible_sheet_of_a_workbook_is_read() {
         .map(|k| k.to_string())
         .collect();
     assert_eq!(keys.len(), 3);
-    assert!(stderr.contains("not read: 说明"), "{stderr}");
+    assert!(stderr.contains("not read: sheet 说明"), "{stderr}");
     assert!(!stderr.contains("模板"), "{stderr}");
 }
 
@@ -435,4 +435,52 @@ fn groups_by_a_column_sum_to_their_essays() {
         stderr.contains("no essay has a column \"年级\""),
         "{stderr}"
     );
+}
+
+/// A class's essays compiled into one Word document as teachers do it: each essay's title in
+/// the built-in style 标题 1 (id `1`, named `heading 1` in styles.xml) on a new page. Each is an
+/// essay, with the words of its text read as a .txt file; the same headings without page
+/// breaks (the sections of one essay, as far as anyone can tell) keep the document whole.
+#[test]
+fn a_compiled_word_document_is_cut_at_its_headings_on_new_pages() {
+    let plain = words_of_plain_texts();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, breaks: bool| {
+        let path = dir.path().join(name);
+        let file = std::fs::File::create(&path).unwrap();
+        let mut zip = zip::ZipWriter::new(file);
+        let options: zip::write::SimpleFileOptions = Default::default();
+        let paragraph = |style: Option<&str>, text: &str| {
+            let style = style.map_or(String::new(), |s| {
+                format!("<w:pPr><w:pStyle w:val=\"{s}\"/></w:pPr>")
+            });
+            format!("<w:p>{style}<w:r><w:t>{text}</w:t></w:r></w:p>")
+        };
+        let mut body = paragraph(None, "三年级一班作文集");
+        for (i, (_, _, title, text)) in ESSAYS.iter().enumerate() {
+            if breaks && i > 0 {
+                body.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+            }
+            body.push_str(&paragraph(Some("1"), title));
+            for line in text.lines() {
+                body.push_str(&paragraph(None, line));
+            }
+        }
+        zip.start_file("word/document.xml", options).unwrap();
+        zip.write_all(format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#).as_bytes()).unwrap();
+        zip.start_file("word/styles.xml", options).unwrap();
+        zip.write_all(r#"<?xml version="1.0" encoding="UTF-8"?><w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:style w:type="paragraph" w:styleId="a"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/></w:style></w:styles>"#.as_bytes()).unwrap();
+        zip.finish().unwrap();
+        path
+    };
+    let compiled = write("作文集.docx", true);
+    let (essays, stderr, _) = analyze(&[&compiled], &[]);
+    let titles: Vec<&str> = essays.column("title");
+    // The cover line is no essay.
+    assert_eq!(titles, ["我的妈妈", "难忘的春节", "抗疫英雄"], "{stderr}");
+    let words: Vec<&str> = essays.column("words");
+    assert_eq!(words, plain.iter().map(String::as_str).collect::<Vec<_>>());
+    let whole = write("一篇.docx", false);
+    let (essays, _, _) = analyze(&[&whole], &[]);
+    assert_eq!(essays.rows.len(), 1);
 }

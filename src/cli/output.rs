@@ -64,9 +64,26 @@ impl TableOutput {
     }
 }
 
-/// Makes `dir` if missing and checks that a report can be written in it.
+/// Checks that a report can be written in `dir`, or, where it does not exist yet, that the
+/// folder it would be made in can be written in (a run that fails later leaves no folder
+/// behind).
 pub fn check_output_folder(dir: &std::path::Path) -> anyhow::Result<()> {
-    ensure_dir(dir)?;
-    crate::report::check_writable(dir)?;
+    let mut existing = dir;
+    while !existing.as_os_str().is_empty() && !existing.exists() {
+        existing = existing.parent().unwrap_or(std::path::Path::new(""));
+    }
+    let existing = if existing.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        existing
+    };
+    if !existing.is_dir() {
+        anyhow::bail!(
+            "the output folder {} cannot be made: {} is a file; give another folder with -o",
+            dir.display(),
+            existing.display()
+        );
+    }
+    crate::report::check_writable(existing)?;
     Ok(())
 }

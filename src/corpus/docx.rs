@@ -19,15 +19,21 @@ pub fn is_docx(path: &std::path::Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
 }
 
-/// The document's paragraphs, one a line.
-pub fn text(bytes: &[u8]) -> Result<String, String> {
+/// The document's paragraphs, one a line, as one text, or as several where the document
+/// holds several essays ([`parts`]).
+pub fn text(bytes: &[u8]) -> Result<Document, String> {
+    if bytes.is_empty() {
+        return Err("empty file: no text to analyse".to_owned());
+    }
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
         if bytes.starts_with(b"PK") {
             format!("a damaged Word document (cut short? {e}): open it in Word and save it again")
         } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
             "an old Word document (.doc) named .docx: save it as .docx in Word and give that"
                 .to_owned()
-        } else if std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok() {
+        } else if std::str::from_utf8(&bytes[..bytes.len().min(4096)])
+            .map_or_else(|e| e.error_len().is_none(), |_| true)
+        {
             "plain text, not a Word document: rename it .txt".to_owned()
         } else {
             format!("not a Word document (.docx is a zip archive): {e}")
@@ -39,13 +45,119 @@ pub fn text(bytes: &[u8]) -> Result<String, String> {
         .map_err(|_| "not a Word document: it has no word/document.xml".to_owned())?
         .read_to_string(&mut xml)
         .map_err(|e| format!("cannot read word/document.xml: {e}"))?;
-    let text = paragraphs(&xml)?;
+    let mut styles = String::new();
+    let headings = match archive.by_name("word/styles.xml") {
+        Ok(mut file) => match file.read_to_string(&mut styles) {
+            Ok(_) => heading_styles(&styles),
+            Err(_) => Vec::new(),
+        },
+        Err(_) => Vec::new(),
+    };
+    // Without a list of styles, the ids Word gives the built-in ones in English.
+    let headings = match headings.is_empty() {
+        true => vec!["Heading1".to_owned(), "Title".to_owned()],
+        false => headings,
+    };
+    let (text, paragraphs) = paragraphs(&xml, &headings)?;
     if text.trim().is_empty() && (xml.contains("<w:drawing") || xml.contains("<w:pict")) {
         return Err(
             "the document holds pictures and no text (a scanned essay needs OCR first)".to_owned(),
         );
     }
-    Ok(text)
+    Ok(parts(text, &paragraphs))
+}
+
+/// The text of a document: one part, or several essays and the short cover text before the
+/// first (a collection's title), which is no essay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub parts: Vec<String>,
+    pub cover: Option<String>,
+}
+
+/// A paragraph of the body: where its text starts, whether it is styled as a title or a
+/// first-level heading, and whether a page or section break comes before it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Paragraph {
+    start: usize,
+    heading: bool,
+    new_page: bool,
+}
+
+/// The ids of the styles named `heading 1` or `Title` in `word/styles.xml` (Word keeps the
+/// built-in names in English whatever the language of its menus: 标题 1 is `heading 1`, with
+/// an id such as `1`).
+fn heading_styles(xml: &str) -> Vec<String> {
+    let mut reader = Reader::from_str(xml);
+    let mut ids = Vec::new();
+    let mut current: Option<String> = None;
+    let attribute = |e: &quick_xml::events::BytesStart<'_>, name: &str| {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.local_name().into_inner() == name)
+            .map(|a| String::from(a.value.as_ref()))
+    };
+    while let Ok(event) = reader.read_event() {
+        match event {
+            Event::Start(e) if local(e.name()) == Some("style") => {
+                current = attribute(&e, "styleId");
+            }
+            Event::Empty(e) if local(e.name()) == Some("name") => {
+                let name = attribute(&e, "val").unwrap_or_default().to_lowercase();
+                if name == "heading 1" || name == "title" {
+                    ids.extend(current.take());
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    ids
+}
+
+/// A document of several essays: two or more paragraphs styled as a title or first-level
+/// heading, each after the first on a new page (a page break or a section break before it),
+/// as a teacher compiles a class's essays into one document. Cut before each such heading (the
+/// text before the first, a cover page, is a part of its own). Headings without page breaks
+/// may be the sections of one essay: such a document stays whole.
+fn parts(text: String, paragraphs: &[Paragraph]) -> Document {
+    let headings: Vec<&Paragraph> = paragraphs
+        .iter()
+        .filter(|p| {
+            p.heading
+                && text[p.start..]
+                    .lines()
+                    .next()
+                    .is_some_and(|line| !line.trim().is_empty())
+        })
+        .collect();
+    if headings.len() < 2 || !headings[1..].iter().all(|p| p.new_page) {
+        return Document {
+            parts: vec![text],
+            cover: None,
+        };
+    }
+    let mut cuts: Vec<usize> = headings.iter().map(|p| p.start).collect();
+    cuts.push(text.len());
+    let mut parts = Vec::with_capacity(cuts.len());
+    let before = text[..cuts[0]].trim();
+    // A cover of a few short lines and no sentence (三年级一班作文集, a teacher's name) is no
+    // essay; more is a part of its own.
+    let lines: Vec<&str> = before.lines().filter(|l| !l.trim().is_empty()).collect();
+    let cover = lines.len() <= 3
+        && lines
+            .iter()
+            .all(|l| l.chars().count() <= 30 && !l.contains(['。', '！', '？', '!', '?']));
+    if !before.is_empty() && !cover {
+        parts.push(text[..cuts[0]].to_owned());
+    }
+    for pair in cuts.windows(2) {
+        parts.push(text[pair[0]..pair[1]].to_owned());
+    }
+    Document {
+        parts,
+        cover: (cover && !before.is_empty()).then(|| lines.join(" / ")),
+    }
 }
 
 /// The local name of a WordprocessingML element (prefix `w`, or none), or of a markup
@@ -58,9 +170,14 @@ fn local(name: QName<'_>) -> Option<&str> {
     }
 }
 
-/// The paragraphs of a WordprocessingML body.
-fn paragraphs(xml: &str) -> Result<String, String> {
+/// The paragraphs of a WordprocessingML body, and where each paragraph of the body (not of a
+/// text box) starts, with whether it is styled as one of `headings`.
+fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>), String> {
     let mut reader = Reader::from_str(xml);
+    let mut body: Vec<Paragraph> = Vec::new();
+    let mut paragraph = Paragraph::default();
+    // A page or section break read: the next paragraph of the body starts a page.
+    let mut page_break = false;
     // The text of the body, and of each text box open (innermost last); the text boxes closed
     // in the paragraph being read, which follow it.
     let mut out = String::new();
@@ -72,9 +189,18 @@ fn paragraphs(xml: &str) -> Result<String, String> {
         let event = reader
             .read_event()
             .map_err(|e| format!("damaged word/document.xml: {e}"))?;
+        let in_body = boxes.is_empty();
         let target = boxes.last_mut().unwrap_or(&mut out);
         match event {
             Event::Start(e) => match local(e.name()) {
+                Some("p") if hidden == 0 && in_body => {
+                    paragraph = Paragraph {
+                        start: target.len(),
+                        heading: false,
+                        new_page: std::mem::take(&mut page_break),
+                    };
+                }
+                Some("sectPr") if hidden == 0 && in_body => page_break = true,
                 Some("t") => in_text = true,
                 Some("del" | "moveFrom" | "rt" | "mc:Fallback") => hidden += 1,
                 Some("txbxContent") if hidden == 0 => {
@@ -96,6 +222,14 @@ fn paragraphs(xml: &str) -> Result<String, String> {
                     level.extend(inner);
                 }
                 Some("p") if hidden == 0 => {
+                    if in_body {
+                        body.push(paragraph);
+                        // An empty paragraph on a new page (a page break alone) leaves the
+                        // page to the next.
+                        if paragraph.new_page && target[paragraph.start..].trim().is_empty() {
+                            page_break = true;
+                        }
+                    }
                     target.push('\n');
                     for text in after.last_mut().map(std::mem::take).unwrap_or_default() {
                         let target = boxes.last_mut().unwrap_or(&mut out);
@@ -106,6 +240,29 @@ fn paragraphs(xml: &str) -> Result<String, String> {
             },
             Event::Empty(e) => match local(e.name()) {
                 _ if hidden > 0 => {}
+                Some("pStyle") if in_body => {
+                    paragraph.heading = e.attributes().flatten().any(|a| {
+                        a.key.local_name().into_inner() == "val"
+                            && headings.iter().any(|h| h.as_str() == a.value.as_ref())
+                    });
+                }
+                Some("pageBreakBefore") if in_body => paragraph.new_page = true,
+                Some("sectPr") if in_body => page_break = true,
+                Some("br")
+                    if in_body
+                        && e.attributes().flatten().any(|a| {
+                            a.key.local_name().into_inner() == "type" && a.value.as_ref() == "page"
+                        }) =>
+                {
+                    // At the start of a paragraph, the paragraph starts the page; later in
+                    // it, the next paragraph does.
+                    if target[paragraph.start..].trim().is_empty() {
+                        paragraph.new_page = true;
+                    } else {
+                        page_break = true;
+                    }
+                    target.push('\n');
+                }
                 Some("tab") => target.push(' '),
                 Some("br" | "cr") => target.push('\n'),
                 Some("noBreakHyphen") => target.push('\u{2011}'),
@@ -133,7 +290,7 @@ fn paragraphs(xml: &str) -> Result<String, String> {
     for text in boxes {
         out.push_str(&text);
     }
-    Ok(out)
+    Ok((out, body))
 }
 
 #[cfg(test)]
@@ -149,7 +306,7 @@ mod tests {
             <w:p><w:del><w:r><w:delText>删掉</w:delText></w:r></w:del><w:r><w:t>留下</w:t></w:r></w:p>
             </w:body></w:document>"#;
         assert_eq!(
-            paragraphs(xml).unwrap(),
+            paragraphs(xml, &[]).unwrap().0,
             "我的妈妈\n她说：<好> & 对 嗯\n\n留下\n"
         );
     }
@@ -170,7 +327,7 @@ mod tests {
              <w:p><w:r><w:t>下一段。</w:t></w:r></w:p>"
         ));
         assert_eq!(
-            paragraphs(&xml).unwrap(),
+            paragraphs(&xml, &[]).unwrap().0,
             "春天来了，桃花开了。\n框里的话。\n下一段。\n"
         );
     }
@@ -184,7 +341,7 @@ mod tests {
              </w:r></w:p><w:p><w:moveTo><w:r><w:t>移走的。</w:t></w:r></w:moveTo></w:p>",
         );
         assert_eq!(
-            paragraphs(&xml).unwrap(),
+            paragraphs(&xml, &[]).unwrap().0,
             "留下桃校园\u{2011}桃花\n移走的。\n"
         );
     }
@@ -192,7 +349,7 @@ mod tests {
     #[test]
     fn a_default_namespace_is_read() {
         let xml = r#"<document xmlns="w"><body><p><r><t>我的老师</t></r></p><p><r><t>她很好。</t></r></p></body></document>"#;
-        assert_eq!(paragraphs(xml).unwrap(), "我的老师\n她很好。\n");
+        assert_eq!(paragraphs(xml, &[]).unwrap().0, "我的老师\n她很好。\n");
     }
 
     #[test]
@@ -203,6 +360,36 @@ mod tests {
         assert!(text("我的老师".as_bytes())
             .unwrap_err()
             .contains("rename it .txt"));
+    }
+
+    #[test]
+    fn headings_on_new_pages_cut_a_document() {
+        let xml = body(
+            "<w:p><w:r><w:t>作文集</w:t></w:r></w:p>\
+             <w:p><w:pPr><w:pStyle w:val=\"1\"/></w:pPr><w:r><w:t>春</w:t></w:r></w:p>\
+             <w:p><w:r><w:t>春天来了。</w:t></w:r></w:p>\
+             <w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>\
+             <w:p><w:pPr><w:pStyle w:val=\"1\"/></w:pPr><w:r><w:t>夏</w:t></w:r></w:p>\
+             <w:p><w:r><w:t>夏天热了。</w:t></w:r></w:p>\
+             <w:p><w:pPr><w:pageBreakBefore/><w:pStyle w:val=\"1\"/></w:pPr><w:r><w:t>秋</w:t></w:r></w:p>\
+             <w:p><w:r><w:t>秋天凉了。</w:t></w:r></w:p>",
+        );
+        let headings = ["1".to_owned()];
+        let (text, paras) = paragraphs(&xml, &headings).unwrap();
+        let document = parts(text, &paras);
+        assert_eq!(
+            document.parts,
+            ["春\n春天来了。\n\n\n", "夏\n夏天热了。\n", "秋\n秋天凉了。\n"]
+        );
+        assert_eq!(document.cover.as_deref(), Some("作文集"));
+        // Without the breaks: the sections of one essay.
+        let whole = xml
+            .replace("<w:br w:type=\"page\"/>", "")
+            .replace("<w:pageBreakBefore/>", "");
+        let (text, paras) = paragraphs(&whole, &headings).unwrap();
+        assert_eq!(parts(text, &paras).parts.len(), 1);
+        let styles = r#"<w:styles><w:style w:styleId="1"><w:name w:val="heading 1"/></w:style><w:style w:styleId="2"><w:name w:val="heading 2"/></w:style><w:style w:styleId="a3"><w:name w:val="Title"/></w:style></w:styles>"#;
+        assert_eq!(heading_styles(styles), ["1", "a3"]);
     }
 
     #[test]

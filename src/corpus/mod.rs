@@ -271,13 +271,16 @@ impl CorpusReader {
             }
             let outcomes: Vec<FileOutcome> = self.found[start..end]
                 .par_iter()
-                .map(|entry| match entry {
-                    walk::Found::File(path) => read_file(path, options),
-                    walk::Found::Problem { path, message } => (
+                .flat_map_iter(|entry| match entry {
+                    walk::Found::File(path) if sheet::is_workbook(path) => {
+                        read_workbook(path, options)
+                    }
+                    walk::Found::File(path) => vec![read_file(path, options)],
+                    walk::Found::Problem { path, message } => vec![(
                         skipped(path.clone(), 0, String::new(), message.clone()),
                         Vec::new(),
-                    ),
-                    walk::Found::NotRead { path, message } => (
+                    )],
+                    walk::Found::NotRead { path, message } => vec![(
                         SourceFile {
                             status: FileStatus::NotRead,
                             // Its size, as for every other file: the column says bytes.
@@ -289,7 +292,7 @@ impl CorpusReader {
                             )
                         },
                         Vec::new(),
-                    ),
+                    )],
                 })
                 .collect();
             let mut batch = Corpus::default();
@@ -461,25 +464,28 @@ struct FoundEssay {
 
 type FileOutcome = (SourceFile, Vec<FoundEssay>);
 
+/// A workbook's essays: its file, and for each sheet skipped on its own, that sheet as a file.
+fn read_workbook(path: &Path, options: &LoadOptions) -> Vec<FileOutcome> {
+    let shown = path.to_string_lossy().into_owned();
+    // calamine reads the file itself: its bytes are not read here too.
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    let kind = match path.extension().map(|e| e.to_ascii_lowercase()) {
+        Some(e) if e == "ods" => "ODS",
+        Some(e) if e == "xls" => "XLS",
+        _ => "XLSX",
+    };
+    match sheet::read_workbook_sheets(path) {
+        Ok(mut sheets) if sheets.len() == 1 => {
+            let (_, table) = sheets.pop().expect("one sheet");
+            vec![from_sheet(shown, size, kind, None, table, options)]
+        }
+        Ok(sheets) => from_sheets(shown, size, kind, sheets, options),
+        Err(message) => vec![(skipped(shown, size, String::new(), message), Vec::new())],
+    }
+}
+
 fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
     let shown = path.to_string_lossy().into_owned();
-    if sheet::is_workbook(path) {
-        // calamine reads the file itself: its bytes are not read here too.
-        let size = std::fs::metadata(path).map_or(0, |m| m.len());
-        let kind = match path.extension().map(|e| e.to_ascii_lowercase()) {
-            Some(e) if e == "ods" => "ODS",
-            Some(e) if e == "xls" => "XLS",
-            _ => "XLSX",
-        };
-        return match sheet::read_workbook_sheets(path) {
-            Ok(mut sheets) if sheets.len() == 1 => {
-                let (_, table) = sheets.pop().expect("one sheet");
-                from_sheet(shown, size, kind, None, table, options)
-            }
-            Ok(sheets) => from_sheets(shown, size, kind, sheets, options),
-            Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
-        };
-    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
@@ -494,7 +500,11 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
         let text = docx::text(&bytes);
         drop(bytes);
         return match text {
-            Ok(text) => from_decoded(shown, size, "DOCX", text, None, options),
+            Ok(mut document) if document.parts.len() == 1 => {
+                let text = document.parts.pop().expect("one part");
+                from_decoded(shown, size, "DOCX", text, None, options)
+            }
+            Ok(document) => from_parts(shown, size, document, options),
             Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
         };
     }
@@ -688,6 +698,12 @@ fn from_sheet(
             )
         }
     };
+    let mut table = table;
+    let named: Vec<usize> = [Some(columns.text), columns.title, columns.id]
+        .into_iter()
+        .flatten()
+        .collect();
+    table.fill_merged(&named);
     // Each row is dropped once its essay is made, so that the table and the essays are not
     // both whole in memory (a 500 MB CSV peaked at 1,823 MiB).
     let letters: Vec<String> = (0..table.header.len()).map(|i| table.letter(i)).collect();
@@ -849,53 +865,119 @@ fn from_sheet(
     (file, essays)
 }
 
-/// The essays of a workbook's visible sheets, one after another, each essay with the name of
-/// its sheet as the metadata column `sheet` (one class a sheet: `--group-by sheet`). A sheet
-/// without essays (instructions, a list of names) is said in the file's message.
+/// The essays of a workbook's sheets, one after another. With essays in more than one sheet,
+/// each essay has the name of its sheet as the metadata column `sheet` (`meta_sheet` if a
+/// sheet has a column so named; one class a sheet: `--group-by sheet`), and an id that an
+/// earlier sheet used already is keyed with its sheet (`二班!12`). A sheet without essays
+/// (instructions, a list of names) is said in the file's message; one without a column named
+/// by `--title-column` or `--id-column` is read without it, said so; one without the
+/// `--text-column` is a file skipped of its own (`file.xlsx [sheet]` in files.csv).
 fn from_sheets(
     path: String,
     bytes: u64,
     kind: &str,
     sheets: Vec<(String, sheet::Sheet)>,
     options: &LoadOptions,
-) -> FileOutcome {
-    let mut essays = Vec::new();
-    let mut read = Vec::new();
-    let mut not_read = Vec::new();
+) -> Vec<FileOutcome> {
+    let count = sheets.len();
+    let column = if sheets
+        .iter()
+        .any(|(_, t)| t.header.iter().any(|h| h == "sheet"))
+    {
+        "meta_sheet"
+    } else {
+        "sheet"
+    };
+    let mut outcomes = Vec::new();
+    let mut read: Vec<(String, Vec<FoundEssay>)> = Vec::new();
+    let mut notes = Vec::new();
     let mut damaged = false;
     for (name, table) in sheets {
+        // Optional columns named but missing here: this sheet goes without them.
+        let mut own = None;
+        for (named, which) in [
+            (&options.columns.title, "--title-column"),
+            (&options.columns.id, "--id-column"),
+        ] {
+            if let Some(wanted) = named {
+                if !table.is_empty() && sheet::named(&table, wanted).is_none() {
+                    notes.push(format!(
+                        "sheet {name} has no column {wanted:?} ({which}): read without it"
+                    ));
+                    let own = own.get_or_insert_with(|| options.clone());
+                    match which {
+                        "--title-column" => own.columns.title = None,
+                        _ => own.columns.id = None,
+                    }
+                }
+            }
+        }
+        let sheet_options = own.as_ref().unwrap_or(options);
         let (file, found) = from_sheet(
             format!("{path} [{name}]"),
             bytes,
             kind,
             None,
             table,
-            options,
+            sheet_options,
         );
         if found.is_empty() {
-            not_read.push(format!("{name} ({})", file.message));
+            match &options.columns.text {
+                // Asked for a column this sheet lacks: a sheet skipped.
+                Some(_) => outcomes.push((file, found)),
+                None => notes.push(format!("not read: sheet {name} ({})", file.message)),
+            }
             continue;
         }
         damaged |= file.status == FileStatus::Repaired;
-        read.push(format!("{name} ({})", found.len()));
+        read.push((name, found));
+    }
+    let total: usize = read.iter().map(|(_, f)| f.len()).sum();
+    let several = read.len() > 1;
+    let mut essays = Vec::with_capacity(total);
+    let mut ids = rustc_hash::FxHashSet::default();
+    let mut listed = Vec::new();
+    for (name, found) in read {
+        listed.push(format!("{name} ({})", found.len()));
         for mut essay in found {
-            essay.meta.push(("sheet".to_owned(), name.clone()));
-            // Ids and row numbers repeat from sheet to sheet: the sheet keeps keys apart.
-            essay.row_id = essay.row_id.map(|id| format!("{name}!{id}"));
+            if several {
+                essay.meta.push((column.to_owned(), name.clone()));
+            }
+            if let Some(id) = essay.row_id.take() {
+                let id = if ids.contains(&id) {
+                    format!("{name}!{id}")
+                } else {
+                    id
+                };
+                ids.insert(id.clone());
+                essay.row_id = Some(id);
+            }
             essays.push(essay);
         }
     }
     let mut message = format!(
-        "spreadsheet of {} sheets: {} essays from sheets {}",
-        read.len() + not_read.len(),
-        essays.len(),
-        read.join(", ")
+        "spreadsheet of {count} sheets: {total} essay{} from {}",
+        if total == 1 { "" } else { "s" },
+        if listed.is_empty() {
+            "none".to_owned()
+        } else {
+            format!(
+                "sheet{} {}",
+                if listed.len() == 1 { "" } else { "s" },
+                listed.join(", ")
+            )
+        }
     );
-    if !not_read.is_empty() {
-        message.push_str(&format!("; not read: {}", not_read.join("; ")));
+    for note in notes {
+        message.push_str("; ");
+        message.push_str(&note);
     }
     if essays.is_empty() {
-        return (skipped(path, bytes, kind.to_owned(), message), Vec::new());
+        outcomes.insert(
+            0,
+            (skipped(path, bytes, kind.to_owned(), message), Vec::new()),
+        );
+        return outcomes;
     }
     eprintln!("wenxi: {path}: {message}");
     let file = SourceFile {
@@ -908,6 +990,50 @@ fn from_sheets(
         } else {
             FileStatus::Ok
         },
+        message,
+    };
+    outcomes.insert(0, (file, essays));
+    outcomes
+}
+
+/// The essays of a Word document of several ([`docx::text`]: a heading on a new page each),
+/// each part read as a file of its own would be (its first line the title).
+fn from_parts(
+    path: String,
+    bytes: u64,
+    document: docx::Document,
+    options: &LoadOptions,
+) -> FileOutcome {
+    let count = document.parts.len();
+    let mut essays = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(cover) = &document.cover {
+        notes.push(format!("its cover ({cover}) is no essay"));
+    }
+    for (i, part) in document.parts.into_iter().enumerate() {
+        let (file, found) = from_decoded(path.clone(), bytes, "DOCX", part, None, options);
+        if found.is_empty() {
+            notes.push(format!("part {} not read: {}", i + 1, file.message));
+        }
+        essays.extend(found);
+    }
+    let mut message = format!(
+        "Word document of {count} essays, each a heading on a new page: {} read",
+        essays.len()
+    );
+    for note in notes {
+        message.push_str("; ");
+        message.push_str(&note);
+    }
+    if essays.is_empty() {
+        return (skipped(path, bytes, "DOCX".to_owned(), message), Vec::new());
+    }
+    let file = SourceFile {
+        path,
+        encoding: "DOCX".to_owned(),
+        bytes,
+        essays: essays.len(),
+        status: FileStatus::Ok,
         message,
     };
     (file, essays)

@@ -22,6 +22,9 @@ pub struct Sheet {
     /// Where the table starts among the spreadsheet's columns (0 for column A): a workbook's
     /// cells may start further right, and its columns keep their letters.
     pub first_column: usize,
+    /// Cells merged down one column of an .xlsx: (first row, last row, as the workbook numbers
+    /// them; column, counted from `first_column`), filled by [`Sheet::fill_merged`].
+    pub merged: Vec<(u32, u32, usize)>,
     /// What was wrong with the table as read (a quote never closed), for the file's notes.
     pub problems: Vec<String>,
     /// What was done with it that is not damage (a title row above the header, skipped).
@@ -183,10 +186,9 @@ pub fn read_workbook(path: &Path) -> Result<Sheet, String> {
     Ok(sheet)
 }
 
-/// The visible worksheets of a workbook, by name, in its order: a hidden sheet (a template, a
-/// list for a drop-down) holds no essays. A cell merged down a column (班级 over the rows of
-/// its class) gives its value to every row of the merge, when it is short (at most
-/// [`MERGED_FILL_CHARS`] characters: a label, not an essay).
+/// The visible worksheets of a workbook with any cell, by name, in its order: a hidden sheet (a
+/// template, a list for a drop-down) holds no essays. An .xlsx's cells merged down a column
+/// are kept for [`Sheet::fill_merged`].
 pub fn read_workbook_sheets(path: &Path) -> Result<Vec<(String, Sheet)>, String> {
     let mut workbook = calamine::open_workbook_auto(path).map_err(|e| {
         // What the bytes are, rather than the zip library's words for it: a CSV or a web page
@@ -231,50 +233,78 @@ pub fn read_workbook_sheets(path: &Path) -> Result<Vec<(String, Sheet)>, String>
     }
     let mut ranges = Vec::with_capacity(visible.len());
     for name in visible {
-        let mut range = workbook
+        let range = workbook
             .worksheet_range(&name)
             .map_err(|e| format!("cannot read its worksheet {name:?}: {e}"))?;
-        if let calamine::Sheets::Xlsx(xlsx) = &mut workbook {
-            if let Ok(merged) = xlsx.merge_cells_by_sheet_name(&name) {
-                fill_merged_down(&mut range, &merged);
+        let merged = match &mut workbook {
+            calamine::Sheets::Xlsx(xlsx) => {
+                xlsx.merge_cells_by_sheet_name(&name).unwrap_or_default()
             }
-        }
-        ranges.push((name, range));
+            _ => Vec::new(),
+        };
+        ranges.push((name, range, merged));
     }
     // The workbook's shared strings are the text a second time: gone before the rows are made.
     drop(workbook);
-    Ok(ranges
+    let mut sheets: Vec<(String, Sheet)> = ranges
         .into_iter()
-        .map(|(name, range)| (name, sheet_of_range(range)))
-        .collect())
+        .map(|(name, range, merged)| {
+            let mut sheet = sheet_of_range(range);
+            sheet.merged = merged
+                .iter()
+                .filter(|m| m.start.1 == m.end.1 && m.end.0 > m.start.0)
+                .filter_map(|m| {
+                    let column = (m.start.1 as usize).checked_sub(sheet.first_column)?;
+                    Some((m.start.0 + 1, m.end.0 + 1, column))
+                })
+                .collect();
+            (name, sheet)
+        })
+        .collect();
+    // Empty sheets (Sheet2 and Sheet3 of a new workbook) are no sheets; all empty, the first.
+    if sheets.len() > 1 && sheets.iter().any(|(_, s)| !s.is_empty()) {
+        sheets.retain(|(_, s)| !s.is_empty());
+    }
+    sheets.truncate(sheets.len().max(1));
+    Ok(sheets)
+}
+
+impl Sheet {
+    /// No header and no row.
+    pub fn is_empty(&self) -> bool {
+        self.header.is_empty() && self.rows.is_empty()
+    }
+
+    /// Gives each row of a merge down a column the value of the merge's first cell, where that
+    /// cell is a row of the table (not its header) and short (at most [`MERGED_FILL_CHARS`]
+    /// characters: a label such as 一班, not an essay), in the columns not `except` (the text,
+    /// title and id columns: an essay or a title merged down is one, not one a row).
+    pub fn fill_merged(&mut self, except: &[usize]) {
+        for &(top, bottom, column) in &self.merged {
+            if except.contains(&column) || column >= self.header.len() {
+                continue;
+            }
+            let Some(first) = self.numbers.iter().position(|&n| n == top) else {
+                continue;
+            };
+            let value = self.rows[first][column].clone();
+            if value.trim().is_empty() || value.chars().count() > MERGED_FILL_CHARS {
+                continue;
+            }
+            for (row, &number) in self.rows.iter_mut().zip(&self.numbers).skip(first + 1) {
+                if number > bottom {
+                    break;
+                }
+                if row[column].trim().is_empty() {
+                    row[column] = value.clone();
+                }
+            }
+        }
+    }
 }
 
 /// The most characters a cell merged down a column may hold for its value to fill the merge.
 pub const MERGED_FILL_CHARS: usize = 20;
-
-/// Gives each cell of a merge down one column the value of its first cell, if short.
-fn fill_merged_down(range: &mut calamine::Range<Data>, merged: &[calamine::Dimensions]) {
-    for region in merged {
-        let ((top, column), (bottom, right)) = (region.start, region.end);
-        if column != right || bottom <= top {
-            continue;
-        }
-        let Some(value) = range.get_value((top, column)).cloned() else {
-            continue;
-        };
-        if cell_text(&value).chars().count() > MERGED_FILL_CHARS {
-            continue;
-        }
-        for row in top + 1..=bottom {
-            if range
-                .get_value((row, column))
-                .is_some_and(|cell| *cell == Data::Empty)
-            {
-                range.set_value((row, column), value.clone());
-            }
-        }
-    }
-}
 
 /// The rows of a worksheet's cells with any text, numbered as the workbook numbers them.
 fn sheet_of_range(mut range: calamine::Range<Data>) -> Sheet {
@@ -401,6 +431,7 @@ fn sheet_of(mut records: Vec<(u32, Vec<String>)>, first_column: usize) -> Sheet 
         first_column,
         problems: Vec::new(),
         notes,
+        merged: Vec::new(),
     }
 }
 
