@@ -410,3 +410,42 @@ fn a_run_that_fails_to_commit_leaves_the_previous_reports_whole() {
         assert!(before == after, "{blocked}: the folder changed");
     }
 }
+
+/// A run into a folder another run is writing to (its `.wenxi.lock` held, here by the test)
+/// stops before touching anything, and says why; once the folder is free it runs, and leaves
+/// no lock file behind. `kwic` waits for the folder instead, and writes once it is free.
+#[test]
+fn two_runs_into_one_folder_do_not_mix() {
+    let out = tempfile::tempdir().unwrap();
+    let held = std::fs::File::create(out.path().join(".wenxi.lock")).unwrap();
+    held.lock().unwrap();
+    let before = contents(out.path());
+    let assert = wenxi()
+        .args(["analyze", "--no-charts", "--no-html", "-q", "-o"])
+        .arg(out.path())
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("another wenxi run is writing"), "{stderr}");
+    assert_eq!(contents(out.path()), before);
+    let kwic = std::process::Command::new(assert_cmd::cargo::cargo_bin("wenxi"))
+        .args(["kwic", "社区", "-q", "-o"])
+        .arg(out.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(!out.path().join("kwic.csv").exists());
+    drop(held);
+    let waited = kwic.wait_with_output().unwrap();
+    assert!(waited.status.success());
+    assert!(String::from_utf8_lossy(&waited.stderr).contains("waiting for it to end"));
+    assert!(out.path().join("kwic.csv").exists());
+    wenxi()
+        .args(["analyze", "--no-charts", "--no-html", "-q", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert!(!out.path().join(".wenxi.lock").exists());
+}

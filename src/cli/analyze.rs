@@ -279,6 +279,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             arf: true,
         };
         check_output(&args)?;
+        // Held to the end: a second run into this folder stops at once instead of deleting this
+        // one's temporary files.
+        let _lock = crate::report::FolderLock::take(&args.output)?;
         // charts/ is made when the first chart is written: a failed run that made it leaves no
         // empty folder behind (removing a folder that holds anything fails, harmlessly).
         let charts = args.output.join("charts");

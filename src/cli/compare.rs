@@ -203,6 +203,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         // The tables first: a reader that closes the pipe early (`| head`) ends the run at the
         // next print, and what is printed must not stand for tables never written.
         ensure_dir(&args.output)?;
+        let _lock = crate::report::FolderLock::wait(&args.output)?;
         let reporter = TableReporter { format: Format::Csv, bom: !args.no_bom };
         let summary = DataFrame::new(
             1,

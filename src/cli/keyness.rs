@@ -250,6 +250,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         // The table first: a reader that closes the pipe early (`| head`) ends the run at the
         // next print, and what is printed must not stand for a table never written.
         ensure_dir(&args.output)?;
+        let _lock = crate::report::FolderLock::wait(&args.output)?;
         let path = args.output.join("keyness.csv");
         TableReporter {
             format: Format::Csv,

@@ -31,6 +31,7 @@ impl TableOutput {
     /// Writes `df` as `<name>.csv` in the output folder (atomically); returns its path.
     pub fn write_csv(&self, name: &str, df: &DataFrame) -> anyhow::Result<PathBuf> {
         ensure_dir(&self.output)?;
+        let _lock = crate::report::FolderLock::wait(&self.output)?;
         let path = self.output.join(format!("{name}.csv"));
         TableReporter {
             format: Format::Csv,
@@ -51,6 +52,7 @@ impl TableOutput {
         frame: impl Fn(std::ops::Range<usize>) -> crate::error::Result<DataFrame> + Sync,
     ) -> anyhow::Result<PathBuf> {
         ensure_dir(&self.output)?;
+        let _lock = crate::report::FolderLock::wait(&self.output)?;
         let mut table = TableAppender::create(
             &self.output,
             name,

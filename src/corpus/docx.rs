@@ -379,7 +379,11 @@ mod tests {
         let document = parts(text, &paras);
         assert_eq!(
             document.parts,
-            ["春\n春天来了。\n\n\n", "夏\n夏天热了。\n", "秋\n秋天凉了。\n"]
+            [
+                "春\n春天来了。\n\n\n",
+                "夏\n夏天热了。\n",
+                "秋\n秋天凉了。\n"
+            ]
         );
         assert_eq!(document.cover.as_deref(), Some("作文集"));
         // Without the breaks: the sections of one essay.

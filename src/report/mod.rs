@@ -52,6 +52,97 @@ pub fn check_writable(dir: &Path) -> Result<()> {
         })
 }
 
+/// A run's hold on its output folder: the lock of the file `.wenxi.lock` in it, which is
+/// removed when the hold is dropped (and by an interrupt: it is listed with the temporary
+/// files). Two runs writing into one folder would otherwise delete each other's temporary
+/// files and mix their reports.
+pub struct FolderLock {
+    file: Option<std::fs::File>,
+    path: PathBuf,
+}
+
+/// The name of the lock file in an output folder.
+pub const LOCK_FILE: &str = ".wenxi.lock";
+
+impl FolderLock {
+    /// Takes the folder (which must exist); `wait` says whether to wait for another run that
+    /// holds it (saying so on stderr) or to fail at once.
+    fn acquire(dir: &Path, wait: bool) -> anyhow::Result<FolderLock> {
+        let path = dir.join(LOCK_FILE);
+        let mut said = false;
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(|source| Error::OutputNotWritable {
+                    path: dir.into(),
+                    source,
+                })?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) if wait => {
+                    if !said {
+                        eprintln!(
+                            "wenxi: another wenxi run is writing its reports to {}: waiting for \
+                             it to end",
+                            dir.display()
+                        );
+                        said = true;
+                    }
+                    let _ = file.lock();
+                }
+                Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                    "another wenxi run is writing its reports to {}: wait for it to end, or \
+                     give another folder with -o",
+                    dir.display()
+                ),
+                // A file system without locks: no guard, as before.
+                Err(std::fs::TryLockError::Error(_)) => {}
+            }
+            // The run before may have removed the file between our open and our lock: then the
+            // lock is on a file no other run will find, and the folder is taken anew.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                let same = match (file.metadata(), std::fs::metadata(&path)) {
+                    (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+                    _ => false,
+                };
+                if !same {
+                    continue;
+                }
+            }
+            temporary::list(&path);
+            return Ok(FolderLock {
+                file: Some(file),
+                path,
+            });
+        }
+    }
+
+    /// Takes the folder, or fails at once if another run holds it.
+    pub fn take(dir: &Path) -> anyhow::Result<FolderLock> {
+        Self::acquire(dir, false)
+    }
+
+    /// Takes the folder, waiting while another run holds it.
+    pub fn wait(dir: &Path) -> anyhow::Result<FolderLock> {
+        Self::acquire(dir, true)
+    }
+}
+
+impl Drop for FolderLock {
+    fn drop(&mut self) {
+        // Removed while held, then released: a run waiting for it finds it gone and takes the
+        // folder anew.
+        let _ = std::fs::remove_file(&self.path);
+        temporary::unlist(&self.path);
+        drop(self.file.take());
+    }
+}
+
 /// Writes `bytes` to `path` atomically (see [`write_atomically`]).
 pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically(path, |file| {

@@ -23,6 +23,16 @@ fn forget(live: &mut Vec<PathBuf>, path: &Path) {
     }
 }
 
+/// Lists a file for an interrupt to delete (an output folder's lock).
+pub(crate) fn list(path: &Path) {
+    live().push(path.to_path_buf());
+}
+
+/// Strikes off a file [`list`] listed.
+pub(crate) fn unlist(path: &Path) {
+    forget(&mut live(), path);
+}
+
 /// A temporary file (`.wenxi-*.tmp`) beside a report: deleted when dropped unless renamed into
 /// place by [`persist_all`].
 pub(crate) struct Temporary(Option<TempPath>);
