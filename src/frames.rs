@@ -834,6 +834,11 @@ const GROUP_HEADERS: &[&str] = &[
     "meta_sheet",
 ];
 
+/// Words in a header that say it holds an amount, not a group (班级平均分, 小组得分).
+const MEASURE_WORDS: &[&str] = &[
+    "分", "成绩", "率", "数", "平均", "score", "mark", "rate", "mean", "average",
+];
+
 /// Words in the header of a ranking, which measures (名次 1…n is consecutive too).
 const RANK_HEADERS: &[&str] = &["名次", "排名", "排序", "rank"];
 
@@ -938,8 +943,13 @@ fn correlations(
         }
         let lower = name.to_lowercase();
         let ranking = RANK_HEADERS.iter().any(|h| lower.contains(h));
-        // The whole header (班级平均分 and 小组得分 measure).
-        if !ranking && GROUP_HEADERS.iter().any(|h| lower.trim() == *h) {
+        // A header naming a group and no amount: 班级, 性别(1男2女), 班级代码 and 考试日期 are
+        // codes, 班级平均分 and 小组得分 measure.
+        let measure = MEASURE_WORDS.iter().any(|w| lower.contains(w));
+        let group = GROUP_HEADERS.iter().any(|h| {
+            lower.trim() == *h || !h.is_ascii() && h.chars().count() > 1 && lower.contains(h)
+        });
+        if !ranking && !measure && group {
             eprintln!(
                 "wenxi: note: the correlations table leaves out {name}: it names groups (a class, \
                  a year, a gender), it does not measure the essays; --group-by {name} compares \

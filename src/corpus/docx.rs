@@ -55,7 +55,7 @@ pub fn text(bytes: &[u8]) -> Result<Document, String> {
     };
     // Without a list of styles, the ids Word gives the built-in ones in English.
     let headings = match headings.is_empty() {
-        true => vec!["Heading1".to_owned(), "Title".to_owned()],
+        true => vec!["Heading1".to_owned(), "1".to_owned()],
         false => headings,
     };
     let (text, paragraphs) = paragraphs(&xml, &headings)?;
@@ -73,6 +73,12 @@ pub fn text(bytes: &[u8]) -> Result<Document, String> {
 pub struct Document {
     pub parts: Vec<String>,
     pub cover: Option<String>,
+    /// The headings with no text under them, left out.
+    pub empty: Vec<String>,
+    /// Whether the first part is the text before the first heading (a preface).
+    pub preface: bool,
+    /// The whole text, when cut: read whole if the parts turn out not to be essays.
+    pub whole: String,
 }
 
 /// A paragraph of the body: where its text starts, whether it is styled as a title or a
@@ -80,13 +86,14 @@ pub struct Document {
 #[derive(Debug, Clone, Copy, Default)]
 struct Paragraph {
     start: usize,
+    end: usize,
     heading: bool,
     new_page: bool,
 }
 
-/// The ids of the styles named `heading 1` or `Title` in `word/styles.xml` (Word keeps the
-/// built-in names in English whatever the language of its menus: 标题 1 is `heading 1`, with
-/// an id such as `1`).
+/// The ids of the styles named `heading 1` in `word/styles.xml` (Word keeps the built-in names
+/// in English whatever the language of its menus: 标题 1 is `heading 1`, with an id such as
+/// `1`). The Title style is a cover's, not an essay's.
 fn heading_styles(xml: &str) -> Vec<String> {
     let mut reader = Reader::from_str(xml);
     let mut ids = Vec::new();
@@ -104,7 +111,7 @@ fn heading_styles(xml: &str) -> Vec<String> {
             }
             Event::Empty(e) if local(e.name()) == Some("name") => {
                 let name = attribute(&e, "val").unwrap_or_default().to_lowercase();
-                if name == "heading 1" || name == "title" {
+                if name == "heading 1" {
                     ids.extend(current.take());
                 }
             }
@@ -123,40 +130,54 @@ fn heading_styles(xml: &str) -> Vec<String> {
 fn parts(text: String, paragraphs: &[Paragraph]) -> Document {
     let headings: Vec<&Paragraph> = paragraphs
         .iter()
-        .filter(|p| {
-            p.heading
-                && text[p.start..]
-                    .lines()
-                    .next()
-                    .is_some_and(|line| !line.trim().is_empty())
-        })
+        .filter(|p| p.heading && !text[p.start..p.end].trim().is_empty())
         .collect();
     if headings.len() < 2 || !headings[1..].iter().all(|p| p.new_page) {
         return Document {
             parts: vec![text],
             cover: None,
+            empty: Vec::new(),
+            preface: false,
+            whole: String::new(),
         };
     }
     let mut cuts: Vec<usize> = headings.iter().map(|p| p.start).collect();
     cuts.push(text.len());
     let mut parts = Vec::with_capacity(cuts.len());
     let before = text[..cuts[0]].trim();
-    // A cover of a few short lines and no sentence (三年级一班作文集, a teacher's name) is no
-    // essay; more is a part of its own.
+    // Front matter of short lines and no sentence (a collection's title, a teacher's name, a
+    // table of contents) is no essay; anything with sentences, a preface, is a part.
     let lines: Vec<&str> = before.lines().filter(|l| !l.trim().is_empty()).collect();
-    let cover = lines.len() <= 3
+    let cover = lines.len() <= 12
         && lines
             .iter()
             .all(|l| l.chars().count() <= 30 && !l.contains(['。', '！', '？', '!', '?']));
-    if !before.is_empty() && !cover {
+    let preface = !before.is_empty() && !cover;
+    if preface {
         parts.push(text[..cuts[0]].to_owned());
     }
+    // A heading with nothing under it is no essay either.
+    let mut empty = Vec::new();
     for pair in cuts.windows(2) {
-        parts.push(text[pair[0]..pair[1]].to_owned());
+        let part = &text[pair[0]..pair[1]];
+        let mut lines = part.lines().filter(|l| !l.trim().is_empty());
+        let heading = lines.next().unwrap_or_default().trim().to_owned();
+        if lines.next().is_none() {
+            empty.push(heading);
+        } else {
+            parts.push(part.to_owned());
+        }
     }
+    let cover = (cover && !before.is_empty()).then(|| match lines.len() {
+        1 => lines[0].trim().to_owned(),
+        n => format!("{} and {} more line(s)", lines[0].trim(), n - 1),
+    });
     Document {
         parts,
-        cover: (cover && !before.is_empty()).then(|| lines.join(" / ")),
+        cover,
+        empty,
+        preface,
+        whole: text,
     }
 }
 
@@ -178,6 +199,18 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
     let mut paragraph = Paragraph::default();
     // A page or section break read: the next paragraph of the body starts a page.
     let mut page_break = false;
+    // Inside a section's properties: whether the section starts a page.
+    let mut section: Option<bool> = None;
+    let value = |e: &quick_xml::events::BytesStart<'_>| {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.local_name().into_inner() == "val")
+            .map(|a| String::from(a.value.as_ref()))
+    };
+    // A switch of WordprocessingML: on unless its value says off.
+    let on = |e: &quick_xml::events::BytesStart<'_>| {
+        value(e).is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "off"))
+    };
     // The text of the body, and of each text box open (innermost last); the text boxes closed
     // in the paragraph being read, which follow it.
     let mut out = String::new();
@@ -196,13 +229,17 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
                 Some("p") if hidden == 0 && in_body => {
                     paragraph = Paragraph {
                         start: target.len(),
+                        end: target.len(),
                         heading: false,
                         new_page: std::mem::take(&mut page_break),
                     };
                 }
-                Some("sectPr") if hidden == 0 && in_body => page_break = true,
+                Some("sectPr") if hidden == 0 && in_body => section = Some(true),
                 Some("t") => in_text = true,
-                Some("del" | "moveFrom" | "rt" | "mc:Fallback") => hidden += 1,
+                Some(
+                    "del" | "moveFrom" | "rt" | "mc:Fallback" | "pPrChange" | "rPrChange"
+                    | "sectPrChange",
+                ) => hidden += 1,
                 Some("txbxContent") if hidden == 0 => {
                     boxes.push(String::new());
                     after.push(Vec::new());
@@ -211,8 +248,12 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
             },
             Event::End(e) => match local(e.name()) {
                 Some("t") => in_text = false,
-                Some("del" | "moveFrom" | "rt" | "mc:Fallback") => {
-                    hidden = hidden.saturating_sub(1)
+                Some(
+                    "del" | "moveFrom" | "rt" | "mc:Fallback" | "pPrChange" | "rPrChange"
+                    | "sectPrChange",
+                ) => hidden = hidden.saturating_sub(1),
+                Some("sectPr") if hidden == 0 && in_body => {
+                    page_break |= section.take().unwrap_or(true);
                 }
                 Some("txbxContent") if hidden == 0 => {
                     let text = boxes.pop().unwrap_or_default();
@@ -223,6 +264,7 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
                 }
                 Some("p") if hidden == 0 => {
                     if in_body {
+                        paragraph.end = target.len();
                         body.push(paragraph);
                         // An empty paragraph on a new page (a page break alone) leaves the
                         // page to the next.
@@ -246,8 +288,12 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
                             && headings.iter().any(|h| h.as_str() == a.value.as_ref())
                     });
                 }
-                Some("pageBreakBefore") if in_body => paragraph.new_page = true,
+                Some("pageBreakBefore") if in_body => paragraph.new_page = on(&e),
                 Some("sectPr") if in_body => page_break = true,
+                // A section that goes on on the same page.
+                Some("type") if in_body && section.is_some() => {
+                    section = Some(value(&e).is_none_or(|v| v != "continuous"));
+                }
                 Some("br")
                     if in_body
                         && e.attributes().flatten().any(|a| {
@@ -393,7 +439,7 @@ mod tests {
         let (text, paras) = paragraphs(&whole, &headings).unwrap();
         assert_eq!(parts(text, &paras).parts.len(), 1);
         let styles = r#"<w:styles><w:style w:styleId="1"><w:name w:val="heading 1"/></w:style><w:style w:styleId="2"><w:name w:val="heading 2"/></w:style><w:style w:styleId="a3"><w:name w:val="Title"/></w:style></w:styles>"#;
-        assert_eq!(heading_styles(styles), ["1", "a3"]);
+        assert_eq!(heading_styles(styles), ["1"]);
     }
 
     #[test]

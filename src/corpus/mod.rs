@@ -892,15 +892,27 @@ fn from_sheets(
     let mut read: Vec<(String, Vec<FoundEssay>)> = Vec::new();
     let mut notes = Vec::new();
     let mut damaged = false;
+    // A column named that some sheet has; one that none has fails every sheet, as it fails a
+    // workbook of one.
+    let somewhere = |wanted: &Option<String>| {
+        wanted
+            .as_ref()
+            .is_some_and(|w| sheets.iter().any(|(_, t)| sheet::named(t, w).is_some()))
+    };
+    let (text_somewhere, title_somewhere, id_somewhere) = (
+        somewhere(&options.columns.text),
+        somewhere(&options.columns.title),
+        somewhere(&options.columns.id),
+    );
     for (name, table) in sheets {
         // Optional columns named but missing here: this sheet goes without them.
         let mut own = None;
-        for (named, which) in [
-            (&options.columns.title, "--title-column"),
-            (&options.columns.id, "--id-column"),
+        for (named, which, elsewhere) in [
+            (&options.columns.title, "--title-column", title_somewhere),
+            (&options.columns.id, "--id-column", id_somewhere),
         ] {
             if let Some(wanted) = named {
-                if !table.is_empty() && sheet::named(&table, wanted).is_none() {
+                if elsewhere && !table.is_empty() && sheet::named(&table, wanted).is_none() {
                     notes.push(format!(
                         "sheet {name} has no column {wanted:?} ({which}): read without it"
                     ));
@@ -923,9 +935,9 @@ fn from_sheets(
         );
         if found.is_empty() {
             match &options.columns.text {
-                // Asked for a column this sheet lacks: a sheet skipped.
-                Some(_) => outcomes.push((file, found)),
-                None => notes.push(format!("not read: sheet {name} ({})", file.message)),
+                // Asked for a column no sheet has: each sheet skipped.
+                Some(_) if !text_somewhere => outcomes.push((file, found)),
+                _ => notes.push(format!("not read: sheet {name} ({})", file.message)),
             }
             continue;
         }
@@ -939,16 +951,24 @@ fn from_sheets(
     let mut listed = Vec::new();
     for (name, found) in read {
         listed.push(format!("{name} ({})", found.len()));
-        for mut essay in found {
+        for (place, mut essay) in found.into_iter().enumerate() {
             if several {
                 essay.meta.push((column.to_owned(), name.clone()));
             }
-            if let Some(id) = essay.row_id.take() {
-                let id = if ids.contains(&id) {
-                    format!("{name}!{id}")
-                } else {
-                    id
-                };
+            // With --id-column, every essay is keyed by an id, one a sheet without the column
+            // gives by its place there; an id taken already gets its sheet, then `+`s.
+            let id = match essay.row_id.take() {
+                Some(id) => Some(id),
+                None if options.columns.id.is_some() => Some(format!("{name}!{}", place + 1)),
+                None => None,
+            };
+            if let Some(mut id) = id {
+                if ids.contains(&id) {
+                    id = format!("{name}!{id}");
+                }
+                while ids.contains(&id) {
+                    id.push('+');
+                }
                 ids.insert(id.clone());
                 essay.row_id = Some(id);
             }
@@ -1004,14 +1024,27 @@ fn from_parts(
     document: docx::Document,
     options: &LoadOptions,
 ) -> FileOutcome {
-    let count = document.parts.len();
+    let count = document.parts.len() + document.empty.len();
     let mut essays = Vec::new();
     let mut notes = Vec::new();
     if let Some(cover) = &document.cover {
-        notes.push(format!("its cover ({cover}) is no essay"));
+        notes.push(format!(
+            "the text before the first essay ({cover}) is no essay"
+        ));
     }
-    for (i, part) in document.parts.into_iter().enumerate() {
+    for heading in &document.empty {
+        notes.push(format!("heading {heading} has no text under it"));
+    }
+    // Each part must read as one essay under its heading as title; a part that does not (its
+    // heading not a title: a numbered section, a line of a table) says the headings were the
+    // sections of one text, which is then read whole.
+    let preface = usize::from(document.preface);
+    for (i, part) in document.parts.iter().enumerate() {
         let (file, found) = from_decoded(path.clone(), bytes, "DOCX", part, None, options);
+        let titled = found.len() == 1 && found[0].title.is_some();
+        if i >= preface && !titled {
+            return from_decoded(path, bytes, "DOCX", document.whole, None, options);
+        }
         if found.is_empty() {
             notes.push(format!("part {} not read: {}", i + 1, file.message));
         }
