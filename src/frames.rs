@@ -834,10 +834,8 @@ const GROUP_HEADERS: &[&str] = &[
     "meta_sheet",
 ];
 
-/// Words in a header that say it holds an amount, not a group (班级平均分, 小组得分).
-const MEASURE_WORDS: &[&str] = &[
-    "分", "成绩", "率", "数", "平均", "score", "mark", "rate", "mean", "average",
-];
+/// What may follow a group's name in the header of its codes (班级代码, 班号).
+const CODE_SUFFIXES: &[&str] = &["代码", "编号", "号", "名称", "名", "编码", "id"];
 
 /// Words in the header of a ranking, which measures (名次 1…n is consecutive too).
 const RANK_HEADERS: &[&str] = &["名次", "排名", "排序", "rank"];
@@ -943,13 +941,18 @@ fn correlations(
         }
         let lower = name.to_lowercase();
         let ranking = RANK_HEADERS.iter().any(|h| lower.contains(h));
-        // A header naming a group and no amount: 班级, 性别(1男2女), 班级代码 and 考试日期 are
-        // codes, 班级平均分 and 小组得分 measure.
-        let measure = MEASURE_WORDS.iter().any(|w| lower.contains(w));
+        // A header naming a group, not an amount: 班级, 性别(1男2女), 班级代码 and 考试日期
+        // are codes; 班级平均分, 小组合作 and 学校满意度 measure.
         let group = GROUP_HEADERS.iter().any(|h| {
-            lower.trim() == *h || !h.is_ascii() && h.chars().count() > 1 && lower.contains(h)
+            let rest = lower.trim().strip_prefix(h).map(str::trim);
+            lower.trim() == *h
+                || matches!(*h, "日期" | "date") && lower.contains(h)
+                || !h.is_ascii()
+                    && rest.is_some_and(|rest| {
+                        CODE_SUFFIXES.contains(&rest) || rest.starts_with(['(', '（'])
+                    })
         });
-        if !ranking && !measure && group {
+        if !ranking && group {
             eprintln!(
                 "wenxi: note: the correlations table leaves out {name}: it names groups (a class, \
                  a year, a gender), it does not measure the essays; --group-by {name} compares \

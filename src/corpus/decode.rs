@@ -153,7 +153,7 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
     if bytes.contains(&0) {
         // UTF-16 without a BOM has NULs in every ASCII character (a line end is `0A 00`).
         if let Some(encoding) = utf16_without_bom(bytes) {
-            return strict(encoding, bytes);
+            return utf16_read(encoding, bytes);
         }
         return without_stray_nuls(bytes);
     }
@@ -191,7 +191,7 @@ fn detected(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if let Some(encoding) = utf16_without_bom(bytes) {
         // Chinese UTF-16 without line ends or ASCII has no NUL byte; chardetng calls it
         // windows-1252.
-        return strict(encoding, bytes);
+        return utf16_read(encoding, bytes);
     }
     // chardetng says windows-1252 for GBK whose last character is cut, and for UTF-8 followed
     // by GBK (NOTES.md): look again without the last bytes, then line by line.
@@ -508,6 +508,16 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
         })
 }
 
+/// UTF-16 recognised without a BOM, read as with one: a last unit cut short or a few bad
+/// units (a lone surrogate) are mended, said in its repair.
+fn utf16_read(encoding: &'static Encoding, bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    strict(encoding, bytes).or_else(|err| {
+        cut_short(encoding, bytes)
+            .or_else(|| few_bad(encoding, bytes))
+            .ok_or(err)
+    })
+}
+
 fn strict(encoding: &'static Encoding, bytes: &[u8]) -> Result<Decoded, DecodeError> {
     match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
         Some(text) => Ok(Decoded {
@@ -624,6 +634,17 @@ mod tests {
         assert_eq!(decode(&be, None).unwrap().encoding, "UTF-16BE");
         let forced = decode(&le[2..], encoding_for_label("utf-16le")).unwrap();
         assert_eq!(forced.text, TEXT);
+        // A lone surrogate amid UTF-16 without a BOM is mended as with one, said in the repair.
+        let mut damaged: Vec<u8> = format!("{TEXT}\n")
+            .repeat(60)
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        damaged.splice(4..4, [0x00, 0xD8]);
+        let mended = decode(&damaged, None).unwrap();
+        assert_eq!(mended.encoding, "UTF-16LE");
+        assert_eq!(mended.text.matches('\u{FFFD}').count(), 1);
+        assert!(mended.repair.is_some());
         // A binary file is still binary.
         let png = [
             0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',

@@ -82,7 +82,7 @@ pub struct Document {
 }
 
 /// A paragraph of the body: where its text starts, whether it is styled as a title or a
-/// first-level heading, and whether a page or section break comes before it.
+/// first-level heading, and whether a page break comes before it.
 #[derive(Debug, Clone, Copy, Default)]
 struct Paragraph {
     start: usize,
@@ -123,7 +123,8 @@ fn heading_styles(xml: &str) -> Vec<String> {
 }
 
 /// A document of several essays: two or more paragraphs styled as a title or first-level
-/// heading, each after the first on a new page (a page break or a section break before it),
+/// heading, each after the first on a new page (a page break before it, or the paragraph's
+/// page break before; a section break is not read, its kind being told by the next section),
 /// as a teacher compiles a class's essays into one document. Cut before each such heading (the
 /// text before the first, a cover page, is a part of its own). Headings without page breaks
 /// may be the sections of one essay: such a document stays whole.
@@ -147,11 +148,25 @@ fn parts(text: String, paragraphs: &[Paragraph]) -> Document {
     let before = text[..cuts[0]].trim();
     // Front matter of short lines and no sentence (a collection's title, a teacher's name, a
     // table of contents) is no essay; anything with sentences, a preface, is a part.
-    let lines: Vec<&str> = before.lines().filter(|l| !l.trim().is_empty()).collect();
-    let cover = lines.len() <= 12
-        && lines
-            .iter()
-            .all(|l| l.chars().count() <= 30 && !l.contains(['。', '！', '？', '!', '?']));
+    let cover_like = |lines: &[&str]| {
+        lines.len() <= 12
+            && lines.iter().all(|l| {
+                l.chars().count() <= 30
+                    && !l.contains(['。', '！', '？', '!', '?', '，', '；', '、', ',', ';'])
+            })
+    };
+    let mut lines: Vec<&str> = before.lines().filter(|l| !l.trim().is_empty()).collect();
+    // A collection's title may be a Heading 1 itself: its page of short lines is a cover too.
+    let first: Vec<&str> = text[cuts[0]..cuts[1]]
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    if cover_like(&lines) && cover_like(&first) && cuts.len() > 3 {
+        lines.extend(first);
+        cuts.remove(0);
+    }
+    let before = text[..cuts[0]].trim();
+    let cover = cover_like(&lines);
     let preface = !before.is_empty() && !cover;
     if preface {
         parts.push(text[..cuts[0]].to_owned());
@@ -197,11 +212,9 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
     let mut reader = Reader::from_str(xml);
     let mut body: Vec<Paragraph> = Vec::new();
     let mut paragraph = Paragraph::default();
-    // A page or section break read: the next paragraph of the body starts a page.
+    // A page break read: the next paragraph of the body starts a page.
     let mut page_break = false;
-    // Inside a section's properties: whether the section starts a page.
-    let mut section: Option<bool> = None;
-    let value = |e: &quick_xml::events::BytesStart<'_>| {
+    let value = |e: &quick_xml::events::BytesStart<'_>| -> Option<String> {
         e.attributes()
             .flatten()
             .find(|a| a.key.local_name().into_inner() == "val")
@@ -234,7 +247,7 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
                         new_page: std::mem::take(&mut page_break),
                     };
                 }
-                Some("sectPr") if hidden == 0 && in_body => section = Some(true),
+
                 Some("t") => in_text = true,
                 Some(
                     "del" | "moveFrom" | "rt" | "mc:Fallback" | "pPrChange" | "rPrChange"
@@ -252,9 +265,7 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
                     "del" | "moveFrom" | "rt" | "mc:Fallback" | "pPrChange" | "rPrChange"
                     | "sectPrChange",
                 ) => hidden = hidden.saturating_sub(1),
-                Some("sectPr") if hidden == 0 && in_body => {
-                    page_break |= section.take().unwrap_or(true);
-                }
+
                 Some("txbxContent") if hidden == 0 => {
                     let text = boxes.pop().unwrap_or_default();
                     let inner = after.pop().unwrap_or_default();
@@ -288,12 +299,7 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
                             && headings.iter().any(|h| h.as_str() == a.value.as_ref())
                     });
                 }
-                Some("pageBreakBefore") if in_body => paragraph.new_page = on(&e),
-                Some("sectPr") if in_body => page_break = true,
-                // A section that goes on on the same page.
-                Some("type") if in_body && section.is_some() => {
-                    section = Some(value(&e).is_none_or(|v| v != "continuous"));
-                }
+                Some("pageBreakBefore") if in_body => paragraph.new_page |= on(&e),
                 Some("br")
                     if in_body
                         && e.attributes().flatten().any(|a| {

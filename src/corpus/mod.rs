@@ -466,7 +466,7 @@ type FileOutcome = (SourceFile, Vec<FoundEssay>);
 
 /// A workbook's essays: its file, and for each sheet skipped on its own, that sheet as a file.
 fn read_workbook(path: &Path, options: &LoadOptions) -> Vec<FileOutcome> {
-    let shown = path.to_string_lossy().into_owned();
+    let shown = shown(path);
     // calamine reads the file itself: its bytes are not read here too.
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
     let kind = match path.extension().map(|e| e.to_ascii_lowercase()) {
@@ -485,7 +485,7 @@ fn read_workbook(path: &Path, options: &LoadOptions) -> Vec<FileOutcome> {
 }
 
 fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
-    let shown = path.to_string_lossy().into_owned();
+    let shown = shown(path);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
@@ -1040,6 +1040,20 @@ fn from_parts(
     // sections of one text, which is then read whole.
     let preface = usize::from(document.preface);
     for (i, part) in document.parts.iter().enumerate() {
+        // The heading is the essay's title, whatever it ends with (什么是幸福？).
+        let mut lines = part.trim_start().splitn(2, '\n');
+        let (heading, body) = (
+            lines.next().unwrap_or_default().trim(),
+            lines.next().unwrap_or_default(),
+        );
+        if i >= preface {
+            let (_, mut found) = from_decoded(path.clone(), bytes, "DOCX", body, None, options);
+            if found.len() == 1 && found[0].title.is_none() {
+                found[0].title = Some(heading.to_owned());
+                essays.extend(found);
+                continue;
+            }
+        }
         let (file, found) = from_decoded(path.clone(), bytes, "DOCX", part, None, options);
         let titled = found.len() == 1 && found[0].title.is_some();
         if i >= preface && !titled {
@@ -1070,6 +1084,28 @@ fn from_parts(
         message,
     };
     (file, essays)
+}
+
+/// A path as the reports name it: its text, with each byte of a name that is not UTF-8 (a GBK
+/// file name on a UTF-8 system) written `\xD6`, so that two such names never read the same
+/// (and keys stay unique).
+pub fn shown(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().into_owned()
+    }
 }
 
 fn skipped(path: String, bytes: u64, encoding: String, message: String) -> SourceFile {
@@ -1106,6 +1142,18 @@ pub fn is_latin(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two GBK file names on a UTF-8 system: lossy, both read `n_��.txt`.
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_stay_apart() {
+        use std::os::unix::ffi::OsStrExt;
+        let a = Path::new(std::ffi::OsStr::from_bytes(b"d/n_\xd6\xd0.txt"));
+        let b = Path::new(std::ffi::OsStr::from_bytes(b"d/n_\xd6\xd1.txt"));
+        assert_eq!(shown(a), "d/n_\\xD6\\xD0.txt");
+        assert_ne!(shown(a), shown(b));
+        assert_eq!(shown(Path::new("作文/我的老师.txt")), "作文/我的老师.txt");
+    }
 
     /// Essays set aside in a temporary file come back as they went, spreadsheet columns, row
     /// ids, positions and all, in order.

@@ -29,7 +29,7 @@ pub fn find_files(inputs: &[PathBuf], include: &[regex::Regex]) -> Vec<Found> {
         }
     };
     for input in inputs {
-        let shown = input.to_string_lossy().into_owned();
+        let shown = super::shown(input);
         match std::fs::metadata(input) {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 found.push(Found::Problem {
@@ -53,7 +53,7 @@ pub fn find_files(inputs: &[PathBuf], include: &[regex::Regex]) -> Vec<Found> {
                             // wenxi's own reports (CSV, a page) are never its input.
                             if entry.path().join(crate::report::run::RUN_FILE).is_file() {
                                 found.push(Found::NotRead {
-                                    path: entry.path().to_string_lossy().into_owned(),
+                                    path: super::shown(entry.path()),
                                     message: format!(
                                         "a wenxi report folder (it has {}): not read",
                                         crate::report::run::RUN_FILE
@@ -68,7 +68,7 @@ pub fn find_files(inputs: &[PathBuf], include: &[regex::Regex]) -> Vec<Found> {
                                 // The folder's theme lexicon, used for themes.csv.
                             } else if name.starts_with("~$") {
                                 found.push(Found::NotRead {
-                                    path: entry.path().to_string_lossy().into_owned(),
+                                    path: super::shown(entry.path()),
                                     message: "an Office lock file (its document is open in \
                                               Word or Excel): not read"
                                         .to_owned(),
@@ -79,7 +79,7 @@ pub fn find_files(inputs: &[PathBuf], include: &[regex::Regex]) -> Vec<Found> {
                                 push_file(entry.into_path(), &mut found)
                             } else {
                                 found.push(Found::NotRead {
-                                    path: entry.path().to_string_lossy().into_owned(),
+                                    path: super::shown(entry.path()),
                                     message: not_read(entry.path()),
                                 });
                             }
@@ -87,7 +87,7 @@ pub fn find_files(inputs: &[PathBuf], include: &[regex::Regex]) -> Vec<Found> {
                         Ok(entry) => {
                             // Never opened (a FIFO would block its reader forever): one named
                             // like input is a failure to read it, any other merely not input.
-                            let path = entry.path().to_string_lossy().into_owned();
+                            let path = super::shown(entry.path());
                             let message = "not a regular file (a FIFO, socket or device): \
                                            not read"
                                 .to_owned();
@@ -98,7 +98,7 @@ pub fn find_files(inputs: &[PathBuf], include: &[regex::Regex]) -> Vec<Found> {
                             }
                         }
                         Err(err) => {
-                            let path = err.path().unwrap_or(input).to_string_lossy().into_owned();
+                            let path = super::shown(err.path().unwrap_or(input));
                             let message = if err.loop_ancestor().is_some() {
                                 "symbolic link loop: not followed".to_owned()
                             } else {
