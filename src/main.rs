@@ -10,6 +10,15 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
+            // Every file wenxi writes names itself in its error: a bare I/O error is the
+            // terminal's or a pipe's, where the results are printed.
+            if err.downcast_ref::<std::io::Error>().is_some() {
+                eprintln!(
+                    "wenxi: cannot write the results to standard output: {}",
+                    message(&err)
+                );
+                return ExitCode::from(wenxi::cli::EXIT_ERROR);
+            }
             eprintln!("wenxi: {}", message(&err));
             if is_disk_full(&err) {
                 eprintln!(

@@ -852,3 +852,27 @@ fn a_run_that_fails_half_way_leaves_the_previous_reports_whole() {
         .collect();
     assert!(temporaries.is_empty(), "{temporaries:?}");
 }
+
+/// Results that cannot be printed (standard output a full device) are said to be that, not a
+/// full output folder: `structure` writes no report.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_standard_output_is_named() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("wenxi"))
+        .args(["structure"])
+        .arg(common::repo().join("corpus"))
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot write the results to standard output"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("-o"), "{stderr}");
+}
