@@ -122,12 +122,14 @@ fn heading_styles(xml: &str) -> Vec<String> {
     ids
 }
 
-/// A document of several essays: two or more paragraphs styled as a title or first-level
-/// heading, each after the first on a new page (a page break before it, or the paragraph's
-/// page break before; a section break is not read, its kind being told by the next section),
-/// as a teacher compiles a class's essays into one document. Cut before each such heading (the
-/// text before the first, a cover page, is a part of its own). Headings without page breaks
-/// may be the sections of one essay: such a document stays whole.
+/// A document of several essays: two or more paragraphs styled as a first-level heading, each
+/// after the first on a new page (a page break before it, or the paragraph's page break
+/// before; a section break is not read, its kind being told by the next section), as a teacher
+/// compiles a class's essays into one document. Cut before each such heading. The text before
+/// the first is a part of its own (a preface) unless it is a few short lines without clauses
+/// (a cover, a table of contents: `Document::cover`), as is a first heading's page of such
+/// lines. Headings without page breaks may be the sections of one essay: such a document stays
+/// whole.
 fn parts(text: String, paragraphs: &[Paragraph]) -> Document {
     let headings: Vec<&Paragraph> = paragraphs
         .iter()
