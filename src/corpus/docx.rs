@@ -91,6 +91,14 @@ struct Paragraph {
     new_page: bool,
 }
 
+/// The value of an element's attribute `name` (by its local name: `w:val` or `val`).
+fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().into_inner() == name)
+        .map(|a| String::from(a.value.as_ref()))
+}
+
 /// The ids of the styles named `heading 1` in `word/styles.xml` (Word keeps the built-in names
 /// in English whatever the language of its menus: 标题 1 is `heading 1`, with an id such as
 /// `1`). The Title style is a cover's, not an essay's.
@@ -98,12 +106,6 @@ fn heading_styles(xml: &str) -> Vec<String> {
     let mut reader = Reader::from_str(xml);
     let mut ids = Vec::new();
     let mut current: Option<String> = None;
-    let attribute = |e: &quick_xml::events::BytesStart<'_>, name: &str| {
-        e.attributes()
-            .flatten()
-            .find(|a| a.key.local_name().into_inner() == name)
-            .map(|a| String::from(a.value.as_ref()))
-    };
     while let Ok(event) = reader.read_event() {
         match event {
             Event::Start(e) if local(e.name()) == Some("style") => {
@@ -216,15 +218,9 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
     let mut paragraph = Paragraph::default();
     // A page break read: the next paragraph of the body starts a page.
     let mut page_break = false;
-    let value = |e: &quick_xml::events::BytesStart<'_>| -> Option<String> {
-        e.attributes()
-            .flatten()
-            .find(|a| a.key.local_name().into_inner() == "val")
-            .map(|a| String::from(a.value.as_ref()))
-    };
     // A switch of WordprocessingML: on unless its value says off.
     let on = |e: &quick_xml::events::BytesStart<'_>| {
-        value(e).is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "off"))
+        attribute(e, "val").is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "off"))
     };
     // The text of the body, and of each text box open (innermost last); the text boxes closed
     // in the paragraph being read, which follow it.
@@ -296,18 +292,11 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
             Event::Empty(e) => match local(e.name()) {
                 _ if hidden > 0 => {}
                 Some("pStyle") if in_body => {
-                    paragraph.heading = e.attributes().flatten().any(|a| {
-                        a.key.local_name().into_inner() == "val"
-                            && headings.iter().any(|h| h.as_str() == a.value.as_ref())
-                    });
+                    paragraph.heading =
+                        attribute(&e, "val").is_some_and(|style| headings.contains(&style));
                 }
                 Some("pageBreakBefore") if in_body => paragraph.new_page |= on(&e),
-                Some("br")
-                    if in_body
-                        && e.attributes().flatten().any(|a| {
-                            a.key.local_name().into_inner() == "type" && a.value.as_ref() == "page"
-                        }) =>
-                {
+                Some("br") if in_body && attribute(&e, "type").is_some_and(|t| t == "page") => {
                     // At the start of a paragraph, the paragraph starts the page; later in
                     // it, the next paragraph does.
                     if target[paragraph.start..].trim().is_empty() {

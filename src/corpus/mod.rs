@@ -619,20 +619,16 @@ fn from_decoded(
             split.empty_titles
         ));
     }
-    let status = if repair.is_some() {
-        FileStatus::Repaired
-    } else {
-        FileStatus::Ok
-    };
+    let damaged = repair.is_some();
     notes.extend(repair);
-    let file = SourceFile {
+    let file = read_ok(
         path,
-        encoding: encoding.to_owned(),
         bytes,
-        essays: split.essays.len(),
-        status,
-        message: notes.join("; "),
-    };
+        encoding,
+        split.essays.len(),
+        damaged,
+        notes.join("; "),
+    );
     (
         file,
         split
@@ -850,18 +846,7 @@ fn from_sheet(
             Vec::new(),
         );
     }
-    let file = SourceFile {
-        path,
-        encoding: encoding.to_owned(),
-        bytes,
-        essays: essays.len(),
-        status: if damaged {
-            FileStatus::Repaired
-        } else {
-            FileStatus::Ok
-        },
-        message,
-    };
+    let file = read_ok(path, bytes, encoding, essays.len(), damaged, message);
     (file, essays)
 }
 
@@ -1000,18 +985,7 @@ fn from_sheets(
         return outcomes;
     }
     eprintln!("wenxi: {path}: {message}");
-    let file = SourceFile {
-        path,
-        encoding: kind.to_owned(),
-        bytes,
-        essays: essays.len(),
-        status: if damaged {
-            FileStatus::Repaired
-        } else {
-            FileStatus::Ok
-        },
-        message,
-    };
+    let file = read_ok(path, bytes, kind, essays.len(), damaged, message);
     outcomes.insert(0, (file, essays));
     outcomes
 }
@@ -1075,14 +1049,7 @@ fn from_parts(
     if essays.is_empty() {
         return (skipped(path, bytes, "DOCX".to_owned(), message), Vec::new());
     }
-    let file = SourceFile {
-        path,
-        encoding: "DOCX".to_owned(),
-        bytes,
-        essays: essays.len(),
-        status: FileStatus::Ok,
-        message,
-    };
+    let file = read_ok(path, bytes, "DOCX", essays.len(), false, message);
     (file, essays)
 }
 
@@ -1105,6 +1072,29 @@ pub fn shown(path: &Path) -> String {
     #[cfg(not(unix))]
     {
         path.to_string_lossy().into_owned()
+    }
+}
+
+/// The record of a file read: `ok`, or `repaired` if it was `damaged` but read.
+fn read_ok(
+    path: String,
+    bytes: u64,
+    encoding: &str,
+    essays: usize,
+    damaged: bool,
+    message: String,
+) -> SourceFile {
+    SourceFile {
+        path,
+        encoding: encoding.to_owned(),
+        bytes,
+        essays,
+        status: if damaged {
+            FileStatus::Repaired
+        } else {
+            FileStatus::Ok
+        },
+        message,
     }
 }
 
