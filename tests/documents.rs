@@ -484,3 +484,106 @@ fn a_compiled_word_document_is_cut_at_its_headings_on_new_pages() {
     let (essays, _, _) = analyze(&[&whole], &[]);
     assert_eq!(essays.rows.len(), 1);
 }
+
+/// A Word document of the body `xml` (WordprocessingML inside `<w:body>`).
+fn write_docx_body(path: &Path, xml: &str) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    write!(
+        zip,
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{xml}</w:body></w:document>"#
+    )
+    .unwrap();
+    zip.finish().unwrap();
+}
+
+fn paragraph(text: &str) -> String {
+    format!("<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>")
+}
+
+/// A table of `rows`, each cell one paragraph.
+fn table(rows: &[&[&str]]) -> String {
+    let mut xml = String::from("<w:tbl><w:tblPr/>");
+    for row in rows {
+        xml.push_str("<w:tr>");
+        for cell in *row {
+            xml.push_str(&format!("<w:tc><w:tcPr/>{}</w:tc>", paragraph(cell)));
+        }
+        xml.push_str("</w:tr>");
+    }
+    xml.push_str("</w:tbl>");
+    xml
+}
+
+/// Essays in Word under the form a school prints above them (班级 and 姓名 beside their values,
+/// after a colon in a cell, spaced out as `姓  名：`, or a row of labels over a row of values):
+/// the form's fields are the essay's 班级 and 姓名, and its text is no part of the essay (the
+/// words are those of the same text read as a .txt file). A table of sentences is read as text,
+/// and `--group-by 班级` groups the documents by their forms.
+#[test]
+fn a_word_documents_form_is_its_metadata() {
+    let plain = words_of_plain_texts();
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (class, student, title, essay)) in ESSAYS.iter().enumerate() {
+        let (class_cell, student_cell) = (format!("班级：{class}"), format!("姓  名：{student}"));
+        let form = match i {
+            0 => table(&[
+                &["班级", class, "姓名", student],
+                &["得分", "", "评卷人", ""],
+            ]),
+            1 => table(&[&[&class_cell, &student_cell]]),
+            _ => table(&[&["班 级", "姓 名", "学号"], &[class, student, "07"]]),
+        };
+        let mut xml = form + &paragraph(title);
+        for line in essay.lines() {
+            xml.push_str(&paragraph(line));
+        }
+        write_docx_body(&dir.path().join(format!("{i}.docx")), &xml);
+    }
+    let (essays, _, out) = analyze(&[dir.path()], &["--group-by", "班级"]);
+    let rows = essays.records();
+    assert_eq!(rows.len(), 3);
+    for (row, ((class, student, title, _), words)) in rows.iter().zip(ESSAYS.iter().zip(&plain)) {
+        assert_eq!(row["title"], *title);
+        assert_eq!(row["班级"], *class);
+        assert_eq!(row["姓名"], *student);
+        assert_eq!(&row["words"], words, "{title}");
+    }
+    assert_eq!(rows[2]["学号"], "07");
+    assert_eq!(rows[0]["学号"], "");
+    let files = Csv::read(&out.path().join("files.csv"));
+    assert!(
+        files.column("message")[0].contains("form fields read as metadata: 班级, 姓名"),
+        "{:?}",
+        files.column("message")
+    );
+    let groups = Csv::read(&out.path().join("groups.csv"));
+    assert_eq!(groups.column("group"), ["一班", "二班"]);
+    assert_eq!(groups.column("essays"), ["2", "1"]);
+
+    // A table of sentences is the essay's text: its words are counted, as in the .txt.
+    let (_, _, _, essay) = ESSAYS[0];
+    let sentences = "春天来了，花都开了。";
+    let text_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        text_dir.path().join("a.txt"),
+        format!("{essay}\n{sentences}\n"),
+    )
+    .unwrap();
+    let mut xml = String::new();
+    for line in essay.lines() {
+        xml.push_str(&paragraph(line));
+    }
+    xml.push_str(&table(&[&[sentences]]));
+    let doc_dir = tempfile::tempdir().unwrap();
+    write_docx_body(&doc_dir.path().join("a.docx"), &xml);
+    let (from_txt, _, _) = analyze(&[text_dir.path()], &[]);
+    let (from_docx, _, _) = analyze(&[doc_dir.path()], &[]);
+    assert_eq!(from_docx.column("words"), from_txt.column("words"));
+    assert!(!from_docx.records()[0].contains_key("班级"));
+}

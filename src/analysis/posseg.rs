@@ -24,7 +24,8 @@ struct Model {
     /// By state: its position (b'B', b'M', b'E' or b'S') and tag.
     states: Vec<(u8, &'static str)>,
     start: Vec<f64>,
-    /// `trans[from * n + to]`, −∞ where there is none.
+    /// `trans[to * n + from]`, −∞ where there is none: by the state gone to, so that a step's
+    /// predecessors of a state are read from one row (the search reads them so).
     trans: Vec<f64>,
     /// By state: whether it has any transition out.
     leads: Vec<bool>,
@@ -120,7 +121,7 @@ impl Model {
                     for pair in parts {
                         let (to, p) = pair.split_once(':').expect("to:p");
                         let to: u16 = to.parse().expect("a state");
-                        model.trans[from * n + usize::from(to)] = float(p);
+                        model.trans[usize::from(to) * n + from] = float(p);
                         model.next[from].insert(to);
                         model.before[usize::from(to)].insert(from as u16);
                         model.leads[from] = true;
@@ -200,10 +201,9 @@ impl Model {
                 // Over the predecessors with a transition to `y`; the others add −∞, which
                 // wins only a tie of −∞, where the largest state wins.
                 let mut best: Option<(f64, u16)> = None;
+                let into = &self.trans[usize::from(y) * n..][..n];
                 for y0 in self.before[usize::from(y)].and(prev).iter() {
-                    let p = v[usize::from(y0)]
-                        + self.trans[usize::from(y0) * n + usize::from(y)]
-                        + emit;
+                    let p = v[usize::from(y0)] + into[usize::from(y0)] + emit;
                     // Predecessors come smallest first: the later wins a tie.
                     if p > f64::NEG_INFINITY && best.is_none_or(|(q, _)| p >= q) {
                         best = Some((p, y0));

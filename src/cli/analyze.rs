@@ -116,7 +116,7 @@ pub struct Args {
     #[command(flatten)]
     pub report_script: super::input::ReportScriptArg,
 
-    /// Group the essays by this column of their spreadsheet or of --metadata (班级, 年级 …): groups.csv gives
+    /// Group the essays by this column of their spreadsheet, field of their Word form or column of --metadata (班级, 年级 …): groups.csv gives
     /// each group's size, the means of its structure figures and the words that set it apart
     /// from the rest
     #[arg(long, value_name = "COLUMN")]
@@ -227,11 +227,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     }
     args.input.warn_unused_columns(&[]);
     let load_options = args.input.load_options()?;
-    // A --group-by column can only come from --metadata or spreadsheet input: when no
-    // spreadsheet is given, the metadata's header says now, not after the whole run, whether
+    // A --group-by column can only come from --metadata, spreadsheet input or a Word
+    // document's form: when neither a spreadsheet nor a Word document is given, the metadata's header says now, not after the whole run, whether
     // the column is there.
     if let Some(column) = &args.group_by {
-        if !args.input.may_read_sheets() {
+        if !args.input.may_have_columns() {
             let columns = args.input.metadata_columns()?;
             if !columns.iter().any(|c| c == column) {
                 match &args.input.metadata {
@@ -242,7 +242,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     ),
                     None => anyhow::bail!(
                         "--group-by {column:?}: the essays have no columns to group by; give a \
-                         spreadsheet of essays (one a row) or --metadata FILE with that column"
+                         spreadsheet of essays (one a row), Word documents under a form with \
+                         that field, or --metadata FILE with that column"
                     ),
                 }
             }
@@ -483,8 +484,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         if let (Some((_, false)), Some(column)) = (&analysis.groups, &args.group_by) {
             eprintln!(
                 "wenxi: warning: no essay has a column {column:?} (--group-by takes a column of \
-                 spreadsheet input or of --metadata; essays.csv shows them after its own \
-                 columns): groups.csv has one group, {}",
+                 spreadsheet input, a field of a Word document's form or a column of \
+                 --metadata; essays.csv shows them after its own columns): groups.csv has one \
+                 group, {}",
                 crate::analysis::groups::NO_VALUE
             );
         }

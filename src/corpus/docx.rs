@@ -5,6 +5,10 @@
 //! writes beside the newer (`mc:Fallback`). A text box's paragraphs come after the paragraph
 //! that holds the box, not inside it. Elements are taken by their local name in WordprocessingML
 //! (`w:t`, or `t` where the document declares it as the default namespace).
+//!
+//! A table of short cells that is a school's essay form (班级 | 高一(3)班 | 姓名 | 张三, or
+//! `班级：高一(3)班` in a cell) is no part of the essay: its fields are the essay's metadata
+//! ([`Document::meta`]) and its text is left out. Any other table is read a cell a line.
 
 use std::io::Read;
 
@@ -58,13 +62,15 @@ pub fn text(bytes: &[u8]) -> Result<Document, String> {
         true => vec!["Heading1".to_owned(), "1".to_owned()],
         false => headings,
     };
-    let (text, paragraphs) = paragraphs(&xml, &headings)?;
+    let (text, paragraphs, forms) = paragraphs(&xml, &headings)?;
     if text.trim().is_empty() && (xml.contains("<w:drawing") || xml.contains("<w:pict")) {
         return Err(
             "the document holds pictures and no text (a scanned essay needs OCR first)".to_owned(),
         );
     }
-    Ok(parts(text, &paragraphs))
+    let mut document = parts(text, &paragraphs);
+    document.meta = forms_of_parts(&document, &forms);
+    Ok(document)
 }
 
 /// The text of a document: one part, or several essays and the short cover text before the
@@ -79,6 +85,238 @@ pub struct Document {
     pub preface: bool,
     /// The whole text, when cut: read whole if the parts turn out not to be essays.
     pub whole: String,
+    /// The fields of the forms in each part (beside `parts`), and of all of them (last), for
+    /// the whole text: (label, value), each label once, the first value found.
+    pub meta: Vec<Vec<(String, String)>>,
+}
+
+impl Document {
+    /// The fields of the forms of part `i`.
+    pub fn part_meta(&self, i: usize) -> &[(String, String)] {
+        self.meta.get(i).map_or(&[], Vec::as_slice)
+    }
+
+    /// The fields of every form of the document.
+    pub fn all_meta(&self) -> &[(String, String)] {
+        self.meta.last().map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A form read and left out of the text: where its text would have been, and its fields.
+type Form = (usize, Vec<(String, String)>);
+
+/// The fields of the forms that fall in each part of `document` (a form with nothing but
+/// blank lines between it and the next part's heading goes with that part: a form above the
+/// title), then of all forms; a form in the text before the first part (a cover) goes with no
+/// part.
+fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, String)>> {
+    let mut meta = vec![Vec::new(); document.parts.len() + 1];
+    let add = |fields: &mut Vec<(String, String)>, pairs: &[(String, String)]| {
+        for (label, value) in pairs {
+            if !fields.iter().any(|(l, _)| l == label) {
+                fields.push((label.clone(), value.clone()));
+            }
+        }
+    };
+    let whole = document.parts.len();
+    for (_, pairs) in forms {
+        add(&mut meta[whole], pairs);
+    }
+    if document.parts.len() == 1 {
+        meta[0] = meta[whole].clone();
+        return meta;
+    }
+    // Where each part starts in the whole text: parts are slices of it, in order.
+    let text = &document.whole;
+    let mut starts = Vec::with_capacity(document.parts.len());
+    let mut from = 0;
+    for part in &document.parts {
+        let at = text[from..].find(part.as_str()).map_or(from, |i| from + i);
+        starts.push(at);
+        from = at + part.len();
+    }
+    for (at, pairs) in forms {
+        let next = starts.partition_point(|&s| s <= *at);
+        let part = match starts.get(next) {
+            Some(&s) if text[*at..s].trim().is_empty() => Some(next),
+            _ => next.checked_sub(1),
+        };
+        // A form in the cover, before the first part and not just above it, is no essay's.
+        if let Some(part) = part {
+            add(&mut meta[part], pairs);
+        }
+    }
+    meta
+}
+
+/// The labels of the fields of a school's essay form, written without spaces or colon.
+const FORM_LABELS: &[&str] = &[
+    "班级",
+    "班别",
+    "班",
+    "姓名",
+    "学生",
+    "学生姓名",
+    "学号",
+    "考号",
+    "座号",
+    "座位号",
+    "准考证号",
+    "考场",
+    "考生",
+    "学校",
+    "年级",
+    "性别",
+    "日期",
+    "时间",
+    "得分",
+    "分数",
+    "成绩",
+    "等级",
+    "评分",
+    "总分",
+    "题目",
+    "标题",
+    "文题",
+    "作文题目",
+    "指导教师",
+    "指导老师",
+    "教师",
+    "老师",
+    "评卷人",
+    "阅卷人",
+    "组别",
+    "小组",
+    "字数",
+];
+
+/// A cell of a form is at most this many characters; a table with a longer cell is text.
+const FORM_CELL_CHARS: usize = 30;
+
+/// `cell` as a form's label (spaces taken out: `姓  名：` is `姓名`): one of [`FORM_LABELS`],
+/// or a short name ended by a colon (`家长签字：`).
+fn form_label(cell: &str) -> Option<String> {
+    let compact: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    let name = compact.trim_end_matches(['：', ':']);
+    let colon = name.len() < compact.len();
+    let known = FORM_LABELS.contains(&name);
+    let short = (1..=8).contains(&name.chars().count())
+        && name.chars().all(|c| c.is_alphabetic() && !c.is_ascii());
+    (known || colon && short).then(|| name.to_owned())
+}
+
+/// The fields written in one cell: `班级：高一(3)班`, or several, `班级：三班 姓 名：张三`.
+/// Empty when the cell holds no colon after a label.
+fn inline_fields(cell: &str) -> Vec<(String, String)> {
+    let pieces: Vec<&str> = cell.split(['：', ':']).collect();
+    if pieces.len() < 2 {
+        return Vec::new();
+    }
+    let mut fields = Vec::new();
+    let Some(mut label) = form_label(pieces[0]) else {
+        return Vec::new();
+    };
+    for (i, piece) in pieces.iter().enumerate().skip(1) {
+        let last = i + 1 == pieces.len();
+        // A piece between two colons is a value, then the next label: the longest end of it
+        // that is a known label (spaces inside taken out), else its last word.
+        let (value, next) = if last {
+            (piece.trim(), None)
+        } else {
+            let words: Vec<(usize, &str)> =
+                piece.match_indices(|c: char| !c.is_whitespace()).collect();
+            let split = (0..words.len())
+                .map(|k| words[k].0)
+                .find(|&at| {
+                    let tail: String = piece[at..].chars().filter(|c| !c.is_whitespace()).collect();
+                    FORM_LABELS.contains(&tail.as_str())
+                })
+                .or_else(|| piece.trim_end().rfind(char::is_whitespace).map(|at| at + 1));
+            match split {
+                Some(at) => (piece[..at].trim(), form_label(&piece[at..])),
+                None => return Vec::new(),
+            }
+        };
+        fields.push((label.clone(), value.to_owned()));
+        match next {
+            Some(next) => label = next,
+            None if last => {}
+            None => return Vec::new(),
+        }
+    }
+    fields
+}
+
+/// The fields of a table if it is a school's essay form: every cell short and no sentence,
+/// and most of its filled cells labels and their values (a label beside its value, a label
+/// with its value after a colon, or a row of labels over a row of values), at least one label
+/// a known one. Fields with no value (`得分` left blank) count but are not kept.
+fn form_fields(rows: &[Vec<String>]) -> Option<Vec<(String, String)>> {
+    let cells: Vec<&str> = rows.iter().flatten().map(|c| c.trim()).collect();
+    let filled = cells.iter().filter(|c| !c.is_empty()).count();
+    if filled == 0
+        || cells.iter().any(|c| {
+            c.chars().count() > FORM_CELL_CHARS || c.contains(['。', '！', '？', '!', '?', '；'])
+        })
+    {
+        return None;
+    }
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut used = 0;
+    // A row of labels over a row of values.
+    if let [labels, values] = rows {
+        let named: Vec<Option<String>> = labels.iter().map(|c| form_label(c)).collect();
+        if named
+            .iter()
+            .zip(labels)
+            .all(|(n, c)| n.is_some() || c.trim().is_empty())
+            && values
+                .iter()
+                .all(|v| v.trim().is_empty() || form_label(v).is_none())
+        {
+            for (name, value) in named.into_iter().zip(values) {
+                if let Some(name) = name {
+                    used += 1 + usize::from(!value.trim().is_empty());
+                    fields.push((name, value.trim().to_owned()));
+                }
+            }
+        }
+    }
+    if fields.is_empty() {
+        for row in rows {
+            let row: Vec<&str> = row
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+                .collect();
+            let mut j = 0;
+            while j < row.len() {
+                let inline = inline_fields(row[j]);
+                if inline.iter().any(|(_, v)| !v.is_empty()) {
+                    used += 1;
+                    fields.extend(inline);
+                    j += 1;
+                    continue;
+                }
+                if let Some(label) = form_label(row[j]) {
+                    let value = row.get(j + 1).filter(|v| form_label(v).is_none());
+                    used += 1 + usize::from(value.is_some());
+                    fields.push((label, value.map_or(String::new(), |v| v.to_string())));
+                    j += 1 + usize::from(value.is_some());
+                    continue;
+                }
+                j += 1;
+            }
+        }
+    }
+    let known = fields
+        .iter()
+        .any(|(label, _)| FORM_LABELS.contains(&label.as_str()));
+    if !known || used * 2 < filled {
+        return None;
+    }
+    fields.retain(|(_, value)| !value.is_empty());
+    Some(fields)
 }
 
 /// A paragraph of the body: where its text starts, whether it is styled as a title or a
@@ -144,6 +382,7 @@ fn parts(text: String, paragraphs: &[Paragraph]) -> Document {
             empty: Vec::new(),
             preface: false,
             whole: String::new(),
+            meta: Vec::new(),
         };
     }
     let mut cuts: Vec<usize> = headings.iter().map(|p| p.start).collect();
@@ -197,6 +436,7 @@ fn parts(text: String, paragraphs: &[Paragraph]) -> Document {
         empty,
         preface,
         whole: text,
+        meta: Vec::new(),
     }
 }
 
@@ -210,11 +450,29 @@ fn local(name: QName<'_>) -> Option<&str> {
     }
 }
 
+/// A table of the body being read: where its text starts, how many paragraphs of the body came
+/// before it, its rows of cells, where the cell being read starts, how deep in tables the
+/// reader is, and whether it holds what a form does not (a table or a text box).
+struct Table {
+    start: usize,
+    paragraphs: usize,
+    rows: Vec<Vec<String>>,
+    cell: usize,
+    depth: usize,
+    plain: bool,
+}
+
 /// The paragraphs of a WordprocessingML body, and where each paragraph of the body (not of a
-/// text box) starts, with whether it is styled as one of `headings`.
-fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>), String> {
+/// text box) starts, with whether it is styled as one of `headings`; and the forms of the body,
+/// whose text is left out ([`form_fields`]).
+fn paragraphs(
+    xml: &str,
+    headings: &[String],
+) -> Result<(String, Vec<Paragraph>, Vec<Form>), String> {
     let mut reader = Reader::from_str(xml);
     let mut body: Vec<Paragraph> = Vec::new();
+    let mut forms: Vec<Form> = Vec::new();
+    let mut table: Option<Table> = None;
     let mut paragraph = Paragraph::default();
     // A page break read: the next paragraph of the body starts a page.
     let mut page_break = false;
@@ -247,11 +505,40 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
                 }
 
                 Some("t") => in_text = true,
+                Some("tbl") if hidden == 0 && in_body => match &mut table {
+                    Some(outer) => {
+                        outer.depth += 1;
+                        outer.plain = true;
+                    }
+                    None => {
+                        table = Some(Table {
+                            start: target.len(),
+                            paragraphs: body.len(),
+                            rows: Vec::new(),
+                            cell: target.len(),
+                            depth: 1,
+                            plain: false,
+                        })
+                    }
+                },
+                Some("tr") if hidden == 0 && in_body => {
+                    if let Some(t) = table.as_mut().filter(|t| t.depth == 1) {
+                        t.rows.push(Vec::new());
+                    }
+                }
+                Some("tc") if hidden == 0 && in_body => {
+                    if let Some(t) = table.as_mut().filter(|t| t.depth == 1) {
+                        t.cell = target.len();
+                    }
+                }
                 Some(
                     "del" | "moveFrom" | "rt" | "mc:Fallback" | "pPrChange" | "rPrChange"
                     | "sectPrChange",
                 ) => hidden += 1,
                 Some("txbxContent") if hidden == 0 => {
+                    if let Some(t) = &mut table {
+                        t.plain = true;
+                    }
                     boxes.push(String::new());
                     after.push(Vec::new());
                 }
@@ -259,6 +546,28 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
             },
             Event::End(e) => match local(e.name()) {
                 Some("t") => in_text = false,
+                Some("tc") if hidden == 0 && in_body => {
+                    if let Some(t) = table.as_mut().filter(|t| t.depth == 1) {
+                        let text = target[t.cell.min(target.len())..].trim().to_owned();
+                        if let Some(row) = t.rows.last_mut() {
+                            row.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
+                        }
+                    }
+                }
+                Some("tbl") if hidden == 0 && in_body => {
+                    if let Some(t) = &mut table {
+                        t.depth -= 1;
+                        if t.depth == 0 {
+                            let t = table.take().expect("a table");
+                            if let Some(fields) = (!t.plain).then(|| form_fields(&t.rows)).flatten()
+                            {
+                                target.truncate(t.start);
+                                body.truncate(t.paragraphs);
+                                forms.push((t.start, fields));
+                            }
+                        }
+                    }
+                }
                 Some(
                     "del" | "moveFrom" | "rt" | "mc:Fallback" | "pPrChange" | "rPrChange"
                     | "sectPrChange",
@@ -333,7 +642,7 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<(String, Vec<Paragraph>)
     for text in boxes {
         out.push_str(&text);
     }
-    Ok((out, body))
+    Ok((out, body, forms))
 }
 
 #[cfg(test)]
@@ -418,7 +727,7 @@ mod tests {
              <w:p><w:r><w:t>秋天凉了。</w:t></w:r></w:p>",
         );
         let headings = ["1".to_owned()];
-        let (text, paras) = paragraphs(&xml, &headings).unwrap();
+        let (text, paras, _) = paragraphs(&xml, &headings).unwrap();
         let document = parts(text, &paras);
         assert_eq!(
             document.parts,
@@ -433,10 +742,76 @@ mod tests {
         let whole = xml
             .replace("<w:br w:type=\"page\"/>", "")
             .replace("<w:pageBreakBefore/>", "");
-        let (text, paras) = paragraphs(&whole, &headings).unwrap();
+        let (text, paras, _) = paragraphs(&whole, &headings).unwrap();
         assert_eq!(parts(text, &paras).parts.len(), 1);
         let styles = r#"<w:styles><w:style w:styleId="1"><w:name w:val="heading 1"/></w:style><w:style w:styleId="2"><w:name w:val="heading 2"/></w:style><w:style w:styleId="a3"><w:name w:val="Title"/></w:style></w:styles>"#;
         assert_eq!(heading_styles(styles), ["1"]);
+    }
+
+    #[test]
+    fn the_fields_of_a_form() {
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(l, v)| (l.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            inline_fields("班级：高一(3)班  姓 名：张三"),
+            pairs(&[("班级", "高一(3)班"), ("姓名", "张三")])
+        );
+        assert_eq!(
+            inline_fields("日期: 2024年5月1日"),
+            pairs(&[("日期", "2024年5月1日")])
+        );
+        // A sentence with a colon is no field.
+        assert!(inline_fields("他说：我们明天去公园").is_empty());
+        let rows = |v: &[&[&str]]| -> Vec<Vec<String>> {
+            v.iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect()
+        };
+        assert_eq!(
+            form_fields(&rows(&[
+                &["班级", "一班", "姓名", "张三"],
+                &["得分", "", "评卷人", ""]
+            ])),
+            Some(pairs(&[("班级", "一班"), ("姓名", "张三")]))
+        );
+        assert_eq!(
+            form_fields(&rows(&[&["班 级", "姓 名"], &["一班", "张三"]])),
+            Some(pairs(&[("班级", "一班"), ("姓名", "张三")]))
+        );
+        // Sentences, a table of figures, and short cells with no known label are text.
+        assert_eq!(form_fields(&rows(&[&["春天来了，花都开了。"]])), None);
+        assert_eq!(
+            form_fields(&rows(&[&["年份", "人口"], &["2020", "14亿"]])),
+            None
+        );
+        assert_eq!(
+            form_fields(&rows(&[&[
+                "时间：早上",
+                "地点：公园",
+                "人物：我和妈妈",
+                "天气晴朗",
+                "心情很好",
+                "风很大"
+            ]])),
+            None
+        );
+        // A school's form in the body: left out of the text, its fields kept.
+        let cell = |t: &str| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>");
+        let xml = format!(
+            r#"<w:document xmlns:w="w"><w:body><w:tbl><w:tr>{}{}</w:tr></w:tbl><w:p><w:r><w:t>我的老师</w:t></w:r></w:p></w:body></w:document>"#,
+            cell("班级：三班"),
+            cell("姓名：李四")
+        );
+        let (text, paras, forms) = paragraphs(&xml, &[]).unwrap();
+        assert_eq!(text, "我的老师\n");
+        assert_eq!(paras.len(), 1);
+        assert_eq!(
+            forms,
+            vec![(0, pairs(&[("班级", "三班"), ("姓名", "李四")]))]
+        );
     }
 
     #[test]

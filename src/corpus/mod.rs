@@ -501,8 +501,12 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
         drop(bytes);
         return match text {
             Ok(mut document) if document.parts.len() == 1 => {
+                let meta = document.all_meta().to_vec();
                 let text = document.parts.pop().expect("one part");
-                from_decoded(shown, size, "DOCX", text, None, options)
+                with_form(
+                    from_decoded(shown, size, "DOCX", text, None, options),
+                    &meta,
+                )
             }
             Ok(document) => from_parts(shown, size, document, options),
             Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
@@ -1020,18 +1024,25 @@ fn from_parts(
             lines.next().unwrap_or_default().trim(),
             lines.next().unwrap_or_default(),
         );
+        let meta = document.part_meta(i);
         if i >= preface {
             let (_, mut found) = from_decoded(path.clone(), bytes, "DOCX", body, None, options);
             if found.len() == 1 && found[0].title.is_none() {
                 found[0].title = Some(heading.to_owned());
+                found[0].meta = meta.to_vec();
                 essays.extend(found);
                 continue;
             }
         }
-        let (file, found) = from_decoded(path.clone(), bytes, "DOCX", part, None, options);
+        let (file, mut found) = from_decoded(path.clone(), bytes, "DOCX", part, None, options);
         let titled = found.len() == 1 && found[0].title.is_some();
         if i >= preface && !titled {
-            return from_decoded(path, bytes, "DOCX", document.whole, None, options);
+            let meta = document.all_meta().to_vec();
+            let whole = from_decoded(path, bytes, "DOCX", document.whole, None, options);
+            return with_form(whole, &meta);
+        }
+        for essay in &mut found {
+            essay.meta = meta.to_vec();
         }
         if found.is_empty() {
             notes.push(format!("part {} not read: {}", i + 1, file.message));
@@ -1042,6 +1053,18 @@ fn from_parts(
         "Word document of {count} essays, each a heading on a new page: {} read",
         essays.len()
     );
+    let mut labels: Vec<&str> = Vec::new();
+    for (label, _) in essays.iter().flat_map(|e| &e.meta) {
+        if !labels.contains(&label.as_str()) {
+            labels.push(label);
+        }
+    }
+    if !labels.is_empty() {
+        notes.push(format!(
+            "form fields read as metadata: {}",
+            labels.join(", ")
+        ));
+    }
     for note in notes {
         message.push_str("; ");
         message.push_str(&note);
@@ -1076,6 +1099,32 @@ pub fn shown(path: &Path) -> String {
 }
 
 /// The record of a file read: `ok`, or `repaired` if it was `damaged` but read.
+/// A Word document's essays with the fields of its form (班级, 姓名 …, [`docx::Document::meta`])
+/// as their metadata, said in the file's message: a form above one essay is that essay's, a
+/// form above a document of several essays (a class set) is each one's.
+fn with_form(outcome: FileOutcome, meta: &[(String, String)]) -> FileOutcome {
+    let (mut file, mut found) = outcome;
+    if meta.is_empty() || found.is_empty() {
+        return (file, found);
+    }
+    for essay in &mut found {
+        essay.meta = meta.to_vec();
+    }
+    let labels: Vec<&str> = meta.iter().map(|(label, _)| label.as_str()).collect();
+    let note = match found.len() {
+        1 => format!("form fields read as metadata: {}", labels.join(", ")),
+        n => format!(
+            "form fields read as metadata of each of its {n} essays: {}",
+            labels.join(", ")
+        ),
+    };
+    file.message = match file.message.is_empty() {
+        true => note,
+        false => format!("{}; {note}", file.message),
+    };
+    (file, found)
+}
+
 fn read_ok(
     path: String,
     bytes: u64,

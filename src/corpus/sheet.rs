@@ -361,17 +361,28 @@ fn sheet_of(mut records: Vec<(u32, Vec<String>)>, first_column: usize) -> Sheet 
         };
     }
     let mut notes = Vec::new();
-    // A title above the table (班级作文成绩表, one cell, often merged across the columns), over a
-    // row that reads as a header (two cells or more, all short), is not the header.
+    // Titles above the table (a school's name, then 班级作文成绩表: up to three rows of one
+    // cell, often merged across the columns), over a row that reads as a header (two cells or
+    // more, all short), are not the header.
     let one_cell = |row: &[String]| {
         !row.is_empty() && !row[0].trim().is_empty() && row[1..].iter().all(|c| c.trim().is_empty())
     };
-    let header_like = |row: &[String]| is_header_like(row);
-    if records.len() >= 3 && one_cell(&records[0].1) && header_like(&records[1].1) {
-        let (number, banner) = records.remove(0);
+    let titles = records
+        .iter()
+        .take(MAX_TITLE_ROWS)
+        .take_while(|(_, row)| one_cell(row))
+        .count();
+    if titles > 0 && records.len() >= titles + 2 && is_header_like(&records[titles].1) {
+        let banners: Vec<(u32, Vec<String>)> = records.drain(..titles).collect();
+        let text: Vec<&str> = banners.iter().map(|(_, row)| row[0].trim()).collect();
+        let rows = match banners.as_slice() {
+            [(only, _)] => format!("row {only}"),
+            [(first, _), .., (last, _)] => format!("rows {first}–{last}"),
+            [] => unreachable!("at least one title row"),
+        };
         notes.push(format!(
-            "row {number} ({}) taken as the sheet's title, row {} as its header",
-            banner[0].trim(),
+            "{rows} ({}) taken as the sheet's title, row {} as its header",
+            text.join(" / "),
             records[0].0
         ));
     }
@@ -451,6 +462,9 @@ fn is_header_like(row: &[String]) -> bool {
                 && !c.contains(['。', '，', '！', '？', '；', '!', '?'])
         })
 }
+
+/// Rows of one cell above a sheet's header that are taken as its title, at most.
+const MAX_TITLE_ROWS: usize = 3;
 
 /// A header cell is at most this long: a row of longer cells holds data.
 const MAX_HEADER_CHARS: usize = 20;
@@ -660,6 +674,16 @@ mod tests {
         assert_eq!(
             sheet.notes,
             ["row 1 (三年级一班作文成绩表) taken as the sheet's title, row 2 as its header"]
+        );
+        // Two title rows (the school, then the class's table).
+        let two = parse_csv(&format!(
+            "实验中学2024学年第一学期,,\n三年级一班作文成绩表,,\n姓名,题目,作文\n张三,社区,{long}\n李四,春天,{long}\n"
+        ));
+        assert_eq!(two.header, ["姓名", "题目", "作文"]);
+        assert_eq!(two.numbers, [4, 5]);
+        assert_eq!(
+            two.notes,
+            ["rows 1–2 (实验中学2024学年第一学期 / 三年级一班作文成绩表) taken as the sheet's title, row 3 as its header"]
         );
         // One column of essays under its header is not a title over a header.
         let single = parse_csv(&format!("作文\n{long}\n{long}\n"));
