@@ -587,3 +587,29 @@ fn a_word_documents_form_is_its_metadata() {
     assert_eq!(from_docx.column("words"), from_txt.column("words"));
     assert!(!from_docx.records()[0].contains_key("班级"));
 }
+
+/// Typed essays often open with a line of the form's fields (`班级：一班  姓名：张三`), above or
+/// under the title: the fields are the essay's metadata and the line is no part of it (the
+/// words and title are those of the text without it).
+#[test]
+fn a_line_of_fields_atop_a_text_is_its_metadata() {
+    let plain = words_of_plain_texts();
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (class, student, title, essay)) in ESSAYS.iter().enumerate() {
+        let text = match i {
+            0 => format!("班级：{class}  姓名：{student}\n{title}\n{essay}\n"),
+            1 => format!("{title}\n班级:{class} 姓 名:{student}\n{essay}\n"),
+            _ => format!("{title}\n班级：{class}\n姓名：{student}\n{essay}\n"),
+        };
+        std::fs::write(dir.path().join(format!("{i}.txt")), text).unwrap();
+    }
+    let (essays, _, _) = analyze(&[dir.path()], &[]);
+    let rows = essays.records();
+    assert_eq!(rows.len(), 3);
+    for (row, ((class, student, title, _), words)) in rows.iter().zip(ESSAYS.iter().zip(&plain)) {
+        assert_eq!(row["title"], *title);
+        assert_eq!(row["班级"], *class);
+        assert_eq!(row["姓名"], *student);
+        assert_eq!(&row["words"], words, "{title}");
+    }
+}

@@ -3,6 +3,7 @@
 pub mod clean;
 pub mod decode;
 pub mod docx;
+pub mod form;
 pub mod metadata;
 pub mod script;
 pub mod sheet;
@@ -573,6 +574,7 @@ fn from_decoded(
     let blank = text.as_ref().trim().is_empty();
     let cleaned = clean::clean(text.as_ref());
     drop(text);
+    let (cleaned, fields) = form::leading_fields(cleaned);
     let split = options.splitter.split(&cleaned);
     drop(cleaned);
     if split.essays.is_empty() {
@@ -633,7 +635,7 @@ fn from_decoded(
         damaged,
         notes.join("; "),
     );
-    (
+    let outcome = (
         file,
         split
             .essays
@@ -645,7 +647,8 @@ fn from_decoded(
                 row_id: None,
             })
             .collect(),
-    )
+    );
+    with_form(outcome, &fields)
 }
 
 /// A spreadsheet: one essay a row with text in its text column, the title column (if any)
@@ -1029,7 +1032,7 @@ fn from_parts(
             let (_, mut found) = from_decoded(path.clone(), bytes, "DOCX", body, None, options);
             if found.len() == 1 && found[0].title.is_none() {
                 found[0].title = Some(heading.to_owned());
-                found[0].meta = meta.to_vec();
+                add_fields(&mut found[0].meta, meta);
                 essays.extend(found);
                 continue;
             }
@@ -1042,7 +1045,7 @@ fn from_parts(
             return with_form(whole, &meta);
         }
         for essay in &mut found {
-            essay.meta = meta.to_vec();
+            add_fields(&mut essay.meta, meta);
         }
         if found.is_empty() {
             notes.push(format!("part {} not read: {}", i + 1, file.message));
@@ -1099,16 +1102,18 @@ pub fn shown(path: &Path) -> String {
 }
 
 /// The record of a file read: `ok`, or `repaired` if it was `damaged` but read.
-/// A Word document's essays with the fields of its form (班级, 姓名 …, [`docx::Document::meta`])
-/// as their metadata, said in the file's message: a form above one essay is that essay's, a
-/// form above a document of several essays (a class set) is each one's.
+/// A file's essays with the fields of its form (班级, 姓名 …: a Word document's table,
+/// [`docx::Document::meta`], or lines at the top of its text, [`form::leading_fields`]) as their
+/// metadata, said in the file's message: a form above one essay is that essay's, a form above
+/// a document of several essays (a class set) is each one's. A field an essay has already keeps
+/// its value.
 fn with_form(outcome: FileOutcome, meta: &[(String, String)]) -> FileOutcome {
     let (mut file, mut found) = outcome;
     if meta.is_empty() || found.is_empty() {
         return (file, found);
     }
     for essay in &mut found {
-        essay.meta = meta.to_vec();
+        add_fields(&mut essay.meta, meta);
     }
     let labels: Vec<&str> = meta.iter().map(|(label, _)| label.as_str()).collect();
     let note = match found.len() {
@@ -1123,6 +1128,15 @@ fn with_form(outcome: FileOutcome, meta: &[(String, String)]) -> FileOutcome {
         false => format!("{}; {note}", file.message),
     };
     (file, found)
+}
+
+/// Adds to an essay's metadata the fields it does not have yet.
+fn add_fields(meta: &mut Vec<(String, String)>, fields: &[(String, String)]) {
+    for (label, value) in fields {
+        if !meta.iter().any(|(l, _)| l == label) {
+            meta.push((label.clone(), value.clone()));
+        }
+    }
 }
 
 fn read_ok(
