@@ -613,3 +613,72 @@ fn a_line_of_fields_atop_a_text_is_its_metadata() {
         assert_eq!(&row["words"], words, "{title}");
     }
 }
+
+/// Old Word documents (`.doc`, Word 97–2003's format), written by LibreOffice 7.4 from Word
+/// documents made as in `a_word_documents_form_is_its_metadata` (tests/fixtures/doc): each has
+/// the words and title of its text read as a .txt file, its form's fields as 班级 and 姓名 (a
+/// row of labels over a row of values too, whose rows only the cell marks tell apart), and a
+/// table of sentences read as text. A compiled page saved as .doc (with a header and a footer,
+/// which are no part of the text) gives the essays of the same page read as text.
+#[test]
+fn old_word_documents_are_read_as_their_text() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/doc");
+    let plain = tempfile::tempdir().unwrap();
+    for (i, (_, _, title, essay)) in ESSAYS.iter().enumerate() {
+        let table = if i == 2 { "春天来了，花都开了。\n" } else { "" };
+        std::fs::write(
+            plain.path().join(format!("{i}.txt")),
+            format!("{title}\n{essay}\n{table}"),
+        )
+        .unwrap();
+    }
+    let (from_txt, _, _) = analyze(&[plain.path()], &[]);
+    let docs: Vec<std::path::PathBuf> = (0..3)
+        .map(|i| fixtures.join(format!("form{i}.doc")))
+        .collect();
+    let docs: Vec<&Path> = docs.iter().map(|p| p.as_path()).collect();
+    let (from_doc, _, out) = analyze(&docs, &[]);
+    let rows = from_doc.records();
+    assert_eq!(rows.len(), 3);
+    for (row, (class, student, title, _)) in rows.iter().zip(ESSAYS.iter()) {
+        assert_eq!(row["title"], *title);
+        assert_eq!(row["班级"], *class);
+        assert_eq!(row["姓名"], *student);
+    }
+    assert_eq!(rows[2]["学号"], "07");
+    for column in ["lines", "characters", "han_characters", "tokens", "words", "types"] {
+        assert_eq!(from_doc.column(column), from_txt.column(column), "{column}");
+    }
+    let files = Csv::read(&out.path().join("files.csv"));
+    assert_eq!(files.column("encoding"), ["DOC", "DOC", "DOC"]);
+
+    let page = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/epidemic-community-essays.txt"),
+    )
+    .unwrap();
+    std::fs::write(page.path().join("page.txt"), format!("{text}\n更多请看\n")).unwrap();
+    let (from_txt, _, _) = analyze(&[page.path()], &[]);
+    let (from_doc, _, _) = analyze(&[&fixtures.join("compiled-page.doc")], &[]);
+    assert_eq!(from_doc.rows.len(), 10);
+    for column in ["title", "lines", "characters", "han_characters", "tokens", "words", "types"] {
+        assert_eq!(from_doc.column(column), from_txt.column(column), "{column}");
+    }
+
+    // A .doc cut short, and a .docx named .doc, say what they are and what to do.
+    let bad = tempfile::tempdir().unwrap();
+    let whole = std::fs::read(fixtures.join("form0.doc")).unwrap();
+    std::fs::write(bad.path().join("cut.doc"), &whole[..3000]).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let assert = wenxi()
+        .args(["analyze", "-q", "--no-charts", "--no-html", "-o"])
+        .arg(out.path())
+        .arg(bad.path().join("cut.doc"))
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("cut.doc") && stderr.contains("save it as .docx"),
+        "{stderr}"
+    );
+}

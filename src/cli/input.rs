@@ -26,7 +26,7 @@ pub struct Scan {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct InputArgs {
-    /// Files and folders to analyse: folders are searched recursively for .txt, .md and .docx
+    /// Files and folders to analyse: folders are searched recursively for .txt, .md, .docx and .doc
     /// files; a spreadsheet named here (.csv, .xlsx, .xls, .ods) is one essay a row
     /// [default: ./corpus if it exists, else the bundled corpus]
     pub paths: Vec<PathBuf>,
@@ -192,7 +192,7 @@ impl InputArgs {
     /// through for (up to 10,000 entries; past that it may).
     pub fn may_have_columns(&self) -> bool {
         fn holds_docx(path: &Path, budget: &mut usize) -> bool {
-            if crate::corpus::docx::is_docx(path) {
+            if crate::corpus::docx::is_docx(path) || crate::corpus::doc::is_doc(path) {
                 return true;
             }
             let Ok(entries) = std::fs::read_dir(path) else {

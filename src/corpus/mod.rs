@@ -2,6 +2,7 @@
 
 pub mod clean;
 pub mod decode;
+pub mod doc;
 pub mod docx;
 pub mod form;
 pub mod metadata;
@@ -497,6 +498,17 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
         }
     };
     let size = bytes.len() as u64;
+    if doc::is_doc(path) {
+        let document = doc::text(&bytes);
+        drop(bytes);
+        return match document {
+            Ok(document) => with_form(
+                from_decoded(shown, size, "DOC", document.text, None, options),
+                &document.meta,
+            ),
+            Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
+        };
+    }
     if docx::is_docx(path) {
         let text = docx::text(&bytes);
         drop(bytes);

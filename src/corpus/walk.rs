@@ -15,7 +15,7 @@ pub enum Found {
 }
 
 /// Expands `inputs` in order: a file stands for itself whatever its extension; a folder for its
-/// `.txt`, `.md` and `.docx` files and those whose names match an `include` pattern, depth
+/// `.txt`, `.md`, `.docx`, `.doc` and `.wps` files and those whose names match an `include` pattern, depth
 /// first in sorted name order, every other file of it (a FIFO, socket or device too, never
 /// opened) listed as not read. Symbolic links are followed; a link back to an
 /// ancestor is reported instead of followed forever. A file reached twice is read once.
@@ -131,17 +131,12 @@ fn not_read(path: &Path) -> String {
              or taken in with --include '*.{}'",
             ext.to_string_lossy()
         ),
-        Some(ext) if ext.eq_ignore_ascii_case("doc") || ext.eq_ignore_ascii_case("wps") => {
-            "an old Word (or WPS) document, which wenxi does not read: save it as .docx (File → \
-             Save As) or as plain text"
-                .to_owned()
-        }
         Some(ext) if ext.eq_ignore_ascii_case("pdf") => {
             "a PDF, which wenxi does not read: copy its text into a .txt file, or save it as \
              .docx"
                 .to_owned()
         }
-        _ => "not a .txt, .md or .docx file: not read (--include GLOB takes more)".to_owned(),
+        _ => "not a .txt, .md, .docx or .doc file: not read (--include GLOB takes more)".to_owned(),
     }
 }
 
@@ -207,11 +202,12 @@ impl Inputs {
     }
 }
 
-/// Files a folder is searched for: text (`.txt`, `.md`) and Word documents. Spreadsheets are
+/// Files a folder is searched for: text (`.txt`, `.md`) and Word documents (`.docx`, and
+/// `.doc` and `.wps` of Word 97–2003's format). Spreadsheets are
 /// read when named, since a folder often holds report CSVs too.
 fn is_txt(path: &Path) -> bool {
     path.extension().is_some_and(|ext| {
-        ["txt", "md", "docx"]
+        ["txt", "md", "docx", "doc", "wps"]
             .iter()
             .any(|x| ext.eq_ignore_ascii_case(x))
     })
