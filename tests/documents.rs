@@ -445,7 +445,7 @@ fn groups_by_a_column_sum_to_their_essays() {
 fn a_compiled_word_document_is_cut_at_its_headings_on_new_pages() {
     let plain = words_of_plain_texts();
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, breaks: bool| {
+    let write = |name: &str, breaks: bool, forms: bool| {
         let path = dir.path().join(name);
         let file = std::fs::File::create(&path).unwrap();
         let mut zip = zip::ZipWriter::new(file);
@@ -457,13 +457,20 @@ fn a_compiled_word_document_is_cut_at_its_headings_on_new_pages() {
             format!("<w:p>{style}<w:r><w:t>{text}</w:t></w:r></w:p>")
         };
         let mut body = paragraph(None, "三年级一班作文集");
-        for (i, (_, _, title, text)) in ESSAYS.iter().enumerate() {
+        for (i, (class, student, title, text)) in ESSAYS.iter().enumerate() {
             if breaks && i > 0 {
                 body.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+            }
+            // The page break, then the form, then the title; a score table at the end.
+            if forms {
+                body.push_str(&table(&[&["班级", class, "姓名", student]]));
             }
             body.push_str(&paragraph(Some("1"), title));
             for line in text.lines() {
                 body.push_str(&paragraph(None, line));
+            }
+            if forms {
+                body.push_str(&table(&[&["得分", &format!("9{i}")]]));
             }
         }
         zip.start_file("word/document.xml", options).unwrap();
@@ -473,16 +480,32 @@ fn a_compiled_word_document_is_cut_at_its_headings_on_new_pages() {
         zip.finish().unwrap();
         path
     };
-    let compiled = write("作文集.docx", true);
+    let compiled = write("作文集.docx", true, false);
     let (essays, stderr, _) = analyze(&[&compiled], &[]);
     let titles: Vec<&str> = essays.column("title");
     // The cover line is no essay.
     assert_eq!(titles, ["我的妈妈", "难忘的春节", "抗疫英雄"], "{stderr}");
     let words: Vec<&str> = essays.column("words");
     assert_eq!(words, plain.iter().map(String::as_str).collect::<Vec<_>>());
-    let whole = write("一篇.docx", false);
+    let whole = write("一篇.docx", false, false);
     let (essays, _, _) = analyze(&[&whole], &[]);
     assert_eq!(essays.rows.len(), 1);
+    // Each essay's form (after the page break, above its title) and score (below its text)
+    // are its own, and their text is no essay's.
+    let with_forms = write("表格作文集.docx", true, true);
+    let (essays, stderr, _) = analyze(&[&with_forms], &[]);
+    assert_eq!(
+        essays.column("title"),
+        ["我的妈妈", "难忘的春节", "抗疫英雄"],
+        "{stderr}"
+    );
+    assert_eq!(
+        essays.column("words"),
+        plain.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert_eq!(essays.column("班级"), ["一班", "一班", "二班"]);
+    assert_eq!(essays.column("姓名"), ["张三", "李四", "王五"]);
+    assert_eq!(essays.column("得分"), ["90", "91", "92"]);
 }
 
 /// A Word document of the body `xml` (WordprocessingML inside `<w:body>`).
@@ -625,7 +648,11 @@ fn old_word_documents_are_read_as_their_text() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/doc");
     let plain = tempfile::tempdir().unwrap();
     for (i, (_, _, title, essay)) in ESSAYS.iter().enumerate() {
-        let table = if i == 2 { "春天来了，花都开了。\n" } else { "" };
+        let table = if i == 2 {
+            "春天来了，花都开了。\n"
+        } else {
+            ""
+        };
         std::fs::write(
             plain.path().join(format!("{i}.txt")),
             format!("{title}\n{essay}\n{table}"),
@@ -646,7 +673,14 @@ fn old_word_documents_are_read_as_their_text() {
         assert_eq!(row["姓名"], *student);
     }
     assert_eq!(rows[2]["学号"], "07");
-    for column in ["lines", "characters", "han_characters", "tokens", "words", "types"] {
+    for column in [
+        "lines",
+        "characters",
+        "han_characters",
+        "tokens",
+        "words",
+        "types",
+    ] {
         assert_eq!(from_doc.column(column), from_txt.column(column), "{column}");
     }
     let files = Csv::read(&out.path().join("files.csv"));
@@ -661,7 +695,15 @@ fn old_word_documents_are_read_as_their_text() {
     let (from_txt, _, _) = analyze(&[page.path()], &[]);
     let (from_doc, _, _) = analyze(&[&fixtures.join("compiled-page.doc")], &[]);
     assert_eq!(from_doc.rows.len(), 10);
-    for column in ["title", "lines", "characters", "han_characters", "tokens", "words", "types"] {
+    for column in [
+        "title",
+        "lines",
+        "characters",
+        "han_characters",
+        "tokens",
+        "words",
+        "types",
+    ] {
         assert_eq!(from_doc.column(column), from_txt.column(column), "{column}");
     }
 

@@ -227,11 +227,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     }
     args.input.warn_unused_columns(&[]);
     let load_options = args.input.load_options()?;
-    // A --group-by column can only come from --metadata, spreadsheet input or a Word
-    // document's form: when neither a spreadsheet nor a Word document is given, the metadata's header says now, not after the whole run, whether
+    // A --group-by column can only come from --metadata, spreadsheet input or a form's fields
+    // (班级 … atop any essay): when no spreadsheet is given and the column is no form's, the metadata's header says now, not after the whole run, whether
     // the column is there.
     if let Some(column) = &args.group_by {
-        if !args.input.may_have_columns() {
+        if !args.input.may_read_sheets() && !crate::corpus::form::is_form_column(column) {
             let columns = args.input.metadata_columns()?;
             if !columns.iter().any(|c| c == column) {
                 match &args.input.metadata {
@@ -242,8 +242,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     ),
                     None => anyhow::bail!(
                         "--group-by {column:?}: the essays have no columns to group by; give a \
-                         spreadsheet of essays (one a row), Word documents under a form with \
-                         that field, or --metadata FILE with that column"
+                         spreadsheet of essays (one a row), or --metadata FILE with that column \
+                         (a form atop the essays gives 班级, 姓名, 学号, 题目 …)"
                     ),
                 }
             }

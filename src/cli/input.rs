@@ -187,32 +187,6 @@ impl InputArgs {
         !self.include.is_empty() || self.paths.iter().any(|p| crate::corpus::sheet::is_sheet(p))
     }
 
-    /// Whether the essays may have columns to group by: spreadsheets may be read, or a Word
-    /// document is among the inputs (its form gives fields: 班级, 姓名), which a folder is looked
-    /// through for (up to 10,000 entries; past that it may).
-    pub fn may_have_columns(&self) -> bool {
-        fn holds_docx(path: &Path, budget: &mut usize) -> bool {
-            if crate::corpus::docx::is_docx(path) || crate::corpus::doc::is_doc(path) {
-                return true;
-            }
-            let Ok(entries) = std::fs::read_dir(path) else {
-                return false;
-            };
-            for entry in entries.flatten() {
-                if *budget == 0 {
-                    return true;
-                }
-                *budget -= 1;
-                if holds_docx(&entry.path(), budget) {
-                    return true;
-                }
-            }
-            false
-        }
-        let mut budget = 10_000;
-        self.may_read_sheets() || self.paths.iter().any(|p| holds_docx(p, &mut budget))
-    }
-
     /// Warns of a column option (`--text-column` …) that no spreadsheet among the inputs (and
     /// `more`, the paths a command reads besides them: a keyness reference) can take: it would
     /// be dropped without a word.

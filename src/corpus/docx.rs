@@ -104,13 +104,15 @@ impl Document {
     }
 }
 
-/// A form read and left out of the text: where its text would have been, and its fields.
-type Form = (usize, Vec<(String, String)>);
+/// A form read and left out of the text: where its text would have been, whether a page break
+/// came before it (it starts a page), and its fields.
+type Form = (usize, bool, Vec<(String, String)>);
 
-/// The fields of the forms that fall in each part of `document` (a form with nothing but
-/// blank lines between it and the next part's heading goes with that part: a form above the
-/// title), then of all forms; a form in the text before the first part (a cover) goes with no
-/// part.
+/// The fields of the forms that fall in each part of `document`, then of all forms. A form
+/// goes with the part it is in, or with the next when it starts that part's page (a page break
+/// before it, and nothing but blank lines between it and the part's heading). A form before
+/// the first part (above a class set, on its cover) goes with every part that has no form of
+/// its own; so does one just above the first heading when no other part has a form.
 fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, String)>> {
     let mut meta = vec![Vec::new(); document.parts.len() + 1];
     let add = |fields: &mut Vec<(String, String)>, pairs: &[(String, String)]| {
@@ -121,7 +123,7 @@ fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, Strin
         }
     };
     let whole = document.parts.len();
-    for (_, pairs) in forms {
+    for (_, _, pairs) in forms {
         add(&mut meta[whole], pairs);
     }
     if document.parts.len() == 1 {
@@ -137,15 +139,40 @@ fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, Strin
         starts.push(at);
         from = at + part.len();
     }
-    for (at, pairs) in forms {
-        let next = starts.partition_point(|&s| s <= *at);
-        let part = match starts.get(next) {
-            Some(&s) if text[*at..s].trim().is_empty() => Some(next),
-            _ => next.checked_sub(1),
-        };
-        // A form in the cover, before the first part and not just above it, is no essay's.
-        if let Some(part) = part {
-            add(&mut meta[part], pairs);
+    let mut everyone: Vec<(String, String)> = Vec::new();
+    let mut own = vec![false; document.parts.len()];
+    for (at, new_page, pairs) in forms {
+        // A form at a part's very start (its text taken out where the heading begins) is
+        // before that part.
+        let next = starts.partition_point(|&s| s < *at);
+        let above = starts
+            .get(next)
+            .is_some_and(|&s| text[*at..s].trim().is_empty());
+        match next.checked_sub(1) {
+            _ if above && *new_page && next > 0 => {
+                own[next] = true;
+                add(&mut meta[next], pairs);
+            }
+            Some(part) => {
+                own[part] = true;
+                add(&mut meta[part], pairs);
+            }
+            None => add(&mut everyone, pairs),
+        }
+    }
+    // Before the first part: the first part's if the other parts have forms of their own and
+    // it is just above its heading, else every part's.
+    if !everyone.is_empty() {
+        let first_above = forms
+            .iter()
+            .any(|(at, _, _)| *at <= starts[0] && text[*at..starts[0]].trim().is_empty());
+        let others = own.iter().skip(1).any(|&o| o);
+        if first_above && others {
+            add(&mut meta[0], &everyone);
+        } else {
+            for part in meta.iter_mut().take(document.parts.len()) {
+                add(part, &everyone);
+            }
         }
     }
     meta
@@ -332,7 +359,8 @@ fn paragraphs(
                         start: target.len(),
                         end: target.len(),
                         heading: false,
-                        new_page: std::mem::take(&mut page_break),
+                        // A page break before a table is the page's, not its first cell's.
+                        new_page: table.is_none() && std::mem::take(&mut page_break),
                     };
                 }
 
@@ -395,7 +423,7 @@ fn paragraphs(
                             {
                                 target.truncate(t.start);
                                 body.truncate(t.paragraphs);
-                                forms.push((t.start, fields));
+                                forms.push((t.start, page_break, fields));
                             }
                         }
                     }
@@ -599,7 +627,7 @@ mod tests {
         assert_eq!(paras.len(), 1);
         assert_eq!(
             forms,
-            vec![(0, pairs(&[("班级", "三班"), ("姓名", "李四")]))]
+            vec![(0, false, pairs(&[("班级", "三班"), ("姓名", "李四")]))]
         );
     }
 

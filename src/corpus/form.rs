@@ -1,75 +1,169 @@
 //! A school's essay form: the fields (班级, 姓名, 学号 …) printed above an essay, as a table of a
-//! Word document ([`form_fields`], read by [`super::docx`]) or as a line of `班级：高一(3)班
-//! 姓名：张三` at the top of a text ([`leading_fields`]). Its filled fields are the essay's
-//! metadata, and its text is no part of the essay.
+//! Word document ([`form_fields`], read by [`super::docx`] and [`super::doc`]) or as lines of
+//! `班级：高一(3)班  姓名：张三` at the top of a text ([`leading_fields`]). Its filled fields are
+//! the essay's metadata, under one name a field (班別, 班 → 班级; 標題, 作文题目 → 题目), and its
+//! text is no part of the essay.
 
-/// The labels of the fields of a school's essay form, written without spaces or colon.
-pub const FORM_LABELS: &[&str] = &[
-    "班级",
-    "班别",
-    "班",
-    "姓名",
-    "学生",
-    "学生姓名",
-    "学号",
-    "考号",
-    "座号",
-    "座位号",
-    "准考证号",
-    "考场",
-    "考生",
-    "学校",
-    "年级",
-    "性别",
-    "日期",
-    "时间",
-    "得分",
-    "分数",
-    "成绩",
-    "等级",
-    "评分",
-    "总分",
-    "题目",
-    "标题",
-    "文题",
-    "作文题目",
-    "指导教师",
-    "指导老师",
-    "教师",
-    "老师",
-    "评卷人",
-    "阅卷人",
-    "组别",
-    "小组",
-    "字数",
+/// The labels of a school's essay form, as written (without spaces or colon), and the name of
+/// the column each gives: variants and traditional forms give one column, so that
+/// `--group-by 班级` finds them all. 老师, 学生 and 时间 alone are no labels: they open dialogue
+/// (`老师：同学们好`) and titles (`时间：最公正的裁判`); 时间 and 日期 are fields only with a
+/// date or time as value.
+const LABELS: &[(&str, &str)] = &[
+    ("班级", "班级"),
+    ("班級", "班级"),
+    ("班别", "班级"),
+    ("班別", "班级"),
+    ("班", "班级"),
+    ("姓名", "姓名"),
+    ("学生姓名", "姓名"),
+    ("學生姓名", "姓名"),
+    ("考生姓名", "姓名"),
+    ("学号", "学号"),
+    ("學號", "学号"),
+    ("考号", "考号"),
+    ("考號", "考号"),
+    ("准考证号", "考号"),
+    ("准考證號", "考号"),
+    ("座号", "座号"),
+    ("座號", "座号"),
+    ("座位号", "座号"),
+    ("座位號", "座号"),
+    ("考场", "考场"),
+    ("考場", "考场"),
+    ("学校", "学校"),
+    ("學校", "学校"),
+    ("年级", "年级"),
+    ("年級", "年级"),
+    ("性别", "性别"),
+    ("性別", "性别"),
+    ("日期", "日期"),
+    ("时间", "时间"),
+    ("時間", "时间"),
+    ("得分", "得分"),
+    ("分数", "得分"),
+    ("分數", "得分"),
+    ("总分", "得分"),
+    ("總分", "得分"),
+    ("评分", "得分"),
+    ("評分", "得分"),
+    ("成绩", "成绩"),
+    ("成績", "成绩"),
+    ("等级", "等级"),
+    ("等級", "等级"),
+    ("题目", "题目"),
+    ("題目", "题目"),
+    ("标题", "题目"),
+    ("標題", "题目"),
+    ("文题", "题目"),
+    ("文題", "题目"),
+    ("作文题目", "题目"),
+    ("作文題目", "题目"),
+    ("指导教师", "指导教师"),
+    ("指導教師", "指导教师"),
+    ("指导老师", "指导教师"),
+    ("指導老師", "指导教师"),
+    ("评卷人", "评卷人"),
+    ("評卷人", "评卷人"),
+    ("阅卷人", "评卷人"),
+    ("閱卷人", "评卷人"),
+    ("组别", "组别"),
+    ("組別", "组别"),
+    ("小组", "组别"),
+    ("小組", "组别"),
+    ("字数", "字数"),
+    ("字數", "字数"),
+    ("评语", "评语"),
+    ("評語", "评语"),
 ];
 
-/// A cell of a form is at most this many characters; a table with a longer cell is text.
-const FORM_CELL_CHARS: usize = 30;
+/// The column of a known label as written (spaces and a colon taken out), if it is one.
+fn column_of(label: &str) -> Option<&'static str> {
+    LABELS.iter().find(|(l, _)| *l == label).map(|&(_, c)| c)
+}
 
-/// `cell` as a form's label (spaces taken out: `姓  名：` is `姓名`): one of [`FORM_LABELS`],
-/// or a short name ended by a colon (`家长签字：`).
+/// Whether `name` is a column a form gives ([`LABELS`]).
+pub fn is_form_column(name: &str) -> bool {
+    LABELS.iter().any(|&(_, c)| c == name)
+}
+
+/// Whether `value` can be the value of field `column`: a date or time for 日期 and 时间, a
+/// score or grade for 得分, 成绩 and 等级 (digits, or 优 良 中 差, 甲 乙, A–F, stars), anything
+/// short otherwise. A table of 成绩 | 人数 or 时间 | 地点 is then no form.
+fn fits(column: &str, value: &str) -> bool {
+    match column {
+        "日期" | "时间" => value
+            .chars()
+            .any(|c| c.is_ascii_digit() || "年月日号时時分〇一二三四五六七八九十".contains(c)),
+        "得分" | "成绩" | "等级" => value.chars().all(|c| {
+            c.is_ascii_digit()
+                || c.is_whitespace()
+                || "优優良中差及格不甲乙丙丁ABCDEFabcdef+-.．分★☆秀好等".contains(c)
+        }),
+        _ => true,
+    }
+}
+
+/// A value that is only a blank to fill in (`______`, `……`) is none.
+fn filled(value: &str) -> &str {
+    let value = value
+        .trim()
+        .trim_matches(['|', '｜', '/', '、', ',', '，', ';', '；'])
+        .trim();
+    match value
+        .chars()
+        .all(|c| c.is_whitespace() || "_＿-－—.．·…()（）".contains(c))
+    {
+        true => "",
+        false => value,
+    }
+}
+
+/// A cell of a form is at most this many characters (a 评语 of a sentence or two); a table
+/// with a longer cell is text.
+const FORM_CELL_CHARS: usize = 60;
+
+/// `cell` as a form's label (spaces taken out: `姓  名：` is `姓名`): the column of one of
+/// [`LABELS`], or for a short name ended by a colon (`家长签字：`), that name.
 pub fn form_label(cell: &str) -> Option<String> {
     let compact: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
     let name = compact.trim_end_matches(['：', ':']);
     let colon = name.len() < compact.len();
-    let known = FORM_LABELS.contains(&name);
+    if let Some(column) = column_of(name) {
+        return Some(column.to_owned());
+    }
     let short = (1..=8).contains(&name.chars().count())
         && name.chars().all(|c| c.is_alphabetic() && !c.is_ascii());
-    (known || colon && short).then(|| name.to_owned())
+    (colon && short).then(|| name.to_owned())
 }
 
-/// The fields written in one cell: `班级：高一(3)班`, or several, `班级：三班 姓 名：张三`.
-/// Empty when the cell holds no colon after a label.
+/// The fields written in one cell or line: `班级：高一(3)班`, or several, `班级：三班 姓 名：张三
+/// 家长签字：李四`. The first label must be a known one ([`LABELS`]); a later one may be any
+/// short name set apart by a space. Empty when the text is not all fields.
 pub fn inline_fields(cell: &str) -> Vec<(String, String)> {
-    let pieces: Vec<&str> = cell.split(['：', ':']).collect();
+    // A colon between digits is a time's (8:30), not a label's.
+    let mut pieces: Vec<&str> = Vec::new();
+    let mut from = 0;
+    let bytes = cell.as_bytes();
+    for (at, c) in cell.char_indices() {
+        let time = c == ':'
+            && at > 0
+            && bytes[at - 1].is_ascii_digit()
+            && bytes.get(at + 1).is_some_and(u8::is_ascii_digit);
+        if (c == '：' || c == ':') && !time {
+            pieces.push(&cell[from..at]);
+            from = at + c.len_utf8();
+        }
+    }
+    pieces.push(&cell[from..]);
     if pieces.len() < 2 {
         return Vec::new();
     }
-    let mut fields = Vec::new();
-    let Some(mut label) = form_label(pieces[0]) else {
+    let compact: String = pieces[0].chars().filter(|c| !c.is_whitespace()).collect();
+    let Some(mut label) = column_of(&compact).map(str::to_owned) else {
         return Vec::new();
     };
+    let mut fields = Vec::new();
     for (i, piece) in pieces.iter().enumerate().skip(1) {
         let last = i + 1 == pieces.len();
         // A piece between two colons is a value, then the next label: the longest end of it
@@ -77,20 +171,36 @@ pub fn inline_fields(cell: &str) -> Vec<(String, String)> {
         let (value, next) = if last {
             (piece.trim(), None)
         } else {
-            let words: Vec<(usize, &str)> =
-                piece.match_indices(|c: char| !c.is_whitespace()).collect();
-            let split = (0..words.len())
-                .map(|k| words[k].0)
-                .find(|&at| {
-                    let tail: String = piece[at..].chars().filter(|c| !c.is_whitespace()).collect();
-                    FORM_LABELS.contains(&tail.as_str())
-                })
-                .or_else(|| piece.trim_end().rfind(char::is_whitespace).map(|at| at + 1));
-            match split {
-                Some(at) => (piece[..at].trim(), form_label(&piece[at..])),
-                None => return Vec::new(),
-            }
+            let starts: Vec<usize> = piece
+                .char_indices()
+                .filter(|&(_, c)| !c.is_whitespace())
+                .map(|(at, _)| at)
+                .collect();
+            let known = starts.iter().copied().find(|&at| {
+                let tail: String = piece[at..].chars().filter(|c| !c.is_whitespace()).collect();
+                column_of(&tail).is_some()
+            });
+            let split = known.or_else(|| {
+                piece
+                    .trim_end()
+                    .rfind(char::is_whitespace)
+                    .map(|at| at + piece[at..].chars().next().map_or(1, char::len_utf8))
+            });
+            let Some(at) = split else {
+                return Vec::new();
+            };
+            let name: String = piece[at..].chars().filter(|c| !c.is_whitespace()).collect();
+            let next = column_of(&name).map(str::to_owned).or_else(|| {
+                ((1..=6).contains(&name.chars().count())
+                    && name.chars().all(|c| c.is_alphabetic() && !c.is_ascii()))
+                .then_some(name)
+            });
+            (piece[..at].trim(), next)
         };
+        let value = filled(value);
+        if !value.is_empty() && !fits(&label, value) {
+            return Vec::new();
+        }
         fields.push((label.clone(), value.to_owned()));
         match next {
             Some(next) => label = next,
@@ -101,118 +211,127 @@ pub fn inline_fields(cell: &str) -> Vec<(String, String)> {
     fields
 }
 
-/// The fields of a table if it is a school's essay form: every cell short and no sentence,
-/// and most of its filled cells labels and their values (a label beside its value, a label
-/// with its value after a colon, or a row of labels over a row of values), at least one label
-/// a known one. Fields with no value (`得分` left blank) count but are not kept.
+/// The fields of a table if it is a school's essay form: every cell short; most of its filled
+/// cells labels and their values (a label beside its value, a label with its value after a
+/// colon, or rows of labels each over a row of values; title rows of one cell above are
+/// passed over); and at least one known label with a value that fits it, or two known labels
+/// left blank (a form not filled in). Fields with no value count but are not kept.
 pub fn form_fields(rows: &[Vec<String>]) -> Option<Vec<(String, String)>> {
     let cells: Vec<&str> = rows.iter().flatten().map(|c| c.trim()).collect();
-    let filled = cells.iter().filter(|c| !c.is_empty()).count();
-    if filled == 0
-        || cells.iter().any(|c| {
-            c.chars().count() > FORM_CELL_CHARS || c.contains(['。', '！', '？', '!', '?', '；'])
-        })
-    {
+    if cells.iter().any(|c| c.chars().count() > FORM_CELL_CHARS) {
+        return None;
+    }
+    // Title rows of one cell that is no label (a school's name over its form).
+    let mut rows: &[Vec<String>] = rows;
+    while let [first, rest @ ..] = rows {
+        let filled_cells: Vec<&String> = first.iter().filter(|c| !c.trim().is_empty()).collect();
+        if rest.len() >= 1
+            && filled_cells.len() == 1
+            && form_label(filled_cells[0]).is_none()
+            && inline_fields(filled_cells[0]).is_empty()
+        {
+            rows = rest;
+        } else {
+            break;
+        }
+    }
+    let filled_count = rows
+        .iter()
+        .flatten()
+        .filter(|c| !c.trim().is_empty())
+        .count();
+    if filled_count == 0 {
         return None;
     }
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut used = 0;
-    // A row of labels over a row of values.
-    if let [labels, values] = rows {
-        let named: Vec<Option<String>> = labels.iter().map(|c| form_label(c)).collect();
-        if named
-            .iter()
-            .zip(labels)
-            .all(|(n, c)| n.is_some() || c.trim().is_empty())
-            && values
+    // Rows of labels, each over a row of values.
+    let label_row = |row: &[String]| {
+        row.iter().any(|c| !c.trim().is_empty())
+            && row
                 .iter()
-                .all(|v| v.trim().is_empty() || form_label(v).is_none())
-        {
-            for (name, value) in named.into_iter().zip(values) {
-                if let Some(name) = name {
-                    used += 1 + usize::from(!value.trim().is_empty());
-                    fields.push((name, value.trim().to_owned()));
+                .all(|c| c.trim().is_empty() || form_label(c).is_some())
+    };
+    let value_row = |row: &[String]| row.iter().all(|c| form_label(c).is_none());
+    if rows.len() % 2 == 0
+        && rows
+            .chunks(2)
+            .all(|pair| label_row(&pair[0]) && value_row(&pair[1]))
+    {
+        for pair in rows.chunks(2) {
+            for (i, cell) in pair[0].iter().enumerate() {
+                if let Some(name) = form_label(cell) {
+                    let value = filled(pair[1].get(i).map_or("", String::as_str));
+                    used += 1 + usize::from(!value.is_empty());
+                    fields.push((name, value.to_owned()));
                 }
             }
         }
-    }
-    if fields.is_empty() {
+    } else {
         for row in rows {
-            let row: Vec<&str> = row
-                .iter()
-                .map(|c| c.trim())
-                .filter(|c| !c.is_empty())
-                .collect();
             let mut j = 0;
             while j < row.len() {
-                let inline = inline_fields(row[j]);
+                let cell = row[j].trim();
+                if cell.is_empty() {
+                    j += 1;
+                    continue;
+                }
+                let inline = inline_fields(cell);
                 if inline.iter().any(|(_, v)| !v.is_empty()) {
                     used += 1;
                     fields.extend(inline);
                     j += 1;
                     continue;
                 }
-                if let Some(label) = form_label(row[j]) {
-                    let value = row.get(j + 1).filter(|v| form_label(v).is_none());
-                    used += 1 + usize::from(value.is_some());
-                    fields.push((label, value.map_or(String::new(), |v| v.to_string())));
-                    j += 1 + usize::from(value.is_some());
+                if let Some(label) = form_label(cell) {
+                    // The cell beside a label is its value, even when blank (then none).
+                    let next = row.get(j + 1).map(|v| v.trim());
+                    match next {
+                        Some(v) if form_label(v).is_none() => {
+                            let value = filled(v);
+                            used += 1 + usize::from(!value.is_empty());
+                            fields.push((label, value.to_owned()));
+                            j += 2;
+                        }
+                        _ => {
+                            used += 1;
+                            fields.push((label, String::new()));
+                            j += 1;
+                        }
+                    }
                     continue;
                 }
                 j += 1;
             }
         }
     }
-    let known = fields
+    let known = |label: &str| is_form_column(label);
+    let valued = fields
         .iter()
-        .any(|(label, _)| FORM_LABELS.contains(&label.as_str()));
-    if !known || used * 2 < filled {
+        .filter(|(label, value)| known(label) && !value.is_empty() && fits(label, value))
+        .count();
+    let blank = fields
+        .iter()
+        .filter(|(label, value)| known(label) && value.is_empty())
+        .count();
+    let misfit = fields
+        .iter()
+        .any(|(label, value)| !value.is_empty() && !fits(label, value));
+    if misfit || (valued == 0 && blank < 2) || used * 2 < filled_count {
         return None;
     }
     fields.retain(|(_, value)| !value.is_empty());
     Some(fields)
 }
 
-/// The lines of fields at the top of a text (`班级：高一(3)班  姓名：张三`, among its first three
-/// lines, beside its title), taken out of it: the text without them, and their fields. A line
-/// is one when it is short and no sentence, and every label in it is a known one
-/// ([`FORM_LABELS`]): `时间：那天早上，我们出发了` and `来源：网络` are not.
+/// The lines of fields at the top of a text (`班级：高一(3)班  姓名：张三`, or one field a line,
+/// above or under its title), taken out of it: the text without them, and their fields. Lines
+/// are looked at from the top while at most one is no field line (the title) and no more
+/// than [`MAX_FORM_LINES`]. A line is one when it is short and every field in it is one
+/// ([`inline_fields`], its first label a known one): `时间：那天早上，我们出发了`,
+/// `老师：同学们好` and `来源：网络` are text.
 pub fn leading_fields(text: String) -> (String, Vec<(String, String)>) {
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut at = 0;
-    let mut seen = 0;
-    for line in text.split_inclusive('\n') {
-        let range = at..at + line.len();
-        at += line.len();
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        seen += 1;
-        if seen > 3 {
-            break;
-        }
-        if line.chars().count() > FORM_LINE_CHARS
-            || line.contains(['。', '！', '？', '，', '；', '!', '?', ';'])
-        {
-            continue;
-        }
-        let found = inline_fields(line);
-        if found.is_empty()
-            || found
-                .iter()
-                .any(|(label, _)| !FORM_LABELS.contains(&label.as_str()))
-        {
-            continue;
-        }
-        taken.push(range);
-        for (label, value) in found {
-            if !value.is_empty() && !fields.iter().any(|(l, _)| *l == label) {
-                fields.push((label, value));
-            }
-        }
-    }
+    let (taken, fields) = field_lines(&text);
     if taken.is_empty() {
         return (text, fields);
     }
@@ -226,8 +345,52 @@ pub fn leading_fields(text: String) -> (String, Vec<(String, String)>) {
     (kept, fields)
 }
 
+/// The byte ranges of the lines [`leading_fields`] takes out of `text`, and their fields.
+pub fn field_lines(text: &str) -> (Vec<std::ops::Range<usize>>, Vec<(String, String)>) {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut at = 0;
+    let (mut seen, mut others) = (0, 0);
+    for line in text.split_inclusive('\n') {
+        let range = at..at + line.len();
+        at += line.len();
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        seen += 1;
+        if seen > MAX_FORM_LINES {
+            break;
+        }
+        let found = if line.chars().count() > FORM_LINE_CHARS
+            || line.contains(['。', '！', '？', '，', '；', '!', '?', ';'])
+        {
+            Vec::new()
+        } else {
+            inline_fields(line)
+        };
+        if found.is_empty() {
+            others += 1;
+            if others > 1 {
+                break;
+            }
+            continue;
+        }
+        taken.push(range);
+        for (label, value) in found {
+            if !value.is_empty() && !fields.iter().any(|(l, _)| *l == label) {
+                fields.push((label, value));
+            }
+        }
+    }
+    (taken, fields)
+}
+
 /// A line of fields at the top of a text is at most this many characters.
 const FORM_LINE_CHARS: usize = 60;
+
+/// Lines at the top of a text looked at for fields, at most.
+const MAX_FORM_LINES: usize = 10;
 
 #[cfg(test)]
 mod tests {
@@ -283,6 +446,87 @@ mod tests {
             ]])),
             None
         );
+    }
+
+    #[test]
+    fn fields_a_teacher_would_see() {
+        let rows = |v: &[&[&str]]| -> Vec<Vec<String>> {
+            v.iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect()
+        };
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(l, v)| (l.to_string(), v.to_string()))
+                .collect()
+        };
+        // A blank value cell is no value: the next label stays a label.
+        assert_eq!(
+            form_fields(&rows(&[
+                &["班级", "一班", "姓名", "张三"],
+                &["得分", "", "评语", ""]
+            ])),
+            Some(pairs(&[("班级", "一班"), ("姓名", "张三")]))
+        );
+        // Variants and traditional labels give one column; blanks to fill in are no value.
+        assert_eq!(
+            form_fields(&rows(&[&[
+                "班級",
+                "一班",
+                "學生姓名",
+                "张三",
+                "学号",
+                "______"
+            ]])),
+            Some(pairs(&[("班级", "一班"), ("姓名", "张三")]))
+        );
+        // Two rows of labels over values, under the school's name.
+        assert_eq!(
+            form_fields(&rows(&[
+                &["实验中学作文纸"],
+                &["班级", "姓名"],
+                &["一班", "张三"],
+                &["学号", "日期"],
+                &["07", "5月1日"]
+            ])),
+            Some(pairs(&[
+                ("班级", "一班"),
+                ("姓名", "张三"),
+                ("学号", "07"),
+                ("日期", "5月1日")
+            ]))
+        );
+        // A comment with sentences, a title with a question mark.
+        assert_eq!(
+            form_fields(&rows(&[&[
+                "题目",
+                "什么是幸福？",
+                "评语",
+                "立意新颖，语言流畅。"
+            ]])),
+            Some(pairs(&[
+                ("题目", "什么是幸福？"),
+                ("评语", "立意新颖，语言流畅。")
+            ]))
+        );
+        // Small tables of an essay, and dialogue, are no forms.
+        for table in [
+            rows(&[&["成绩", "人数"], &["90分以上", "12"]]),
+            rows(&[&["时间", "地点"], &["上午", "操场"]]),
+            rows(&[&["老师", "同学们好"], &["学生", "老师好"]]),
+        ] {
+            assert_eq!(form_fields(&table), None, "{table:?}");
+        }
+        assert_eq!(
+            inline_fields("时间：2024年5月1日 8:30"),
+            pairs(&[("时间", "2024年5月1日 8:30")])
+        );
+        assert_eq!(
+            inline_fields("姓名：张三  家长签字：李四"),
+            pairs(&[("姓名", "张三"), ("家长签字", "李四")])
+        );
+        assert!(inline_fields("时间：最公正的裁判").is_empty());
+        assert!(inline_fields("老师：同学们好").is_empty());
     }
 
     #[test]

@@ -586,9 +586,50 @@ fn from_decoded(
     let blank = text.as_ref().trim().is_empty();
     let cleaned = clean::clean(text.as_ref());
     drop(text);
-    let (cleaned, fields) = form::leading_fields(cleaned);
-    let split = options.splitter.split(&cleaned);
-    drop(cleaned);
+    let mut split = options.splitter.split(&cleaned);
+    // Lines of a form's fields atop the text (`班级：一班  姓名：张三`): one essay's, found before
+    // its title is (the line above it would be taken as the title); on a page of several
+    // essays, each essay's own, atop its body.
+    let mut fields = Vec::new();
+    let mut own_fields: Vec<Vec<(String, String)>> = Vec::new();
+    if split.essays.len() == 1 {
+        let before = cleaned.len();
+        let (stripped, found) = form::leading_fields(cleaned);
+        if stripped.len() != before {
+            split = options.splitter.split(&stripped);
+            fields = found;
+        }
+    } else {
+        // Above the first essay's title (a class set's form line): every essay's.
+        let (lines, found) = form::field_lines(&cleaned);
+        let first = split
+            .essays
+            .first()
+            .and_then(|essay| essay.title.as_deref())
+            .and_then(|title| cleaned.find(title));
+        if first.is_some_and(|first| lines.iter().all(|line| line.end <= first)) {
+            fields = found;
+        }
+        drop(cleaned);
+        for essay in &mut split.essays {
+            let (body, found) = form::leading_fields(std::mem::take(&mut essay.body));
+            essay.body = body;
+            own_fields.push(found);
+        }
+    }
+    let with_own = own_fields.iter().filter(|f| !f.is_empty()).count();
+    let own_note = (with_own > 0).then(|| {
+        let mut labels: Vec<&str> = Vec::new();
+        for (label, _) in own_fields.iter().flatten() {
+            if !labels.contains(&label.as_str()) {
+                labels.push(label);
+            }
+        }
+        format!(
+            "form fields read as metadata of {with_own} essay(s): {}",
+            labels.join(", ")
+        )
+    });
     if split.essays.is_empty() {
         let why = if blank {
             "empty file: no text to analyse"
@@ -637,6 +678,7 @@ fn from_decoded(
             split.empty_titles
         ));
     }
+    notes.extend(own_note);
     let damaged = repair.is_some();
     notes.extend(repair);
     let file = read_ok(
@@ -652,11 +694,16 @@ fn from_decoded(
         split
             .essays
             .into_iter()
-            .map(|essay| FoundEssay {
-                title: essay.title,
-                body: essay.body,
-                meta: Vec::new(),
-                row_id: None,
+            .enumerate()
+            .map(|(i, essay)| {
+                let mut found = FoundEssay {
+                    title: essay.title,
+                    body: essay.body,
+                    meta: own_fields.get(i).cloned().unwrap_or_default(),
+                    row_id: None,
+                };
+                titled_by_form(&mut found);
+                found
             })
             .collect(),
     );
@@ -1126,6 +1173,7 @@ fn with_form(outcome: FileOutcome, meta: &[(String, String)]) -> FileOutcome {
     }
     for essay in &mut found {
         add_fields(&mut essay.meta, meta);
+        titled_by_form(essay);
     }
     let labels: Vec<&str> = meta.iter().map(|(label, _)| label.as_str()).collect();
     let note = match found.len() {
@@ -1140,6 +1188,17 @@ fn with_form(outcome: FileOutcome, meta: &[(String, String)]) -> FileOutcome {
         false => format!("{}; {note}", file.message),
     };
     (file, found)
+}
+
+/// An essay without a title takes its form's 题目 (`题目：我的老师`).
+fn titled_by_form(essay: &mut FoundEssay) {
+    if essay.title.is_none() {
+        essay.title = essay
+            .meta
+            .iter()
+            .find(|(label, _)| label == "题目")
+            .map(|(_, value)| value.clone());
+    }
 }
 
 /// Adds to an essay's metadata the fields it does not have yet.
