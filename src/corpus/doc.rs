@@ -98,7 +98,8 @@ pub fn text(bytes: &[u8]) -> Result<Document, String> {
         .ok_or_else(damaged)?;
     let pieces = pieces(clx).ok_or_else(damaged)?;
     // The main document's characters, piece by piece.
-    let mut chars: Vec<u16> = Vec::with_capacity(characters);
+    // Room for what the stream can hold at most, whatever a damaged count says.
+    let mut chars: Vec<u16> = Vec::with_capacity(characters.min(main.len()));
     for (start, end, fc) in pieces {
         if start >= characters {
             break;
@@ -240,5 +241,43 @@ fn finish_table(
         if !meta.iter().any(|(l, _)| *l == label) {
             meta.push((label, value));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_tables_and_marks() {
+        // A field shows its result, not its code; marks and anchors are left out.
+        let raw = "见\u{13} HYPERLINK \"http://a\" \u{14}链接\u{15}。\u{01}\r第二段\u{0B}换行\tA\r";
+        assert_eq!(read_characters(raw).text, "见链接。\n第二段\n换行 A\n");
+        // A form's cells (two rows: labels, the row's end mark, values) give fields, no text.
+        let form = "班级\u{07}姓名\u{07}\u{07}一班\u{07}张三\u{07}\u{07}我的老师\r";
+        let read = read_characters(form);
+        assert_eq!(read.text, "我的老师\n");
+        assert_eq!(
+            read.meta,
+            [
+                ("班级".to_owned(), "一班".to_owned()),
+                ("姓名".to_owned(), "张三".to_owned())
+            ]
+        );
+        // Another table is read a cell a line.
+        let table = "春天来了。\u{07}花开了。\u{07}\u{07}正文\r";
+        assert_eq!(
+            read_characters(table).text,
+            "春天来了。\n花开了。\n\n正文\n"
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_word_document_says_so() {
+        assert!(text(b"").unwrap_err().contains("empty"));
+        assert!(text(b"PK\x03\x04rest")
+            .unwrap_err()
+            .contains("rename it .docx"));
+        assert!(text(b"{\\rtf1 hello}").unwrap_err().contains("RTF"));
     }
 }
