@@ -29,6 +29,9 @@ pub fn is_doc(path: &std::path::Path) -> bool {
 pub struct Document {
     pub text: String,
     pub meta: Vec<(String, String)>,
+    /// Set when the document holds several forms naming writers (a class set): they are read
+    /// as text, since the essays' headings, which would tell which form is whose, are not read.
+    pub several_forms: bool,
 }
 
 /// What to do with an old Word document that cannot be read.
@@ -170,6 +173,7 @@ fn read_characters(raw: &str) -> Document {
     // Where the table being read starts in `text`, and where the current line does.
     let mut table: Option<usize> = None;
     let mut line = 0;
+    let mut forms: Vec<(usize, usize, Vec<(String, String)>)> = Vec::new();
     for c in raw.chars() {
         match c {
             '\u{13}' => fields.push(false),
@@ -195,12 +199,14 @@ fn read_characters(raw: &str) -> Document {
             }
             '\r' | '\u{0B}' | '\u{0C}' => {
                 if let Some(start) = table.take() {
-                    finish_table(&mut text, start, line, &mut cells, &mut meta);
+                    forms.extend(finish_table(start, line, &mut cells));
                 }
                 text.push('\n');
                 line = text.len();
             }
             '\t' => text.push(' '),
+            // A column break.
+            '\u{0E}' => text.push('\n'),
             '\u{1E}' => text.push('\u{2011}'),
             // Pictures, drawn objects, notes' and comments' anchors, soft hyphens.
             '\u{01}' | '\u{02}' | '\u{03}' | '\u{04}' | '\u{05}' | '\u{08}' | '\u{1F}' => {}
@@ -208,22 +214,39 @@ fn read_characters(raw: &str) -> Document {
         }
     }
     if let Some(start) = table {
-        let end = text.len();
-        finish_table(&mut text, start, end, &mut cells, &mut meta);
+        forms.extend(finish_table(start, text.len(), &mut cells));
     }
-    Document { text, meta }
+    let writers = forms
+        .iter()
+        .filter(|(_, _, fields)| fields.iter().any(|(l, _)| super::form::names_the_writer(l)))
+        .count();
+    let several_forms = writers > 1;
+    if !several_forms {
+        for (label, value) in forms.iter().flat_map(|(_, _, fields)| fields) {
+            if !meta.iter().any(|(l, _)| l == label) {
+                meta.push((label.clone(), value.clone()));
+            }
+        }
+        // Last to first, so that each range still holds its form.
+        for (start, end, _) in forms.into_iter().rev() {
+            text.replace_range(start..end, "");
+        }
+    }
+    Document {
+        text,
+        meta,
+        several_forms,
+    }
 }
 
-/// Ends the table of `cells`, whose lines are `text[start..end]`: a form is taken out of the
-/// text, its fields added to `meta`. Rows are not marked apart from cells in the text: an
-/// empty cell after a filled one (a row's end mark) starts a new row.
+/// Ends the table of `cells`, whose lines are `text[start..end]`: if it is a form, where it
+/// lies and its fields. Rows are not marked apart from cells in the text: an empty cell after a
+/// filled one (a row's end mark) starts a new row.
 fn finish_table(
-    text: &mut String,
     start: usize,
     end: usize,
     cells: &mut Vec<String>,
-    meta: &mut Vec<(String, String)>,
-) {
+) -> Option<(usize, usize, Vec<(String, String)>)> {
     let mut rows: Vec<Vec<String>> = vec![Vec::new()];
     for cell in cells.drain(..) {
         if !cell.is_empty() {
@@ -233,15 +256,7 @@ fn finish_table(
         }
     }
     rows.retain(|r| !r.is_empty());
-    let Some(fields) = form_fields(&rows) else {
-        return;
-    };
-    text.replace_range(start..end, "");
-    for (label, value) in fields {
-        if !meta.iter().any(|(l, _)| *l == label) {
-            meta.push((label, value));
-        }
-    }
+    form_fields(&rows).map(|fields| (start, end, fields))
 }
 
 #[cfg(test)]

@@ -35,8 +35,7 @@ pub fn text(bytes: &[u8]) -> Result<Document, String> {
         if bytes.starts_with(b"PK") {
             format!("a damaged Word document (cut short? {e}): open it in Word and save it again")
         } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            "an old Word document (.doc) named .docx: save it as .docx in Word and give that"
-                .to_owned()
+            "an old Word document (.doc) named .docx: rename it .doc".to_owned()
         } else if std::str::from_utf8(&bytes[..bytes.len().min(4096)])
             .map_or_else(|e| e.error_len().is_none(), |_| true)
         {

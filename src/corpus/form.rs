@@ -92,15 +92,28 @@ pub fn is_form_column(name: &str) -> bool {
 /// short otherwise. A table of 成绩 | 人数 or 时间 | 地点 is then no form.
 fn fits(column: &str, value: &str) -> bool {
     match column {
-        "日期" | "时间" => value
-            .chars()
-            .any(|c| c.is_ascii_digit() || "年月日号时時分〇一二三四五六七八九十".contains(c)),
+        // Digits, or a numeral before 年 月 日 号 时 (二〇二四年, 五月一日); not 一去不复返,
+        // 十分宝贵, 战国时期.
+        "日期" | "时间" => {
+            let chars: Vec<char> = value.chars().collect();
+            chars.iter().any(char::is_ascii_digit)
+                || chars.windows(2).any(|pair| {
+                    "〇零一二三四五六七八九十廿".contains(pair[0])
+                        && "年月日号时時".contains(pair[1])
+                })
+        }
+        // A comment or a title may be a sentence or two.
+        "评语" | "题目" => true,
         "得分" | "成绩" | "等级" => value.chars().all(|c| {
             c.is_ascii_digit()
                 || c.is_whitespace()
                 || "优優良中差及格不甲乙丙丁ABCDEFabcdef+-.．分★☆秀好等".contains(c)
         }),
-        _ => true,
+        // Anything else (a class, a name, a school) is short and no sentence.
+        _ => {
+            value.chars().count() <= 30
+                && !value.contains(['。', '！', '？', '，', '；', '!', '?', ';'])
+        }
     }
 }
 
@@ -268,6 +281,22 @@ pub fn form_fields(rows: &[Vec<String>]) -> Option<Vec<(String, String)>> {
             }
         }
     } else {
+        // A label over a cell of data in the same column is a table's header (年级 | 人数 over
+        // 初一 | 300), not a form's label.
+        let header = rows.first().is_some_and(|top| {
+            top.iter().enumerate().any(|(i, cell)| {
+                form_label(cell).is_some()
+                    && rows[1..].iter().any(|row| {
+                        row.get(i).is_some_and(|c| {
+                            let c = c.trim();
+                            !c.is_empty() && form_label(c).is_none() && inline_fields(c).is_empty()
+                        })
+                    })
+            })
+        });
+        if header {
+            return None;
+        }
         for row in rows {
             let mut j = 0;
             while j < row.len() {
@@ -331,26 +360,48 @@ pub fn form_fields(rows: &[Vec<String>]) -> Option<Vec<(String, String)>> {
 /// ([`inline_fields`], its first label a known one): `时间：那天早上，我们出发了`,
 /// `老师：同学们好` and `来源：网络` are text.
 pub fn leading_fields(text: String) -> (String, Vec<(String, String)>) {
-    let (taken, fields) = field_lines(&text);
-    if taken.is_empty() {
-        return (text, fields);
+    let lines = field_lines(&text, 1);
+    let fields = merged(&lines);
+    (without(text, &lines), fields)
+}
+
+/// A line of fields taken out of a text: its byte range, and its fields.
+pub type FieldLine = (std::ops::Range<usize>, Vec<(String, String)>);
+
+/// The fields of `lines`, each label once (the first value), blank ones left out.
+pub fn merged(lines: &[FieldLine]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for (label, value) in lines.iter().flat_map(|(_, found)| found) {
+        if !value.is_empty() && !fields.iter().any(|(l, _)| l == label) {
+            fields.push((label.clone(), value.clone()));
+        }
+    }
+    fields
+}
+
+/// `text` without `lines` (in order, not overlapping).
+pub fn without(text: String, lines: &[FieldLine]) -> String {
+    if lines.is_empty() {
+        return text;
     }
     let mut kept = String::with_capacity(text.len());
     let mut from = 0;
-    for range in taken {
-        kept.push_str(&text[from..range.start]);
-        from = range.end;
+    for (range, _) in lines {
+        if range.start >= from {
+            kept.push_str(&text[from..range.start]);
+            from = range.end;
+        }
     }
     kept.push_str(&text[from..]);
-    (kept, fields)
+    kept
 }
 
-/// The byte ranges of the lines [`leading_fields`] takes out of `text`, and their fields.
-pub fn field_lines(text: &str) -> (Vec<std::ops::Range<usize>>, Vec<(String, String)>) {
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
+/// The field lines at the top of `text` that [`leading_fields`] takes out, while at most
+/// `others` lines that are no field lines (a title) have come before.
+pub fn field_lines(text: &str, others: usize) -> Vec<FieldLine> {
+    let mut taken: Vec<FieldLine> = Vec::new();
     let mut at = 0;
-    let (mut seen, mut others) = (0, 0);
+    let (mut seen, mut not_fields) = (0, 0);
     for line in text.split_inclusive('\n') {
         let range = at..at + line.len();
         at += line.len();
@@ -362,28 +413,58 @@ pub fn field_lines(text: &str) -> (Vec<std::ops::Range<usize>>, Vec<(String, Str
         if seen > MAX_FORM_LINES {
             break;
         }
-        let found = if line.chars().count() > FORM_LINE_CHARS
-            || line.contains(['。', '！', '？', '，', '；', '!', '?', ';'])
-        {
-            Vec::new()
-        } else {
-            inline_fields(line)
-        };
+        let found = field_line(line);
         if found.is_empty() {
-            others += 1;
-            if others > 1 {
+            not_fields += 1;
+            if not_fields > others {
                 break;
             }
             continue;
         }
-        taken.push(range);
-        for (label, value) in found {
-            if !value.is_empty() && !fields.iter().any(|(l, _)| *l == label) {
-                fields.push((label, value));
-            }
-        }
+        taken.push((range, found));
     }
-    (taken, fields)
+    taken
+}
+
+/// The field lines at the end of `text` (up to [`MAX_FORM_LINES`], after its last line that is
+/// none): a score under an essay, or the next essay's form line above its title.
+pub fn trailing_field_lines(text: &str) -> Vec<FieldLine> {
+    let mut taken: Vec<FieldLine> = Vec::new();
+    let mut end = text.len();
+    for line in text.split_inclusive('\n').rev().take(2 * MAX_FORM_LINES) {
+        let range = end - line.len()..end;
+        end -= line.len();
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let found = field_line(line);
+        if found.is_empty() || taken.len() == MAX_FORM_LINES {
+            break;
+        }
+        taken.push((range, found));
+    }
+    taken.reverse();
+    taken
+}
+
+/// Whether a field names who wrote an essay (班级, 姓名, 学号 …), as the line above its title
+/// does, rather than how it was marked (得分, 评语).
+pub fn names_the_writer(label: &str) -> bool {
+    matches!(
+        label,
+        "班级" | "姓名" | "学号" | "考号" | "座号" | "学校" | "年级"
+    )
+}
+
+/// The fields of one line, if it is all fields ([`inline_fields`]) and short.
+fn field_line(line: &str) -> Vec<(String, String)> {
+    // A sentence is no field's value but a comment's or a title's ([`fits`]).
+    if line.chars().count() > FORM_LINE_CHARS {
+        Vec::new()
+    } else {
+        inline_fields(line)
+    }
 }
 
 /// A line of fields at the top of a text is at most this many characters.

@@ -502,10 +502,22 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
         let document = doc::text(&bytes);
         drop(bytes);
         return match document {
-            Ok(document) => with_form(
-                from_decoded(shown, size, "DOC", document.text, None, options),
-                &document.meta,
-            ),
+            Ok(document) => {
+                let (mut file, found) = with_form(
+                    from_decoded(shown, size, "DOC", document.text, None, options),
+                    &document.meta,
+                );
+                if document.several_forms {
+                    file.message
+                        .push_str(if file.message.is_empty() { "" } else { "; " });
+                    file.message.push_str(
+                        "several forms (a class set in one .doc?) read as text, since the \
+                         essays' headings are not read in .doc: save it as .docx to have each \
+                         essay and its form read apart",
+                    );
+                }
+                (file, found)
+            }
             Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
         };
     }
@@ -600,21 +612,62 @@ fn from_decoded(
             fields = found;
         }
     } else {
-        // Above the first essay's title (a class set's form line): every essay's.
-        let (lines, found) = form::field_lines(&cleaned);
+        // Above the first essay's title (a class set's form line): every essay's, unless the
+        // other essays have lines of the same fields (then it is the first essay's).
         let first = split
             .essays
             .first()
             .and_then(|essay| essay.title.as_deref())
             .and_then(|title| cleaned.find(title));
-        if first.is_some_and(|first| lines.iter().all(|line| line.end <= first)) {
-            fields = found;
-        }
+        let above: Vec<form::FieldLine> = form::field_lines(&cleaned, 1)
+            .into_iter()
+            .filter(|(range, _)| first.is_some_and(|first| range.end <= first))
+            .collect();
         drop(cleaned);
-        for essay in &mut split.essays {
-            let (body, found) = form::leading_fields(std::mem::take(&mut essay.body));
-            essay.body = body;
-            own_fields.push(found);
+        // Each essay's lines atop its body; lines under its text that name a writer are the
+        // next essay's, written above its title; other lines under it (a score) its own.
+        let count = split.essays.len();
+        own_fields = vec![Vec::new(); count];
+        let mut carried: Vec<(String, String)> = Vec::new();
+        for (i, essay) in split.essays.iter_mut().enumerate() {
+            let body = std::mem::take(&mut essay.body);
+            let mut lines = form::field_lines(&body, 0);
+            let top_end = lines.last().map_or(0, |(range, _)| range.end);
+            let under: Vec<form::FieldLine> = form::trailing_field_lines(&body)
+                .into_iter()
+                .filter(|(range, _)| range.start >= top_end)
+                .collect();
+            let next_ones = i + 1 < count
+                && under
+                    .iter()
+                    .any(|(_, found)| found.iter().any(|(l, _)| form::names_the_writer(l)));
+            let mut own = std::mem::take(&mut carried);
+            let (top, mut bottom) = (form::merged(&lines), form::merged(&under));
+            add_fields(&mut own, &top);
+            if next_ones {
+                carried = std::mem::take(&mut bottom);
+            } else {
+                add_fields(&mut own, &bottom);
+            }
+            lines.extend(under);
+            essay.body = form::without(body, &lines);
+            own_fields[i] = own;
+        }
+        if !above.is_empty() {
+            let found = form::merged(&above);
+            let same_kind = found.iter().all(|(label, _)| {
+                own_fields
+                    .iter()
+                    .skip(1)
+                    .any(|f| f.iter().any(|(l, _)| l == label))
+            });
+            if same_kind {
+                let mut first_own = found;
+                add_fields(&mut first_own, &own_fields[0]);
+                own_fields[0] = first_own;
+            } else {
+                fields = found;
+            }
         }
     }
     let with_own = own_fields.iter().filter(|f| !f.is_empty()).count();
