@@ -445,7 +445,9 @@ fn groups_by_a_column_sum_to_their_essays() {
 fn a_compiled_word_document_is_cut_at_its_headings_on_new_pages() {
     let plain = words_of_plain_texts();
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, breaks: bool, forms: bool| {
+    // forms: 0 none, 1 a table above each title and a score table under each text, 2 a line
+    // of fields above each title (the first without a page break before it).
+    let write = |name: &str, breaks: bool, forms: u8| {
         let path = dir.path().join(name);
         let file = std::fs::File::create(&path).unwrap();
         let mut zip = zip::ZipWriter::new(file);
@@ -462,14 +464,16 @@ fn a_compiled_word_document_is_cut_at_its_headings_on_new_pages() {
                 body.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
             }
             // The page break, then the form, then the title; a score table at the end.
-            if forms {
-                body.push_str(&table(&[&["班级", class, "姓名", student]]));
+            match forms {
+                1 => body.push_str(&table(&[&["班级", class, "姓名", student]])),
+                2 => body.push_str(&paragraph(None, &format!("班级：{class}  姓名：{student}"))),
+                _ => {}
             }
             body.push_str(&paragraph(Some("1"), title));
             for line in text.lines() {
                 body.push_str(&paragraph(None, line));
             }
-            if forms {
+            if forms == 1 {
                 body.push_str(&table(&[&["得分", &format!("9{i}")]]));
             }
         }
@@ -480,19 +484,19 @@ fn a_compiled_word_document_is_cut_at_its_headings_on_new_pages() {
         zip.finish().unwrap();
         path
     };
-    let compiled = write("作文集.docx", true, false);
+    let compiled = write("作文集.docx", true, 0);
     let (essays, stderr, _) = analyze(&[&compiled], &[]);
     let titles: Vec<&str> = essays.column("title");
     // The cover line is no essay.
     assert_eq!(titles, ["我的妈妈", "难忘的春节", "抗疫英雄"], "{stderr}");
     let words: Vec<&str> = essays.column("words");
     assert_eq!(words, plain.iter().map(String::as_str).collect::<Vec<_>>());
-    let whole = write("一篇.docx", false, false);
+    let whole = write("一篇.docx", false, 0);
     let (essays, _, _) = analyze(&[&whole], &[]);
     assert_eq!(essays.rows.len(), 1);
     // Each essay's form (after the page break, above its title) and score (below its text)
     // are its own, and their text is no essay's.
-    let with_forms = write("表格作文集.docx", true, true);
+    let with_forms = write("表格作文集.docx", true, 1);
     let (essays, stderr, _) = analyze(&[&with_forms], &[]);
     assert_eq!(
         essays.column("title"),
@@ -506,6 +510,19 @@ fn a_compiled_word_document_is_cut_at_its_headings_on_new_pages() {
     assert_eq!(essays.column("班级"), ["一班", "一班", "二班"]);
     assert_eq!(essays.column("姓名"), ["张三", "李四", "王五"]);
     assert_eq!(essays.column("得分"), ["90", "91", "92"]);
+    let with_lines = write("行作文集.docx", true, 2);
+    let (essays, stderr, _) = analyze(&[&with_lines], &[]);
+    assert_eq!(
+        essays.column("title"),
+        ["我的妈妈", "难忘的春节", "抗疫英雄"],
+        "{stderr}"
+    );
+    assert_eq!(
+        essays.column("words"),
+        plain.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert_eq!(essays.column("班级"), ["一班", "一班", "二班"]);
+    assert_eq!(essays.column("姓名"), ["张三", "李四", "王五"]);
 }
 
 /// A Word document of the body `xml` (WordprocessingML inside `<w:body>`).

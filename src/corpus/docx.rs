@@ -148,7 +148,12 @@ fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, Strin
             .get(next)
             .is_some_and(|&s| text[*at..s].trim().is_empty());
         match next.checked_sub(1) {
-            _ if above && *new_page && next > 0 => {
+            // Above a heading: the next essay's when it starts the page, or names the writer
+            // (a score under an essay, 得分 | 45, stays its own).
+            _ if above
+                && next > 0
+                && (*new_page || pairs.iter().any(|(l, _)| super::form::names_the_writer(l))) =>
+            {
                 own[next] = true;
                 add(&mut meta[next], pairs);
             }
@@ -185,6 +190,9 @@ struct Paragraph {
     end: usize,
     heading: bool,
     new_page: bool,
+    /// Where its page starts, when lines of a form's fields (`班级：一班  姓名：张三`) come
+    /// between the page break and it: the essay it heads starts there.
+    page: usize,
 }
 
 /// The value of an element's attribute `name` (by its local name: `w:val` or `val`).
@@ -243,7 +251,26 @@ fn parts(text: String, paragraphs: &[Paragraph]) -> Document {
             meta: Vec::new(),
         };
     }
-    let mut cuts: Vec<usize> = headings.iter().map(|p| p.start).collect();
+    // An essay starts at its heading, or at the lines of its form's fields just above it.
+    let cuts_at = |heading: &Paragraph| -> usize {
+        let mut cut = heading.page.min(heading.start);
+        let at = paragraphs
+            .iter()
+            .position(|p| std::ptr::eq(p, heading))
+            .unwrap_or(0);
+        for p in paragraphs[..at].iter().rev() {
+            let line = text[p.start..p.end].trim();
+            if line.is_empty() {
+                continue;
+            }
+            if !super::form::is_field_line(line) {
+                break;
+            }
+            cut = cut.min(p.start);
+        }
+        cut
+    };
+    let mut cuts: Vec<usize> = headings.iter().map(|p| cuts_at(p)).collect();
     cuts.push(text.len());
     let mut parts = Vec::with_capacity(cuts.len());
     let before = text[..cuts[0]].trim();
@@ -334,6 +361,8 @@ fn paragraphs(
     let mut paragraph = Paragraph::default();
     // A page break read: the next paragraph of the body starts a page.
     let mut page_break = false;
+    // Where the page of the pending page break starts (see `Paragraph::page`).
+    let mut page_from: Option<usize> = None;
     // A switch of WordprocessingML: on unless its value says off.
     let on = |e: &quick_xml::events::BytesStart<'_>| {
         attribute(e, "val").is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "off"))
@@ -354,12 +383,17 @@ fn paragraphs(
         match event {
             Event::Start(e) => match local(e.name()) {
                 Some("p") if hidden == 0 && in_body => {
+                    // A page break before a table is the page's, not its first cell's.
+                    let new_page = table.is_none() && std::mem::take(&mut page_break);
                     paragraph = Paragraph {
                         start: target.len(),
                         end: target.len(),
                         heading: false,
-                        // A page break before a table is the page's, not its first cell's.
-                        new_page: table.is_none() && std::mem::take(&mut page_break),
+                        new_page,
+                        page: match new_page {
+                            true => page_from.take().unwrap_or(target.len()),
+                            false => target.len(),
+                        },
                     };
                 }
 
@@ -444,9 +478,17 @@ fn paragraphs(
                         paragraph.end = target.len();
                         body.push(paragraph);
                         // An empty paragraph on a new page (a page break alone) leaves the
-                        // page to the next.
-                        if paragraph.new_page && target[paragraph.start..].trim().is_empty() {
+                        // page to the next; so does a line of a form's fields, whose page
+                        // then starts at it.
+                        let line = target[paragraph.start..].trim();
+                        if paragraph.new_page && line.is_empty() {
                             page_break = true;
+                        } else if paragraph.new_page && super::form::is_field_line(line) {
+                            page_break = true;
+                            page_from = Some(paragraph.page);
+                        }
+                        if line.is_empty() && page_break && paragraph.page < paragraph.start {
+                            page_from = Some(paragraph.page);
                         }
                     }
                     target.push('\n');

@@ -457,6 +457,11 @@ pub fn names_the_writer(label: &str) -> bool {
     )
 }
 
+/// Whether a line is all fields of a form (`班级：一班  姓名：张三`).
+pub fn is_field_line(line: &str) -> bool {
+    !field_line(line.trim()).is_empty()
+}
+
 /// The fields of one line, if it is all fields ([`inline_fields`]) and short.
 fn field_line(line: &str) -> Vec<(String, String)> {
     // A sentence is no field's value but a comment's or a title's ([`fits`]).

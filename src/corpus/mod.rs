@@ -1133,13 +1133,18 @@ fn from_parts(
     // sections of one text, which is then read whole.
     let preface = usize::from(document.preface);
     for (i, part) in document.parts.iter().enumerate() {
+        // Lines of a form's fields above the heading (on its page) are the essay's.
+        let (part, line_fields) = form::leading_fields(part.clone());
+        let part = &part;
         // The heading is the essay's title, whatever it ends with (什么是幸福？).
         let mut lines = part.trim_start().splitn(2, '\n');
         let (heading, body) = (
             lines.next().unwrap_or_default().trim(),
             lines.next().unwrap_or_default(),
         );
-        let meta = document.part_meta(i);
+        let mut meta = document.part_meta(i).to_vec();
+        add_fields(&mut meta, &line_fields);
+        let meta = meta.as_slice();
         if i >= preface {
             let (_, mut found) = from_decoded(path.clone(), bytes, "DOCX", body, None, options);
             if found.len() == 1 && found[0].title.is_none() {
