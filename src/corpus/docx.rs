@@ -63,13 +63,28 @@ pub fn text(bytes: &[u8]) -> Result<Document, String> {
         true => vec!["Heading1".to_owned(), "1".to_owned()],
         false => headings,
     };
-    let (text, paragraphs, forms) = paragraphs(&xml, &headings)?;
+    let (text, paragraphs, forms, removed) = paragraphs(&xml, &headings)?;
     if text.trim().is_empty() && (xml.contains("<w:drawing") || xml.contains("<w:pict")) {
         return Err(
             "the document holds pictures and no text (a scanned essay needs OCR first)".to_owned(),
         );
     }
     let mut document = parts(text, &paragraphs);
+    let writers = forms
+        .iter()
+        .filter(|(_, _, pairs, _)| pairs.iter().any(|(l, _)| super::form::names_the_writer(l)))
+        .count();
+    // Several writers' forms in a document read whole (its essays not headed in Heading 1):
+    // which form is whose cannot be told, so they are read as text, and said so.
+    if document.parts.len() == 1 && writers > 1 {
+        let mut whole = document.parts.pop().expect("one part");
+        for (at, text) in removed.into_iter().rev() {
+            whole.insert_str(at, &text);
+        }
+        document.parts.push(whole);
+        document.several_forms = true;
+        return Ok(document);
+    }
     document.meta = forms_of_parts(&document, &forms);
     Ok(document)
 }
@@ -89,6 +104,11 @@ pub struct Document {
     /// The fields of the forms in each part (beside `parts`), and of all of them (last), for
     /// the whole text: (label, value), each label once, the first value found.
     pub meta: Vec<Vec<(String, String)>>,
+    /// The heading of each part (beside `parts`; empty for a preface): the lines of a form's
+    /// fields above it on its page are the essay's, not the heading itself, whatever it reads.
+    pub titles: Vec<String>,
+    /// Several forms naming writers in a document read whole: read as text.
+    pub several_forms: bool,
 }
 
 impl Document {
@@ -104,8 +124,9 @@ impl Document {
 }
 
 /// A form read and left out of the text: where its text would have been, whether a page break
-/// came before it (it starts a page), and its fields.
-type Form = (usize, bool, Vec<(String, String)>);
+/// came before it (it starts a page), its fields, and whether a page break came after it before
+/// any text (it ends a page).
+type Form = (usize, bool, Vec<(String, String)>, bool);
 
 /// The fields of the forms that fall in each part of `document`, then of all forms. A form
 /// goes with the part it is in, or with the next when it starts that part's page (a page break
@@ -122,7 +143,7 @@ fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, Strin
         }
     };
     let whole = document.parts.len();
-    for (_, _, pairs) in forms {
+    for (_, _, pairs, _) in forms {
         add(&mut meta[whole], pairs);
     }
     if document.parts.len() == 1 {
@@ -140,7 +161,19 @@ fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, Strin
     }
     let mut everyone: Vec<(String, String)> = Vec::new();
     let mut own = vec![false; document.parts.len()];
-    for (at, new_page, pairs) in forms {
+    // Essays signed under their text: the last one has a form naming its writer under text of
+    // its own. Then a form just above a heading is the essay's above it.
+    let last = *starts.last().expect("parts");
+    let signed_under = forms.iter().any(|(at, _, pairs, _)| {
+        *at > last
+            && text[last..*at]
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !super::form::is_field_line(l))
+                .count()
+                >= 2
+            && pairs.iter().any(|(l, _)| super::form::names_the_writer(l))
+    });
+    for (at, new_page, pairs, break_after) in forms {
         // A form at a part's very start (its text taken out where the heading begins) is
         // before that part.
         let next = starts.partition_point(|&s| s < *at);
@@ -151,6 +184,8 @@ fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, Strin
             // Above a heading: the next essay's when it starts the page, or names the writer
             // (a score under an essay, 得分 | 45, stays its own).
             _ if above
+                && !*break_after
+                && !signed_under
                 && next > 0
                 && (*new_page || pairs.iter().any(|(l, _)| super::form::names_the_writer(l))) =>
             {
@@ -164,14 +199,19 @@ fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, Strin
             None => add(&mut everyone, pairs),
         }
     }
-    // Before the first part: the first part's if the other parts have forms of their own and
-    // it is just above its heading, else every part's.
+    // Before the first part: the first part's if it is just above its heading and the other
+    // parts have forms of the same fields, else every part's (a class's form on the cover).
     if !everyone.is_empty() {
         let first_above = forms
             .iter()
-            .any(|(at, _, _)| *at <= starts[0] && text[*at..starts[0]].trim().is_empty());
-        let others = own.iter().skip(1).any(|&o| o);
-        if first_above && others {
+            .any(|(at, _, _, _)| *at <= starts[0] && text[*at..starts[0]].trim().is_empty());
+        let same_kind = everyone.iter().all(|(label, _)| {
+            meta.iter()
+                .take(document.parts.len())
+                .skip(1)
+                .any(|fields| fields.iter().any(|(l, _)| l == label))
+        });
+        if first_above && same_kind {
             add(&mut meta[0], &everyone);
         } else {
             for part in meta.iter_mut().take(document.parts.len()) {
@@ -249,28 +289,42 @@ fn parts(text: String, paragraphs: &[Paragraph]) -> Document {
             preface: false,
             whole: String::new(),
             meta: Vec::new(),
+            titles: Vec::new(),
+            several_forms: false,
         };
     }
     // An essay starts at its heading, or at the lines of its form's fields just above it.
+    // Lines on the previous page (before the page break) are never this essay's.
     let cuts_at = |heading: &Paragraph| -> usize {
         let mut cut = heading.page.min(heading.start);
+        if heading.new_page && heading.page >= heading.start {
+            return cut;
+        }
         let at = paragraphs
             .iter()
             .position(|p| std::ptr::eq(p, heading))
             .unwrap_or(0);
         for p in paragraphs[..at].iter().rev() {
             let line = text[p.start..p.end].trim();
-            if line.is_empty() {
-                continue;
-            }
-            if !super::form::is_field_line(line) {
+            if !line.is_empty() && !super::form::is_field_line(line) {
                 break;
             }
-            cut = cut.min(p.start);
+            if !line.is_empty() {
+                cut = cut.min(p.start);
+            }
+            if p.new_page {
+                break;
+            }
         }
         cut
     };
     let mut cuts: Vec<usize> = headings.iter().map(|p| cuts_at(p)).collect();
+    let heading_at: Vec<(usize, String)> = headings
+        .iter()
+        .zip(&cuts)
+        .map(|(p, &cut)| (cut, text[p.start..p.end].trim().to_owned()))
+        .collect();
+    let mut titles: Vec<String> = Vec::new();
     cuts.push(text.len());
     let mut parts = Vec::with_capacity(cuts.len());
     let before = text[..cuts[0]].trim();
@@ -298,6 +352,7 @@ fn parts(text: String, paragraphs: &[Paragraph]) -> Document {
     let preface = !before.is_empty() && !cover;
     if preface {
         parts.push(text[..cuts[0]].to_owned());
+        titles.push(String::new());
     }
     // A heading with nothing under it is no essay either.
     let mut empty = Vec::new();
@@ -309,6 +364,12 @@ fn parts(text: String, paragraphs: &[Paragraph]) -> Document {
             empty.push(heading);
         } else {
             parts.push(part.to_owned());
+            titles.push(
+                heading_at
+                    .iter()
+                    .find(|(cut, _)| *cut == pair[0])
+                    .map_or(String::new(), |(_, t)| t.clone()),
+            );
         }
     }
     let cover = (cover && !before.is_empty()).then(|| match lines.len() {
@@ -322,6 +383,8 @@ fn parts(text: String, paragraphs: &[Paragraph]) -> Document {
         preface,
         whole: text,
         meta: Vec::new(),
+        titles,
+        several_forms: false,
     }
 }
 
@@ -350,14 +413,18 @@ struct Table {
 /// The paragraphs of a WordprocessingML body, and where each paragraph of the body (not of a
 /// text box) starts, with whether it is styled as one of `headings`; and the forms of the body,
 /// whose text is left out ([`form_fields`]).
-fn paragraphs(
-    xml: &str,
-    headings: &[String],
-) -> Result<(String, Vec<Paragraph>, Vec<Form>), String> {
+/// A body's text, its paragraphs, its forms and the text taken out for each.
+type Body = (String, Vec<Paragraph>, Vec<Form>, Vec<(usize, String)>);
+
+fn paragraphs(xml: &str, headings: &[String]) -> Result<Body, String> {
     let mut reader = Reader::from_str(xml);
     let mut body: Vec<Paragraph> = Vec::new();
     let mut forms: Vec<Form> = Vec::new();
+    // The text of each form taken out, where it was.
+    let mut removed: Vec<(usize, String)> = Vec::new();
     let mut table: Option<Table> = None;
+    // Whether a paragraph with text has ended since the last form.
+    let mut text_after_form = true;
     let mut paragraph = Paragraph::default();
     // A page break read: the next paragraph of the body starts a page.
     let mut page_break = false;
@@ -454,9 +521,11 @@ fn paragraphs(
                             let t = table.take().expect("a table");
                             if let Some(fields) = (!t.plain).then(|| form_fields(&t.rows)).flatten()
                             {
+                                removed.push((t.start, target[t.start..].to_owned()));
                                 target.truncate(t.start);
                                 body.truncate(t.paragraphs);
-                                forms.push((t.start, page_break, fields));
+                                forms.push((t.start, page_break, fields, false));
+                                text_after_form = false;
                             }
                         }
                     }
@@ -481,6 +550,9 @@ fn paragraphs(
                         // page to the next; so does a line of a form's fields, whose page
                         // then starts at it.
                         let line = target[paragraph.start..].trim();
+                        if !line.is_empty() && table.is_none() {
+                            text_after_form = true;
+                        }
                         if paragraph.new_page && line.is_empty() {
                             page_break = true;
                         } else if paragraph.new_page && super::form::is_field_line(line) {
@@ -507,6 +579,11 @@ fn paragraphs(
                 }
                 Some("pageBreakBefore") if in_body => paragraph.new_page |= on(&e),
                 Some("br") if in_body && attribute(&e, "type").is_some_and(|t| t == "page") => {
+                    if !text_after_form && table.is_none() {
+                        if let Some(form) = forms.last_mut() {
+                            form.3 = true;
+                        }
+                    }
                     // At the start of a paragraph, the paragraph starts the page; later in
                     // it, the next paragraph does.
                     if target[paragraph.start..].trim().is_empty() {
@@ -543,7 +620,7 @@ fn paragraphs(
     for text in boxes {
         out.push_str(&text);
     }
-    Ok((out, body, forms))
+    Ok((out, body, forms, removed))
 }
 
 #[cfg(test)]
@@ -628,7 +705,7 @@ mod tests {
              <w:p><w:r><w:t>秋天凉了。</w:t></w:r></w:p>",
         );
         let headings = ["1".to_owned()];
-        let (text, paras, _) = paragraphs(&xml, &headings).unwrap();
+        let (text, paras, _, _) = paragraphs(&xml, &headings).unwrap();
         let document = parts(text, &paras);
         assert_eq!(
             document.parts,
@@ -643,7 +720,7 @@ mod tests {
         let whole = xml
             .replace("<w:br w:type=\"page\"/>", "")
             .replace("<w:pageBreakBefore/>", "");
-        let (text, paras, _) = paragraphs(&whole, &headings).unwrap();
+        let (text, paras, _, _) = paragraphs(&whole, &headings).unwrap();
         assert_eq!(parts(text, &paras).parts.len(), 1);
         let styles = r#"<w:styles><w:style w:styleId="1"><w:name w:val="heading 1"/></w:style><w:style w:styleId="2"><w:name w:val="heading 2"/></w:style><w:style w:styleId="a3"><w:name w:val="Title"/></w:style></w:styles>"#;
         assert_eq!(heading_styles(styles), ["1"]);
@@ -663,12 +740,17 @@ mod tests {
             cell("班级：三班"),
             cell("姓名：李四")
         );
-        let (text, paras, forms) = paragraphs(&xml, &[]).unwrap();
+        let (text, paras, forms, _) = paragraphs(&xml, &[]).unwrap();
         assert_eq!(text, "我的老师\n");
         assert_eq!(paras.len(), 1);
         assert_eq!(
             forms,
-            vec![(0, false, pairs(&[("班级", "三班"), ("姓名", "李四")]))]
+            vec![(
+                0,
+                false,
+                pairs(&[("班级", "三班"), ("姓名", "李四")]),
+                false
+            )]
         );
     }
 

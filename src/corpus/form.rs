@@ -96,14 +96,26 @@ fn fits(column: &str, value: &str) -> bool {
         // 十分宝贵, 战国时期.
         "日期" | "时间" => {
             let chars: Vec<char> = value.chars().collect();
+            // A date, not a sentence that holds one (时间：2024年5月1日，我们去春游).
+            if chars.len() > 24 || value.contains(['，', '。', '！', '？', '；', ',']) {
+                return false;
+            }
             chars.iter().any(char::is_ascii_digit)
                 || chars.windows(2).any(|pair| {
                     "〇零一二三四五六七八九十廿".contains(pair[0])
                         && "年月日号时時".contains(pair[1])
                 })
         }
-        // A comment or a title may be a sentence or two.
-        "评语" | "题目" => true,
+        // A comment may be a sentence or two; a title ends with ？ or ！ at most.
+        "评语" => true,
+        "题目" => value.chars().count() <= 30 && !value.contains(['，', '。', '；', ',']),
+        // A number with letters at most (2023010, A-07).
+        "学号" | "考号" | "座号" => {
+            value.chars().any(|c| c.is_ascii_digit()) && value.chars().count() <= 20
+        }
+        // A name, a class, a group: a few characters.
+        "姓名" | "组别" => value.chars().count() <= 8 && !value.contains(['，', '。', ',']),
+        "班级" | "年级" => value.chars().count() <= 12 && !value.contains(['，', '。', ',']),
         "得分" | "成绩" | "等级" => value.chars().all(|c| {
             c.is_ascii_digit()
                 || c.is_whitespace()

@@ -528,10 +528,20 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
             Ok(mut document) if document.parts.len() == 1 => {
                 let meta = document.all_meta().to_vec();
                 let text = document.parts.pop().expect("one part");
-                with_form(
+                let (mut file, found) = with_form(
                     from_decoded(shown, size, "DOCX", text, None, options),
                     &meta,
-                )
+                );
+                if document.several_forms {
+                    file.message
+                        .push_str(if file.message.is_empty() { "" } else { "; " });
+                    file.message.push_str(
+                        "several forms (a class set in one document?) read as text: head each \
+                         essay's title in the style Heading 1 on a new page to have each essay \
+                         and its form read apart",
+                    );
+                }
+                (file, found)
             }
             Ok(document) => from_parts(shown, size, document, options),
             Err(message) => (skipped(shown, size, String::new(), message), Vec::new()),
@@ -605,8 +615,16 @@ fn from_decoded(
     let mut fields = Vec::new();
     let mut own_fields: Vec<Vec<(String, String)>> = Vec::new();
     if split.essays.len() == 1 {
+        // Its lines at the top, and under its text (a score, a signature).
         let before = cleaned.len();
-        let (stripped, found) = form::leading_fields(cleaned);
+        let (stripped, mut found) = form::leading_fields(cleaned);
+        let under = form::trailing_field_lines(&stripped);
+        let has_text = stripped[..under.first().map_or(stripped.len(), |(r, _)| r.start)]
+            .trim()
+            .contains('\n');
+        let under = if has_text { under } else { Vec::new() };
+        add_fields(&mut found, &form::merged(&under));
+        let stripped = form::without(stripped, &under);
         if stripped.len() != before {
             split = options.splitter.split(&stripped);
             fields = found;
@@ -626,32 +644,47 @@ fn from_decoded(
         drop(cleaned);
         // Each essay's lines atop its body; lines under its text that name a writer are the
         // next essay's, written above its title; other lines under it (a score) its own.
+        // Lines from the first that names a writer to the end go to the next essay, unless
+        // that essay names its own writer atop its body, or the last essay too is signed
+        // under its text (then every essay is signed so).
         let count = split.essays.len();
-        own_fields = vec![Vec::new(); count];
-        let mut carried: Vec<(String, String)> = Vec::new();
-        for (i, essay) in split.essays.iter_mut().enumerate() {
-            let body = std::mem::take(&mut essay.body);
-            let mut lines = form::field_lines(&body, 0);
-            let top_end = lines.last().map_or(0, |(range, _)| range.end);
-            let under: Vec<form::FieldLine> = form::trailing_field_lines(&body)
+        let names = |lines: &[form::FieldLine]| {
+            lines
+                .iter()
+                .position(|(_, found)| found.iter().any(|(l, _)| form::names_the_writer(l)))
+        };
+        let mut tops: Vec<Vec<form::FieldLine>> = Vec::with_capacity(count);
+        let mut unders: Vec<Vec<form::FieldLine>> = Vec::with_capacity(count);
+        for essay in &split.essays {
+            let top = form::field_lines(&essay.body, 0);
+            let top_end = top.last().map_or(0, |(range, _)| range.end);
+            let under: Vec<form::FieldLine> = form::trailing_field_lines(&essay.body)
                 .into_iter()
                 .filter(|(range, _)| range.start >= top_end)
                 .collect();
-            let next_ones = i + 1 < count
-                && under
-                    .iter()
-                    .any(|(_, found)| found.iter().any(|(l, _)| form::names_the_writer(l)));
+            tops.push(top);
+            unders.push(under);
+        }
+        let signed_under = unders.last().is_some_and(|under| names(under).is_some());
+        own_fields = vec![Vec::new(); count];
+        let mut carried: Vec<(String, String)> = Vec::new();
+        for i in 0..count {
             let mut own = std::mem::take(&mut carried);
-            let (top, mut bottom) = (form::merged(&lines), form::merged(&under));
-            add_fields(&mut own, &top);
-            if next_ones {
-                carried = std::mem::take(&mut bottom);
-            } else {
-                add_fields(&mut own, &bottom);
+            add_fields(&mut own, &form::merged(&tops[i]));
+            let split_at = names(&unders[i])
+                .filter(|_| !signed_under && i + 1 < count && names(&tops[i + 1]).is_none());
+            match split_at {
+                Some(at) => {
+                    add_fields(&mut own, &form::merged(&unders[i][..at]));
+                    carried = form::merged(&unders[i][at..]);
+                }
+                None => add_fields(&mut own, &form::merged(&unders[i])),
             }
-            lines.extend(under);
-            essay.body = form::without(body, &lines);
             own_fields[i] = own;
+        }
+        for (essay, (mut top, under)) in split.essays.iter_mut().zip(tops.into_iter().zip(unders)) {
+            top.extend(under);
+            essay.body = form::without(std::mem::take(&mut essay.body), &top);
         }
         if !above.is_empty() {
             let found = form::merged(&above);
@@ -1133,9 +1166,18 @@ fn from_parts(
     // sections of one text, which is then read whole.
     let preface = usize::from(document.preface);
     for (i, part) in document.parts.iter().enumerate() {
-        // Lines of a form's fields above the heading (on its page) are the essay's.
-        let (part, line_fields) = form::leading_fields(part.clone());
-        let part = &part;
+        // Lines of a form's fields above the heading (on its page) are the essay's; the
+        // heading is the title whatever it reads (学校：我的第二个家).
+        let heading = document.titles.get(i).map_or("", String::as_str);
+        let mut above = form::field_lines(part, 0);
+        if let Some(at) = above
+            .iter()
+            .position(|(range, _)| part[range.clone()].trim() == heading)
+        {
+            above.truncate(at);
+        }
+        let line_fields = form::merged(&above);
+        let part = &form::without(part.clone(), &above);
         // The heading is the essay's title, whatever it ends with (什么是幸福？).
         let mut lines = part.trim_start().splitn(2, '\n');
         let (heading, body) = (
