@@ -741,3 +741,39 @@ fn old_word_documents_are_read_as_their_text() {
         "{stderr}"
     );
 }
+
+/// A page of several essays with their forms' lines: above each title (the writer, under the
+/// essay before it), a score under each text; and the same essays signed under their text.
+/// Each essay gets its own writer and score, and the words of its text alone.
+#[test]
+fn a_page_of_essays_with_lines_of_fields() {
+    let plain = words_of_plain_texts();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut above, mut under) = (String::new(), String::new());
+    for (i, (class, student, _, essay)) in ESSAYS.iter().enumerate() {
+        above.push_str(&format!(
+            "姓名：{student}\n范文篇{}\n{essay}\n得分：4{i}\n",
+            i + 1
+        ));
+        under.push_str(&format!(
+            "范文篇{}\n{essay}\n班级：{class}  姓名：{student}\n",
+            i + 1
+        ));
+    }
+    std::fs::write(dir.path().join("a.txt"), above).unwrap();
+    std::fs::write(dir.path().join("b.txt"), under).unwrap();
+    let (essays, stderr, _) = analyze(&[dir.path()], &[]);
+    let rows = essays.records();
+    assert_eq!(rows.len(), 6, "{stderr}");
+    for (k, row) in rows.iter().enumerate() {
+        let (class, student, _, _) = ESSAYS[k % 3];
+        assert_eq!(row["title"], format!("范文篇{}", k % 3 + 1));
+        assert_eq!(row["姓名"], student, "{k}");
+        assert_eq!(row["words"], plain[k % 3], "{k}");
+        if k < 3 {
+            assert_eq!(row["得分"], format!("4{k}"));
+        } else {
+            assert_eq!(row["班级"], class);
+        }
+    }
+}
