@@ -146,9 +146,14 @@ fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, Strin
     for (_, _, pairs, _) in forms {
         add(&mut meta[whole], pairs);
     }
-    if document.parts.len() == 1 {
-        meta[0] = meta[whole].clone();
-        return meta;
+    match document.parts.len() {
+        // Headings with nothing under them: no essay to give the fields to.
+        0 => return meta,
+        1 => {
+            meta[0] = meta[whole].clone();
+            return meta;
+        }
+        _ => {}
     }
     // Where each part starts in the whole text: parts are slices of it, in order.
     let text = &document.whole;
@@ -752,6 +757,28 @@ mod tests {
                 false
             )]
         );
+    }
+
+    #[test]
+    fn headings_with_nothing_under_them_give_no_part_to_a_form() {
+        let document = Document {
+            parts: Vec::new(),
+            cover: None,
+            empty: vec!["第一章".to_owned(), "第二章".to_owned()],
+            preface: false,
+            whole: "第一章\n第二章\n".to_owned(),
+            meta: Vec::new(),
+            titles: Vec::new(),
+            several_forms: false,
+        };
+        let form = (
+            0,
+            false,
+            vec![("班级".to_owned(), "一班".to_owned())],
+            false,
+        );
+        let meta = forms_of_parts(&document, &[form]);
+        assert_eq!(meta, vec![vec![("班级".to_owned(), "一班".to_owned())]]);
     }
 
     #[test]
