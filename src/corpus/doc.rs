@@ -113,7 +113,9 @@ pub fn text(bytes: &[u8]) -> Result<Document, String> {
         if compressed {
             let at = fc / 2;
             let run = main.get(at..at + n).ok_or_else(damaged)?;
-            chars.extend(run.iter().map(|&b| windows_1252(b)));
+            // windows-1252, as [MS-DOC] 2.9.73 maps it: one character a byte.
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(run);
+            chars.extend(text.encode_utf16());
         } else {
             let run = main.get(fc..fc + 2 * n).ok_or_else(damaged)?;
             chars.extend(
@@ -150,14 +152,6 @@ fn pieces(clx: &[u8]) -> Option<Vec<(usize, usize, u32)>> {
             Some((cp(i)?, cp(i + 1)?, fc))
         })
         .collect()
-}
-
-/// A byte of a compressed piece: windows-1252, as [MS-DOC] 2.9.73 maps it.
-fn windows_1252(b: u8) -> u16 {
-    let byte = [b];
-    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&byte);
-    let unit = text.encode_utf16().next().unwrap_or(u16::from(b));
-    unit
 }
 
 /// The text of the main document's characters: paragraphs a line each, fields' results
@@ -222,10 +216,8 @@ fn read_characters(raw: &str) -> Document {
         .count();
     let several_forms = writers > 1;
     if !several_forms {
-        for (label, value) in forms.iter().flat_map(|(_, _, fields)| fields) {
-            if !meta.iter().any(|(l, _)| l == label) {
-                meta.push((label.clone(), value.clone()));
-            }
+        for (_, _, fields) in &forms {
+            super::form::add_fields(&mut meta, fields);
         }
         // Last to first, so that each range still holds its form.
         for (start, end, _) in forms.into_iter().rev() {

@@ -63,23 +63,20 @@ pub fn text(bytes: &[u8]) -> Result<Document, String> {
         true => vec!["Heading1".to_owned(), "1".to_owned()],
         false => headings,
     };
-    let (text, paragraphs, forms, removed) = paragraphs(&xml, &headings)?;
+    let (text, paragraphs, forms) = paragraphs(&xml, &headings)?;
     if text.trim().is_empty() && (xml.contains("<w:drawing") || xml.contains("<w:pict")) {
         return Err(
             "the document holds pictures and no text (a scanned essay needs OCR first)".to_owned(),
         );
     }
     let mut document = parts(text, &paragraphs);
-    let writers = forms
-        .iter()
-        .filter(|(_, _, pairs, _)| pairs.iter().any(|(l, _)| super::form::names_the_writer(l)))
-        .count();
+    let writers = forms.iter().filter(|f| f.names_the_writer()).count();
     // Several writers' forms in a document read whole (its essays not headed in Heading 1):
     // which form is whose cannot be told, so they are read as text, and said so.
     if document.parts.len() == 1 && writers > 1 {
         let mut whole = document.parts.pop().expect("one part");
-        for (at, text) in removed.into_iter().rev() {
-            whole.insert_str(at, &text);
+        for form in forms.iter().rev() {
+            whole.insert_str(form.at, &form.text);
         }
         document.parts.push(whole);
         document.several_forms = true;
@@ -123,10 +120,27 @@ impl Document {
     }
 }
 
-/// A form read and left out of the text: where its text would have been, whether a page break
-/// came before it (it starts a page), its fields, and whether a page break came after it before
-/// any text (it ends a page).
-type Form = (usize, bool, Vec<(String, String)>, bool);
+/// A form read and left out of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Form {
+    /// Where its text would have been.
+    at: usize,
+    /// A page break came before it: it starts a page.
+    new_page: bool,
+    fields: Vec<(String, String)>,
+    /// A page break came after it before any text: it ends a page.
+    break_after: bool,
+    /// Its text, put back if the forms are read as text after all.
+    text: String,
+}
+
+impl Form {
+    fn names_the_writer(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|(l, _)| super::form::names_the_writer(l))
+    }
+}
 
 /// The fields of the forms that fall in each part of `document`, then of all forms. A form
 /// goes with the part it is in, or with the next when it starts that part's page (a page break
@@ -134,17 +148,11 @@ type Form = (usize, bool, Vec<(String, String)>, bool);
 /// the first part (above a class set, on its cover) goes with every part that has no form of
 /// its own; so does one just above the first heading when no other part has a form.
 fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, String)>> {
+    let add = super::form::add_fields;
     let mut meta = vec![Vec::new(); document.parts.len() + 1];
-    let add = |fields: &mut Vec<(String, String)>, pairs: &[(String, String)]| {
-        for (label, value) in pairs {
-            if !fields.iter().any(|(l, _)| l == label) {
-                fields.push((label.clone(), value.clone()));
-            }
-        }
-    };
     let whole = document.parts.len();
-    for (_, _, pairs, _) in forms {
-        add(&mut meta[whole], pairs);
+    for form in forms {
+        add(&mut meta[whole], &form.fields);
     }
     match document.parts.len() {
         // Headings with nothing under them: no essay to give the fields to.
@@ -165,20 +173,20 @@ fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, Strin
         from = at + part.len();
     }
     let mut everyone: Vec<(String, String)> = Vec::new();
-    let mut own = vec![false; document.parts.len()];
     // Essays signed under their text: the last one has a form naming its writer under text of
     // its own. Then a form just above a heading is the essay's above it.
     let last = *starts.last().expect("parts");
-    let signed_under = forms.iter().any(|(at, _, pairs, _)| {
-        *at > last
-            && text[last..*at]
+    let signed_under = forms.iter().any(|form| {
+        form.at > last
+            && text[last..form.at]
                 .lines()
                 .filter(|l| !l.trim().is_empty() && !super::form::is_field_line(l))
                 .count()
                 >= 2
-            && pairs.iter().any(|(l, _)| super::form::names_the_writer(l))
+            && form.names_the_writer()
     });
-    for (at, new_page, pairs, break_after) in forms {
+    for form in forms {
+        let at = &form.at;
         // A form at a part's very start (its text taken out where the heading begins) is
         // before that part.
         let next = starts.partition_point(|&s| s < *at);
@@ -189,19 +197,15 @@ fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, Strin
             // Above a heading: the next essay's when it starts the page, or names the writer
             // (a score under an essay, 得分 | 45, stays its own).
             _ if above
-                && !*break_after
+                && !form.break_after
                 && !signed_under
                 && next > 0
-                && (*new_page || pairs.iter().any(|(l, _)| super::form::names_the_writer(l))) =>
+                && (form.new_page || form.names_the_writer()) =>
             {
-                own[next] = true;
-                add(&mut meta[next], pairs);
+                add(&mut meta[next], &form.fields);
             }
-            Some(part) => {
-                own[part] = true;
-                add(&mut meta[part], pairs);
-            }
-            None => add(&mut everyone, pairs),
+            Some(part) => add(&mut meta[part], &form.fields),
+            None => add(&mut everyone, &form.fields),
         }
     }
     // Before the first part: the first part's if it is just above its heading and the other
@@ -209,7 +213,7 @@ fn forms_of_parts(document: &Document, forms: &[Form]) -> Vec<Vec<(String, Strin
     if !everyone.is_empty() {
         let first_above = forms
             .iter()
-            .any(|(at, _, _, _)| *at <= starts[0] && text[*at..starts[0]].trim().is_empty());
+            .any(|form| form.at <= starts[0] && text[form.at..starts[0]].trim().is_empty());
         let same_kind = everyone.iter().all(|(label, _)| {
             meta.iter()
                 .take(document.parts.len())
@@ -418,15 +422,13 @@ struct Table {
 /// The paragraphs of a WordprocessingML body, and where each paragraph of the body (not of a
 /// text box) starts, with whether it is styled as one of `headings`; and the forms of the body,
 /// whose text is left out ([`form_fields`]).
-/// A body's text, its paragraphs, its forms and the text taken out for each.
-type Body = (String, Vec<Paragraph>, Vec<Form>, Vec<(usize, String)>);
+/// A body's text, its paragraphs and its forms.
+type Body = (String, Vec<Paragraph>, Vec<Form>);
 
 fn paragraphs(xml: &str, headings: &[String]) -> Result<Body, String> {
     let mut reader = Reader::from_str(xml);
     let mut body: Vec<Paragraph> = Vec::new();
     let mut forms: Vec<Form> = Vec::new();
-    // The text of each form taken out, where it was.
-    let mut removed: Vec<(usize, String)> = Vec::new();
     let mut table: Option<Table> = None;
     // Whether a paragraph with text has ended since the last form.
     let mut text_after_form = true;
@@ -526,10 +528,15 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<Body, String> {
                             let t = table.take().expect("a table");
                             if let Some(fields) = (!t.plain).then(|| form_fields(&t.rows)).flatten()
                             {
-                                removed.push((t.start, target[t.start..].to_owned()));
-                                target.truncate(t.start);
+                                let text = target.split_off(t.start);
                                 body.truncate(t.paragraphs);
-                                forms.push((t.start, page_break, fields, false));
+                                forms.push(Form {
+                                    at: t.start,
+                                    new_page: page_break,
+                                    fields,
+                                    break_after: false,
+                                    text,
+                                });
                                 text_after_form = false;
                             }
                         }
@@ -586,7 +593,7 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<Body, String> {
                 Some("br") if in_body && attribute(&e, "type").is_some_and(|t| t == "page") => {
                     if !text_after_form && table.is_none() {
                         if let Some(form) = forms.last_mut() {
-                            form.3 = true;
+                            form.break_after = true;
                         }
                     }
                     // At the start of a paragraph, the paragraph starts the page; later in
@@ -625,7 +632,7 @@ fn paragraphs(xml: &str, headings: &[String]) -> Result<Body, String> {
     for text in boxes {
         out.push_str(&text);
     }
-    Ok((out, body, forms, removed))
+    Ok((out, body, forms))
 }
 
 #[cfg(test)]
@@ -710,7 +717,7 @@ mod tests {
              <w:p><w:r><w:t>秋天凉了。</w:t></w:r></w:p>",
         );
         let headings = ["1".to_owned()];
-        let (text, paras, _, _) = paragraphs(&xml, &headings).unwrap();
+        let (text, paras, _) = paragraphs(&xml, &headings).unwrap();
         let document = parts(text, &paras);
         assert_eq!(
             document.parts,
@@ -725,7 +732,7 @@ mod tests {
         let whole = xml
             .replace("<w:br w:type=\"page\"/>", "")
             .replace("<w:pageBreakBefore/>", "");
-        let (text, paras, _, _) = paragraphs(&whole, &headings).unwrap();
+        let (text, paras, _) = paragraphs(&whole, &headings).unwrap();
         assert_eq!(parts(text, &paras).parts.len(), 1);
         let styles = r#"<w:styles><w:style w:styleId="1"><w:name w:val="heading 1"/></w:style><w:style w:styleId="2"><w:name w:val="heading 2"/></w:style><w:style w:styleId="a3"><w:name w:val="Title"/></w:style></w:styles>"#;
         assert_eq!(heading_styles(styles), ["1"]);
@@ -745,18 +752,17 @@ mod tests {
             cell("班级：三班"),
             cell("姓名：李四")
         );
-        let (text, paras, forms, _) = paragraphs(&xml, &[]).unwrap();
+        let (text, paras, forms) = paragraphs(&xml, &[]).unwrap();
         assert_eq!(text, "我的老师\n");
         assert_eq!(paras.len(), 1);
+        assert_eq!(forms.len(), 1);
+        assert_eq!(forms[0].at, 0);
         assert_eq!(
-            forms,
-            vec![(
-                0,
-                false,
-                pairs(&[("班级", "三班"), ("姓名", "李四")]),
-                false
-            )]
+            forms[0].fields,
+            pairs(&[("班级", "三班"), ("姓名", "李四")])
         );
+        // Its text, kept to be put back if the forms are read as text after all.
+        assert_eq!(forms[0].text, "班级：三班\n姓名：李四\n");
     }
 
     #[test]
@@ -771,12 +777,13 @@ mod tests {
             titles: Vec::new(),
             several_forms: false,
         };
-        let form = (
-            0,
-            false,
-            vec![("班级".to_owned(), "一班".to_owned())],
-            false,
-        );
+        let form = Form {
+            at: 0,
+            new_page: false,
+            fields: vec![("班级".to_owned(), "一班".to_owned())],
+            break_after: false,
+            text: "班级 一班\n".to_owned(),
+        };
         let meta = forms_of_parts(&document, &[form]);
         assert_eq!(meta, vec![vec![("班级".to_owned(), "一班".to_owned())]]);
     }

@@ -383,12 +383,36 @@ pub type FieldLine = (std::ops::Range<usize>, Vec<(String, String)>);
 /// The fields of `lines`, each label once (the first value), blank ones left out.
 pub fn merged(lines: &[FieldLine]) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = Vec::new();
-    for (label, value) in lines.iter().flat_map(|(_, found)| found) {
-        if !value.is_empty() && !fields.iter().any(|(l, _)| l == label) {
-            fields.push((label.clone(), value.clone()));
-        }
+    for (_, found) in lines {
+        let filled: Vec<(String, String)> = found
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .cloned()
+            .collect();
+        add_fields(&mut fields, &filled);
     }
     fields
+}
+
+/// Adds to `into` the fields whose label it does not have yet (a field found first keeps its
+/// value).
+pub fn add_fields(into: &mut Vec<(String, String)>, fields: &[(String, String)]) {
+    for (label, value) in fields {
+        if !into.iter().any(|(l, _)| l == label) {
+            into.push((label.clone(), value.clone()));
+        }
+    }
+}
+
+/// The labels of `fields`, each once, in order, joined by commas (for a file's message).
+pub fn labels<'f>(fields: impl IntoIterator<Item = &'f (String, String)>) -> String {
+    let mut labels: Vec<&str> = Vec::new();
+    for (label, _) in fields {
+        if !labels.contains(&label.as_str()) {
+            labels.push(label);
+        }
+    }
+    labels.join(", ")
 }
 
 /// `text` without `lines` (in order, not overlapping).

@@ -508,9 +508,8 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
                     &document.meta,
                 );
                 if document.several_forms {
-                    file.message
-                        .push_str(if file.message.is_empty() { "" } else { "; " });
-                    file.message.push_str(
+                    add_note(
+                        &mut file,
                         "several forms (a class set in one .doc?) read as text, since the \
                          essays' headings are not read in .doc: save it as .docx to have each \
                          essay and its form read apart",
@@ -533,9 +532,8 @@ fn read_file(path: &Path, options: &LoadOptions) -> FileOutcome {
                     &meta,
                 );
                 if document.several_forms {
-                    file.message
-                        .push_str(if file.message.is_empty() { "" } else { "; " });
-                    file.message.push_str(
+                    add_note(
+                        &mut file,
                         "several forms (a class set in one document?) read as text: head each \
                          essay's title in the style Heading 1 on a new page to have each essay \
                          and its form read apart",
@@ -623,7 +621,7 @@ fn from_decoded(
             .trim()
             .contains('\n');
         let under = if has_text { under } else { Vec::new() };
-        add_fields(&mut found, &form::merged(&under));
+        form::add_fields(&mut found, &form::merged(&under));
         let stripped = form::without(stripped, &under);
         if stripped.len() != before {
             split = options.splitter.split(&stripped);
@@ -670,15 +668,15 @@ fn from_decoded(
         let mut carried: Vec<(String, String)> = Vec::new();
         for i in 0..count {
             let mut own = std::mem::take(&mut carried);
-            add_fields(&mut own, &form::merged(&tops[i]));
+            form::add_fields(&mut own, &form::merged(&tops[i]));
             let split_at = names(&unders[i])
                 .filter(|_| !signed_under && i + 1 < count && names(&tops[i + 1]).is_none());
             match split_at {
                 Some(at) => {
-                    add_fields(&mut own, &form::merged(&unders[i][..at]));
+                    form::add_fields(&mut own, &form::merged(&unders[i][..at]));
                     carried = form::merged(&unders[i][at..]);
                 }
-                None => add_fields(&mut own, &form::merged(&unders[i])),
+                None => form::add_fields(&mut own, &form::merged(&unders[i])),
             }
             own_fields[i] = own;
         }
@@ -696,7 +694,7 @@ fn from_decoded(
             });
             if same_kind {
                 let mut first_own = found;
-                add_fields(&mut first_own, &own_fields[0]);
+                form::add_fields(&mut first_own, &own_fields[0]);
                 own_fields[0] = first_own;
             } else {
                 fields = found;
@@ -705,15 +703,9 @@ fn from_decoded(
     }
     let with_own = own_fields.iter().filter(|f| !f.is_empty()).count();
     let own_note = (with_own > 0).then(|| {
-        let mut labels: Vec<&str> = Vec::new();
-        for (label, _) in own_fields.iter().flatten() {
-            if !labels.contains(&label.as_str()) {
-                labels.push(label);
-            }
-        }
         format!(
             "form fields read as metadata of {with_own} essay(s): {}",
-            labels.join(", ")
+            form::labels(own_fields.iter().flatten())
         )
     });
     if split.essays.is_empty() {
@@ -1168,11 +1160,11 @@ fn from_parts(
     for (i, part) in document.parts.iter().enumerate() {
         // Lines of a form's fields above the heading (on its page) are the essay's; the
         // heading is the title whatever it reads (学校：我的第二个家).
-        let heading = document.titles.get(i).map_or("", String::as_str);
+        let title = document.titles.get(i).map_or("", String::as_str);
         let mut above = form::field_lines(part, 0);
         if let Some(at) = above
             .iter()
-            .position(|(range, _)| part[range.clone()].trim() == heading)
+            .position(|(range, _)| part[range.clone()].trim() == title)
         {
             above.truncate(at);
         }
@@ -1185,13 +1177,13 @@ fn from_parts(
             lines.next().unwrap_or_default(),
         );
         let mut meta = document.part_meta(i).to_vec();
-        add_fields(&mut meta, &line_fields);
+        form::add_fields(&mut meta, &line_fields);
         let meta = meta.as_slice();
         if i >= preface {
             let (_, mut found) = from_decoded(path.clone(), bytes, "DOCX", body, None, options);
             if found.len() == 1 && found[0].title.is_none() {
                 found[0].title = Some(heading.to_owned());
-                add_fields(&mut found[0].meta, meta);
+                form::add_fields(&mut found[0].meta, meta);
                 essays.extend(found);
                 continue;
             }
@@ -1204,7 +1196,7 @@ fn from_parts(
             return with_form(whole, &meta);
         }
         for essay in &mut found {
-            add_fields(&mut essay.meta, meta);
+            form::add_fields(&mut essay.meta, meta);
         }
         if found.is_empty() {
             notes.push(format!("part {} not read: {}", i + 1, file.message));
@@ -1215,17 +1207,9 @@ fn from_parts(
         "Word document of {count} essays, each a heading on a new page: {} read",
         essays.len()
     );
-    let mut labels: Vec<&str> = Vec::new();
-    for (label, _) in essays.iter().flat_map(|e| &e.meta) {
-        if !labels.contains(&label.as_str()) {
-            labels.push(label);
-        }
-    }
+    let labels = form::labels(essays.iter().flat_map(|e| &e.meta));
     if !labels.is_empty() {
-        notes.push(format!(
-            "form fields read as metadata: {}",
-            labels.join(", ")
-        ));
+        notes.push(format!("form fields read as metadata: {labels}"));
     }
     for note in notes {
         message.push_str("; ");
@@ -1260,7 +1244,6 @@ pub fn shown(path: &Path) -> String {
     }
 }
 
-/// The record of a file read: `ok`, or `repaired` if it was `damaged` but read.
 /// A file's essays with the fields of its form (班级, 姓名 …: a Word document's table,
 /// [`docx::Document::meta`], or lines at the top of its text, [`form::leading_fields`]) as their
 /// metadata, said in the file's message: a form above one essay is that essay's, a form above
@@ -1272,22 +1255,24 @@ fn with_form(outcome: FileOutcome, meta: &[(String, String)]) -> FileOutcome {
         return (file, found);
     }
     for essay in &mut found {
-        add_fields(&mut essay.meta, meta);
+        form::add_fields(&mut essay.meta, meta);
         titled_by_form(essay);
     }
-    let labels: Vec<&str> = meta.iter().map(|(label, _)| label.as_str()).collect();
+    let labels = form::labels(meta);
     let note = match found.len() {
-        1 => format!("form fields read as metadata: {}", labels.join(", ")),
-        n => format!(
-            "form fields read as metadata of each of its {n} essays: {}",
-            labels.join(", ")
-        ),
+        1 => format!("form fields read as metadata: {labels}"),
+        n => format!("form fields read as metadata of each of its {n} essays: {labels}"),
     };
-    file.message = match file.message.is_empty() {
-        true => note,
-        false => format!("{}; {note}", file.message),
-    };
+    add_note(&mut file, &note);
     (file, found)
+}
+
+/// Adds `note` to a file's message.
+fn add_note(file: &mut SourceFile, note: &str) {
+    if !file.message.is_empty() {
+        file.message.push_str("; ");
+    }
+    file.message.push_str(note);
 }
 
 /// An essay without a title takes its form's 题目 (`题目：我的老师`).
@@ -1301,15 +1286,7 @@ fn titled_by_form(essay: &mut FoundEssay) {
     }
 }
 
-/// Adds to an essay's metadata the fields it does not have yet.
-fn add_fields(meta: &mut Vec<(String, String)>, fields: &[(String, String)]) {
-    for (label, value) in fields {
-        if !meta.iter().any(|(l, _)| l == label) {
-            meta.push((label.clone(), value.clone()));
-        }
-    }
-}
-
+/// The record of a file read: `ok`, or `repaired` if it was `damaged` but read.
 fn read_ok(
     path: String,
     bytes: u64,
